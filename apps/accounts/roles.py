@@ -1,0 +1,103 @@
+"""Staff roles: three groups created by migration, each with the permissions it needs.
+
+Roles are ordered; a higher role can do everything a lower one can:
+Reviewer (reads dashboards, codes responses) < Editor (content and proposal)
+< Administrator (users, surveys, exports with personal data).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    level: int
+    label: str
+
+    REVIEWER: "Role" = None  # type: ignore[assignment]
+    EDITOR: "Role" = None  # type: ignore[assignment]
+    ADMINISTRATOR: "Role" = None  # type: ignore[assignment]
+
+
+Role.REVIEWER = Role("Reviewer", 1, _("Reviewer"))
+Role.EDITOR = Role("Editor", 2, _("Editor"))
+Role.ADMINISTRATOR = Role("Administrator", 3, _("Administrator"))
+ROLES = (Role.REVIEWER, Role.EDITOR, Role.ADMINISTRATOR)
+ROLE_BY_NAME = {role.name: role for role in ROLES}
+
+ALL = ("add", "change", "delete", "view")
+# (app_label, model, actions). A model that does not exist yet is skipped, so later
+# apps add their lines here and the next migrate grants them.
+_CONTENT = [
+    ("pages", "page", ALL),
+    ("pages", "faqentry", ALL),
+    ("pages", "glossaryterm", ALL),
+    ("pages", "milestone", ALL),
+    ("pages", "organization", ALL),
+    ("pages", "occupation", ALL),
+]
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    Role.REVIEWER.name: [],
+    Role.EDITOR.name: _CONTENT,
+    Role.ADMINISTRATOR.name: _CONTENT
+    + [
+        ("accounts", "user", ALL),
+        ("auth", "group", ("view",)),
+        ("core", "auditevent", ("view",)),
+        ("pages", "contactmessage", ("view", "change", "delete")),
+        ("pages", "sitesettings", ("view", "change")),
+    ],
+}
+
+
+def user_role_level(user) -> int:
+    """0 for no staff role, else the level of the highest role the user holds."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return 0
+    if user.is_superuser:
+        return Role.ADMINISTRATOR.level
+    cached = getattr(user, "_role_level", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = max((r.level for r in ROLES if r.name in names), default=0)
+        user._role_level = cached
+    return cached
+
+
+def sync_role_groups(apps, using: str = "default") -> None:
+    """Create the role groups and give each exactly its listed permissions. Idempotent."""
+    from django.contrib.auth.management import create_permissions
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in apps.get_app_configs():
+        # Historical app configs (inside a migration) have no models module, and
+        # create_permissions skips those: mark them for the call, then restore.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, verbosity=0, using=using, apps=apps)
+        finally:
+            app_config.models_module = original
+    for role_name, entries in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role_name)
+        wanted = []
+        for app_label, model, actions in entries:
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted += list(
+                Permission.objects.using(using).filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+        group.permissions.set(wanted)
+
+
+def sync_role_groups_after_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
+    """post_migrate: keep the groups' permissions in step with ROLE_PERMISSIONS."""
+    if app_config is None or app_config.name != "apps.accounts" or apps is None:
+        return
+    from django.apps import apps as global_apps
+
+    sync_role_groups(global_apps, using=using)

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from apps.pages.seeding import seed_content
+
+
+class Command(BaseCommand):
+    help = "Load the seeded pages, FAQ, glossary, timeline, workgroup and crosswalk (idempotent)."
+
+    def handle(self, *args, **options):
+        created = seed_content()
+        summary = ", ".join(f"{name}: {count}" for name, count in created.items())
+        self.stdout.write(self.style.SUCCESS(f"Seeded content created ({summary})."))

@@ -1,0 +1,45 @@
+from django.db.models import QuerySet
+
+from .models import FAQEntry, GlossaryTerm, Milestone, Occupation, Organization, Page
+
+
+def page_nav() -> dict[str, list[Page]]:
+    """Published pages for the menus, grouped as the header shows them (one query)."""
+    groups: dict[str, list[Page]] = {Page.NavGroup.MAIN: [], Page.NavGroup.LEARN: []}
+    pages = Page.objects.published().exclude(nav_group=Page.NavGroup.NONE)
+    for page in pages.only("slug", "nav_group", "nav_order", "block", "title_en", "title_es"):
+        groups[page.nav_group].append(page)
+    return groups
+
+
+def milestone_list_with_current() -> tuple[list[Milestone], Milestone | None]:
+    """All milestones in order, and the current stage: the first one not done."""
+    milestones = list(Milestone.objects.all())
+    current = next((m for m in milestones if m.status != Milestone.Status.DONE), None)
+    return milestones, current
+
+
+def page_block_context(page: Page) -> dict:
+    """The structured content shown under a page's text, by the page's block type."""
+    block = page.block
+    if block == Page.Block.CROSSWALK:
+        return {"occupations": list(Occupation.objects.all())}
+    if block == Page.Block.TIMELINE:
+        milestones, current = milestone_list_with_current()
+        return {"milestones": milestones, "current_milestone": current}
+    if block == Page.Block.WORKGROUP:
+        return {"organizations": list(Organization.objects.filter(is_published=True))}
+    if block == Page.Block.FAQ:
+        return {"faq_entries": list(FAQEntry.objects.filter(is_published=True))}
+    if block == Page.Block.GLOSSARY:
+        return {"glossary_terms": glossary_sorted()}
+    return {}
+
+
+def glossary_sorted() -> list[GlossaryTerm]:
+    """Glossary terms in alphabetical order of the active language."""
+    return sorted(GlossaryTerm.objects.all(), key=lambda t: t.tr("term").casefold())
+
+
+def faq_published() -> QuerySet[FAQEntry]:
+    return FAQEntry.objects.filter(is_published=True)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django.views.i18n import set_language
+
+from apps.pages.views import robots_txt
+
+admin.site.site_header = _("OST SOC Portal administration")
+admin.site.site_title = _("OST SOC Portal")
+admin.site.index_title = _("Content, accounts and settings")
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.pages.urls")),
+]
+
+handler400 = "apps.core.views.bad_request"
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"
+
+if settings.DEBUG:
+    # Preview the error pages while developing.
+    urlpatterns += [
+        path("_errors/403/", TemplateView.as_view(template_name="403.html")),
+        path("_errors/404/", TemplateView.as_view(template_name="404.html")),
+        path("_errors/500/", TemplateView.as_view(template_name="500.html")),
+    ]

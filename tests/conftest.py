@@ -1,0 +1,48 @@
+import pytest
+
+from apps.accounts.roles import Role
+from apps.pages.seeding import seed_content
+
+from .factories import make_user
+
+
+@pytest.fixture
+def seeded(db):
+    """The seeded public content, as `make run` loads it."""
+    seed_content()
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user(Role.REVIEWER)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user(Role.EDITOR)
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user()
+
+
+@pytest.fixture
+def spanish_client(client):
+    client.cookies["django_language"] = "es"
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and lockouts live in the cache; each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

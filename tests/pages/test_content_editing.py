@@ -1,0 +1,131 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from apps.core.models import AuditEvent
+from apps.core.text import render_markdown
+from apps.pages.models import FAQEntry, Milestone, Page
+from apps.pages.seeding import seed_content
+
+pytestmark = pytest.mark.django_db
+
+
+def _admin_url(model, obj) -> str:
+    return reverse(f"admin:pages_{model}_change", args=[obj.pk])
+
+
+def _page_form(page: Page, **changes) -> dict:
+    data = {
+        field: getattr(page, field)
+        for field in [
+            "slug",
+            "nav_group",
+            "nav_order",
+            "block",
+            "title_en",
+            "title_es",
+            "summary_en",
+            "summary_es",
+            "body_en",
+            "body_es",
+        ]
+    }
+    data["is_published"] = "on" if page.is_published else ""
+    data.update(changes)
+    return data
+
+
+def test_admin_is_not_at_the_default_url(client):
+    assert client.get("/admin/").status_code == 404
+    assert settings.ADMIN_URL != "admin/"
+
+
+def test_editor_edit_in_the_admin_shows_on_the_page_at_once(client, seeded, editor):
+    client.force_login(editor)
+    page = Page.objects.get(slug="vision")
+    response = client.post(
+        _admin_url("page", page),
+        _page_form(page, body_en="A brand new **vision** text.", body_es="Una visión nueva."),
+    )
+    assert response.status_code == 302, response.content[:2000]
+    html = client.get("/page/vision/").content.decode()
+    assert "A brand new <strong>vision</strong> text." in html
+    client.cookies["django_language"] = "es"
+    assert "Una visión nueva." in client.get("/page/vision/").content.decode()
+
+
+def test_content_edits_are_audited(client, seeded, editor):
+    client.force_login(editor)
+    page = Page.objects.get(slug="vision")
+    client.post(_admin_url("page", page), _page_form(page, title_en="Our shared vision"))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGED, object_id=str(page.pk))
+    assert event.actor == editor
+    assert event.object_type == "pages.page"
+
+
+def test_editor_can_change_a_milestone_status_and_the_timeline_follows(client, seeded, editor):
+    client.force_login(editor)
+    current = Milestone.objects.exclude(status="done").order_by("order").first()
+    Milestone.objects.filter(pk=current.pk).update(status=Milestone.Status.DONE)
+    html = client.get("/page/timeline/").content.decode()
+    following = Milestone.objects.exclude(status="done").order_by("order").first()
+    assert following.pk != current.pk
+    marker = html.index('aria-current="step"')
+    assert following.title_en in html[marker : marker + 2000]
+
+
+def test_script_in_markdown_never_runs():
+    html = render_markdown(
+        "Hello <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    )
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+    assert "Hello" in html
+
+
+def test_staff_script_in_an_faq_answer_is_shown_as_inert_text(client, seeded):
+    FAQEntry.objects.create(
+        key="xss", question_en="<b>Q</b>?", answer_en="<script>alert(1)</script>ok"
+    )
+    html = client.get("/page/faq/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;b&gt;Q&lt;/b&gt;?" in html
+
+
+def test_provisional_marker_becomes_a_visible_badge():
+    html = render_markdown("Principle 4 applies. [provisional]")
+    assert '<span class="badge-provisional">Provisional, to be verified</span>' in html
+
+
+def test_seed_command_is_idempotent(db):
+    first = seed_content()
+    counts = {model: model.objects.count() for model in (Page, FAQEntry, Milestone)}
+    second = seed_content()
+    assert sum(first.values()) > 0
+    assert sum(second.values()) == 0
+    assert counts == {model: model.objects.count() for model in (Page, FAQEntry, Milestone)}
+
+
+def test_seed_command_never_overwrites_or_restores_staff_edits(db):
+    seed_content()
+    Page.objects.filter(slug="vision").update(title_en="Edited by staff")
+    FAQEntry.objects.order_by("order").first().delete()
+    faq_count = FAQEntry.objects.count()
+    seed_content()
+    assert Page.objects.get(slug="vision").title_en == "Edited by staff"
+    assert FAQEntry.objects.count() == faq_count
+
+
+def test_every_seeded_text_exists_in_english_and_spanish(db):
+    import json
+
+    from apps.pages.seeding import SEED_FILE
+
+    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    for section, items in data.items():
+        for item in items:
+            for key, value in item.items():
+                if key.endswith("_en") and not key.startswith("note"):
+                    assert value.strip(), (section, key)
+                    assert item[key[:-3] + "_es"].strip(), (section, key)
