@@ -33,7 +33,11 @@ def no_role_user(db):
 
 
 @pytest.fixture
-def spanish_client(client):
+def spanish_client():
+    """A separate client whose visitor chose Spanish."""
+    from django.test import Client
+
+    client = Client()
     client.cookies["django_language"] = "es"
     return client
 

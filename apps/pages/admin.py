@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AuditedAdminMixin
@@ -92,6 +93,7 @@ class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "is_lead", "is_published", "order")
     list_editable = ("is_published", "order")
     search_fields = ("name",)

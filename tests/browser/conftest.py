@@ -1,0 +1,123 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium), never a downloaded one.
+
+Skipped when Chromium is missing, unless REQUIRE_BROWSER=1 (as in .ci/run), where a missing
+browser is a failure.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
+# make between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    have_browser = Path(CHROMIUM).exists()
+    required = os.environ.get("REQUIRE_BROWSER") == "1"
+    for item in items:
+        if "browser" not in item.keywords:
+            continue
+        if not have_browser and not required:
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live portal with its seeded content and role groups."""
+    from apps.pages.seeding import seed_content
+    from tests.factories import ensure_roles
+
+    ensure_roles()
+    seed_content()
+    return live_server
+
+
+class Pages:
+    """Opens pages and collects console errors (a CSP violation shows up there)."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.contexts = []
+        self.console_errors: list[str] = []
+
+    def open(self, viewport=DESKTOP, locale="en-US"):
+        context = self.browser.new_context(viewport=viewport, locale=locale)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on(
+            "console",
+            lambda msg: (
+                self.console_errors.append(f"{page.url}: {msg.text}")
+                if msg.type == "error"
+                else None
+            ),
+        )
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser):
+    opener = Pages(browser)
+    yield opener
+    opener.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (from the npm package) on the page with the WCAG 2.1 A and AA rules."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+
+
+def assert_no_axe_violations(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}\n" + json.dumps(violations, indent=2)
