@@ -38,7 +38,9 @@ def seed_content(path: Path = SEED_FILE) -> dict[str, int]:
         for item in data.get(section, []):
             natural_key = str(item[key])
             if natural_key not in done and natural_key not in existing:
-                model.objects.create(**item)
+                obj = model(**item)
+                obj.full_clean()  # a bad seed fails here on SQLite too, not only on PostgreSQL
+                obj.save()
                 created[section] += 1
             if natural_key not in done:
                 SeedRecord.objects.create(kind=section, key=natural_key)
