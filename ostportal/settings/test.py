@@ -1,4 +1,4 @@
-"""Settings for pytest: fast hashing, in-memory email and cache, eager Celery by default."""
+"""Settings for pytest: fast hashing, in-memory email, eager Celery by default."""
 
 from .base import *  # noqa: F403
 from .base import env
@@ -7,14 +7,7 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# CI's second pass sets REDIS_CACHE_URL, so rate limits run on the real Redis cache there.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_CACHE_URL")}
-        if env("REDIS_CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# CACHES comes from base: locmem, or the real Redis where CI sets REDIS_CACHE_URL.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
