@@ -32,6 +32,7 @@ messages: install
 setup: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_content
+	$(MANAGE) seed_survey
 
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)

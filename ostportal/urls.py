@@ -17,6 +17,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("apps.accounts.urls")),
     path("", include("apps.pages.urls")),
+    path("", include("apps.surveys.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -14,7 +14,14 @@ from .services import contact_message_submit
 def home(request: HttpRequest) -> HttpResponse:
     page = Page.objects.published().filter(slug="home").first()
     _milestones, current = milestone_list_with_current()
-    return render(request, "pages/home.html", {"page": page, "current_milestone": current})
+    from apps.surveys.selectors import survey_open_list
+
+    open_survey = next((s for s in survey_open_list() if s.is_open()), None)
+    return render(
+        request,
+        "pages/home.html",
+        {"page": page, "current_milestone": current, "open_survey": open_survey},
+    )
 
 
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:

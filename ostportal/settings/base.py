@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.pages",
+    "apps.surveys",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -284,3 +285,12 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
+
+# --- Survey ---
+# Public address of the portal, for links in emails sent by Celery workers.
+PORTAL_BASE_URL = (env("PORTAL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+SURVEY_RESUME_DAYS = env_int("SURVEY_RESUME_DAYS", 30)
+# A complete response faster than this is flagged (never deleted) for staff to review.
+SURVEY_MIN_SECONDS = env_int("SURVEY_MIN_SECONDS", 240)
+SURVEY_START_RATE_LIMIT = env("SURVEY_START_RATE_LIMIT", "30/h")
+SURVEY_POST_RATE_LIMIT = env("SURVEY_POST_RATE_LIMIT", "600/h")

@@ -1,0 +1,53 @@
+"""Emails to respondents, rendered in the respondent's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import RespondentContact, Response
+
+
+def resume_link_email_send(*, contact_id: int) -> bool:
+    """Send a new resume link to the contact. Returns False when there is nothing to do."""
+    from .services import resume_token_create
+
+    contact = (
+        RespondentContact.objects.select_related("response__version__survey")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None or contact.response.status != Response.Status.IN_PROGRESS:
+        return False
+    token = resume_token_create(response=contact.response)
+    link = settings.PORTAL_BASE_URL + reverse("surveys:resume", kwargs={"token": token})
+    _send(contact, "surveys/email/resume_link", {"link": link, "days": settings.SURVEY_RESUME_DAYS})
+    return True
+
+
+def response_confirmation_send(*, contact_id: int) -> bool:
+    """Confirm a submission by email, once: the contact row is claimed before sending."""
+    claimed = RespondentContact.objects.filter(
+        pk=contact_id, confirmation_sent_at__isnull=True, response__status=Response.Status.COMPLETE
+    ).update(confirmation_sent_at=timezone.now())
+    if not claimed:
+        return False
+    contact = RespondentContact.objects.select_related("response__version__survey").get(
+        pk=contact_id
+    )
+    try:
+        _send(contact, "surveys/email/confirmation", {})
+    except Exception:
+        RespondentContact.objects.filter(pk=contact_id).update(confirmation_sent_at=None)
+        raise
+    return True
+
+
+def _send(contact: RespondentContact, template: str, context: dict) -> None:
+    response = contact.response
+    with translation.override(response.language or settings.LANGUAGE_CODE):
+        context = {"survey": response.version.survey, "site_name": settings.SITE_NAME, **context}
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+    EmailMessage(subject=subject, body=body, to=[contact.email]).send()

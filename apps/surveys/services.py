@@ -1,0 +1,344 @@
+"""Writes on survey responses: start, save a page, submit, resume links, staff review."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.exceptions import ApplicationError
+from apps.core.models import AuditEvent
+from apps.core.services import audit_record
+
+from .conditions import condition_met
+from .forms import SurveyPageForm, task_field
+from .models import (
+    Answer,
+    Collector,
+    Question,
+    RespondentContact,
+    Response,
+    ResumeToken,
+    Role,
+    SurveyPage,
+    SurveyVersion,
+    TaskRating,
+)
+from .selectors import Structure, answer_values, response_answers, visible_pages
+
+RESPONSE_NOT_IN_PROGRESS = _("This survey response has already been submitted.")
+RESPONSE_INCOMPLETE = _("Some required questions still need an answer.")
+
+
+def digest(value: str) -> str:
+    """Keyed SHA-256, so stored digests cannot be reversed by guessing common inputs."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def response_start(
+    *,
+    version: SurveyVersion,
+    language: str,
+    collector: Collector | None = None,
+    browser_token: str = "",
+) -> Response:
+    """Open a new draft response on the published version."""
+    return Response.objects.create(
+        version=version,
+        language=language[:5],
+        collector=collector,
+        channel=collector.channel if collector else Collector.Channel.WEB,
+        browser_token_hash=digest(browser_token) if browser_token else "",
+    )
+
+
+def _answers_for(q: Question, data: dict, response: Response) -> list[Answer]:
+    key, t = q.key, q.type
+    by_value = {c.value: c for c in q.choice_list}
+    make = lambda **kw: Answer(response=response, question=q, **kw)  # noqa: E731
+    if t in (Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT):
+        text = (data.get(key) or "").strip()
+        return [make(text_value=text)] if text else []
+    if t in (Question.Type.SINGLE_CHOICE, Question.Type.SCALE):
+        value = data.get(key)
+        if not value:
+            return []
+        choice = by_value[value]
+        number = int(value) if t == Question.Type.SCALE and value.isdigit() else None
+        other = data.get(f"{key}__other", "").strip() if choice.is_other else ""
+        return [make(choice=choice, number_value=number, text_value=other)]
+    if t == Question.Type.MULTI_CHOICE:
+        other = data.get(f"{key}__other", "").strip()
+        return [
+            make(choice=by_value[v], text_value=other if by_value[v].is_other else "")
+            for v in data.get(key) or []
+        ]
+    if t == Question.Type.YES_NO:
+        value = data.get(key)
+        return [make(bool_value=value == "yes")] if value else []
+    if t == Question.Type.NUMBER:
+        value = data.get(key)
+        return [make(number_value=value)] if value is not None else []
+    if t == Question.Type.STATE_ZIP:
+        rows = []
+        if data.get(f"{key}__state"):
+            rows.append(make(part="state", text_value=data[f"{key}__state"]))
+        if data.get(f"{key}__zip3"):
+            rows.append(make(part="zip3", text_value=data[f"{key}__zip3"]))
+        return rows
+    if t == Question.Type.TIME_USE:
+        return [
+            make(part=c.value[:20], choice=c, number_value=data[f"{key}__{c.value}"])
+            for c in q.choice_list
+            if data.get(f"{key}__{c.value}") is not None
+        ]
+    return []
+
+
+def _save_task_ratings(response: Response, form: SurveyPageForm) -> None:
+    data = form.cleaned_data
+    response.task_ratings.filter(task__in=form.role_tasks + form.other_tasks).delete()
+    ratings = []
+    for task in form.role_tasks + form.other_tasks:
+        rel = data.get(task_field(task, "rel"))
+        imp, freq = data.get(task_field(task, "imp")), data.get(task_field(task, "freq"))
+        if rel == "no":
+            ratings.append(TaskRating(response=response, task=task, is_relevant=False))
+        elif rel == "yes" and imp is not None and freq is not None:
+            ratings.append(
+                TaskRating(
+                    response=response, task=task, is_relevant=True, importance=imp, frequency=freq
+                )
+            )
+    TaskRating.objects.bulk_create(ratings)
+
+
+def _save_contact(response: Response, q: Question, email: str, values) -> None:
+    if not email:
+        RespondentContact.objects.filter(response=response).delete()
+        return
+    normalized = email.strip().lower()
+    RespondentContact.objects.update_or_create(
+        response=response,
+        defaults={
+            "email": normalized,
+            "email_digest": digest(normalized),
+            "wants_follow_up": "yes" in values.get("follow_up", set()),
+        },
+    )
+
+
+@transaction.atomic
+def response_page_save(*, response: Response, form: SurveyPageForm) -> Response:
+    """Store one page's answers, replacing what the page held before. Locks the response row,
+    so two tabs saving at once cannot interleave."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.status != Response.Status.IN_PROGRESS:
+        raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
+    page: SurveyPage = form.page
+    data = form.cleaned_data
+    visible = {q.pk for q in form.visible_questions}
+    Answer.objects.filter(response=locked, question__page=page).delete()
+    answers: list[Answer] = []
+    values = {**form.saved_values, **form.page_values()}
+    for q in page.question_list:
+        if q.pk not in visible:
+            if q.type == Question.Type.TASK_MATRIX:
+                locked.task_ratings.all().delete()
+            if q.type == Question.Type.EMAIL:
+                RespondentContact.objects.filter(response=locked).delete()
+            continue
+        if q.type == Question.Type.TASK_MATRIX:
+            _save_task_ratings(locked, form)
+        elif q.type == Question.Type.EMAIL:
+            _save_contact(locked, q, data.get(q.key) or "", values)
+        else:
+            answers.extend(_answers_for(q, data, locked))
+    Answer.objects.bulk_create(answers)
+    _update_profile(locked, values)
+    locked.last_page_key = page.key
+    locked.save()
+    return locked
+
+
+def _update_profile(response: Response, values) -> None:
+    """Copy the answers dashboards filter on into indexed columns of the response."""
+
+    def one(key: str) -> str:
+        chosen = values.get(key, set())
+        return sorted(chosen)[0] if chosen else ""
+
+    role_slug = one("role")
+    if role_slug != (response.role.slug if response.role_id else ""):
+        response.role = Role.objects.filter(slug=role_slug).first() if role_slug else None
+    response.setting = one("setting")[:40]
+    response.state = one("state_zip")[:2]
+    eligibility = one("eligibility")
+    response.is_eligible_paid = {"paid": True, "volunteer": False}.get(eligibility)
+    response.quote_consent = (
+        one("quote_consent")
+        if one("quote_consent")
+        in (
+            Response.QuoteConsent.ANONYMOUS,
+            Response.QuoteConsent.INTERNAL,
+        )
+        else ""
+    )
+
+
+def first_unanswered_page(structure: Structure, response: Response) -> SurveyPage | None:
+    """The first visible page with a required visible question left unanswered."""
+    answers = response_answers(response)
+    values = answer_values(answers)
+    answered = {a.question_id for a in answers}
+    has_ratings = response.task_ratings.exists()
+    has_contact = RespondentContact.objects.filter(response=response).exists()
+    for page in visible_pages(structure, values):
+        for q in page.question_list:
+            if not q.is_required or not condition_met(q.condition, values):
+                continue
+            if q.type == Question.Type.TASK_MATRIX:
+                done = has_ratings
+            elif q.type == Question.Type.EMAIL:
+                done = has_contact
+            else:
+                done = q.pk in answered
+            if not done:
+                return page
+    return None
+
+
+@transaction.atomic
+def response_submit(*, response: Response, structure: Structure) -> Response:
+    """Complete a response. Idempotent: a second submit (double click, resent POST, another
+    tab) changes nothing. Answers on pages the respondent's path skipped are removed."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.status != Response.Status.IN_PROGRESS:
+        return locked
+    if first_unanswered_page(structure, locked) is not None:
+        raise ApplicationError(RESPONSE_INCOMPLETE)
+    values = answer_values(response_answers(locked))
+    shown = visible_pages(structure, values)
+    shown_question_ids = [
+        q.pk for p in shown for q in p.question_list if condition_met(q.condition, values)
+    ]
+    locked.answers.exclude(question_id__in=shown_question_ids).delete()
+    matrix_shown = any(q.type == Question.Type.TASK_MATRIX for p in shown for q in p.question_list)
+    if not matrix_shown:
+        locked.task_ratings.all().delete()
+    now = timezone.now()
+    locked.submitted_at = now
+    locked.duration_seconds = max(0, int((now - locked.started_at).total_seconds()))
+    screened_out = values.get("consent") == {"no"} or values.get("eligibility") == {"neither"}
+    locked.status = Response.Status.SCREENED_OUT if screened_out else Response.Status.COMPLETE
+    locked.is_too_fast = (
+        locked.status == Response.Status.COMPLETE
+        and locked.duration_seconds < settings.SURVEY_MIN_SECONDS
+    )
+    locked.is_duplicate = _looks_duplicate(locked)
+    locked.save()
+    contact = RespondentContact.objects.filter(response=locked).first()
+    if contact is not None:
+        from .tasks import response_confirmation_send
+
+        contact_id = contact.pk
+        transaction.on_commit(
+            lambda: _queue(response_confirmation_send, contact_id=contact_id), robust=True
+        )
+    return locked
+
+
+def _looks_duplicate(response: Response) -> bool:
+    """Same browser or same email as another submitted response: flagged, never deleted."""
+    others = Response.objects.exclude(pk=response.pk).filter(status=Response.Status.COMPLETE)
+    if (
+        response.browser_token_hash
+        and others.filter(browser_token_hash=response.browser_token_hash).exists()
+    ):
+        return True
+    contact = RespondentContact.objects.filter(response=response).first()
+    return bool(
+        contact
+        and RespondentContact.objects.filter(email_digest=contact.email_digest)
+        .exclude(response=response)
+        .filter(response__status=Response.Status.COMPLETE)
+        .exists()
+    )
+
+
+def _queue(task, **kwargs) -> None:
+    import logging
+
+    try:
+        task.delay(**kwargs)
+    except Exception:  # noqa: BLE001  (broker down: the periodic sweep sends it later)
+        logging.getLogger(__name__).warning("Could not queue %s %s", task.name, kwargs)
+
+
+def resume_token_create(*, response: Response) -> str:
+    """A new private resume link token for a draft; only its hash is stored."""
+    if response.status != Response.Status.IN_PROGRESS:
+        raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
+    token = secrets.token_urlsafe(32)
+    ResumeToken.objects.create(
+        response=response,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(days=settings.SURVEY_RESUME_DAYS),
+    )
+    return token
+
+
+def resume_token_redeem(*, token: str) -> Response | None:
+    """The draft a resume token opens, or None for an unknown, expired or used-up link."""
+    if not token or len(token) > 100:
+        return None
+    found = (
+        ResumeToken.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
+        .select_related("response")
+        .first()
+    )
+    if found is None or found.response.status != Response.Status.IN_PROGRESS:
+        return None
+    return found.response
+
+
+@transaction.atomic
+def resume_link_email_request(*, response: Response, email: str) -> None:
+    """Keep the address apart from the answers and email a fresh resume link after commit."""
+    normalized = email.strip().lower()
+    contact, _created = RespondentContact.objects.update_or_create(
+        response=response,
+        defaults={"email": normalized, "email_digest": digest(normalized)},
+    )
+    from .tasks import resume_link_email_send
+
+    contact_id = contact.pk
+    transaction.on_commit(
+        lambda: _queue(resume_link_email_send, contact_id=contact_id), robust=True
+    )
+
+
+@transaction.atomic
+def response_set_excluded(
+    *, response: Response, by, excluded: bool, reason: str = "", request=None
+):
+    """Exclude a response from the figures, or restore it. Audited."""
+    response.is_excluded = excluded
+    response.excluded_reason = reason[:300] if excluded else ""
+    response.save(update_fields=["is_excluded", "excluded_reason", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.CHANGED,
+        actor=by,
+        target=response,
+        details={"excluded": excluded, "reason": response.excluded_reason},
+        request=request,
+    )
+    return response

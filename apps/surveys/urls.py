@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("survey/", views.survey_home, name="home"),
+    path("survey/<slug:slug>/", views.survey_landing, name="landing"),
+    path("s/<slug:slug>/", views.collector_entry, name="collector"),
+    path("survey/r/<uuid:public_id>/page/<slug:page_key>/", views.survey_page, name="page"),
+    path("survey/r/<uuid:public_id>/email-link/", views.resume_email, name="resume_email"),
+    path("survey/r/<uuid:public_id>/thanks/", views.survey_thanks, name="thanks"),
+    path("survey/resume/<str:token>/", views.resume_open, name="resume"),
+    path("staff/survey-preview/<int:version_id>/", views.survey_preview, name="preview"),
+    path(
+        "staff/survey-preview/<int:version_id>/<slug:page_key>/",
+        views.survey_preview,
+        name="preview_page",
+    ),
+]

@@ -1,0 +1,360 @@
+"""The practitioner survey: landing, one page at a time, save and resume, thank-you."""
+
+import math
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from apps.accounts.permissions import role_required
+from apps.accounts.roles import Role
+from apps.core.exceptions import ApplicationError
+
+from . import services
+from .forms import SurveyPageForm
+from .models import Collector, Question, Response, Survey, SurveyVersion
+from .selectors import (
+    answer_values,
+    expected_pages,
+    response_answers,
+    response_for_session,
+    survey_published_version,
+    tasks_for_role,
+    version_structure,
+    visible_pages,
+)
+from .templatetags.survey_tags import initial_from_answers
+
+SESSION_OWNED = "survey_owned"
+SESSION_COLLECTOR = "survey_collector"
+BROWSER_COOKIE = "ost_browser"
+MAX_OWNED = 20
+
+
+def _owned(request) -> list[str]:
+    return request.session.get(SESSION_OWNED, [])
+
+
+def _own(request, response: Response) -> None:
+    owned = [pid for pid in _owned(request) if pid != str(response.public_id)]
+    request.session[SESSION_OWNED] = (owned + [str(response.public_id)])[-MAX_OWNED:]
+
+
+def _draft_for(request, survey: Survey) -> Response | None:
+    ids = _owned(request)
+    if not ids:
+        return None
+    return (
+        Response.objects.filter(
+            public_id__in=ids, version__survey=survey, status=Response.Status.IN_PROGRESS
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def survey_home(request: HttpRequest) -> HttpResponse:
+    """/survey/: the survey that is published (the newest), else a polite page."""
+    survey = Survey.objects.filter(versions__status=SurveyVersion.Status.PUBLISHED).first()
+    if survey is None:
+        return render(request, "surveys/unavailable.html", {"survey": None})
+    return redirect(survey)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    version = survey_published_version(survey)
+    if version is None or not survey.is_open():
+        return render(request, "surveys/unavailable.html", {"survey": survey}, status=200)
+    draft = _draft_for(request, survey)
+    if request.method == "POST":
+        if request.POST.get("website"):  # honeypot: bots get the landing page again
+            return redirect(survey)
+        if is_ratelimited(
+            request,
+            group="survey-start",
+            key="ip",
+            rate=settings.SURVEY_START_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        ):
+            return render(request, "429.html", status=429)
+        collector = Collector.objects.filter(
+            pk=request.session.get(SESSION_COLLECTOR), survey=survey, is_active=True
+        ).first()
+        browser_token = request.COOKIES.get(BROWSER_COOKIE) or secrets.token_urlsafe(24)
+        response = services.response_start(
+            version=version,
+            language=get_language() or settings.LANGUAGE_CODE,
+            collector=collector,
+            browser_token=browser_token,
+        )
+        _own(request, response)
+        structure = version_structure(version)
+        first = visible_pages(structure, {})[0]
+        reply = redirect("surveys:page", public_id=response.public_id, page_key=first.key)
+        reply.set_cookie(
+            BROWSER_COOKIE,
+            browser_token,
+            max_age=60 * 60 * 24 * 365,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        return reply
+    structure = version_structure(version)
+    return render(
+        request,
+        "surveys/landing.html",
+        {
+            "survey": survey,
+            "draft": draft,
+            "draft_url": _continue_url(draft) if draft else "",
+            "page_count": len(structure.pages),
+        },
+    )
+
+
+def collector_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    """/s/<code>/: a partner's link. Remembers the collector, then opens the survey."""
+    collector = get_object_or_404(Collector.objects.select_related("survey"), slug=slug)
+    if collector.is_active:
+        request.session[SESSION_COLLECTOR] = collector.pk
+    return redirect(collector.survey)
+
+
+def _progress(structure, shown, page) -> dict:
+    """Page number, total and minutes left along the path the respondent is expected to take."""
+    weights = [structure.page_weight(p) for p in shown]
+    index = shown.index(page)
+    remaining = sum(weights[index:])
+    minutes = math.ceil(
+        structure.version.survey.estimated_minutes * remaining / max(1, sum(weights))
+    )
+    return {
+        "number": index + 1,
+        "total": len(shown),
+        "percent": round(100 * index / max(1, len(shown))),
+        "minutes_left": max(1, minutes),
+        "is_first": index == 0,
+        "is_last": index == len(shown) - 1,
+    }
+
+
+def _build_form(request, response, structure, page, answers, *, data=None, lenient=False):
+    values = answer_values(a for a in answers if a.question.page_id != page.pk)
+    role_tasks, other_tasks = [], []
+    if any(q.type == Question.Type.TASK_MATRIX for q in page.question_list):
+        role_slug = next(iter(answer_values(answers).get("role", set())), None)
+        role_tasks, other_tasks = tasks_for_role(role_slug)
+    ratings = list(response.task_ratings.all()) if role_tasks or other_tasks else []
+    contact = (
+        getattr(response, "contact", None)
+        if any(q.type == Question.Type.EMAIL for q in page.question_list)
+        else None
+    )
+    return SurveyPageForm(
+        data,
+        page=page,
+        saved_values=values,
+        role_tasks=role_tasks,
+        other_tasks=other_tasks,
+        lenient=lenient,
+        initial=None if data is not None else initial_from_answers(page, answers, ratings, contact),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
+    response = response_for_session(public_id, _owned(request))
+    if response is None:
+        return render(request, "surveys/not_yours.html", status=404)
+    if response.status != Response.Status.IN_PROGRESS:
+        return redirect("surveys:thanks", public_id=response.public_id)
+    structure = version_structure(response.version)
+    page = structure.page(page_key)
+    if page is None:
+        raise Http404
+    answers = response_answers(response)
+    shown = visible_pages(structure, answer_values(answers))
+    if page not in shown:
+        return redirect("surveys:page", public_id=response.public_id, page_key=shown[0].key)
+
+    expected = expected_pages(structure, answer_values(answers))
+    if page not in expected:
+        expected = shown
+    if request.method == "GET":
+        form = _build_form(request, response, structure, page, answers)
+        return _render_page(request, response, structure, expected, page, form)
+
+    if is_ratelimited(
+        request,
+        group="survey-post",
+        key="ip",
+        rate=settings.SURVEY_POST_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    ):
+        form = _build_form(request, response, structure, page, answers, data=request.POST)
+        form.is_valid()
+        return _render_page(
+            request, response, structure, expected, page, form, status=429, limited=True
+        )
+    action = request.POST.get("action", "next")
+    lenient = action in ("back", "save")
+    form = _build_form(
+        request, response, structure, page, answers, data=request.POST, lenient=lenient
+    )
+    if not form.is_valid():
+        return _render_page(request, response, structure, expected, page, form, status=400)
+    try:
+        response = services.response_page_save(response=response, form=form)
+    except ApplicationError:
+        return redirect("surveys:thanks", public_id=response.public_id)
+    answers = response_answers(response)
+    shown = visible_pages(structure, answer_values(answers))
+    if action == "save":
+        token = services.resume_token_create(response=response)
+        return _render_resume(request, response, token)
+    position = shown.index(page) if page in shown else 0
+    if action == "back":
+        target = shown[max(0, position - 1)]
+        return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
+    if position + 1 < len(shown):
+        target = shown[position + 1]
+        return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
+    try:
+        services.response_submit(response=response, structure=structure)
+    except ApplicationError as error:
+        missing = services.first_unanswered_page(structure, response)
+        messages.error(request, error.message)
+        return redirect("surveys:page", public_id=response.public_id, page_key=missing.key)
+    return redirect("surveys:thanks", public_id=response.public_id)
+
+
+def _render_page(request, response, structure, shown, page, form, status=200, limited=False):
+    return render(
+        request,
+        "surveys/page.html",
+        {
+            "survey": structure.version.survey,
+            "response": response,
+            "page": page,
+            "form": form,
+            "progress": _progress(structure, shown, page),
+            "limited": limited,
+            "is_preview": False,
+        },
+        status=status,
+    )
+
+
+def _render_resume(request, response, token: str) -> HttpResponse:
+    link = request.build_absolute_uri(reverse("surveys:resume", kwargs={"token": token}))
+    return render(
+        request,
+        "surveys/resume_link.html",
+        {
+            "survey": response.version.survey,
+            "response": response,
+            "link": link,
+            "days": settings.SURVEY_RESUME_DAYS,
+            "continue_url": _continue_url(response),
+        },
+    )
+
+
+def _continue_url(response: Response) -> str:
+    structure = version_structure(response.version)
+    shown = visible_pages(structure, answer_values(response_answers(response)))
+    keys = [p.key for p in shown]
+    index = keys.index(response.last_page_key) + 1 if response.last_page_key in keys else 0
+    target = shown[min(index, len(shown) - 1)]
+    return reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": target.key})
+
+
+@require_POST
+def resume_email(request: HttpRequest, public_id) -> HttpResponse:
+    """Email the resume link to an address the respondent types (kept apart from answers)."""
+    from django import forms as django_forms
+
+    response = response_for_session(public_id, _owned(request))
+    if response is None or response.status != Response.Status.IN_PROGRESS:
+        return render(request, "surveys/not_yours.html", status=404)
+    field = django_forms.EmailField(max_length=254)
+    try:
+        email = field.clean(request.POST.get("email", ""))
+    except django_forms.ValidationError:
+        messages.error(request, _("Enter an email address like name@example.org."))
+        return redirect(_continue_url(response))
+    services.resume_link_email_request(response=response, email=email)
+    messages.success(request, _("We are emailing you a link to continue. Check your inbox."))
+    return redirect(_continue_url(response))
+
+
+def resume_open(request: HttpRequest, token: str) -> HttpResponse:
+    """A private resume link: reopens the draft in this browser, on any device."""
+    response = services.resume_token_redeem(token=token)
+    if response is None:
+        return render(request, "surveys/resume_invalid.html", status=404)
+    _own(request, response)
+    return redirect(_continue_url(response))
+
+
+def survey_thanks(request: HttpRequest, public_id) -> HttpResponse:
+    response = response_for_session(public_id, _owned(request))
+    if response is None:
+        return render(request, "surveys/not_yours.html", status=404)
+    if response.status == Response.Status.IN_PROGRESS:
+        return redirect(_continue_url(response))
+    share_url = request.build_absolute_uri(response.version.survey.get_absolute_url())
+    return render(
+        request,
+        "surveys/thanks.html",
+        {"survey": response.version.survey, "response": response, "share_url": share_url},
+    )
+
+
+@role_required(Role.EDITOR)
+def survey_preview(request: HttpRequest, version_id: int, page_key: str = "") -> HttpResponse:
+    """Staff preview of any version, draft included: every page, nothing saved."""
+    version = get_object_or_404(SurveyVersion.objects.select_related("survey"), pk=version_id)
+    structure = version_structure(version)
+    if not structure.pages:
+        raise Http404
+    page = structure.page(page_key) if page_key else structure.pages[0]
+    if page is None:
+        raise Http404
+    role_tasks, other_tasks = tasks_for_role(request.GET.get("role"))
+    form = SurveyPageForm(
+        request.GET if request.GET.get("check") else None,
+        page=page,
+        saved_values={},
+        role_tasks=role_tasks,
+        other_tasks=other_tasks,
+    )
+    if form.is_bound:
+        form.is_valid()
+    index = structure.pages.index(page)
+    return render(
+        request,
+        "surveys/page.html",
+        {
+            "survey": version.survey,
+            "version": version,
+            "page": page,
+            "form": form,
+            "progress": _progress(structure, structure.pages, page),
+            "is_preview": True,
+            "previous_page": structure.pages[index - 1] if index else None,
+            "next_page": structure.pages[index + 1] if index + 1 < len(structure.pages) else None,
+        },
+    )
