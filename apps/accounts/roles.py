@@ -48,6 +48,16 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("core", "auditevent", ("view",)),
         ("pages", "contactmessage", ("view", "change", "delete")),
         ("pages", "sitesettings", ("view", "change")),
+        ("surveys", "survey", ALL),
+        ("surveys", "surveyversion", ALL),
+        ("surveys", "surveypage", ALL),
+        ("surveys", "question", ALL),
+        ("surveys", "choice", ALL),
+        ("surveys", "collector", ALL),
+        ("surveys", "role", ALL),
+        ("surveys", "task", ALL),
+        ("surveys", "response", ("view", "change")),
+        ("surveys", "respondentcontact", ("view", "delete")),
     ],
 }
 

@@ -28,6 +28,18 @@ def _number(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
+class NumberField(forms.DecimalField):
+    """A decimal that accepts "10.0" where whole numbers are asked for, and commas in "1,200"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "")
+        number = super().to_python(value)
+        if number is not None and number.is_finite() and number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+        return number
+
+
 def task_field(task: Task, part: str) -> str:
     return f"task_{task.code}_{part}"
 
@@ -121,7 +133,7 @@ class SurveyPageForm(forms.Form):
     def _number_field(min_value, max_value, step) -> forms.DecimalField:
         places = 0 if step is None or step == step.to_integral_value() else 2
         message = NUMBER_RANGE % {"min": _number(min_value), "max": _number(max_value)}
-        return forms.DecimalField(
+        return NumberField(
             required=False,
             min_value=min_value,
             max_value=max_value,

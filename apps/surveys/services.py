@@ -241,6 +241,7 @@ def response_submit(*, response: Response, structure: Structure) -> Response:
     locked.status = Response.Status.SCREENED_OUT if screened_out else Response.Status.COMPLETE
     locked.is_too_fast = (
         locked.status == Response.Status.COMPLETE
+        and not locked.is_staff_entered
         and locked.duration_seconds < settings.SURVEY_MIN_SECONDS
     )
     locked.is_duplicate = _looks_duplicate(locked)

@@ -19,3 +19,15 @@ urlpatterns = [
         name="preview_page",
     ),
 ]
+
+from . import staff_views  # noqa: E402
+
+urlpatterns += [
+    path("staff/surveys/", staff_views.survey_overview, name="staff_overview"),
+    path(
+        "staff/surveys/<slug:slug>/paper-template.csv",
+        staff_views.paper_template,
+        name="paper_template",
+    ),
+    path("staff/surveys/<slug:slug>/paper-import/", staff_views.paper_import, name="paper_import"),
+]

@@ -273,11 +273,15 @@ def _render_resume(request, response, token: str) -> HttpResponse:
 
 
 def _continue_url(response: Response) -> str:
+    """Where a returning respondent picks up: the first page still missing a required answer,
+    else the page after the last one saved."""
     structure = version_structure(response.version)
-    shown = visible_pages(structure, answer_values(response_answers(response)))
-    keys = [p.key for p in shown]
-    index = keys.index(response.last_page_key) + 1 if response.last_page_key in keys else 0
-    target = shown[min(index, len(shown) - 1)]
+    target = services.first_unanswered_page(structure, response)
+    if target is None:
+        shown = visible_pages(structure, answer_values(response_answers(response)))
+        keys = [p.key for p in shown]
+        index = keys.index(response.last_page_key) + 1 if response.last_page_key in keys else 0
+        target = shown[min(index, len(shown) - 1)]
     return reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": target.key})
 
 

@@ -15,6 +15,10 @@ ADMIN = "/" + settings.ADMIN_URL
 STAFF_URLS = {
     reverse("accounts:staff_home"): Role.REVIEWER,
     reverse("accounts:audit_log"): Role.ADMINISTRATOR,
+    reverse("surveys:staff_overview"): Role.REVIEWER,
+    reverse("surveys:preview", kwargs={"version_id": 1}): Role.EDITOR,
+    reverse("surveys:paper_template", kwargs={"slug": "ost-roles-duties"}): Role.ADMINISTRATOR,
+    reverse("surveys:paper_import", kwargs={"slug": "ost-roles-duties"}): Role.ADMINISTRATOR,
 }
 # Admin pages: the lowest role whose groups carry the model's view permission.
 ADMIN_URLS = {
@@ -29,6 +33,15 @@ ADMIN_URLS = {
     ADMIN + "pages/sitesettings/": Role.ADMINISTRATOR,
     ADMIN + "accounts/user/": Role.ADMINISTRATOR,
     ADMIN + "core/auditevent/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/survey/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/surveyversion/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/surveypage/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/question/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/collector/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/task/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/role/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/response/": Role.ADMINISTRATOR,
+    ADMIN + "surveys/respondentcontact/": Role.ADMINISTRATOR,
 }
 ROLES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMINISTRATOR]
 
@@ -49,6 +62,14 @@ def test_anonymous_visitors_are_sent_to_the_admin_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert "login" in response.url
+
+
+@pytest.fixture(autouse=True)
+def _seeded_survey(db):
+    """Staff survey URLs need the seeded survey (version 1) to exist."""
+    from apps.surveys.seeding import seed_survey
+
+    seed_survey()
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.name if r else "no-role")

@@ -57,3 +57,97 @@ def test_a_practitioner_completes_the_whole_survey_on_a_phone(survey_site, pages
     assert len(mail.outbox) == 1  # the confirmation, after commit
     assert_no_axe_violations(page)
     assert not pages.console_errors
+
+
+def _start(page, base_url, lang="en"):
+    page.goto(f"{base_url}{SURVEY_URL}?lang={lang}")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/page/eligibility/")
+
+
+def _tab_to(page, predicate_js: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"keyboard focus never reached: {predicate_js}")
+
+
+def test_a_page_can_be_answered_with_the_keyboard_alone(survey_site, pages):
+    page = pages.open()
+    _start(page, survey_site.url)
+    fill_page(page)
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url("**/page/role/")
+    page.locator("#main").focus()
+    _tab_to(page, "document.activeElement.name === 'role'")
+    page.keyboard.press("ArrowDown")  # the second role: lead frontline staff
+    _tab_to(page, "document.activeElement.name === 'job_title'")
+    page.keyboard.type("Lead group leader")
+    _tab_to(page, "document.activeElement.name === 'supervises'")
+    page.keyboard.press("Space")  # "Yes": the how-many question appears
+    _tab_to(page, "document.activeElement.name === 'supervise_count'")
+    page.keyboard.type("4")
+    _tab_to(page, "document.activeElement.value === 'next'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/page/time_use/")
+    response = Response.objects.get()
+    assert response.role.slug == "lead_frontline"
+    assert Answer.objects.get(response=response, question__key="supervise_count").number_value == 4
+
+
+def test_errors_are_announced_and_tied_to_their_fields(survey_site, pages):
+    page = pages.open(viewport=PHONE)
+    _start(page, survey_site.url, lang="es")
+    page.locator("button[name=action][value=next]").click()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert "err-consent" in page.locator("#field-consent").get_attribute("aria-describedby").split()
+    assert page.locator("#err-consent").inner_text().strip() == "Por favor responda esta pregunta."
+    assert_no_axe_violations(page)
+
+
+def test_resume_link_opens_the_draft_in_a_fresh_browser(survey_site, pages):
+    page = pages.open(viewport=PHONE)
+    _start(page, survey_site.url)
+    fill_page(page)
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url("**/page/role/")
+    page.locator("#field-job_title").fill("Camp counselor")
+    page.locator("button[name=action][value=save]").click()
+    link = page.locator("#resume-link").input_value()
+    assert "/survey/resume/" in link
+    assert_no_axe_violations(page)
+
+    fresh = pages.open(viewport=PHONE)  # another device: no cookies, no session
+    fresh.goto(link)
+    fresh.wait_for_url("**/page/role/")
+    assert fresh.locator("#field-job_title").input_value() == "Camp counselor"
+    fill_page(fresh)
+    fresh.locator("button[name=action][value=next]").click()
+    fresh.wait_for_url("**/page/time_use/")
+
+    stranger = pages.open()
+    stranger.goto(fresh.url)
+    assert "We could not open this survey response" in stranger.content()
+    stranger.goto(link[:-4] + "xyz/")
+    assert "This link does not work" in stranger.content()
+    assert_no_axe_violations(stranger)
+
+
+def test_staff_preview_and_overview_pass_axe(survey_site, pages):
+    from apps.accounts.roles import Role
+    from tests.factories import PASSWORD, make_user
+
+    admin = make_user(Role.ADMINISTRATOR)
+    page = pages.open()
+    page.goto(survey_site.url + "/accounts/login/")
+    page.get_by_label("Username").fill(admin.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+    for url in ["/staff/surveys/", "/staff/survey-preview/1/duties/?role=site_lead",
+                "/staff/surveys/ost-roles-duties/paper-import/"]:
+        page.goto(survey_site.url + url)
+        assert_no_axe_violations(page)

@@ -1,0 +1,79 @@
+"""Staff pages for the survey: overview with collector counts, paper-response import."""
+
+import csv
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.permissions import role_required
+from apps.accounts.roles import Role, user_role_level
+
+from .importing import import_paper_responses, template_columns
+from .models import Response, Survey, SurveyVersion, Task
+from .selectors import collector_counts, survey_published_version, version_structure
+
+
+class PaperImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file of paper responses"),
+        help_text=_("Use the template; one response per row; UTF-8; at most 2 MB."),
+    )
+
+
+@role_required(Role.REVIEWER)
+def survey_overview(request: HttpRequest) -> HttpResponse:
+    surveys = []
+    for survey in Survey.objects.order_by("-created_at"):
+        surveys.append(
+            {
+                "survey": survey,
+                "versions": survey.versions.order_by("-number"),
+                "collectors": collector_counts(survey),
+                "complete": Response.objects.filter(version__survey=survey).complete().count(),
+                "started": Response.objects.filter(version__survey=survey).count(),
+            }
+        )
+    return render(
+        request,
+        "surveys/staff/overview.html",
+        {
+            "surveys": surveys,
+            "can_import": user_role_level(request.user) >= Role.ADMINISTRATOR.level,
+        },
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+def paper_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """The CSV template for typing in paper responses (header row only)."""
+    survey = get_object_or_404(Survey, slug=slug)
+    version = survey_published_version(survey)
+    if version is None:
+        return HttpResponse(status=404)
+    tasks = list(Task.objects.filter(is_active=True).order_by("order"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-paper-template.csv"'
+    csv.writer(response).writerow(template_columns(version_structure(version), tasks))
+    return response
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def paper_import(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    version = get_object_or_404(SurveyVersion, survey=survey, status=SurveyVersion.Status.PUBLISHED)
+    form = PaperImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_paper_responses(
+            version=version, file=form.cleaned_data["file"], by=request.user, request=request
+        )
+    return render(
+        request,
+        "surveys/staff/paper_import.html",
+        {"survey": survey, "version": version, "form": form, "report": report},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
