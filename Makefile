@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,8 @@ beat: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .ruff_cache
+
+# Benchmarks on the real PostgreSQL and Redis (not part of `make test`): prints a table and
+# writes bench/results/*.json.
+bench: install messages
+	$(BIN)/python bench/survey_bench.py

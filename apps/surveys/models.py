@@ -241,7 +241,9 @@ class Collector(TimeStampedModel):
         OTHER = "other", _("Other")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="collectors")
-    slug = models.SlugField(_("link code"), unique=True, help_text=_("The link is /s/<code>/."))
+    slug = models.SlugField(
+        _("link code"), unique=True, help_text=_("The link is /s/ followed by this code.")
+    )
     name = models.CharField(_("name"), max_length=120)
     organization = models.CharField(_("partner organization"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)

@@ -1,11 +1,21 @@
 """Reads of survey structure and responses. Insights and exports read survey data through here."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
 
 from .conditions import condition_met, condition_possible
-from .models import Answer, Choice, Question, Response, Survey, SurveyPage, SurveyVersion, Task
+from .models import Choice, Question, Response, Role, Survey, SurveyPage, SurveyVersion, Task
+
+
+class AnswerRow(NamedTuple):
+    question_id: int
+    part: str
+    choice_id: int | None
+    text_value: str
+    number_value: object
+    bool_value: bool | None
 
 
 @dataclass
@@ -15,6 +25,9 @@ class Structure:
     version: SurveyVersion
     pages: list[SurveyPage]
     questions: dict[str, Question] = field(default_factory=dict)
+    question_by_id: dict[int, Question] = field(default_factory=dict)
+    choice_by_id: dict[int, Choice] = field(default_factory=dict)
+    role_ids: dict[str, int] = field(default_factory=dict)
 
     def page(self, key: str) -> SurveyPage | None:
         return next((p for p in self.pages if p.key == key), None)
@@ -32,7 +45,23 @@ def survey_published_version(survey: Survey) -> SurveyVersion | None:
     return survey.versions.filter(status=SurveyVersion.Status.PUBLISHED).first()
 
 
+# Structures of versions that are live (published or retired), per process. The key holds
+# the version's updated_at, which every page, question or choice change bumps (signals.py).
+_STRUCTURES: dict[tuple[int, object], Structure] = {}
+
+
 def version_structure(version: SurveyVersion) -> Structure:
+    """The version's structure; cached for live versions, always fresh for drafts."""
+    if version.status == SurveyVersion.Status.DRAFT:
+        return _load_structure(version)
+    key = (version.pk, version.updated_at)
+    structure = _STRUCTURES.get(key)
+    if structure is None:
+        structure = _STRUCTURES[key] = _load_structure(version)
+    return structure
+
+
+def _load_structure(version: SurveyVersion) -> Structure:
     questions = (
         Question.objects.filter(version=version)
         .order_by("order", "id")
@@ -47,29 +76,41 @@ def version_structure(version: SurveyVersion) -> Structure:
         .order_by("order", "id")
         .prefetch_related(Prefetch("questions", queryset=questions, to_attr="question_list"))
     )
-    structure = Structure(version=version, pages=pages)
+    structure = Structure(
+        version=version,
+        pages=pages,
+        role_ids=dict(Role.objects.values_list("slug", "pk")),
+    )
     for page in pages:
         for question in page.question_list:
             structure.questions[question.key] = question
+            structure.question_by_id[question.pk] = question
+            for choice in question.choice_list:
+                structure.choice_by_id[choice.pk] = choice
     return structure
 
 
-def answer_values(answers) -> dict[str, set[str]]:
-    """Condition values from Answer rows (with question and choice loaded)."""
+def answer_values(
+    rows: list[AnswerRow], structure: Structure, *, exclude_page: SurveyPage | None = None
+) -> dict[str, set[str]]:
+    """Condition values (choice codes, "yes"/"no", state codes) from a response's answers."""
     values: dict[str, set[str]] = {}
-    for answer in answers:
-        key = answer.question.key
-        if answer.choice_id is not None and answer.question.type != Question.Type.TIME_USE:
-            values.setdefault(key, set()).add(answer.choice.value)
-        elif answer.bool_value is not None:
-            values.setdefault(key, set()).add("yes" if answer.bool_value else "no")
-        elif answer.part == "state":
-            values.setdefault(key, set()).add(answer.text_value)
+    for row in rows:
+        question = structure.question_by_id.get(row.question_id)
+        if question is None or (exclude_page is not None and question.page_id == exclude_page.pk):
+            continue
+        if row.choice_id is not None and question.type != Question.Type.TIME_USE:
+            values.setdefault(question.key, set()).add(structure.choice_by_id[row.choice_id].value)
+        elif row.bool_value is not None:
+            values.setdefault(question.key, set()).add("yes" if row.bool_value else "no")
+        elif row.part == "state":
+            values.setdefault(question.key, set()).add(row.text_value)
     return values
 
 
-def response_answers(response: Response) -> list[Answer]:
-    return list(response.answers.select_related("question", "choice"))
+def response_answers(response: Response) -> list[AnswerRow]:
+    """The response's answers as plain rows (one query, no joins, no model instances)."""
+    return [AnswerRow(*row) for row in response.answers.values_list(*AnswerRow._fields)]
 
 
 def visible_pages(structure: Structure, values) -> list[SurveyPage]:
@@ -92,15 +133,56 @@ def tasks_for_role(role_slug: str | None) -> tuple[list[Task], list[Task]]:
     return first_filter, [t for t in tasks if t.pk not in first_ids]
 
 
+_STATE_FIELDS = (
+    "pk",
+    "status",
+    "version_id",
+    "version__status",
+    "version__updated_at",
+    "last_page_key",
+    "started_at",
+    "answers__question_id",
+    "answers__part",
+    "answers__choice_id",
+    "answers__text_value",
+    "answers__number_value",
+    "answers__bool_value",
+)
+
+
+def response_page_state(public_id, owned_ids) -> tuple[Response, Structure, list[AnswerRow]] | None:
+    """A response this browser owns, its version's structure and its answers, in one query
+    (the response joined to its answers): this runs on every survey page."""
+    if str(public_id) not in owned_ids:
+        return None
+    rows = list(Response.objects.filter(public_id=public_id).values_list(*_STATE_FIELDS))
+    if not rows:
+        return None
+    pk, status, version_id, version_status, version_updated, last_key, started = rows[0][:7]
+    response = Response(
+        pk=pk,
+        public_id=public_id,
+        status=status,
+        version_id=version_id,
+        last_page_key=last_key,
+        started_at=started,
+    )
+    response._state.adding = False
+    structure = _STRUCTURES.get((version_id, version_updated))
+    if structure is None:
+        structure = version_structure(SurveyVersion.objects.get(pk=version_id))
+    response.version = structure.version
+    answers = [AnswerRow(*row[7:]) for row in rows if row[7] is not None]
+    return response, structure, answers
+
+
 def response_for_session(public_id, owned_ids) -> Response | None:
     """The response with this public id, only if this browser session owns it."""
     if str(public_id) not in owned_ids:
         return None
-    return (
-        Response.objects.filter(public_id=public_id)
-        .select_related("version__survey", "collector")
-        .first()
-    )
+    # No ORDER BY and only the version joined: this runs on every survey page.
+    found = list(Response.objects.filter(public_id=public_id).select_related("version")[:1])
+    return found[0] if found else None
 
 
 def collector_counts(survey: Survey):

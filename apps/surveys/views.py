@@ -20,11 +20,13 @@ from apps.core.exceptions import ApplicationError
 from . import services
 from .forms import SurveyPageForm
 from .models import Collector, Question, Response, Survey, SurveyVersion
+from .ownership import collector_id, owned_ids, remember_collector, remember_response
 from .selectors import (
     answer_values,
     expected_pages,
     response_answers,
     response_for_session,
+    response_page_state,
     survey_published_version,
     tasks_for_role,
     version_structure,
@@ -32,19 +34,11 @@ from .selectors import (
 )
 from .templatetags.survey_tags import initial_from_answers
 
-SESSION_OWNED = "survey_owned"
-SESSION_COLLECTOR = "survey_collector"
 BROWSER_COOKIE = "ost_browser"
-MAX_OWNED = 20
 
 
 def _owned(request) -> list[str]:
-    return request.session.get(SESSION_OWNED, [])
-
-
-def _own(request, response: Response) -> None:
-    owned = [pid for pid in _owned(request) if pid != str(response.public_id)]
-    request.session[SESSION_OWNED] = (owned + [str(response.public_id)])[-MAX_OWNED:]
+    return owned_ids(request)
 
 
 def _draft_for(request, survey: Survey) -> Response | None:
@@ -88,7 +82,7 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
         ):
             return render(request, "429.html", status=429)
         collector = Collector.objects.filter(
-            pk=request.session.get(SESSION_COLLECTOR), survey=survey, is_active=True
+            pk=collector_id(request), survey=survey, is_active=True
         ).first()
         browser_token = request.COOKIES.get(BROWSER_COOKIE) or secrets.token_urlsafe(24)
         response = services.response_start(
@@ -97,10 +91,10 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
             collector=collector,
             browser_token=browser_token,
         )
-        _own(request, response)
         structure = version_structure(version)
         first = visible_pages(structure, {})[0]
         reply = redirect("surveys:page", public_id=response.public_id, page_key=first.key)
+        remember_response(request, reply, response.public_id)
         reply.set_cookie(
             BROWSER_COOKIE,
             browser_token,
@@ -126,9 +120,10 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
 def collector_entry(request: HttpRequest, slug: str) -> HttpResponse:
     """/s/<code>/: a partner's link. Remembers the collector, then opens the survey."""
     collector = get_object_or_404(Collector.objects.select_related("survey"), slug=slug)
+    reply = redirect(collector.survey)
     if collector.is_active:
-        request.session[SESSION_COLLECTOR] = collector.pk
-    return redirect(collector.survey)
+        remember_collector(request, reply, collector.pk)
+    return reply
 
 
 def _progress(structure, shown, page) -> dict:
@@ -150,10 +145,10 @@ def _progress(structure, shown, page) -> dict:
 
 
 def _build_form(request, response, structure, page, answers, *, data=None, lenient=False):
-    values = answer_values(a for a in answers if a.question.page_id != page.pk)
+    values = answer_values(answers, structure, exclude_page=page)
     role_tasks, other_tasks = [], []
     if any(q.type == Question.Type.TASK_MATRIX for q in page.question_list):
-        role_slug = next(iter(answer_values(answers).get("role", set())), None)
+        role_slug = next(iter(answer_values(answers, structure).get("role", set())), None)
         role_tasks, other_tasks = tasks_for_role(role_slug)
     ratings = list(response.task_ratings.all()) if role_tasks or other_tasks else []
     contact = (
@@ -168,38 +163,43 @@ def _build_form(request, response, structure, page, answers, *, data=None, lenie
         role_tasks=role_tasks,
         other_tasks=other_tasks,
         lenient=lenient,
-        initial=None if data is not None else initial_from_answers(page, answers, ratings, contact),
+        initial=None
+        if data is not None
+        else initial_from_answers(page, answers, structure, ratings, contact),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
-    response = response_for_session(public_id, _owned(request))
-    if response is None:
+    state = response_page_state(public_id, _owned(request))
+    if state is None:
         return render(request, "surveys/not_yours.html", status=404)
+    response, structure, answers = state
     if response.status != Response.Status.IN_PROGRESS:
         return redirect("surveys:thanks", public_id=response.public_id)
-    structure = version_structure(response.version)
     page = structure.page(page_key)
     if page is None:
         raise Http404
-    answers = response_answers(response)
-    shown = visible_pages(structure, answer_values(answers))
+    values = answer_values(answers, structure)
+    shown = visible_pages(structure, values)
     if page not in shown:
         return redirect("surveys:page", public_id=response.public_id, page_key=shown[0].key)
 
-    expected = expected_pages(structure, answer_values(answers))
+    expected = expected_pages(structure, values)
     if page not in expected:
         expected = shown
     if request.method == "GET":
         form = _build_form(request, response, structure, page, answers)
         return _render_page(request, response, structure, expected, page, form)
 
-    if is_ratelimited(
+    action = request.POST.get("action", "next")
+    is_final = action == "next" and page == expected[-1]
+    # Submissions are rate limited per client address; saving pages inside a response is not.
+    if is_final and is_ratelimited(
         request,
-        group="survey-post",
+        group="survey-submit",
         key="ip",
-        rate=settings.SURVEY_POST_RATE_LIMIT,
+        rate=settings.SURVEY_SUBMIT_RATE_LIMIT,
         method="POST",
         increment=True,
     ):
@@ -208,7 +208,6 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         return _render_page(
             request, response, structure, expected, page, form, status=429, limited=True
         )
-    action = request.POST.get("action", "next")
     lenient = action in ("back", "save")
     form = _build_form(
         request, response, structure, page, answers, data=request.POST, lenient=lenient
@@ -216,11 +215,17 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     if not form.is_valid():
         return _render_page(request, response, structure, expected, page, form, status=400)
     try:
-        response = services.response_page_save(response=response, form=form)
+        on_page = {q.pk for q in page.question_list}
+        response = services.response_page_save(
+            response=response,
+            form=form,
+            role_ids=structure.role_ids,
+            page_had_answers=any(row.question_id in on_page for row in answers),
+        )
     except ApplicationError:
         return redirect("surveys:thanks", public_id=response.public_id)
-    answers = response_answers(response)
-    shown = visible_pages(structure, answer_values(answers))
+    # The answers now stored: the other pages' (unchanged) and this page's.
+    shown = visible_pages(structure, {**form.saved_values, **form.page_values()})
     if action == "save":
         token = services.resume_token_create(response=response)
         return _render_resume(request, response, token)
@@ -278,7 +283,7 @@ def _continue_url(response: Response) -> str:
     structure = version_structure(response.version)
     target = services.first_unanswered_page(structure, response)
     if target is None:
-        shown = visible_pages(structure, answer_values(response_answers(response)))
+        shown = visible_pages(structure, answer_values(response_answers(response), structure))
         keys = [p.key for p in shown]
         index = keys.index(response.last_page_key) + 1 if response.last_page_key in keys else 0
         target = shown[min(index, len(shown) - 1)]
@@ -309,8 +314,9 @@ def resume_open(request: HttpRequest, token: str) -> HttpResponse:
     response = services.resume_token_redeem(token=token)
     if response is None:
         return render(request, "surveys/resume_invalid.html", status=404)
-    _own(request, response)
-    return redirect(_continue_url(response))
+    reply = redirect(_continue_url(response))
+    remember_response(request, reply, response.public_id)
+    return reply
 
 
 def survey_thanks(request: HttpRequest, public_id) -> HttpResponse:

@@ -218,6 +218,17 @@ CACHES = {
     )
 }
 
+# Sessions: read through the shared Redis cache when there is one (fewer database reads
+# per survey page), always written to the database too so a cache restart loses nothing.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env("REDIS_CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
+
+# Flash messages travel in a cookie, so survey pages never need to load the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
 # --- Celery ---
 # Without CELERY_BROKER_URL, tasks run eagerly in the web process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
@@ -293,7 +304,7 @@ SURVEY_RESUME_DAYS = env_int("SURVEY_RESUME_DAYS", 30)
 # A complete response faster than this is flagged (never deleted) for staff to review.
 SURVEY_MIN_SECONDS = env_int("SURVEY_MIN_SECONDS", 240)
 SURVEY_START_RATE_LIMIT = env("SURVEY_START_RATE_LIMIT", "30/h")
-SURVEY_POST_RATE_LIMIT = env("SURVEY_POST_RATE_LIMIT", "600/h")
+SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
 # Django refuses request bodies above this before any view runs (uploads are streamed to disk).

@@ -147,7 +147,10 @@ def test_staff_preview_and_overview_pass_axe(survey_site, pages):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/staff/")
-    for url in ["/staff/surveys/", "/staff/survey-preview/1/duties/?role=site_lead",
-                "/staff/surveys/ost-roles-duties/paper-import/"]:
+    for url in [
+        "/staff/surveys/",
+        "/staff/survey-preview/1/duties/?role=site_lead",
+        "/staff/surveys/ost-roles-duties/paper-import/",
+    ]:
         page.goto(survey_site.url + url)
         assert_no_axe_violations(page)

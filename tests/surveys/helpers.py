@@ -4,55 +4,13 @@ import re
 
 from django.urls import reverse
 
-from apps.surveys.models import Question, Response
-
-PAID_FRONTLINE = {
-    "consent": "yes",
-    "eligibility": "paid",
-    "role": "frontline",
-    "supervises": "no",
-    "pay_type": "hourly",
-    "follow_up": "no",
-    "quote_consent": "anonymous",
-    "crosswalk_code": "39-9032",
-}
+from apps.surveys.models import Response
+from apps.surveys.sample import PAID_FRONTLINE, sample_page_data
 
 
 def page_data(page, choices: dict | None = None, *, role_tasks=(), action="next") -> dict:
     """POST data answering every question on the page validly."""
-    choices = {**PAID_FRONTLINE, **(choices or {})}
-    data: dict = {"action": action}
-    for q in page.question_list:
-        key, t = q.key, q.type
-        if t in (Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT):
-            data[key] = f"Answer to {key}"
-        elif t in (Question.Type.SINGLE_CHOICE, Question.Type.SCALE):
-            values = [c.value for c in q.choice_list]
-            data[key] = choices.get(key, values[0]) if choices.get(key) in values else values[0]
-            if any(c.is_other and c.value == data[key] for c in q.choice_list):
-                data[f"{key}__other"] = "Something else"
-        elif t == Question.Type.MULTI_CHOICE:
-            data[key] = [q.choice_list[0].value]
-            if q.choice_list[0].is_other:
-                data[f"{key}__other"] = "Something else"
-        elif t == Question.Type.YES_NO:
-            data[key] = choices.get(key, "yes")
-        elif t == Question.Type.NUMBER:
-            data[key] = f"{(q.min_value if q.min_value is not None else 1).normalize():f}"
-        elif t == Question.Type.STATE_ZIP:
-            data[f"{key}__state"], data[f"{key}__zip3"] = "TX", "787"
-        elif t == Question.Type.TIME_USE:
-            shares = [100] + [0] * (len(q.choice_list) - 1)
-            for c, share in zip(q.choice_list, shares, strict=True):
-                data[f"{key}__{c.value}"] = str(share)
-        elif t == Question.Type.EMAIL:
-            data[key] = "practitioner@example.org"
-        elif t == Question.Type.TASK_MATRIX:
-            for task in role_tasks:
-                data[f"task_{task.code}_rel"] = "yes"
-                data[f"task_{task.code}_imp"] = "4"
-                data[f"task_{task.code}_freq"] = "5"
-    return data
+    return sample_page_data(page, choices, role_tasks=role_tasks, action=action)
 
 
 def start(client, survey) -> Response:
@@ -83,7 +41,9 @@ def complete(client, survey, choices: dict | None = None) -> tuple[Response, lis
     for _ in range(len(structure.pages) + 1):
         seen.append(key)
         page = structure.page(key)
-        reply = client.post(page_url(response, key), page_data(page, choices, role_tasks=role_tasks))
+        reply = client.post(
+            page_url(response, key), page_data(page, choices, role_tasks=role_tasks)
+        )
         assert reply.status_code == 302, (key, reply.content.decode()[:3000])
         if "/thanks/" in reply.url:
             response.refresh_from_db()

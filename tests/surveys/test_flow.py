@@ -1,13 +1,13 @@
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from apps.surveys.models import (
     Answer,
@@ -268,9 +268,22 @@ junk_text = st.one_of(st.text(max_size=60), st.sampled_from(["yes", "no", "paid"
 @given(
     page_key=st.sampled_from(["eligibility", "role", "time_use", "hours_pay", "duties"]),
     data=st.dictionaries(
-        st.sampled_from(["consent", "eligibility", "role", "job_title", "supervises",
-                         "supervise_count", "time_use__direct", "hours_per_week", "action",
-                         "task_T01_rel", "task_T01_imp", "csrfmiddlewaretoken"]),
+        st.sampled_from(
+            [
+                "consent",
+                "eligibility",
+                "role",
+                "job_title",
+                "supervises",
+                "supervise_count",
+                "time_use__direct",
+                "hours_per_week",
+                "action",
+                "task_T01_rel",
+                "task_T01_imp",
+                "csrfmiddlewaretoken",
+            ]
+        ),
         st.one_of(junk_text, st.lists(junk_text, max_size=3)),
     ),
 )

@@ -21,29 +21,80 @@ CHOICES = [
 ]
 SPEC = [
     {
-        "key": "p1", "order": 10, "title_en": "P1", "title_es": "P1",
+        "key": "p1",
+        "order": 10,
+        "title_en": "P1",
+        "title_es": "P1",
         "questions": [
-            {"key": "short", "type": "short_text", "text_en": "S", "text_es": "S", "required": True},
+            {
+                "key": "short",
+                "type": "short_text",
+                "text_en": "S",
+                "text_es": "S",
+                "required": True,
+            },
             {"key": "long", "type": "long_text", "text_en": "L", "text_es": "L"},
-            {"key": "single", "type": "single_choice", "text_en": "C", "text_es": "C",
-             "required": True, "choices": CHOICES},
-            {"key": "multi", "type": "multi_choice", "text_en": "M", "text_es": "M",
-             "choices": CHOICES},
-            {"key": "num", "type": "number", "text_en": "N", "text_es": "N", "min": 0, "max": 80,
-             "step": 0.5},
-            {"key": "scale", "type": "scale", "text_en": "Sc", "text_es": "Sc",
-             "choices": [{"value": str(i), "label_en": str(i), "label_es": str(i)}
-                         for i in range(1, 6)]},
+            {
+                "key": "single",
+                "type": "single_choice",
+                "text_en": "C",
+                "text_es": "C",
+                "required": True,
+                "choices": CHOICES,
+            },
+            {
+                "key": "multi",
+                "type": "multi_choice",
+                "text_en": "M",
+                "text_es": "M",
+                "choices": CHOICES,
+            },
+            {
+                "key": "num",
+                "type": "number",
+                "text_en": "N",
+                "text_es": "N",
+                "min": 0,
+                "max": 80,
+                "step": 0.5,
+            },
+            {
+                "key": "scale",
+                "type": "scale",
+                "text_en": "Sc",
+                "text_es": "Sc",
+                "choices": [
+                    {"value": str(i), "label_en": str(i), "label_es": str(i)} for i in range(1, 6)
+                ],
+            },
             {"key": "yn", "type": "yes_no", "text_en": "Y", "text_es": "Y", "required": True},
-            {"key": "count", "type": "number", "text_en": "How many", "text_es": "Cuántos",
-             "required": True, "min": 1, "max": 500, "step": 1,
-             "condition": {"question": "yn", "in": ["yes"]}},
+            {
+                "key": "count",
+                "type": "number",
+                "text_en": "How many",
+                "text_es": "Cuántos",
+                "required": True,
+                "min": 1,
+                "max": 500,
+                "step": 1,
+                "condition": {"question": "yn", "in": ["yes"]},
+            },
             {"key": "place", "type": "state_zip", "text_en": "W", "text_es": "W"},
-            {"key": "time", "type": "time_use", "text_en": "T", "text_es": "T",
-             "choices": CHOICES[:3]},
+            {
+                "key": "time",
+                "type": "time_use",
+                "text_en": "T",
+                "text_es": "T",
+                "choices": CHOICES[:3],
+            },
             {"key": "mail", "type": "email", "text_en": "E", "text_es": "E"},
-            {"key": "duties", "type": "task_matrix", "text_en": "D", "text_es": "D",
-             "required": True},
+            {
+                "key": "duties",
+                "type": "task_matrix",
+                "text_en": "D",
+                "text_es": "D",
+                "required": True,
+            },
         ],
     }
 ]
@@ -71,8 +122,9 @@ def form_for(page, data, tasks=(), lenient=False):
     mv = MultiValueDict()
     for key, value in data.items():
         mv.setlist(key, value if isinstance(value, list) else [value])
-    return SurveyPageForm(mv, page=page, saved_values={}, role_tasks=tasks[:2],
-                          other_tasks=tasks[2:], lenient=lenient)
+    return SurveyPageForm(
+        mv, page=page, saved_values={}, role_tasks=tasks[:2], other_tasks=tasks[2:], lenient=lenient
+    )
 
 
 def ratings(tasks):
@@ -111,8 +163,9 @@ def test_unknown_choice_is_refused(page, tasks):
 def test_other_needs_its_specify_text(page, tasks):
     form = form_for(page, VALID | ratings(tasks) | {"single": "other"}, tasks)
     assert form.errors["single__other"] == ["Please say what “other” means for you."]
-    form = form_for(page, VALID | ratings(tasks) | {"single": "other", "single__other": "Coach"},
-                    tasks)
+    form = form_for(
+        page, VALID | ratings(tasks) | {"single": "other", "single__other": "Coach"}, tasks
+    )
     assert form.is_valid()
 
 
@@ -152,8 +205,9 @@ def test_time_use_shares_must_total_100(page, tasks):
 
 
 def test_zip3_must_be_three_digits_and_state_must_be_real(page, tasks):
-    form = form_for(page, VALID | ratings(tasks) | {"place__state": "ZZ", "place__zip3": "94"},
-                    tasks)
+    form = form_for(
+        page, VALID | ratings(tasks) | {"place__state": "ZZ", "place__zip3": "94"}, tasks
+    )
     assert "place__state" in form.errors and "place__zip3" in form.errors
 
 
@@ -190,18 +244,43 @@ def test_ratings_of_a_task_marked_not_relevant_are_dropped(page, tasks):
     assert form.cleaned_data[f"task_{tasks[0].code}_imp"] is None
 
 
-FIELD_NAMES = ["short", "long", "single", "single__other", "multi", "num", "scale", "yn",
-               "count", "place__state", "place__zip3", "time__a", "time__b", "time__other",
-               "mail", "task_X0_rel", "task_X0_imp", "task_X0_freq", "task_X2_rel"]
-junk = st.one_of(st.text(max_size=300), st.sampled_from(["", "yes", "no", "a", "other", "none",
-                                                         "1e9", "-0", "٣", "\x00", "50"]))
+FIELD_NAMES = [
+    "short",
+    "long",
+    "single",
+    "single__other",
+    "multi",
+    "num",
+    "scale",
+    "yn",
+    "count",
+    "place__state",
+    "place__zip3",
+    "time__a",
+    "time__b",
+    "time__other",
+    "mail",
+    "task_X0_rel",
+    "task_X0_imp",
+    "task_X0_freq",
+    "task_X2_rel",
+]
+junk = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", "yes", "no", "a", "other", "none", "1e9", "-0", "٣", "\x00", "50"]),
+)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(junk, st.lists(junk, max_size=4))))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(junk, st.lists(junk, max_size=4)))
+)
 def test_any_input_gives_a_clean_answer_or_clear_errors(page, tasks, data):
     form = form_for(page, data, tasks)
     valid = form.is_valid()  # must never raise
     if not valid:
-        assert all(all(str(message).strip() for message in messages)
-                   for messages in form.errors.values())
+        assert all(
+            all(str(message).strip() for message in messages) for messages in form.errors.values()
+        )

@@ -19,8 +19,9 @@ ADMIN = "/" + settings.ADMIN_URL
 def test_overview_counts_responses_per_collector(client, survey, reviewer):
     from apps.surveys.models import Collector
 
-    collector = Collector.objects.create(survey=survey, slug="p1", name="Partner one",
-                                         channel="email")
+    collector = Collector.objects.create(
+        survey=survey, slug="p1", name="Partner one", channel="email"
+    )
     visitor = type(client)()
     visitor.get(collector.get_absolute_url())
     complete(visitor, survey)
@@ -34,7 +35,9 @@ def test_overview_counts_responses_per_collector(client, survey, reviewer):
 def test_preview_shows_every_page_without_saving(client, survey, editor):
     client.force_login(editor)
     version = survey.versions.get()
-    html = client.get(reverse("surveys:preview", kwargs={"version_id": version.pk})).content.decode()
+    html = client.get(
+        reverse("surveys:preview", kwargs={"version_id": version.pk})
+    ).content.decode()
     assert "Preview of version 1. Nothing is saved." in html
     reply = client.get(
         reverse("surveys:preview_page", kwargs={"version_id": version.pk, "page_key": "duties"}),
@@ -60,8 +63,14 @@ def test_a_published_version_with_responses_cannot_change(client, survey, admini
     assert question.text_en != "Changed"
     add = client.post(
         f"{ADMIN}surveys/surveypage/add/",
-        {"version": version.pk, "key": "extra", "order": 999, "title_en": "Extra",
-         "questions-TOTAL_FORMS": 0, "questions-INITIAL_FORMS": 0},
+        {
+            "version": version.pk,
+            "key": "extra",
+            "order": 999,
+            "title_en": "Extra",
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+        },
     )
     assert add.status_code == 200
     assert "cannot change" in add.content.decode()
@@ -126,11 +135,25 @@ def test_paper_import_validates_row_by_row(client, survey, administrator):
     header = client.get(reverse("surveys:paper_template", kwargs={"slug": survey.slug}))
     columns = header.content.decode().strip().split(",")
     assert columns[0] == "language" and "task_T01_rel" in columns
-    good = _paper_row(columns, language="es", consent="yes", eligibility="volunteer",
-                      role="tutor", job_title="Tutora", supervises="no",
-                      quote_consent="internal")
-    bad = _paper_row(columns, language="en", consent="yes", eligibility="paid",
-                     role="astronaut", job_title="x", supervises="no")
+    good = _paper_row(
+        columns,
+        language="es",
+        consent="yes",
+        eligibility="volunteer",
+        role="tutor",
+        job_title="Tutora",
+        supervises="no",
+        quote_consent="internal",
+    )
+    bad = _paper_row(
+        columns,
+        language="en",
+        consent="yes",
+        eligibility="paid",
+        role="astronaut",
+        job_title="x",
+        supervises="no",
+    )
     reply = client.post(
         reverse("surveys:paper_import", kwargs={"slug": survey.slug}),
         {"file": _upload([",".join(columns), good, bad])},
@@ -161,4 +184,7 @@ def test_paper_import_is_for_administrators_only(client, survey, editor):
     client.force_login(editor)
     url = reverse("surveys:paper_import", kwargs={"slug": survey.slug})
     assert client.get(url).status_code == 403
-    assert client.get(reverse("surveys:paper_template", kwargs={"slug": survey.slug})).status_code == 403
+    assert (
+        client.get(reverse("surveys:paper_template", kwargs={"slug": survey.slug})).status_code
+        == 403
+    )

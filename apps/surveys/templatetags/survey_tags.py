@@ -15,10 +15,11 @@ def _num(value) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-def initial_from_answers(page, answers, ratings, contact) -> dict:
-    """Form initial values for a page from the answers saved before."""
+def initial_from_answers(page, answers, structure, ratings, contact) -> dict:
+    """Form initial values for a page from the answers saved before (AnswerRow tuples)."""
     initial: dict = {}
     on_page = {q.pk: q for q in page.question_list}
+    choice = structure.choice_by_id
     for answer in answers:
         q = on_page.get(answer.question_id)
         if q is None:
@@ -27,11 +28,11 @@ def initial_from_answers(page, answers, ratings, contact) -> dict:
         if t in (Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT):
             initial[key] = answer.text_value
         elif t in (Question.Type.SINGLE_CHOICE, Question.Type.SCALE):
-            initial[key] = answer.choice.value
+            initial[key] = choice[answer.choice_id].value
             if answer.text_value:
                 initial[f"{key}__other"] = answer.text_value
         elif t == Question.Type.MULTI_CHOICE:
-            initial.setdefault(key, []).append(answer.choice.value)
+            initial.setdefault(key, []).append(choice[answer.choice_id].value)
             if answer.text_value:
                 initial[f"{key}__other"] = answer.text_value
         elif t == Question.Type.YES_NO:
@@ -41,7 +42,7 @@ def initial_from_answers(page, answers, ratings, contact) -> dict:
         elif t == Question.Type.STATE_ZIP:
             initial[f"{key}__{answer.part}"] = answer.text_value
         elif t == Question.Type.TIME_USE:
-            initial[f"{key}__{answer.choice.value}"] = _num(answer.number_value)
+            initial[f"{key}__{choice[answer.choice_id].value}"] = _num(answer.number_value)
     for rating in ratings:
         task = rating.task
         initial[task_field(task, "rel")] = "yes" if rating.is_relevant else "no"
