@@ -1,0 +1,101 @@
+"""Every kind of page is valid HTML according to the Nu HTML checker (vnu.jar from npm).
+
+Skipped when Java or node_modules/vnu-jar is missing, unless REQUIRE_HTML_CHECK=1 (CI).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from apps.accounts.roles import Role
+from apps.surveys.models import Survey
+from apps.surveys.sample import sample_page_data
+from apps.surveys.selectors import tasks_for_role, version_structure
+
+from .factories import make_user
+
+VNU = (
+    Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+)
+pytestmark = pytest.mark.django_db
+
+
+def _checker_available() -> bool:
+    return VNU.exists() and shutil.which("java") is not None
+
+
+@pytest.fixture
+def pages_html(seeded):
+    from apps.surveys.seeding import seed_survey
+
+    seed_survey()
+    html: dict[str, str] = {}
+    public = Client()
+    for url in [
+        "/",
+        "/page/timeline/",
+        "/page/where-counted-today/",
+        "/page/faq/",
+        "/page/glossary/",
+        "/page/workgroup/",
+        "/contact/",
+        "/accounts/login/",
+        "/page/nope/",
+        "/survey/ost-roles-duties/",
+    ]:
+        html[url] = public.get(url).content.decode()
+    html["/contact/ (errors)"] = public.post("/contact/", {"email": "x"}).content.decode()
+    survey = Survey.objects.get(slug="ost-roles-duties")
+    start = public.post(survey.get_absolute_url())
+    structure = version_structure(survey.versions.get())
+    role_tasks, _other = tasks_for_role("frontline")
+    url = start.url
+    html["survey eligibility (errors)"] = public.post(url, {}).content.decode()
+    for page in structure.pages:
+        html[f"survey {page.key}"] = public.get(url).content.decode()
+        reply = public.post(url, sample_page_data(page, role_tasks=role_tasks))
+        assert reply.status_code == 302, (page.key, reply.status_code)
+        if "/thanks/" in reply.url:
+            break
+        url = reply.url
+    html["survey thanks"] = public.get(reply.url).content.decode()
+    staff = Client()
+    staff.force_login(make_user(Role.ADMINISTRATOR))
+    for url in [
+        "/staff/",
+        "/staff/audit/",
+        "/staff/surveys/",
+        f"/staff/survey-preview/{structure.version.pk}/duties/",
+    ]:
+        html[url] = staff.get(url).content.decode()
+    return html
+
+
+def test_pages_pass_the_nu_html_checker(pages_html, tmp_path):
+    if not _checker_available():
+        if os.environ.get("REQUIRE_HTML_CHECK") == "1":
+            pytest.fail("REQUIRE_HTML_CHECK=1 but java or node_modules/vnu-jar is missing")
+        pytest.skip("Nu HTML checker needs java and node_modules/vnu-jar")
+    files = {}
+    for i, (name, html) in enumerate(pages_html.items()):
+        path = tmp_path / f"page{i}.html"
+        path.write_text(html, encoding="utf-8")
+        files[str(path)] = name
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [
+        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
+        f"line {m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+    ]
+    assert not problems, "\n".join(problems)
