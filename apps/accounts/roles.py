@@ -37,6 +37,8 @@ _CONTENT = [
     ("pages", "milestone", ALL),
     ("pages", "organization", ALL),
     ("pages", "occupation", ALL),
+    ("insights", "representationtarget", ALL),
+    ("insights", "titlemapping", ALL),
 ]
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.REVIEWER.name: [],

@@ -68,6 +68,8 @@ LOCAL_APPS = [
     "apps.accounts",
     "apps.pages",
     "apps.surveys",
+    "apps.insights",
+    "apps.exports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -310,3 +312,10 @@ SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
 # Django refuses request bodies above this before any view runs (uploads are streamed to disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Insights and exports ---
+# Any figure computed from fewer respondents than this is suppressed wherever it is shown.
+SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
+EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
+# Export files are removed this many days after they are made.
+EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)

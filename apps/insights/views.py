@@ -1,0 +1,310 @@
+"""Staff dashboards. Reviewers and above; every page takes the shared filters from the URL."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.permissions import role_required
+from apps.accounts.roles import Role
+from apps.core.csvsafe import neutralize
+from apps.surveys.models import Task
+
+from . import selectors
+from .filters import ResponseFilterForm, filter_params
+from .models import SavedView, TitleMapping
+from .suppression import k
+
+PAGES = [
+    ("insights:overview", gettext_lazy("Overview")),
+    ("insights:duties", gettext_lazy("Duties")),
+    ("insights:titles", gettext_lazy("Job titles")),
+    ("insights:crosswalk", gettext_lazy("Crosswalk")),
+    ("insights:workforce", gettext_lazy("Workforce profile")),
+    ("insights:open_answers", gettext_lazy("Open answers")),
+]
+
+
+def _context(request: HttpRequest, page: str, **extra) -> dict:
+    params = filter_params(request.GET)
+    query = urlencode(params)
+    return {
+        "filter_form": ResponseFilterForm(request.GET or None),
+        "params": params,
+        "query": query,
+        "page_name": page,
+        "pages": PAGES,
+        "saved_views": SavedView.objects.filter(user=request.user),
+        "suppression_k": k(),
+        **extra,
+    }
+
+
+@role_required(Role.REVIEWER)
+def overview(request: HttpRequest) -> HttpResponse:
+    params = filter_params(request.GET)
+    data = selectors.overview(params)
+    if request.GET.get("format") == "csv":
+        tables = [
+            data["over_time"],
+            data["funnel"],
+            data["by_collector"],
+            data["by_state"],
+            data["by_role"],
+            data["by_setting"],
+            data["by_employer"],
+        ]
+        return _tables_csv("overview", tables)
+    return render(
+        request, "insights/overview.html", _context(request, "insights:overview", data=data)
+    )
+
+
+@role_required(Role.REVIEWER)
+def duties(request: HttpRequest) -> HttpResponse:
+    params = filter_params(request.GET)
+    sort = request.GET.get("sort", "relevance")
+    tasks = selectors.task_table(params, sort=sort)
+    if request.GET.get("format") == "csv":
+        return _tasks_csv(tasks)
+    return render(
+        request,
+        "insights/duties.html",
+        _context(
+            request,
+            "insights:duties",
+            tasks=tasks,
+            sort=sort,
+            write_ins=selectors.write_in_tasks(params),
+        ),
+    )
+
+
+@role_required(Role.REVIEWER)
+def task_detail(request: HttpRequest, code: str) -> HttpResponse:
+    task = get_object_or_404(Task, code=code)
+    detail = selectors.task_detail(filter_params(request.GET), task)
+    return render(
+        request, "insights/task_detail.html", _context(request, "insights:duties", detail=detail)
+    )
+
+
+class MergeTitlesForm(forms.Form):
+    titles = forms.MultipleChoiceField(label=gettext_lazy("Variants to merge"), choices=[])
+    canonical = forms.CharField(label=gettext_lazy("Canonical title"), max_length=200)
+
+    def __init__(self, *args, variants: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["titles"].choices = [(v, v) for v in variants]
+
+
+@role_required(Role.REVIEWER)
+def titles(request: HttpRequest) -> HttpResponse:
+    params = filter_params(request.GET)
+    data = selectors.job_titles(params)
+    variants = [v["normalized"] for v in data["variants"]]
+    form = MergeTitlesForm(request.POST or None, variants=variants)
+    if request.method == "POST" and form.is_valid():
+        canonical = form.cleaned_data["canonical"].strip()
+        for title in form.cleaned_data["titles"]:
+            TitleMapping.objects.update_or_create(
+                normalized=title, defaults={"canonical": canonical, "merged_by": request.user}
+            )
+        messages.success(
+            request,
+            _("Merged %(n)s variants into “%(title)s”.")
+            % {"n": len(form.cleaned_data["titles"]), "title": canonical},
+        )
+        return redirect(reverse("insights:titles") + ("?" + urlencode(params) if params else ""))
+    if request.GET.get("format") == "csv":
+        return _titles_csv(data)
+    return render(
+        request,
+        "insights/titles.html",
+        _context(request, "insights:titles", data=data, form=form),
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@role_required(Role.REVIEWER)
+def crosswalk(request: HttpRequest) -> HttpResponse:
+    data = selectors.crosswalk(filter_params(request.GET))
+    if request.GET.get("format") == "csv":
+        return _tables_csv("crosswalk", [data["pooled"], *data["by_role"]])
+    return render(
+        request, "insights/crosswalk.html", _context(request, "insights:crosswalk", data=data)
+    )
+
+
+@role_required(Role.REVIEWER)
+def workforce(request: HttpRequest) -> HttpResponse:
+    data = selectors.workforce_profile(filter_params(request.GET))
+    if request.GET.get("format") == "csv":
+        return _workforce_csv(data)
+    return render(
+        request, "insights/workforce.html", _context(request, "insights:workforce", data=data)
+    )
+
+
+@role_required(Role.REVIEWER)
+def open_answers(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    question = request.GET.get("question", "")
+    search = request.GET.get("q", "")[:100]
+    answers = selectors.open_answers(filter_params(request.GET), question=question, search=search)
+    page = Paginator(answers, 25).get_page(request.GET.get("page", 1))
+    lab = selectors.labels()
+    questions = [(key, lab.questions.get(key, key)) for key in selectors.OPEN_TEXT_KEYS]
+    return render(
+        request,
+        "insights/open_answers.html",
+        _context(
+            request,
+            "insights:open_answers",
+            answers=page,
+            question=question,
+            search=search,
+            questions=questions,
+        ),
+    )
+
+
+@role_required(Role.REVIEWER)
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "").strip()[:100]
+    page = request.POST.get("page", "insights:overview")
+    if page not in dict(PAGES):
+        raise Http404
+    query = urlencode(filter_params(request.POST))
+    if not name:
+        messages.error(request, _("Give the view a name."))
+    else:
+        try:
+            SavedView.objects.update_or_create(
+                user=request.user, name=name, defaults={"page": page, "query": query}
+            )
+            messages.success(request, _("Saved the view “%(name)s”.") % {"name": name})
+        except IntegrityError:
+            messages.error(request, _("That name is taken."))
+    return redirect(reverse(page) + (f"?{query}" if query else ""))
+
+
+@role_required(Role.REVIEWER)
+def open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = get_object_or_404(SavedView, pk=pk, user=request.user)
+    return redirect(reverse(view.page) + (f"?{view.query}" if view.query else ""))
+
+
+# --- CSV of the aggregate tables (suppression already applied) ---
+
+
+def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")
+    return response, csv.writer(response)
+
+
+def _cell(value, hidden: bool = False):
+    if hidden:
+        return f"<{k()}"
+    if value is None:
+        return ""
+    return round(value, 2) if isinstance(value, float) else neutralize(value)
+
+
+def _tables_csv(name: str, tables) -> HttpResponse:
+    response, writer = _csv_response(name)
+    writer.writerow(["table", "category", "n", "percent"])
+    for table in tables:
+        for row in table.rows:
+            writer.writerow(
+                [
+                    neutralize(str(table.title)),
+                    neutralize(row.label),
+                    _cell(row.n, row.hidden),
+                    _cell(row.share, row.hidden),
+                ]
+            )
+        writer.writerow(
+            [neutralize(str(table.title)), _("Total"), _cell(table.total, table.total_hidden), ""]
+        )
+    return response
+
+
+def _tasks_csv(tasks) -> HttpResponse:
+    response, writer = _csv_response("duties")
+    writer.writerow(
+        [
+            "task",
+            "statement",
+            "n",
+            "relevance_pct",
+            "importance_mean",
+            "importance_sd",
+            "ci95_low",
+            "ci95_high",
+            "modal_frequency",
+            "classification",
+            *[f"frequency_{c}_pct" for c in range(1, 8)],
+        ]
+    )
+    for t in tasks:
+        writer.writerow(
+            [
+                t.task.code,
+                neutralize(t.task.text_en),
+                _cell(t.n, t.hidden),
+                _cell(t.relevance_pct, t.hidden),
+                _cell(t.importance_mean),
+                _cell(t.importance_sd),
+                _cell(t.ci_low),
+                _cell(t.ci_high),
+                _cell(t.modal_frequency),
+                t.classification,
+                *[_cell(f["share"], t.stats_hidden) for f in t.frequency],
+            ]
+        )
+    return response
+
+
+def _titles_csv(data) -> HttpResponse:
+    response, writer = _csv_response("job-titles")
+    writer.writerow(["canonical_title", "role", "n"])
+    for title in data["canonical"]:
+        writer.writerow([neutralize(title["title"]), _("All roles"), title["n"]])
+        for row in title["roles"]:
+            writer.writerow(
+                [neutralize(title["title"]), neutralize(row.label), _cell(row.n, row.hidden)]
+            )
+    return response
+
+
+def _workforce_csv(data) -> HttpResponse:
+    response, writer = _csv_response("workforce")
+    writer.writerow(["measure", "n", "mean", "p25", "median", "p75"])
+    for number in data["numbers"]:
+        writer.writerow(
+            [
+                neutralize(number["title"]),
+                _cell(number["n"], number["n_hidden"]),
+                _cell(number["mean"]),
+                _cell(number["p25"]),
+                _cell(number["median"]),
+                _cell(number["p75"]),
+            ]
+        )
+    writer.writerow([])
+    tables_response = _tables_csv("workforce", [*data["tables"], *data["demographics"]])
+    response.write(tables_response.content.decode().lstrip("\ufeff"))
+    return response

@@ -1,0 +1,133 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "insights:overview",
+    "insights:duties",
+    "insights:titles",
+    "insights:crosswalk",
+    "insights:workforce",
+    "insights:open_answers",
+]
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_dashboards_are_for_reviewers_and_above(client, survey, name):
+    url = reverse(name)
+    assert client.get(url).status_code == 302
+    client.force_login(make_user())
+    assert client.get(url).status_code == 403
+    for role in (Role.REVIEWER, Role.EDITOR, Role.ADMINISTRATOR):
+        client.force_login(make_user(role))
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_queries_per_page_do_not_grow_with_the_data(
+    client, build, name, django_assert_max_num_queries
+):
+    client.force_login(make_user(Role.REVIEWER))
+    url = reverse(name)
+    for i in range(3):
+        build(
+            answers={"job_title": f"title {i}", "describe_work": "text"},
+            ratings={"T01": (True, 4, 5)},
+        )
+    client.get(url)  # warm the survey-structure cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(30):
+        build(
+            role="site_lead" if i % 2 else "tutor",
+            state="TX",
+            answers={"job_title": f"other title {i}", "describe_work": "more text"},
+            ratings={"T01": (True, 3, 4), "T21": (False, None, None)},
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_survey_text_shown_to_staff_is_escaped(client, build):
+    build(answers={"describe_work": '<img src=x onerror="alert(1)">I lead the homework club'})
+    client.force_login(make_user(Role.REVIEWER))
+    html = client.get(reverse("insights:open_answers")).content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=" in html
+
+
+def test_filters_live_in_the_url_and_saved_views_reopen_them(client, build):
+    for _ in range(5):
+        build(state="WA")
+    client.force_login(make_user(Role.REVIEWER))
+    html = client.get(reverse("insights:overview"), {"state": "WA"}).content.decode()
+    assert "5 complete responses match these filters." in html
+    client.post(
+        reverse("insights:save_view"),
+        {"name": "Washington", "page": "insights:overview", "state": "WA"},
+    )
+    from apps.insights.models import SavedView
+
+    view = SavedView.objects.get(name="Washington")
+    reply = client.get(reverse("insights:open_view", kwargs={"pk": view.pk}))
+    assert reply.url.endswith("/staff/insights/?state=WA")
+    other = make_user(Role.REVIEWER)
+    client.force_login(other)
+    assert client.get(reverse("insights:open_view", kwargs={"pk": view.pk})).status_code == 404
+
+
+def test_bad_filter_values_are_ignored_not_errors(client, build):
+    client.force_login(make_user(Role.REVIEWER))
+    for name in URLS:
+        reply = client.get(
+            reverse(name),
+            {
+                "date_from": "not-a-date",
+                "version": "abc",
+                "role": "<script>",
+                "state": "ZZ",
+                "page": "x",
+            },
+        )
+        assert reply.status_code == 200
+
+
+def test_aggregate_csv_is_suppressed_and_neutralized(client, build):
+    for _ in range(6):
+        build(answers={"job_title": '=HYPERLINK("http://x")'})
+    build(state="TX")
+    client.force_login(make_user(Role.REVIEWER))
+    content = client.get(reverse("insights:overview"), {"format": "csv"}).content.decode()
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    state_rows = [r for r in rows if r[0] == "Responses by state"]
+    tx = next(r for r in state_rows if r[1] == "TX")
+    assert tx[2] == "<5"
+    from apps.insights.models import TitleMapping
+
+    TitleMapping.objects.create(normalized="hyperlink http x", canonical="=HYPERLINK(1)")
+    titles = client.get(reverse("insights:titles"), {"format": "csv"}).content.decode()
+    assert "'=HYPERLINK(1)" in titles
+    assert "\n=HYPERLINK" not in titles
+
+
+def test_merging_titles_is_remembered(client, build):
+    for title in ["Youth worker"] * 5 + ["Youth-Worker"] * 5:
+        build(answers={"job_title": title})
+    client.force_login(make_user(Role.REVIEWER))
+    client.post(
+        reverse("insights:titles"),
+        {"titles": ["youth worker"], "canonical": "Youth development worker"},
+    )
+    build(answers={"job_title": "youth worker!"})
+    html = client.get(reverse("insights:titles")).content.decode()
+    assert "Youth development worker" in html
