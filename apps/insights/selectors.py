@@ -13,7 +13,8 @@ from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower, Trim, TruncWeek
 from django.utils.translation import gettext as _
 
-from apps.surveys.models import Answer, Response, SurveyVersion, Task, TaskRating
+from apps.surveys.models import Answer, Question, Response, SurveyVersion, Task, TaskRating
+from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
 from .aggregates import quartiles
@@ -151,6 +152,93 @@ def number_summary(responses, key: str, lab: Labels) -> dict:
         "median": suppressed_value(p50, n),
         "p75": suppressed_value(p75, n),
     }
+
+
+def choice_tables(responses, keys: tuple[str, ...], lab: Labels) -> dict[str, Table]:
+    """Distributions of several questions in two queries (one scan for the counts, one for
+    how many answered), suppressed. Questions are matched by key across survey versions."""
+    qids = dict(Question.objects.filter(key__in=keys).values_list("pk", "key"))
+    answers = Answer.objects.filter(response__in=responses, question_id__in=list(qids))
+    counts: dict[str, dict[str, int]] = {key: {} for key in keys}
+    for row in (
+        answers.filter(choice__isnull=False)
+        .values("question_id", "choice__value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per_key = counts[qids[row["question_id"]]]
+        per_key[row["choice__value"]] = per_key.get(row["choice__value"], 0) + row["n"]
+    answered: dict[str, int] = dict.fromkeys(keys, 0)
+    for row in (
+        answers.values("question_id").annotate(n=Count("response_id", distinct=True)).order_by()
+    ):
+        answered[qids[row["question_id"]]] += row["n"]
+    tables = {}
+    for key in keys:
+        order = list(lab.choices.get(key, {}))
+        ordered = sorted(
+            counts[key].items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
+        )
+        tables[key] = _table(
+            lab.questions.get(key, key),
+            ordered,
+            lab.choices.get(key, {}),
+            total=answered[key],
+            key=key,
+            keep_order=True,
+        )
+    return tables
+
+
+def number_summaries(responses, keys: tuple[str, ...], lab: Labels) -> list[dict]:
+    """n, mean and quartiles of several number questions in one query on PostgreSQL."""
+    from django.db import connection
+
+    from .aggregates import PercentileCont
+
+    qids = dict(Question.objects.filter(key__in=keys).values_list("pk", "key"))
+    answers = Answer.objects.filter(
+        response__in=responses, question_id__in=list(qids), number_value__isnull=False
+    )
+    stats: dict[str, dict] = {}
+    if connection.vendor == "postgresql":
+        # One survey version per key in practice; several versions are pooled by key below.
+        rows = (
+            answers.values("question__key")
+            .annotate(
+                n=Count("pk"),
+                mean=Avg("number_value"),
+                p25=PercentileCont("number_value", 0.25),
+                p50=PercentileCont("number_value", 0.5),
+                p75=PercentileCont("number_value", 0.75),
+            )
+            .order_by()
+        )
+        stats = {row["question__key"]: row for row in rows}
+    else:
+        for key in keys:
+            n, p25, p50, p75 = quartiles(answers.filter(question__key=key), "number_value")
+            mean = answers.filter(question__key=key).aggregate(m=Avg("number_value"))["m"]
+            stats[key] = {"n": n, "mean": mean, "p25": p25, "p50": p50, "p75": p75}
+    result = []
+    for key in keys:
+        row = stats.get(key, {"n": 0, "mean": None, "p25": None, "p50": None, "p75": None})
+        n = row["n"]
+        result.append(
+            {
+                "key": key,
+                "title": lab.questions.get(key, key),
+                "n": n,
+                "n_hidden": is_small(n),
+                "mean": suppressed_value(
+                    float(row["mean"]) if row["mean"] is not None else None, n
+                ),
+                "p25": suppressed_value(row["p25"], n),
+                "median": suppressed_value(row["p50"], n),
+                "p75": suppressed_value(row["p75"], n),
+            }
+        )
+    return result
 
 
 # --- Overview ---
@@ -309,6 +397,7 @@ class TaskStats:
     ci_high: float | None
     frequency: list[dict]
     modal_frequency: int | None
+    modal_frequency_label: str
     classification: str
     hidden: bool
     stats_hidden: bool
@@ -331,6 +420,7 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
         for c in range(1, 8)
     ]
     modal = max(freq, key=lambda f: f["n"])["category"] if yes else None
+    modal_label = str(dict(FREQUENCY_CHOICES)[modal]) if modal else ""
     core = (
         relevance is not None
         and mean is not None
@@ -341,6 +431,7 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
     stats_hidden = yes < k()
     if stats_hidden:
         mean = sd = low = high = modal = None
+        modal_label = ""
         freq = [{**f, "n": None, "share": None} for f in freq]
     return TaskStats(
         task=task,
@@ -353,6 +444,7 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
         ci_high=high,
         frequency=freq,
         modal_frequency=modal,
+        modal_frequency_label=modal_label,
         classification="" if hidden or stats_hidden else ("core" if core else "supplemental"),
         hidden=hidden,
         stats_hidden=stats_hidden,
@@ -611,10 +703,11 @@ DEMOGRAPHICS = ("age_band", "gender", "race_ethnicity", "languages_at_work")
 def workforce_profile(params: dict) -> dict:
     responses = filtered_responses(params)
     lab = labels()
+    tables = choice_tables(responses, PROFILE_CHOICES + DEMOGRAPHICS, lab)
     return {
-        "numbers": [number_summary(responses, key, lab) for key in PROFILE_NUMBERS],
-        "tables": [choice_table(responses, key, lab) for key in PROFILE_CHOICES],
-        "demographics": [choice_table(responses, key, lab) for key in DEMOGRAPHICS],
+        "numbers": number_summaries(responses, PROFILE_NUMBERS, lab),
+        "tables": [tables[key] for key in PROFILE_CHOICES],
+        "demographics": [tables[key] for key in DEMOGRAPHICS],
     }
 
 
