@@ -112,8 +112,8 @@ def measure_exports(size: int) -> dict:
     out = {}
     for fmt in ("csv", "xlsx"):
         code = (
-            "import os,sys,time,resource,json,django;sys.path.insert(0,%r);django.setup();"
-            "from bench.export_probe import run;print(json.dumps(run(%r)))" % (str(ROOT), fmt)
+            f"import sys,json,django;sys.path.insert(0,{str(ROOT)!r});django.setup();"
+            f"from bench.export_probe import run;print(json.dumps(run({fmt!r})))"
         )
         result = subprocess.run(
             [sys.executable, "-c", code], cwd=ROOT, env=os.environ, capture_output=True, text=True
