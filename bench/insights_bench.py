@@ -194,7 +194,7 @@ def main() -> int:
     print()
     print(row.format("page", "responses", "p50 ms", "p95 ms", "max ms"))
     print(row.format("-" * 26, "-" * 10, "-" * 9, "-" * 9, "-" * 9))
-    for size, data in results["sizes"].items():
+    for data in results["sizes"].values():
         for name, r in data["pages"].items():
             print(
                 row.format(
@@ -206,7 +206,7 @@ def main() -> int:
                 )
             )
     print()
-    for size, data in results["sizes"].items():
+    for data in results["sizes"].values():
         e = data["exports"]
         for fmt in ("csv", "xlsx"):
             r = e.get(fmt, {})
