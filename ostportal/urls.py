@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.pages.urls")),
     path("", include("apps.surveys.urls")),
+    path("", include("apps.exports.urls")),
     path("", include("apps.insights.urls")),
 ]
 

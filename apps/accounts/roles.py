@@ -60,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("surveys", "task", ALL),
         ("surveys", "response", ("view", "change")),
         ("surveys", "respondentcontact", ("view", "delete")),
+        ("exports", "exportjob", ("view",)),
     ],
 }
 

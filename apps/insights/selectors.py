@@ -13,12 +13,12 @@ from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower, Trim, TruncWeek
 from django.utils.translation import gettext as _
 
+from apps.surveys.filters import filtered_responses
 from apps.surveys.models import Answer, Question, Response, SurveyVersion, Task, TaskRating
 from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
 from .aggregates import quartiles
-from .filters import filtered_responses
 from .models import RepresentationTarget, TitleMapping
 from .suppression import Row, is_small, k, suppress_table, suppressed_value
 

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.core.csvsafe import neutralize
+from apps.surveys.filters import ResponseFilterForm, filter_params
 from apps.surveys.models import Task
 
 from . import selectors
-from .filters import ResponseFilterForm, filter_params
 from .models import SavedView, TitleMapping
 from .suppression import k
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -257,6 +258,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.pages.tasks.contact_messages_send_pending",
         "schedule": 300.0,
     },
+    # Every five minutes: queue waiting export jobs again; recover or give up stalled ones.
+    "export-jobs-requeue-stale": {
+        "task": "apps.exports.tasks.export_jobs_requeue_stale",
+        "schedule": 300.0,
+    },
+    # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
+    "export-files-remove-expired": {
+        "task": "apps.exports.tasks.export_files_remove_expired",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Security ---
@@ -319,3 +330,5 @@ SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
 EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
 # Export files are removed this many days after they are made.
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)
+# A running export with no sign of life for this long is queued again (given up after 3 tries).
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 10)

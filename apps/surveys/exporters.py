@@ -1,0 +1,541 @@
+"""Exporters of survey data: one row per response (with its codebook), respondent contacts.
+
+Registered with the exports app (`apps.exports.base.register`); the export task runs them.
+"""
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import itemgetter
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.roles import Role as StaffRole
+from apps.exports.base import Column, Exporter, register
+
+from .conditions import condition_met
+from .models import (
+    Answer,
+    Collector,
+    Question,
+    RespondentContact,
+    Response,
+    Role,
+    SurveyVersion,
+    Task,
+    TaskRating,
+)
+from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES
+from .selectors import AnswerRow, Structure, answer_values, version_structure
+
+CHUNK = 2000
+NOT_SHOWN = "blank = not shown on this respondent's path"
+NOT_SHOWN_OR_SKIPPED = "blank = not shown on this respondent's path, or left unanswered"
+T = Question.Type
+
+
+def _responses(options: dict) -> QuerySet[Response]:
+    # Imported here: the shared dashboard filter lives in insights, which depends on surveys.
+    from apps.surveys.filters import filtered_responses
+
+    return filtered_responses(options.get("filters") or {})
+
+
+def _number(value):
+    """Decimals from the database as plain numbers: 12 rather than 12.00."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value.normalize()
+    return value
+
+
+def _iso(value) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _bit(value: bool | None):
+    return None if value is None else int(value)
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_]+", "_", value).strip("_") or "x"
+
+
+def _shape(question_type: str) -> str:
+    """Question types whose columns mean the same thing share them across versions."""
+    return "text" if question_type in (T.SHORT_TEXT, T.LONG_TEXT) else question_type
+
+
+def _values_text(pairs) -> str:
+    return "; ".join(f"{code} = {label}" for code, label in pairs)
+
+
+def _by_response(rows) -> Iterator[tuple[int, list[tuple]]]:
+    """(response id, its rows) from rows ordered by response id (the first item of each)."""
+    for response_id, group in itertools.groupby(rows, key=itemgetter(0)):
+        yield response_id, list(group)
+
+
+class _Follower:
+    """Walks a stream of (response id, rows) groups in step with the responses (merge join)."""
+
+    def __init__(self, groups: Iterator[tuple[int, list[tuple]]]) -> None:
+        self._groups = groups
+        self._next = next(groups, None)
+
+    def take(self, response_id: int) -> list[tuple]:
+        while self._next is not None and self._next[0] < response_id:
+            self._next = next(self._groups, None)
+        if self._next is not None and self._next[0] == response_id:
+            rows = self._next[1]
+            self._next = next(self._groups, None)
+            return rows
+        return []
+
+
+@dataclass
+class _Col:
+    name: str
+    signature: tuple
+    question: str = ""
+    type: str = ""
+    values: dict = field(default_factory=dict)
+    notes: str = ""
+    versions: set = field(default_factory=set)
+
+
+@dataclass
+class _Item:
+    """Where one question of one version writes its answers in the row."""
+
+    question: Question
+    main: int | None = None  # single choice, scale, yes/no, number, text; state for state_zip
+    other: int | None = None  # "other, please specify" text; ZIP3 for state_zip
+    by_choice: dict[int, int] = field(default_factory=dict)  # multi choice, time use
+
+
+@dataclass
+class _Plan:
+    structure: Structure
+    items: list[_Item] = field(default_factory=list)
+
+
+class _Layout:
+    """The union of the columns of every version in the export, in page order, each column
+    keeping its place whatever the skip logic; and where each version's answers go."""
+
+    def __init__(self, versions: list[SurveyVersion], *, labels: bool) -> None:
+        self.labels = labels
+        self.cols: dict[str, _Col] = {}
+        self.position: dict[str, int] = {}
+        self.plans: dict[int, _Plan] = {}
+        self.task_positions: dict[int, tuple[int, int, int]] = {}
+        self._tasks: list[Task] | None = None
+        self.version_numbers = sorted({v.number for v in versions})
+        self._fixed_columns()
+        for version in versions:
+            self._add_version(version)
+
+    @property
+    def width(self) -> int:
+        return len(self.position)
+
+    def add(self, name: str, signature: tuple, version: int | None = None, **meta) -> int:
+        """The position of column `name`, created on first use. A column of the same name
+        that means something else (same key, other type in another version) gets a suffix."""
+        candidate, n = name, 1
+        while candidate in self.cols and self.cols[candidate].signature != signature:
+            n += 1
+            candidate = f"{name}_v{version}" if n == 2 else f"{name}_v{version}_{n}"
+        col = self.cols.get(candidate)
+        if col is None:
+            values = meta.pop("values", {})
+            col = self.cols[candidate] = _Col(candidate, signature, values=dict(values), **meta)
+            self.position[candidate] = len(self.position)
+        else:
+            for code, label in meta.get("values", {}).items():
+                col.values.setdefault(code, label)
+        if version is not None:
+            col.versions.add(version)
+        return self.position[candidate]
+
+    def columns(self) -> list[Column]:
+        out = []
+        for col in self.cols.values():
+            notes = col.notes
+            if col.versions and col.versions != set(self.version_numbers):
+                asked = ", ".join(str(n) for n in sorted(col.versions))
+                only = f"asked in survey version(s) {asked} only"
+                notes = f"{notes}; {only}" if notes else only
+            out.append(
+                Column(
+                    name=col.name,
+                    question=col.question,
+                    type=col.type,
+                    values=_values_text(col.values.items()),
+                    notes=notes,
+                )
+            )
+        return out
+
+    # --- building ---
+
+    def _fixed_columns(self) -> None:
+        fixed = [
+            ("response_id", "Response number (internal id)", "integer", {}, ""),
+            ("version", "Survey version the response answered", "integer", {}, ""),
+            ("collector", "Partner link the respondent came by", "text", {}, "blank = no link"),
+            ("channel", "Distribution channel", "code", dict(Collector.Channel.choices), ""),
+            ("language", "Language the survey was taken in", "code", {"en": "English", "es": "Spanish"}, ""),  # noqa: E501
+            ("submitted_at", "When the response was submitted", "date-time (ISO 8601)", {}, ""),
+            ("duration_seconds", "Seconds from start to submission", "integer", {}, ""),
+            ("flag_too_fast", "Flag: completed too fast", "0/1", {1: "yes", 0: "no"}, ""),
+            ("flag_duplicate", "Flag: possible duplicate", "0/1", {1: "yes", 0: "no"}, ""),
+            ("flag_staff_entered", "Entered by staff from paper", "0/1", {1: "yes", 0: "no"}, ""),
+            ("profile_role", "Main role (copied from the answers, for filtering)", "code",
+             {r.slug: r.label_en for r in Role.objects.order_by("order", "slug")}, ""),
+            ("profile_setting", "Main setting (copied from the answers, for filtering)", "code",
+             {}, "see the setting question"),
+            ("profile_state", "State (copied from the answers, for filtering)", "code",
+             dict(US_STATES), ""),
+        ]  # fmt: skip
+        for name, question, kind, values, notes in fixed:
+            sig = ("fixed", name)
+            self.add(name, sig, question=question, type=kind, values=values, notes=notes)
+
+    def _tasks_list(self) -> list[Task]:
+        if self._tasks is None:
+            self._tasks = list(Task.objects.order_by("order", "code"))
+        return self._tasks
+
+    def _add_version(self, version: SurveyVersion) -> None:
+        structure = version_structure(version)
+        plan = self.plans[version.pk] = _Plan(structure=structure)
+        n = version.number
+        choice_type = "label" if self.labels else "code"
+        for page in structure.pages:
+            for q in page.question_list:
+                text = q.text_en
+                blank = NOT_SHOWN if q.is_required else NOT_SHOWN_OR_SKIPPED
+                sig = ("q", q.key, _shape(q.type))
+                item = _Item(question=q)
+                if q.type in (T.SINGLE_CHOICE, T.SCALE, T.YES_NO):
+                    pairs = (
+                        {"yes": "Yes", "no": "No"}
+                        if q.type == T.YES_NO
+                        else {c.value: c.label_en for c in q.choice_list}
+                    )
+                    item.main = self.add(
+                        q.key, sig, n, question=text, type=choice_type, values=pairs, notes=blank
+                    )
+                    item.other = self._other_column(q, n)
+                elif q.type == T.MULTI_CHOICE:
+                    for c in q.choice_list:
+                        item.by_choice[c.pk] = self.add(
+                            f"{q.key}_{_slug(c.value)}",
+                            (*sig, "choice", c.value),
+                            n,
+                            question=f"{text} [{c.label_en}]",
+                            type="0/1",
+                            values={1: "chosen", 0: "not chosen"},
+                            notes=f"{NOT_SHOWN}; 0 = shown, not chosen",
+                        )
+                    item.other = self._other_column(q, n)
+                elif q.type == T.NUMBER:
+                    bounds = ""
+                    if q.min_value is not None or q.max_value is not None:
+                        low, high = _number(q.min_value), _number(q.max_value)
+                        bounds = f"{'' if low is None else low} to {'' if high is None else high}"
+                    item.main = self.add(
+                        q.key,
+                        sig,
+                        n,
+                        question=text,
+                        type="number",
+                        notes=blank,
+                        values={bounds: "allowed range"} if bounds else {},
+                    )
+                elif q.type in (T.SHORT_TEXT, T.LONG_TEXT):
+                    item.main = self.add(q.key, sig, n, question=text, type="text", notes=blank)
+                elif q.type == T.STATE_ZIP:
+                    item.main = self.add(
+                        f"{q.key}_state",
+                        (*sig, "state"),
+                        n,
+                        question=f"{text} [state]",
+                        type="code",
+                        values=dict(US_STATES),
+                        notes=blank,
+                    )
+                    item.other = self.add(
+                        f"{q.key}_zip3",
+                        (*sig, "zip3"),
+                        n,
+                        question=f"{text} [ZIP3]",
+                        type="text",
+                        notes=f"{blank}; blank also when no ZIP was given",
+                    )
+                elif q.type == T.TIME_USE:
+                    for c in q.choice_list:
+                        item.by_choice[c.pk] = self.add(
+                            f"{q.key}_{_slug(c.value)}",
+                            (*sig, c.value),
+                            n,
+                            question=f"{text} [{c.label_en}]",
+                            type="number (percent)",
+                            values={"0 to 100": "share of working time"},
+                            notes=blank,
+                        )
+                elif q.type == T.TASK_MATRIX:
+                    self._task_columns(n)
+                    continue
+                else:  # EMAIL: contact details never go into this export.
+                    continue
+                plan.items.append(item)
+
+    def _other_column(self, q: Question, n: int) -> int | None:
+        if not any(c.is_other for c in q.choice_list):
+            return None
+        return self.add(
+            f"{q.key}_other_text",
+            ("q", q.key, _shape(q.type), "other"),
+            n,
+            question=f"{q.text_en} [other, please specify]",
+            type="text",
+            notes="text typed with the 'other' choice; blank otherwise",
+        )
+
+    def _task_columns(self, n: int) -> None:
+        for task in self._tasks_list():
+            retired = "" if task.is_active else "; task no longer in use"
+            code = _slug(task.code)
+            self.task_positions[task.pk] = (
+                self.add(
+                    f"{code}_relevant",
+                    ("task", task.code, "relevant"),
+                    n,
+                    question=f"{task.text_en} [part of the job?]",
+                    type="0/1",
+                    values={1: "part of the job", 0: "not part of the job"},
+                    notes=f"blank = not rated (task not shown or left unrated){retired}",
+                ),
+                self.add(
+                    f"{code}_importance",
+                    ("task", task.code, "importance"),
+                    n,
+                    question=f"{task.text_en} [importance]",
+                    type="number",
+                    values=dict(IMPORTANCE_CHOICES),
+                    notes=f"blank unless relevant = 1{retired}",
+                ),
+                self.add(
+                    f"{code}_frequency",
+                    ("task", task.code, "frequency"),
+                    n,
+                    question=f"{task.text_en} [frequency]",
+                    type="number",
+                    values=dict(FREQUENCY_CHOICES),
+                    notes=f"blank unless relevant = 1{retired}",
+                ),
+            )
+
+    # --- filling ---
+
+    def fill_answers(self, row: list, plan: _Plan, answers: list[AnswerRow]) -> None:
+        structure = plan.structure
+        values = answer_values(answers, structure)
+        shown_pages = {p.pk for p in structure.pages if condition_met(p.condition, values)}
+        by_question: dict[int, list[AnswerRow]] = {}
+        for answer in answers:
+            by_question.setdefault(answer.question_id, []).append(answer)
+        choices = structure.choice_by_id
+        for item in plan.items:
+            q = item.question
+            got = by_question.get(q.pk)
+            if q.type == T.MULTI_CHOICE:
+                if got or (q.page_id in shown_pages and condition_met(q.condition, values)):
+                    for position in item.by_choice.values():
+                        row[position] = 0
+                for answer in got or ():
+                    row[item.by_choice[answer.choice_id]] = 1
+                    if answer.text_value and item.other is not None:
+                        row[item.other] = answer.text_value
+                continue
+            if not got:
+                continue
+            if q.type in (T.SINGLE_CHOICE, T.SCALE):
+                answer = got[0]
+                choice = choices[answer.choice_id]
+                if self.labels:
+                    row[item.main] = choice.label_en
+                else:
+                    row[item.main] = int(choice.value) if choice.value.isdigit() else choice.value
+                if answer.text_value and item.other is not None:
+                    row[item.other] = answer.text_value
+            elif q.type == T.YES_NO:
+                code = "yes" if got[0].bool_value else "no"
+                row[item.main] = code.capitalize() if self.labels else code
+            elif q.type == T.NUMBER:
+                row[item.main] = _number(got[0].number_value)
+            elif q.type in (T.SHORT_TEXT, T.LONG_TEXT):
+                row[item.main] = got[0].text_value
+            elif q.type == T.STATE_ZIP:
+                for answer in got:
+                    if answer.part == "state":
+                        row[item.main] = answer.text_value
+                    elif answer.part == "zip3":
+                        row[item.other] = answer.text_value
+            elif q.type == T.TIME_USE:
+                for answer in got:
+                    position = item.by_choice.get(answer.choice_id)
+                    if position is not None:
+                        row[position] = _number(answer.number_value)
+
+    def fill_ratings(self, row: list, ratings: list[tuple]) -> None:
+        for _response_id, task_id, is_relevant, importance, frequency in ratings:
+            positions = self.task_positions.get(task_id)
+            if positions is None:
+                continue
+            row[positions[0]] = int(is_relevant)
+            row[positions[1]] = importance
+            row[positions[2]] = frequency
+
+
+_RESPONSE_FIELDS = (
+    "pk",
+    "version_id",
+    "version__number",
+    "collector__name",
+    "channel",
+    "language",
+    "submitted_at",
+    "duration_seconds",
+    "is_too_fast",
+    "is_duplicate",
+    "is_staff_entered",
+    "role__slug",
+    "setting",
+    "state",
+)
+
+
+@register
+class ResponsesExporter(Exporter):
+    """One row per response, every column of its survey version whatever the skip logic,
+    with a codebook; no contact details. Three streamed queries, whatever the row count."""
+
+    identifier = "responses"
+    verbose_name = _("Survey responses (one row per response)")
+    requires_role = StaffRole.REVIEWER
+    includes_personal_data = False
+
+    def __init__(self) -> None:
+        self._layout: _Layout | None = None
+
+    def layout(self, options: dict) -> _Layout:
+        if self._layout is None:
+            self._layout = _Layout(self._versions(options), labels=bool(options.get("labels")))
+        return self._layout
+
+    def _versions(self, options: dict) -> list[SurveyVersion]:
+        ids = _responses(options).order_by().values("version_id").distinct()
+        versions = list(
+            SurveyVersion.objects.filter(pk__in=ids).select_related("survey").order_by("number")
+        )
+        if not versions:
+            # Nothing matches: still give the columns of the version asked for, or of the
+            # published ones, so the empty file has its usual header.
+            wanted = (options.get("filters") or {}).get("version")
+            found = SurveyVersion.objects.select_related("survey").order_by("number")
+            published = found.filter(status=SurveyVersion.Status.PUBLISHED)
+            versions = list(found.filter(pk=wanted) if wanted else published)
+        return versions
+
+    def columns(self, options: dict) -> list[Column]:
+        return self.layout(options).columns()
+
+    def count(self, options: dict) -> int:
+        return _responses(options).count()
+
+    def rows(self, options: dict) -> Iterator[list]:
+        layout = self.layout(options)
+        yield list(layout.cols)
+        matching = _responses(options).filter(version_id__in=list(layout.plans)).order_by()
+        ids = matching.values("pk")
+        responses = (
+            matching.order_by("pk").values_list(*_RESPONSE_FIELDS).iterator(chunk_size=CHUNK)
+        )
+        answers = _Follower(
+            _by_response(
+                Answer.objects.filter(response_id__in=ids)
+                .order_by("response_id", "id")
+                .values_list("response_id", *AnswerRow._fields)
+                .iterator(chunk_size=CHUNK)
+            )
+        )
+        ratings = _Follower(
+            _by_response(
+                TaskRating.objects.filter(response_id__in=ids)
+                .order_by("response_id", "id")
+                .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
+                .iterator(chunk_size=CHUNK)
+            )
+        )
+        width = layout.width
+        for record in responses:
+            (pk, version_id, number, collector, channel, language, submitted, duration,
+             too_fast, duplicate, staff, role, setting, state) = record  # fmt: skip
+            row = [None] * width
+            row[:13] = [
+                pk, number, collector, channel, language, _iso(submitted), duration,
+                int(too_fast), int(duplicate), int(staff), role, setting, state,
+            ]  # fmt: skip
+            layout.fill_answers(
+                row, layout.plans[version_id], [AnswerRow(*a[1:]) for a in answers.take(pk)]
+            )
+            layout.fill_ratings(row, ratings.take(pk))
+            yield row
+
+
+@register
+class ContactsExporter(Exporter):
+    """Email addresses respondents left, with their response number (Administrators only)."""
+
+    identifier = "contacts"
+    verbose_name = _("Respondent contacts (email addresses)")
+    requires_role = StaffRole.ADMINISTRATOR
+    includes_personal_data = True
+
+    def _contacts(self, options: dict) -> QuerySet[RespondentContact]:
+        return RespondentContact.objects.filter(response_id__in=_responses(options).values("pk"))
+
+    def columns(self, options: dict) -> list[Column]:
+        return [
+            Column("response_id", "Response number (internal id)", "integer"),
+            Column("email", "Email address the respondent gave", "text", notes="personal data"),
+            Column(
+                "wants_follow_up",
+                "Agreed to be contacted for follow-up",
+                "0/1",
+                values=_values_text([(1, "yes"), (0, "no")]),
+            ),
+        ]
+
+    def count(self, options: dict) -> int:
+        return self._contacts(options).count()
+
+    def rows(self, options: dict) -> Iterator[list]:
+        yield [column.name for column in self.columns(options)]
+        contacts = (
+            self._contacts(options)
+            .order_by("response_id")
+            .values_list("response_id", "email", "wants_follow_up")
+            .iterator(chunk_size=CHUNK)
+        )
+        for response_id, email, wants_follow_up in contacts:
+            yield [response_id, email, _bit(wants_follow_up)]

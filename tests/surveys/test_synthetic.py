@@ -1,0 +1,310 @@
+import hashlib
+import re
+from collections import defaultdict
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from apps.surveys.conditions import condition_met
+from apps.surveys.models import (
+    Answer,
+    Question,
+    RespondentContact,
+    Response,
+    Survey,
+    TaskRating,
+)
+from apps.surveys.seeding import seed_survey
+from apps.surveys.selectors import (
+    AnswerRow,
+    answer_values,
+    tasks_for_role,
+    version_structure,
+    visible_pages,
+)
+from apps.surveys.synthetic import ROLES, synthetic_responses_generate
+
+pytestmark = pytest.mark.django_db
+
+COUNT = 300
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    """300 synthetic responses, made once for the module inside a transaction that is rolled
+    back at the end (each test still runs in its own savepoint, as in TestCase)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            seed_survey()
+            survey = Survey.objects.get(slug="ost-roles-duties")
+            summary = synthetic_responses_generate(survey=survey, count=COUNT, seed=42)
+            yield survey, summary
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _generate(survey: Survey, **kwargs):
+    """Run the generator; returns the summary and the responses it created."""
+    before = Response.objects.aggregate(last=Max("pk"))["last"] or 0
+    summary = synthetic_responses_generate(survey=survey, **kwargs)
+    return summary, Response.objects.filter(pk__gt=before)
+
+
+def _structure(survey: Survey):
+    return version_structure(survey.versions.get(status="published"))
+
+
+def _answers_by_response(responses) -> dict[int, list[Answer]]:
+    found = defaultdict(list)
+    for answer in Answer.objects.filter(response__in=responses).select_related(
+        "question", "choice"
+    ):
+        found[answer.response_id].append(answer)
+    return found
+
+
+def _digest(responses) -> str:
+    """A fingerprint of everything generated except ids, public ids and timestamps."""
+    lines = defaultdict(list)
+    for row in responses.order_by("pk").values_list(
+        "pk",
+        "language",
+        "role__slug",
+        "setting",
+        "state",
+        "is_eligible_paid",
+        "quote_consent",
+        "duration_seconds",
+        "is_too_fast",
+        "is_duplicate",
+        "collector__slug",
+        "last_page_key",
+    ):
+        lines[row[0]].append(repr(row[1:]))
+    answers = Answer.objects.filter(response__in=responses).values_list(
+        "response_id",
+        "question__key",
+        "part",
+        "choice__value",
+        "text_value",
+        "number_value",
+        "bool_value",
+    )
+    ratings = TaskRating.objects.filter(response__in=responses).values_list(
+        "response_id", "task__code", "is_relevant", "importance", "frequency"
+    )
+    for row in sorted(answers, key=repr) + sorted(ratings, key=repr):
+        lines[row[0]].append(repr(row[1:]))
+    text = "\n".join(line for pk in sorted(lines) for line in lines[pk])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_generating_300_gives_300_complete_responses(generated):
+    survey, summary = generated
+    responses = Response.objects.filter(version__survey=survey)
+    assert summary.responses == COUNT
+    assert responses.count() == COUNT
+    assert responses.complete().count() == COUNT
+    assert Answer.objects.count() == summary.answers
+    assert TaskRating.objects.count() == summary.ratings
+    assert {r.language for r in responses} == {"en", "es"}
+
+
+def test_the_same_seed_gives_identical_data(survey):
+    first, responses = _generate(survey, count=60, seed=7)
+    digest = _digest(responses)
+    responses.delete()
+    second, responses = _generate(survey, count=60, seed=7)
+    assert _digest(responses) == digest
+    assert (first.answers, first.ratings) == (second.answers, second.ratings)
+    responses.delete()
+    _summary, responses = _generate(survey, count=60, seed=8)
+    assert _digest(responses) != digest
+
+
+def test_every_answer_choice_belongs_to_its_question(generated):
+    mismatched = Answer.objects.exclude(choice=None).exclude(choice__question_id=F("question_id"))
+    assert not mismatched.exists()
+    survey, _summary = generated
+    version_ids = {q.pk for q in _structure(survey).question_by_id.values()}
+    assert set(Answer.objects.values_list("question_id", flat=True)) <= version_ids
+
+
+def test_time_use_shares_add_up_to_100_for_every_paid_response(generated):
+    totals = defaultdict(int)
+    for response_id, share in Answer.objects.filter(question__key="time_use").values_list(
+        "response_id", "number_value"
+    ):
+        assert 0 <= share <= 100
+        totals[response_id] += share
+    paid = set(Response.objects.filter(is_eligible_paid=True).values_list("pk", flat=True))
+    assert set(totals) == paid
+    assert set(totals.values()) == {100}
+
+
+def test_numbers_stay_within_their_questions_bounds(generated):
+    answers = Answer.objects.filter(question__type=Question.Type.NUMBER).select_related("question")
+    assert answers.exists()
+    for answer in answers:
+        q = answer.question
+        assert answer.number_value is not None
+        assert q.min_value is None or answer.number_value >= q.min_value, q.key
+        assert q.max_value is None or answer.number_value <= q.max_value, q.key
+    rates = [a.number_value for a in answers if a.question.key == "hourly_rate"]
+    assert 15 <= sum(rates) / len(rates) <= 25
+
+
+def test_volunteers_take_the_short_path(generated):
+    survey, _summary = generated
+    structure = _structure(survey)
+    volunteer_view = {"consent": {"yes"}, "eligibility": {"volunteer"}}
+    paid_only = {
+        q.pk
+        for page in structure.pages
+        if not condition_met(page.condition, volunteer_view)
+        for q in page.question_list
+    }
+    volunteers = Response.objects.filter(is_eligible_paid=False)
+    assert volunteers.exists()
+    assert not TaskRating.objects.filter(response__in=volunteers).exists()
+    assert not Answer.objects.filter(response__in=volunteers, question_id__in=paid_only).exists()
+    assert set(volunteers.values_list("last_page_key", flat=True)) == {"follow_up"}
+
+
+def test_every_answer_is_on_the_respondents_path_and_required_ones_are_there(generated):
+    survey, _summary = generated
+    structure = _structure(survey)
+    responses = list(Response.objects.all())
+    by_response = _answers_by_response(responses)
+    for response in responses:
+        rows = [
+            AnswerRow(
+                a.question_id, a.part, a.choice_id, a.text_value, a.number_value, a.bool_value
+            )
+            for a in by_response[response.pk]
+        ]
+        values = answer_values(rows, structure)
+        shown = [
+            q
+            for page in visible_pages(structure, values)
+            for q in page.question_list
+            if condition_met(q.condition, values)
+        ]
+        answered = {row.question_id for row in rows}
+        assert answered <= {q.pk for q in shown}
+        required = {
+            q.pk
+            for q in shown
+            if q.is_required and q.type not in (Question.Type.TASK_MATRIX, Question.Type.EMAIL)
+        }
+        assert required <= answered
+
+
+def test_ratings_obey_the_importance_and_frequency_rules(generated):
+    relevant = TaskRating.objects.filter(is_relevant=True)
+    assert relevant.exists()
+    assert not relevant.filter(importance__isnull=True).exists()
+    assert not relevant.exclude(importance__range=(1, 5)).exists()
+    assert not relevant.exclude(frequency__range=(1, 7)).exists()
+    not_relevant = TaskRating.objects.filter(is_relevant=False)
+    assert not_relevant.exists()
+    assert not not_relevant.exclude(importance=None, frequency=None).exists()
+
+
+def test_paid_respondents_rate_every_task_shown_first_to_their_role(generated):
+    first_tasks = {slug: {t.pk for t in tasks_for_role(slug)[0]} for slug in ROLES}
+    rated = defaultdict(set)
+    for response_id, task_id in TaskRating.objects.values_list("response_id", "task_id"):
+        rated[response_id].add(task_id)
+    for response in Response.objects.filter(is_eligible_paid=True).select_related("role"):
+        assert first_tasks[response.role.slug] <= rated[response.pk]
+
+
+def test_profile_columns_match_the_answers(generated):
+    responses = list(Response.objects.select_related("role"))
+    by_response = _answers_by_response(responses)
+    for response in responses:
+        chosen = {
+            a.question.key: a.choice.value if a.choice else a.text_value
+            for a in by_response[response.pk]
+            if a.question.key in ("role", "eligibility", "setting", "quote_consent")
+            or (a.question.key == "state_zip" and a.part == "state")
+        }
+        assert response.role.slug == chosen["role"]
+        assert response.is_eligible_paid == (chosen["eligibility"] == "paid")
+        assert response.setting == chosen.get("setting", "")
+        assert response.state == chosen.get("state_zip", "")
+        assert response.quote_consent == chosen["quote_consent"]
+
+
+def test_frontline_ratings_give_core_and_supplemental_tasks(generated):
+    counts = defaultdict(lambda: [0, 0, 0])  # rated, relevant, importance total
+    ratings = TaskRating.objects.filter(response__role__slug="frontline").values_list(
+        "task__code", "is_relevant", "importance"
+    )
+    for code, is_relevant, importance in ratings:
+        counts[code][0] += 1
+        if is_relevant:
+            counts[code][1] += 1
+            counts[code][2] += importance
+    core, supplemental = set(), set()
+    for code, (rated, relevant, importance) in counts.items():
+        if rated < 20:
+            continue
+        if relevant / rated >= 0.67 and relevant and importance / relevant >= 3:
+            core.add(code)
+        else:
+            supplemental.add(code)
+    assert core and supplemental
+
+
+def test_contacts_only_for_those_who_agreed_to_follow_up(generated):
+    follow_up = set(
+        Answer.objects.filter(question__key="follow_up", bool_value=True).values_list(
+            "response_id", flat=True
+        )
+    )
+    contacts = list(RespondentContact.objects.all())
+    assert follow_up
+    assert {c.response_id for c in contacts} == follow_up
+    for contact in contacts:
+        assert re.fullmatch(r"synthetic-\d+@example\.invalid", contact.email)
+        assert contact.wants_follow_up and contact.confirmation_sent_at is not None
+
+
+def test_timestamps_and_quality_flags_are_plausible(generated):
+    now = timezone.now()
+    responses = list(Response.objects.all())
+    for response in responses:
+        assert now - timedelta(days=91) < response.submitted_at < now
+        assert response.submitted_at - response.started_at == timedelta(
+            seconds=response.duration_seconds
+        )
+        assert response.is_too_fast == (response.duration_seconds < settings.SURVEY_MIN_SECONDS)
+    assert any(r.is_too_fast for r in responses)
+    assert any(r.is_duplicate for r in responses)
+    assert any(r.collector_id for r in responses) and any(not r.collector_id for r in responses)
+
+
+def test_the_command_prints_progress_and_a_summary(survey):
+    before = Response.objects.complete().count()
+    out = StringIO()
+    call_command("generate_responses", count=5, seed=3, batch=2, stdout=out)
+    text = out.getvalue()
+    assert "4 / 5 responses" in text
+    assert "Created 5 responses" in text
+    assert Response.objects.complete().count() == before + 5
+
+
+def test_the_command_refuses_an_unknown_survey(survey):
+    with pytest.raises(CommandError, match="No survey 'nope'"):
+        call_command("generate_responses", count=5, survey="nope", stdout=StringIO())
