@@ -1,10 +1,14 @@
 """Spreadsheet formula injection: text that a spreadsheet would run as a formula is defused."""
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def neutralize(value):
-    """Prefix an apostrophe to text a spreadsheet would read as a formula; other values as is."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+    """Keep a spreadsheet from reading a text cell as a formula (CSV/formula injection):
+    text starting with = + - @ (after any leading spaces), a tab or a carriage return
+    gets a leading apostrophe. Numbers and other types pass unchanged."""
+    if isinstance(value, str) and (
+        value.startswith(("\t", "\r")) or value.lstrip().startswith(_FORMULA_START)
+    ):
         return "'" + value
     return value

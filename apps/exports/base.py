@@ -19,6 +19,7 @@ from typing import ClassVar
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role, user_role_level
+from apps.core.csvsafe import neutralize
 
 # Progress is reported (and the heartbeat written) every this many rows.
 PROGRESS_EVERY = 2000
@@ -115,18 +116,7 @@ def exporter_classes_for(user) -> list[type[Exporter]]:
 
 # --- Cells ---
 
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def neutralize(value):
-    """Keep a spreadsheet from reading a text cell as a formula (CSV/formula injection):
-    text starting with = + - @ (after any leading spaces), a tab or a carriage return
-    gets a leading apostrophe. Numbers and other types pass unchanged."""
-    if isinstance(value, str) and (
-        value.startswith(("\t", "\r")) or value.lstrip().startswith(_FORMULA_START)
-    ):
-        return "'" + value
-    return value
+# neutralize() lives in apps.core.csvsafe, shared with the dashboards' aggregate CSVs.
 
 
 def _csv_cell(value):

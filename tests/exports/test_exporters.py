@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from apps.exports.base import neutralize, write_export
+from apps.core.csvsafe import neutralize
+from apps.exports.base import write_export
 from apps.surveys import selectors
 from apps.surveys.exporters import ContactsExporter, ResponsesExporter
 from apps.surveys.models import Answer, Question, Response
