@@ -70,3 +70,4 @@ clean:
 # writes bench/results/*.json.
 bench: install messages
 	$(BIN)/python bench/survey_bench.py
+	$(BIN)/python bench/insights_bench.py

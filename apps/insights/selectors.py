@@ -9,12 +9,20 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Lower, Trim, TruncWeek
 from django.utils.translation import gettext as _
 
 from apps.surveys.filters import filtered_responses
-from apps.surveys.models import Answer, Question, Response, SurveyVersion, Task, TaskRating
+from apps.surveys.models import (
+    Answer,
+    Choice,
+    Question,
+    Response,
+    SurveyVersion,
+    Task,
+    TaskRating,
+)
 from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
@@ -155,24 +163,32 @@ def number_summary(responses, key: str, lab: Labels) -> dict:
 
 
 def choice_tables(responses, keys: tuple[str, ...], lab: Labels) -> dict[str, Table]:
-    """Distributions of several questions in two queries (one scan for the counts, one for
-    how many answered), suppressed. Questions are matched by key across survey versions."""
-    qids = dict(Question.objects.filter(key__in=keys).values_list("pk", "key"))
+    """Distributions of several questions in two grouped scans, suppressed. Questions are
+    matched by key across survey versions.
+
+    Single-choice questions have one answer row per respondent, so "answered" is the sum of
+    the counts; for multiple-choice questions a second query counts distinct respondents."""
+    questions = list(Question.objects.filter(key__in=keys).values_list("pk", "key", "type"))
+    qids = {pk: key for pk, key, _type in questions}
+    multi_ids = [pk for pk, _key, qtype in questions if qtype == Question.Type.MULTI_CHOICE]
+    values = dict(Choice.objects.filter(question_id__in=list(qids)).values_list("pk", "value"))
     answers = Answer.objects.filter(response__in=responses, question_id__in=list(qids))
     counts: dict[str, dict[str, int]] = {key: {} for key in keys}
+    answered: dict[str, int] = dict.fromkeys(keys, 0)
     for row in (
         answers.filter(choice__isnull=False)
-        .values("question_id", "choice__value")
+        .values("question_id", "choice_id")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        per_key = counts[qids[row["question_id"]]]
-        per_key[row["choice__value"]] = per_key.get(row["choice__value"], 0) + row["n"]
-    answered: dict[str, int] = dict.fromkeys(keys, 0)
-    for row in (
-        answers.values("question_id").annotate(n=Count("response_id", distinct=True)).order_by()
-    ):
-        answered[qids[row["question_id"]]] += row["n"]
+        key = qids[row["question_id"]]
+        value = values[row["choice_id"]]
+        counts[key][value] = counts[key].get(value, 0) + row["n"]
+        if row["question_id"] not in multi_ids:
+            answered[key] += row["n"]
+    if multi_ids:
+        for question_id, n in _distinct_respondents(answers.filter(question_id__in=multi_ids)):
+            answered[qids[question_id]] += n
     tables = {}
     for key in keys:
         order = list(lab.choices.get(key, {}))
@@ -190,55 +206,84 @@ def choice_tables(responses, keys: tuple[str, ...], lab: Labels) -> dict[str, Ta
     return tables
 
 
-def number_summaries(responses, keys: tuple[str, ...], lab: Labels) -> list[dict]:
-    """n, mean and quartiles of several number questions in one query on PostgreSQL."""
+def _distinct_respondents(answers) -> list[tuple[int, int]]:
+    """(question id, respondents) for a set of answers: a DISTINCT subquery, then a count.
+
+    Written this way because COUNT(DISTINCT ...) per group makes PostgreSQL sort every
+    row, while SELECT DISTINCT can be hashed (seconds against a fraction of one at 100k)."""
     from django.db import connection
 
-    from .aggregates import PercentileCont
-
-    qids = dict(Question.objects.filter(key__in=keys).values_list("pk", "key"))
-    answers = Answer.objects.filter(
-        response__in=responses, question_id__in=list(qids), number_value__isnull=False
+    inner_sql, params = (
+        answers.values("question_id", "response_id").distinct().order_by().query.sql_with_params()
     )
-    stats: dict[str, dict] = {}
-    if connection.vendor == "postgresql":
-        # One survey version per key in practice; several versions are pooled by key below.
-        rows = (
-            answers.values("question__key")
-            .annotate(
-                n=Count("pk"),
-                mean=Avg("number_value"),
-                p25=PercentileCont("number_value", 0.25),
-                p50=PercentileCont("number_value", 0.5),
-                p75=PercentileCont("number_value", 0.75),
-            )
-            .order_by()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT question_id, COUNT(*) FROM ({inner_sql}) respondents GROUP BY question_id",
+            params,
         )
-        stats = {row["question__key"]: row for row in rows}
-    else:
-        for key in keys:
-            n, p25, p50, p75 = quartiles(answers.filter(question__key=key), "number_value")
-            mean = answers.filter(question__key=key).aggregate(m=Avg("number_value"))["m"]
-            stats[key] = {"n": n, "mean": mean, "p25": p25, "p50": p50, "p75": p75}
+        return list(cursor.fetchall())
+
+
+def number_summaries(responses, keys: tuple[str, ...], lab: Labels) -> list[dict]:
+    """n, mean and quartiles of several number questions from one grouped query.
+
+    The query counts each distinct value per question (answers are bounded numbers with
+    few distinct values); exact quartiles, interpolated like PostgreSQL's percentile_cont,
+    are then read off those counts, so no per-answer sort is needed."""
+    qids = dict(Question.objects.filter(key__in=keys).values_list("pk", "key"))
+    rows = (
+        Answer.objects.filter(
+            response__in=responses, question_id__in=list(qids), number_value__isnull=False
+        )
+        .values("question_id", "number_value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    frequencies: dict[str, dict[float, int]] = {key: {} for key in keys}
+    for row in rows:
+        table = frequencies[qids[row["question_id"]]]
+        value = float(row["number_value"])
+        table[value] = table.get(value, 0) + row["n"]
     result = []
     for key in keys:
-        row = stats.get(key, {"n": 0, "mean": None, "p25": None, "p50": None, "p75": None})
-        n = row["n"]
+        n, mean, p25, p50, p75 = _summary_from_counts(frequencies[key])
         result.append(
             {
                 "key": key,
                 "title": lab.questions.get(key, key),
                 "n": n,
                 "n_hidden": is_small(n),
-                "mean": suppressed_value(
-                    float(row["mean"]) if row["mean"] is not None else None, n
-                ),
-                "p25": suppressed_value(row["p25"], n),
-                "median": suppressed_value(row["p50"], n),
-                "p75": suppressed_value(row["p75"], n),
+                "mean": suppressed_value(mean, n),
+                "p25": suppressed_value(p25, n),
+                "median": suppressed_value(p50, n),
+                "p75": suppressed_value(p75, n),
             }
         )
     return result
+
+
+def _summary_from_counts(counts: dict[float, int]):
+    """n, mean, 25th, 50th and 75th percentile (linear interpolation) of value counts."""
+    n = sum(counts.values())
+    if not n:
+        return 0, None, None, None, None
+    ordered = sorted(counts.items())
+    mean = sum(value * count for value, count in ordered) / n
+
+    def at(rank: int) -> float:  # the value at 0-based position `rank` in sorted order
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if rank < seen:
+                return value
+        return ordered[-1][0]
+
+    def percentile(p: float) -> float:
+        position = p * (n - 1)
+        low = int(position)
+        return at(low) + (at(min(low + 1, n - 1)) - at(low)) * (position - low)
+
+    return n, mean, percentile(0.25), percentile(0.5), percentile(0.75)
 
 
 # --- Overview ---
@@ -648,13 +693,11 @@ def crosswalk(params: dict) -> dict:
         for role, counts in sorted(by_role.items(), key=lambda item: -sum(n for _c, n in item[1]))
     ]
     fit = Answer.objects.filter(response__in=responses, question__key="crosswalk_fit")
-    code_of_response = Answer.objects.filter(
-        response=OuterRef("response"), question__key="crosswalk_code"
-    ).values("choice__value")[:1]
+    # One join of each fit answer to the same respondent's code answer (hash join).
     fit_by_code = {
-        row["code"]: row
-        for row in fit.annotate(code=Subquery(code_of_response))
-        .values("code")
+        row["response__answers__choice__value"]: row
+        for row in fit.filter(response__answers__question__key="crosswalk_code")
+        .values("response__answers__choice__value")
         .annotate(n=Count("pk"), mean=Avg("number_value"))
         .order_by()
     }

@@ -4,7 +4,7 @@ Each synthetic respondent walks the published version the way the real survey do
 page's and question's condition is evaluated with `condition_met` against the values
 generated so far, so volunteers take the short path. Answers are drawn from per-role
 proportions, and the same seed gives the same data (timestamps count back from midnight UTC
-of the day the command runs; public ids, browser-token digests and contact emails differ).
+of the day the command runs; public ids and contact emails differ).
 Rows are built in memory and written with `bulk_create`, one transaction per batch.
 """
 
