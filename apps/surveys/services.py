@@ -153,7 +153,7 @@ def response_page_save(
     page: SurveyPage = form.page
     data = form.cleaned_data
     values = {**form.saved_values, **form.page_values()}
-    profile = _profile(values, role_ids or dict(Role.objects.values_list("slug", "pk")))
+    profile = response_profile(values, role_ids or dict(Role.objects.values_list("slug", "pk")))
     if not _claim_and_update(response.pk, page.key, profile):
         raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
     visible = {q.pk for q in form.visible_questions}
@@ -241,7 +241,7 @@ def _insert_answers(answers: list[Answer]) -> None:
         )
 
 
-def _profile(values, role_ids: dict[str, int]) -> dict:
+def response_profile(values, role_ids: dict[str, int]) -> dict:
     """The answers dashboards filter on, as values for the response's indexed columns."""
 
     def one(key: str) -> str:

@@ -35,7 +35,7 @@ from .models import (
     TaskRating,
 )
 from .selectors import Structure, survey_published_version, tasks_for_role, version_structure
-from .services import digest
+from .services import digest, response_profile
 
 NO_PUBLISHED_VERSION = "The survey has no published version."
 EMAIL_DOMAIN = "example.invalid"
@@ -794,7 +794,7 @@ class _Generator:
             language=language,
             answers=answers,
             ratings=ratings,
-            profile=_profile(values, self.structure.role_ids),
+            profile=response_profile(values, self.structure.role_ids),
             last_page_key=last_page_key,
             wants_contact=wants_contact,
             browser_token_hash=digest(f"synthetic-{rng.getrandbits(64):016x}"),
@@ -1154,23 +1154,6 @@ def _condition_value(q: Question, value) -> set[str] | None:
     if q.type == Question.Type.STATE_ZIP:
         return {value[0]}
     return None
-
-
-def _profile(values: dict[str, set[str]], role_ids: dict[str, int]) -> dict:
-    """The response's profile columns, as `services.response_page_save` copies them."""
-
-    def one(key: str) -> str:
-        chosen = values.get(key, set())
-        return sorted(chosen)[0] if chosen else ""
-
-    quote = one("quote_consent")
-    return {
-        "role_id": role_ids.get(one("role")),
-        "setting": one("setting")[:40],
-        "state": one("state_zip")[:2],
-        "is_eligible_paid": {"paid": True, "volunteer": False}.get(one("eligibility")),
-        "quote_consent": quote if quote in Response.QuoteConsent.values else "",
-    }
 
 
 def _check_columns() -> None:
