@@ -82,11 +82,19 @@ def _by_response(rows) -> Iterator[tuple[int, list[tuple]]]:
 
 
 class _Follower:
-    """Walks a stream of (response id, rows) groups in step with the responses (merge join)."""
+    """Walks rows ordered by response id in step with the responses (merge join)."""
 
-    def __init__(self, groups: Iterator[tuple[int, list[tuple]]]) -> None:
-        self._groups = groups
-        self._next = next(groups, None)
+    def __init__(self, rows: Iterator[tuple]) -> None:
+        self._rows = rows
+        self._groups = _by_response(rows)
+        self._next = next(self._groups, None)
+
+    def close(self) -> None:
+        """Close the database cursor now, even when the responses ran out first."""
+        self._groups.close()
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
 
     def take(self, response_id: int) -> list[tuple]:
         while self._next is not None and self._next[0] < response_id:
@@ -471,21 +479,26 @@ class ResponsesExporter(Exporter):
             matching.order_by("pk").values_list(*_RESPONSE_FIELDS).iterator(chunk_size=CHUNK)
         )
         answers = _Follower(
-            _by_response(
-                Answer.objects.filter(response_id__in=ids)
-                .order_by("response_id", "id")
-                .values_list("response_id", *AnswerRow._fields)
-                .iterator(chunk_size=CHUNK)
-            )
+            Answer.objects.filter(response_id__in=ids)
+            .order_by("response_id", "id")
+            .values_list("response_id", *AnswerRow._fields)
+            .iterator(chunk_size=CHUNK)
         )
         ratings = _Follower(
-            _by_response(
-                TaskRating.objects.filter(response_id__in=ids)
-                .order_by("response_id", "id")
-                .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
-                .iterator(chunk_size=CHUNK)
-            )
+            TaskRating.objects.filter(response_id__in=ids)
+            .order_by("response_id", "id")
+            .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
+            .iterator(chunk_size=CHUNK)
         )
+        try:
+            yield from self._rows(layout, responses, answers, ratings)
+        finally:
+            answers.close()
+            ratings.close()
+            responses.close()
+
+    @staticmethod
+    def _rows(layout, responses, answers, ratings) -> Iterator[list]:
         width = layout.width
         for record in responses:
             (pk, version_id, number, collector, channel, language, submitted, duration,
