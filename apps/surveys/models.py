@@ -377,7 +377,14 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         indexes = [
-            models.Index(fields=["question", "choice"]),
+            # Dashboards count choices per question for a set of responses: with the
+            # response in the index, PostgreSQL answers from the index alone.
+            models.Index(fields=["question", "choice", "response"], name="answer_question_choice"),
+            models.Index(
+                fields=["question", "number_value", "response"],
+                name="answer_question_number",
+                condition=Q(number_value__isnull=False),
+            ),
             models.Index(fields=["response", "question"]),
         ]
 
@@ -413,7 +420,13 @@ class TaskRating(models.Model):
                 name="rating_complete_when_relevant",
             ),
         ]
-        indexes = [models.Index(fields=["task", "is_relevant"])]
+        indexes = [
+            # Covers the duties dashboard's aggregation (index-only scan joined by response).
+            models.Index(
+                fields=["response", "task", "is_relevant", "importance", "frequency"],
+                name="rating_response_covering",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.is_relevant}/{self.importance}/{self.frequency}"
