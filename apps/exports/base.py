@@ -5,6 +5,7 @@ registered with `@register`; `ExportsConfig.ready()` imports every app's `export
 Writers never hold all rows: they pull one row at a time from `rows()` and write it out.
 """
 
+import abc
 import contextlib
 import csv
 import io
@@ -54,7 +55,7 @@ class Column:
 CODEBOOK_HEADER = ["column", "question", "type", "values", "notes"]
 
 
-class Exporter:
+class Exporter(abc.ABC):
     """Base class: subclasses set the class attributes and implement columns/rows/count.
 
     `options` is the job's JSON-safe options dict. An instance serves one job, so a
@@ -65,16 +66,17 @@ class Exporter:
     requires_role: ClassVar[Role] = Role.REVIEWER
     includes_personal_data: ClassVar[bool] = False
 
+    @abc.abstractmethod
     def columns(self, options: dict) -> list[Column]:
-        raise NotImplementedError
+        """The columns of the data, in order (also the codebook's rows)."""
 
+    @abc.abstractmethod
     def rows(self, options: dict) -> Iterator[list]:
         """The header row (column names), then one list per record, streamed."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def count(self, options: dict) -> int:
         """How many records `rows` will yield (one query; used for the progress bar)."""
-        raise NotImplementedError
 
     def codebook_rows(self, options: dict) -> Iterator[list]:
         """The data dictionary: a header, then one row per column of the data."""
