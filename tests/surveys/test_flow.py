@@ -296,3 +296,11 @@ def test_malformed_posts_never_cause_a_server_error(survey, page_key, data):
     client.post(page_url(response, "eligibility"), {"consent": "yes", "eligibility": "paid"})
     reply = client.post(page_url(response, page_key), data)
     assert reply.status_code in (200, 302, 400, 429)
+
+
+def test_the_landing_page_is_indexed_but_answer_pages_are_not(client, survey):
+    landing = client.get(survey.get_absolute_url()).content.decode()
+    assert 'name="robots" content="noindex"' not in landing
+    response = start(client, survey)
+    page = client.get(page_url(response, "eligibility")).content.decode()
+    assert 'name="robots" content="noindex"' in page
