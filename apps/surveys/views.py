@@ -298,6 +298,17 @@ def resume_email(request: HttpRequest, public_id) -> HttpResponse:
     response = response_for_session(public_id, _owned(request))
     if response is None or response.status != Response.Status.IN_PROGRESS:
         return render(request, "surveys/not_yours.html", status=404)
+    if is_ratelimited(
+        request,
+        group="survey-email",
+        key="ip",
+        rate=settings.SURVEY_EMAIL_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    ):
+        # Nobody can use the portal to send many emails to addresses of their choosing.
+        messages.error(request, _("Too many emails were requested. Please copy the link instead."))
+        return redirect(_continue_url(response))
     field = django_forms.EmailField(max_length=254)
     try:
         email = field.clean(request.POST.get("email", ""))

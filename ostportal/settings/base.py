@@ -318,6 +318,8 @@ SURVEY_RESUME_DAYS = env_int("SURVEY_RESUME_DAYS", 30)
 SURVEY_MIN_SECONDS = env_int("SURVEY_MIN_SECONDS", 240)
 SURVEY_START_RATE_LIMIT = env("SURVEY_START_RATE_LIMIT", "30/h")
 SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
+# Resume links emailed from one client address.
+SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", "5/h")
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
 # Django refuses request bodies above this before any view runs (uploads are streamed to disk).

@@ -304,3 +304,15 @@ def test_the_landing_page_is_indexed_but_answer_pages_are_not(client, survey):
     response = start(client, survey)
     page = client.get(page_url(response, "eligibility")).content.decode()
     assert 'name="robots" content="noindex"' in page
+
+
+def test_emailing_resume_links_is_rate_limited(
+    client, survey, settings, django_capture_on_commit_callbacks
+):
+    settings.SURVEY_EMAIL_RATE_LIMIT = "2/h"
+    response = start(client, survey)
+    url = reverse("surveys:resume_email", kwargs={"public_id": response.public_id})
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            client.post(url, {"email": "someone@example.org"})
+    assert len(mail.outbox) == 2
