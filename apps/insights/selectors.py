@@ -26,7 +26,6 @@ from apps.surveys.models import (
 from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
-from .aggregates import quartiles
 from .models import RepresentationTarget, TitleMapping
 from .suppression import Row, is_small, k, suppress_table, suppressed_value
 
@@ -51,12 +50,7 @@ class Table:
     rows: list[Row]
     total: int
     total_hidden: bool = False
-    note: str = ""
     key: str = ""
-
-    @property
-    def shown_rows(self) -> list[Row]:
-        return self.rows
 
 
 @dataclass
@@ -114,52 +108,12 @@ def _column_counts(qs, column: str) -> list[tuple[str, int]]:
     ]
 
 
-def answer_counts(responses, key: str) -> tuple[list[tuple[str, int]], int]:
-    """Respondents per choice of a question (any version) and how many answered it."""
-    answers = Answer.objects.filter(response__in=responses, question__key=key)
-    counts = [
-        (row["choice__value"], row["n"])
-        for row in answers.filter(choice__isnull=False)
-        .values("choice__value")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    ]
-    answered = answers.aggregate(n=Count("response_id", distinct=True))["n"]
-    return counts, answered
-
-
 def choice_table(responses, key: str, lab: Labels, *, keep_order: bool = True) -> Table:
-    """A question's distribution, suppressed. Choice order follows the survey."""
-    counts, answered = answer_counts(responses, key)
-    order = list(lab.choices.get(key, {}))
-    if keep_order and order:
-        counts.sort(key=lambda c: order.index(c[0]) if c[0] in order else len(order))
-    table = _table(
-        lab.questions.get(key, key),
-        counts,
-        lab.choices.get(key, {}),
-        total=answered,
-        key=key,
-        keep_order=keep_order,
-    )
+    """One question's distribution, suppressed; in survey order, or largest first."""
+    table = choice_tables(responses, (key,), lab)[key]
+    if not keep_order:
+        table.rows.sort(key=lambda r: -r.n)
     return table
-
-
-def number_summary(responses, key: str, lab: Labels) -> dict:
-    """n, mean and quartiles of a number question; statistics hidden below K respondents."""
-    answers = Answer.objects.filter(response__in=responses, question__key=key)
-    n, p25, p50, p75 = quartiles(answers, "number_value")
-    mean = answers.aggregate(m=Avg("number_value"))["m"]
-    return {
-        "key": key,
-        "title": lab.questions.get(key, key),
-        "n": n,
-        "n_hidden": is_small(n),
-        "mean": suppressed_value(float(mean) if mean is not None else None, n),
-        "p25": suppressed_value(p25, n),
-        "median": suppressed_value(p50, n),
-        "p75": suppressed_value(p75, n),
-    }
 
 
 def choice_tables(responses, keys: tuple[str, ...], lab: Labels) -> dict[str, Table]:
