@@ -253,6 +253,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
+    # Every half minute: rebuild the dashboards' pre-aggregated figures if responses changed,
+    # so the figures are never more than a minute behind (apps/insights/cube.py).
+    "insights-cube-refresh": {
+        "task": "apps.insights.tasks.cube_refresh",
+        "schedule": 30.0,
+    },
     # Every five minutes: send contact messages whose first attempt failed or never ran.
     "contact-messages-send-pending": {
         "task": "apps.pages.tasks.contact_messages_send_pending",
@@ -329,6 +335,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Insights and exports ---
 # Any figure computed from fewer respondents than this is suppressed wherever it is shown.
 SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
+# Dashboards read pre-aggregated figures for the unfiltered and one-filter views
+# (apps/insights/cube.py), rebuilt by Celery beat when responses change; a build older than
+# INSIGHTS_CUBE_MAX_AGE seconds that no longer matches the responses is not used.
+INSIGHTS_CUBE = env_bool("INSIGHTS_CUBE", True)
+INSIGHTS_CUBE_MAX_AGE = env_int("INSIGHTS_CUBE_MAX_AGE", 60)
 EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
 # Export files are removed this many days after they are made.
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)
