@@ -2,11 +2,11 @@
 
 Every dashboard figure is a count or a sum over respondents, so it is additive: the figure
 for "all responses" is the sum of the figures of the versions, the figure for a date range
-the sum of its days. For each single filter dimension (day, version, collector, state,
-setting) and each value of it, the tables hold every count the dashboards need, split by the
-respondents' main role and by whether they are flagged. A view filtered on at most one of
-those dimensions, with or without a role, sums a few thousand stored rows instead of
-scanning millions of answers; views that combine more filters are narrow and read the
+the sum of its weeks and days. For each single filter dimension (day, week, version,
+collector, state, setting) and each value of it, the tables hold every count the dashboards
+need, split by the respondents' main role and by whether they are flagged. A view filtered
+on at most one of those dimensions, with or without a role, sums a few thousand stored rows
+instead of scanning millions of answers; views that combine more filters are narrow and read the
 responses directly (apps/insights/sources.py).
 
 The figures are kept current incrementally. CubeMember lists the responses counted, with the
@@ -20,6 +20,7 @@ has vanished anyway makes the next refresh rebuild everything.
 
 import logging
 import time
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -46,7 +47,7 @@ from .models import CubeBuild, CubeMember, SliceCount, SliceTask
 logger = logging.getLogger(__name__)
 
 NO_SUM = Value(None, output_field=CharField())
-DIMENSIONS = ("day", "version", "collector", "state", "setting")
+DIMENSIONS = ("day", "week", "version", "collector", "state", "setting")
 MEMBER_COLUMNS = ("day", "version", "collector", "state", "role", "setting")
 PROFILE_COLUMNS = ("day", "state", "role", "setting", "collector")
 TITLE_KEY = "job_title"
@@ -257,15 +258,27 @@ def _add_new_members(batch: int) -> int:
         .order_by()
     )
     inner, params = new.query.sql_with_params()
-    columns = ["response_id", "stamp", *MEMBER_COLUMNS, "flagged", "batch"]
+    columns = ["response_id", "stamp", *MEMBER_COLUMNS, "week", "flagged", "batch"]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {q(CubeMember._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
             "SELECT m.rid, m.st, m.d_day, m.d_version, m.d_collector, m.d_state, m.d_role, "
-            f"m.d_setting, m.fl, %s FROM ({inner}) AS m",
+            f"m.d_setting, '', m.fl, %s FROM ({inner}) AS m",
             [batch, *params],
         )
-        return max(cursor.rowcount, 0)
+        added = max(cursor.rowcount, 0)
+    # The week (starting Monday) of each day, set here rather than in SQL, where each
+    # database writes date arithmetic its own way.
+    new_members = CubeMember.objects.filter(batch=batch)
+    for day in new_members.values_list("day", flat=True).distinct().order_by():
+        week = week_of(date.fromisoformat(day)).isoformat() if day else ""
+        new_members.filter(day=day).update(week=week)
+    return added
+
+
+def week_of(day: date) -> date:
+    """The Monday that starts the week of a day (as PostgreSQL's date_trunc('week'))."""
+    return day - timedelta(days=day.weekday())
 
 
 def _lock():

@@ -114,6 +114,7 @@ class CubeMember(models.Model):
     )
     stamp = models.DateTimeField()
     day = models.CharField(max_length=10)
+    week = models.CharField(max_length=10)
     version = models.CharField(max_length=20)
     collector = models.CharField(max_length=20)
     state = models.CharField(max_length=2)

@@ -278,7 +278,7 @@ def completion_funnel(params: dict) -> Table:
             if status == Response.Status.IN_PROGRESS and key in keys[index:]
         )
         reached.append((page.key, beyond + complete))
-    started = qs.count()
+    started = sum(counts.values())
     rows = [Row(key="started", label=_("Started"), n=started)]
     rows += [Row(key=key, label=structure.page(key).tr("title"), n=n) for key, n in reached]
     rows.append(Row(key="complete", label=_("Submitted"), n=complete))

@@ -22,16 +22,12 @@ from apps.surveys.filters import filtered_responses
 from apps.surveys.models import Answer, Collector, Question, TaskRating
 
 from . import cube
+from .cube import week_of
 from .models import SliceCount, SliceTask
 
 logger = logging.getLogger(__name__)
 
 SINGLE_DIMENSIONS = ("version", "collector", "state", "setting")
-
-
-def week_of(day: date) -> date:
-    """The Monday that starts the week of a day (as PostgreSQL's date_trunc('week'))."""
-    return day - timedelta(days=day.weekday())
 
 
 class RawSource:
@@ -183,15 +179,12 @@ class CubeSource:
         self.flagged = flagged
 
     def _slice(self, model):
-        qs = model.objects.filter(dim=self.dim)
+        if self.day_range is not None:
+            qs = model.objects.filter(days_and_weeks(*self.day_range))
+        else:
+            qs = model.objects.filter(dim=self.dim)
         if self.values is not None:
             qs = qs.filter(value__in=self.values)
-        if self.day_range is not None:
-            start, end = self.day_range
-            if start:
-                qs = qs.filter(value__gte=start)
-            if end:
-                qs = qs.filter(value__lte=end)
         if self.role is not None:
             qs = qs.filter(role=self.role)
         if not self.flagged:
@@ -290,6 +283,34 @@ class CubeSource:
             n, total = row["n"], row["t"]
             result[row["item"]] = (n, total / n if n and total is not None else None)
         return result
+
+
+def days_and_weeks(start: str | None, end: str | None) -> Q:
+    """The slices that add up to a date range (ISO dates, either open): the whole weeks
+    inside it, and the days at its edges that no whole week covers."""
+    first = date.fromisoformat(start) if start else None
+    last = date.fromisoformat(end) if end else None
+    # The first Monday on or after the start; the last Sunday on or before the end.
+    weeks_from = week_of(first + timedelta(days=6)) if first else None
+    weeks_to = last - timedelta(days=(last.weekday() + 1) % 7) if last else None
+    if weeks_from and weeks_to and weeks_from > weeks_to:  # no whole week inside
+        days = Q(dim="day")
+        if first:
+            days &= Q(value__gte=first.isoformat())
+        if last:
+            days &= Q(value__lte=last.isoformat())
+        return days
+    weeks = Q(dim="week")
+    if weeks_from:
+        weeks &= Q(value__gte=weeks_from.isoformat())
+    if weeks_to:
+        weeks &= Q(value__lte=(weeks_to - timedelta(days=6)).isoformat())
+    slices = weeks
+    if first:
+        slices |= Q(dim="day", value__gte=first.isoformat(), value__lt=weeks_from.isoformat())
+    if last:
+        slices |= Q(dim="day", value__gt=weeks_to.isoformat(), value__lte=last.isoformat())
+    return slices
 
 
 def rating_aggregates() -> dict:

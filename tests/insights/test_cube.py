@@ -73,6 +73,15 @@ def test_pre_aggregated_figures_equal_the_figures_computed_from_the_responses(sy
         {"version": version.pk},
         {"date_from": (day - timedelta(days=10)).isoformat()},
         {"date_to": day.isoformat()},
+        {"date_to": (day - timedelta(days=9)).isoformat()},
+        {
+            "date_from": (day - timedelta(days=17)).isoformat(),
+            "date_to": (day + timedelta(days=3)).isoformat(),
+        },
+        {
+            "date_from": (day - timedelta(days=4)).isoformat(),
+            "date_to": (day - timedelta(days=1)).isoformat(),
+        },
         {"date_from": day.isoformat(), "date_to": day.isoformat(), "flagged": "on"},
     ]
     if collector:
@@ -90,6 +99,38 @@ def test_pre_aggregated_figures_equal_the_figures_computed_from_the_responses(sy
         assert selectors.open_answer_count(params) == selectors.open_answers(params).count()
     # The data are not trivial: the comparison covered real counts.
     assert figures({})["overview"]["total"] > 300
+
+
+@pytest.mark.parametrize("start_offset", range(7))
+@pytest.mark.parametrize("length", [0, 5, 6, 7, 13, 20, 40])
+def test_a_date_range_is_its_whole_weeks_and_edge_days(start_offset, length):
+    """Every day of the range is covered exactly once, by a day or by a whole week."""
+    from datetime import date
+
+    start = date(2026, 11, 2) + timedelta(days=start_offset)  # from a Monday onwards
+    end = start + timedelta(days=length)
+    q = sources.days_and_weeks(start.isoformat(), end.isoformat())
+    SliceCount.objects.bulk_create(
+        SliceCount(
+            dim=dim,
+            metric="total",
+            value=(start + timedelta(days=d)).isoformat(),
+            role="",
+            flagged=False,
+            key="",
+            item="",
+            n=1,
+        )
+        for d in range(-20, 60)
+        for dim in ("day", "week")
+        if dim == "day" or (start + timedelta(days=d)).weekday() == 0
+    )
+    chosen = SliceCount.objects.filter(q)
+    covered = []
+    for cell in chosen:
+        first = date.fromisoformat(cell.value)
+        covered += [first + timedelta(days=i) for i in range(7 if cell.dim == "week" else 1)]
+    assert sorted(covered) == [start + timedelta(days=i) for i in range(length + 1)]
 
 
 def test_views_combining_filters_read_the_responses(survey):
