@@ -39,6 +39,7 @@ _CONTENT = [
     ("pages", "occupation", ALL),
     ("insights", "representationtarget", ALL),
     ("insights", "titlemapping", ALL),
+    ("notices", "notice", ALL),
 ]
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.REVIEWER.name: [],
