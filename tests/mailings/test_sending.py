@@ -98,13 +98,21 @@ def test_every_announcement_email_has_working_unsubscribe_headers_and_links(read
         assert "/updates/manage/" in message.body
     message = mail.outbox[0]
     path = message.extra_headers["List-Unsubscribe"].strip("<>").split("8000", 1)[1]
-    assert client.post(path, data="List-Unsubscribe=One-Click",
-                       content_type="application/x-www-form-urlencoded").status_code == 200
+    assert (
+        client.post(
+            path,
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        ).status_code
+        == 200
+    )
     assert Subscriber.objects.get(email=message.to[0]).status == Subscriber.Status.UNSUBSCRIBED
 
 
 def test_markdown_is_sanitized_in_the_email(readers):
-    announcement = make_announcement(body_en="Hi <script>alert(1)</script> [x](javascript:alert(1))")
+    announcement = make_announcement(
+        body_en="Hi <script>alert(1)</script> [x](javascript:alert(1))"
+    )
     _start(announcement)
     announcement_deliver(announcement_id=announcement.pk)
     html = next(m for m in mail.outbox if m.to[0] == readers[5].email).alternatives[0][0]

@@ -54,9 +54,7 @@ def test_sign_up_stores_a_pending_subscriber_and_sends_one_confirmation(post):
     assert reverse("mailings:confirm", kwargs={"token": "x"})[:-2] in message.body
 
 
-def test_confirming_from_the_email_needs_a_button_press_and_stores_the_consent_time(
-    client, post
-):
+def test_confirming_from_the_email_needs_a_button_press_and_stores_the_consent_time(client, post):
     post()
     url = _link(mail.outbox[0], "confirm")
     page = client.get(url)
@@ -118,6 +116,7 @@ def test_sign_up_of_a_confirmed_address_changes_nothing_and_sends_a_preferences_
 
 def test_the_page_says_the_same_for_new_and_known_addresses(client, post):
     make_subscriber(email="known@example.org")
+
     def page(email):
         html = client.get(post(email=email).url).content.decode()
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
@@ -286,9 +285,11 @@ def test_preferences_change_through_the_signed_link(client):
     url = reverse("mailings:manage", kwargs={"token": make_token(subscriber, MANAGE)})
     page = client.get(url)
     assert page.status_code == 200
-    assert 'value="survey_news" checked' in page.content.decode().replace(
-        'class="form-check-input" ', ""
-    ) or "checked" in page.content.decode()
+    assert (
+        'value="survey_news" checked'
+        in page.content.decode().replace('class="form-check-input" ', "")
+        or "checked" in page.content.decode()
+    )
     response = client.post(url, {"language": "es", "topics": ["proposal_drafts"]})
     assert response.status_code == 302
     subscriber.refresh_from_db()
