@@ -126,7 +126,7 @@ def test_a_sent_announcement_cannot_be_sent_or_changed_again(readers, editor):
         _start(announcement, by=editor)
     with pytest.raises(ApplicationError):
         services.announcement_save(
-            data={f: "x" for f in services.ANNOUNCEMENT_FIELDS} | {"topic": "survey_news"},
+            data=dict.fromkeys(services.ANNOUNCEMENT_FIELDS, "x") | {"topic": "survey_news"},
             by=editor,
             announcement=announcement,
         )
