@@ -255,12 +255,17 @@ def announcement_test_request(*, announcement: Announcement, by, request=None) -
         details={"stage": "test sent", "to": by.email},
         request=request,
     )
+    announcement_id, user_id = announcement.pk, by.pk
+    transaction.on_commit(lambda: _queue_test(announcement_id, user_id), robust=True)
+
+
+def _queue_test(announcement_id: int, user_id: int) -> None:
     from .tasks import announcement_test_send as announcement_test_send_task
 
-    announcement_id, user_id = announcement.pk, by.pk
-    transaction.on_commit(
-        lambda: announcement_test_send_task.delay(announcement_id=announcement_id, user_id=user_id)
-    )
+    try:
+        announcement_test_send_task.delay(announcement_id=announcement_id, user_id=user_id)
+    except Exception:  # noqa: BLE001  (broker down: a test is not worth an error page)
+        logger.warning("Could not queue the test of announcement %s", announcement_id)
 
 
 def announcement_test_send(*, announcement_id: int, user_id: int) -> int:
