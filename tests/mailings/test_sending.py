@@ -383,3 +383,25 @@ def test_bad_announcement_input_keeps_the_text(client, editor):
     assert response.status_code == 400
     assert "Survey results are out" in response.content.decode()
     assert not Announcement.objects.exists()
+
+
+def test_staff_list_queries_do_not_grow_with_announcements(
+    client, reviewer, django_assert_max_num_queries
+):
+    client.force_login(reviewer)
+    make_announcement()
+    with django_assert_max_num_queries(8):
+        client.get(reverse("mailings:staff_list"))
+    for _ in range(15):
+        make_announcement()
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("mailings:staff_list")).status_code == 200
+
+
+def test_the_spanish_footer_of_an_announcement_is_in_spanish(readers):
+    announcement = make_announcement()
+    _start(announcement)
+    announcement_deliver(announcement_id=announcement.pk)
+    spanish = next(m for m in mail.outbox if m.to[0] == readers[0].email)
+    assert "Darse de baja:" in spanish.body
+    assert "Cambiar sus temas o idioma" in spanish.alternatives[0][0]

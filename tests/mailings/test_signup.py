@@ -354,3 +354,22 @@ def test_duplicate_email_rows_are_impossible():
         Subscriber.objects.create(email="same@example.org", language="en", key="k")
     with pytest.raises(IntegrityError), transaction.atomic():
         Subscriber.objects.create(email="Same@example.org", language="en", key="k")
+
+
+def test_public_pages_use_few_queries(client, django_assert_max_num_queries):
+    subscriber = make_subscriber()
+    token = make_token(subscriber, MANAGE)
+    for url in [
+        reverse("mailings:signup"),
+        reverse("mailings:manage", kwargs={"token": token}),
+        reverse("mailings:unsubscribe", kwargs={"token": token}),
+    ]:
+        with django_assert_max_num_queries(6):
+            assert client.get(url).status_code == 200
+
+
+def test_spanish_subscribers_get_the_links_explained_in_spanish(post):
+    post()
+    body = mail.outbox[0].body
+    assert "Alguien, probablemente usted" in body
+    assert "¿No quiere recibir ningún correo nuestro" in body
