@@ -83,7 +83,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if found.subscriber is None:
         return _bad_link(request, found.problem)
     subscriber = found.subscriber
-    if request.method == "POST":
+    # A second visit to the link of a confirmed address just says so (nothing to press).
+    if request.method == "POST" or subscriber.status == Subscriber.Status.CONFIRMED:
         subscriber = subscriber_confirm(subscriber=subscriber)
         return render(
             request,

@@ -373,3 +373,13 @@ def test_spanish_subscribers_get_the_links_explained_in_spanish(post):
     body = mail.outbox[0].body
     assert "Alguien, probablemente usted" in body
     assert "¿No quiere recibir ningún correo nuestro" in body
+
+
+def test_opening_the_confirmation_link_again_after_confirming_says_so(client):
+    subscriber = make_subscriber()
+    consent = subscriber.consent_at
+    url = reverse("mailings:confirm", kwargs={"token": make_token(subscriber, CONFIRM)})
+    page = client.get(url).content.decode()
+    assert "You are signed up" in page
+    subscriber.refresh_from_db()
+    assert subscriber.consent_at == consent  # the first consent time is kept
