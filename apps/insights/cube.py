@@ -14,8 +14,9 @@ slice values they were counted under and their last-change time. A refresh subtr
 figures of members that changed or are no longer counted (excluded, flagged, ...), then adds
 those of responses counted but not yet members, each in one transaction, so a dashboard
 never sees half a refresh. Answers of a deleted response are gone, so nothing can be
-subtracted for it: `forget_responses` does it before a deletion, and a member whose response
-has vanished anyway makes the next refresh rebuild everything.
+subtracted for it: `forget_responses` does it before a deletion (a pre_delete signal calls
+it for every deleted response), and a member whose response has vanished anyway (a raw SQL
+delete) makes the next refresh rebuild everything.
 """
 
 import logging
@@ -342,10 +343,14 @@ def rebuild() -> CubeBuild | None:
 
 
 def forget_responses(response_ids) -> int:
-    """Subtract the figures of responses about to be deleted (call it in the deletion's
-    transaction, before the delete), so that no full rebuild is needed afterwards."""
+    """Subtract the figures of responses about to be deleted (in the deletion's transaction,
+    before the delete), so that no full rebuild is needed afterwards."""
+    members = CubeMember.objects.filter(response_id__in=list(response_ids))
+    if not members.exists():
+        return 0
     with transaction.atomic():
-        members = CubeMember.objects.filter(response_id__in=list(response_ids))
+        # Wait for a running refresh: both mark rows with the same batch number.
+        CubeBuild.objects.select_for_update().filter(pk=1).first()
         count = members.update(batch=SUBTRACT)
         if count:
             _apply(SUBTRACT, SUBTRACT)
