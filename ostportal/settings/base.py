@@ -63,6 +63,9 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -85,7 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session was confirmed with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after inactivity; Administrators must use two-factor sign-in.
+    "apps.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authenticated user (django-axes' documented position).
     "axes.middleware.AxesMiddleware",
@@ -160,6 +167,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
+# A signed-in session unused for this long is signed out (apps.accounts.middleware).
+# Practitioners have no session (their survey progress is a signed cookie), so this
+# never touches a survey in progress.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+# Paths that count as the staff area for the two-factor requirement.
+STAFF_PATH_PREFIXES = ["/staff/", "/" + ADMIN_URL]
+
+# Two-factor sign-in (django-otp): authenticator apps (TOTP) plus one-time recovery codes.
+# Administrators must turn it on before they can open any staff page.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OST SOC Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_REQUIRED_FOR_ADMINISTRATORS = True
+TWO_FACTOR_RECOVERY_CODES = 10
+# Between the password and the code: after this long, sign in again from the start.
+TWO_FACTOR_PENDING_SECONDS = 300
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
