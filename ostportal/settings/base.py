@@ -346,8 +346,12 @@ SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", "5/h")
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
-# Django refuses request bodies above this before any view runs (uploads are streamed to disk).
+# Longest cell of an imported CSV (csv.field_size_limit while parsing).
+SURVEY_IMPORT_MAX_CELL_CHARS = env_int("SURVEY_IMPORT_MAX_CELL_CHARS", 10_000)
+# Django refuses form bodies (not counting files) above this before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above this are streamed to a temporary file instead of memory; the paper import
+# also stops reading an upload past SURVEY_IMPORT_MAX_BYTES (apps.surveys.uploads).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Insights and exports ---
