@@ -45,6 +45,8 @@ PUBLIC = {
     "surveys:resume_email",
     "surveys:thanks",
     "surveys:resume",
+    "privacy:respondent_delete",
+    "privacy:deleted",
 }
 
 # The lowest role that may open each staff and export URL.
@@ -76,6 +78,7 @@ MINIMUM_ROLE = {
     "insights:open_answers": Role.REVIEWER,
     "insights:save_view": Role.REVIEWER,
     "insights:open_view": Role.REVIEWER,
+    "privacy:deletion_request": Role.ADMINISTRATOR,
 }
 
 
@@ -157,6 +160,7 @@ def url_for(db, settings, tmp_path):
             "surveys:thanks": {"public_id": uuid.uuid4()},
             "surveys:resume": {"token": "not-a-token"},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
+            "privacy:respondent_delete": {"token": "not-a-signed-token"},
         }.get(name)
         if name in ("exports:detail", "exports:status", "exports:download"):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)

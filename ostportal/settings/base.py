@@ -74,6 +74,7 @@ LOCAL_APPS = [
     "apps.surveys",
     "apps.insights",
     "apps.exports",
+    "apps.privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -287,6 +288,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.exports.tasks.export_jobs_requeue_stale",
         "schedule": 300.0,
     },
+    # Every night at 03:45: delete contact details of surveys closed longer than
+    # PERSONAL_DATA_RETENTION_DAYS.
+    "personal-data-purge-expired": {
+        "task": "apps.privacy.tasks.personal_data_purge_expired",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
         "task": "apps.exports.tasks.export_files_remove_expired",
@@ -362,3 +369,10 @@ EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)
 # A running export with no sign of life for this long is queued again (given up after 3 tries).
 EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 10)
+
+# --- Personal data ---
+# Contact details (survey email addresses) are deleted this many days after a survey's
+# closing date (Survey.closes_at); a survey without a closing date keeps them until it gets one.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
+# Everything that can find and delete personal data by email address (apps.privacy.registry).
+PERSONAL_DATA_DELETERS = ["apps.privacy.deleters.survey_responses"]
