@@ -30,6 +30,7 @@ RECOVERY_NAME = "recovery"
 
 CODE_WRONG = _("That code is not right. Check the time on your phone and try the newest code.")
 TWO_FACTOR_REQUIRED = _("Administrators must keep two-factor sign-in turned on.")
+CODE_WAIT = _("Too many wrong codes in a row. Wait a few seconds, then type the newest code.")
 NO_SETUP_IN_PROGRESS = _("Start the set-up again: the code you scanned is no longer waiting.")
 
 
@@ -158,12 +159,23 @@ def verify_code(*, user, code: str):
     token = _normalize(code)
     if not token:
         return None
+    # Six digits go to the app; anything else is a recovery code. A recovery code tried
+    # against the app would count as a wrong app code and pause it.
+    model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
     with transaction.atomic():
-        for model in (TOTPDevice, StaticDevice):
-            for device in model.objects.select_for_update().filter(user=user, confirmed=True):
-                if device.verify_token(token):
-                    return device
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(token):
+                return device
     return None
+
+
+def codes_paused(user) -> bool:
+    """True while the app device pauses after wrong codes (django-otp doubles the pause
+    after each failure); a code typed now is refused even if right."""
+    return any(
+        not device.verify_is_allowed()[0]
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
 
 
 # --- The sign-in between the password and the code ---

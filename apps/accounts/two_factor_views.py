@@ -46,6 +46,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=429)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        paused = two_factor.codes_paused(user)
         device = two_factor.verify_code(user=user, code=form.cleaned_data["code"])
         if device is not None:
             two_factor.pending_clear(request)
@@ -61,7 +62,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             two_factor.pending_clear(request)
-        form.add_error("code", two_factor.CODE_WRONG)
+        form.add_error("code", two_factor.CODE_WAIT if paused else two_factor.CODE_WRONG)
     return render(
         request,
         "accounts/sign_in_code.html",

@@ -5,7 +5,7 @@ from . import views
 app_name = "privacy"
 
 urlpatterns = [
-    path("survey/delete/<str:token>/", views.respondent_delete, name="respondent_delete"),
-    path("survey/deleted/", views.respondent_deleted, name="deleted"),
+    path("privacy/delete/<str:token>/", views.respondent_delete, name="respondent_delete"),
+    path("privacy/deleted/", views.respondent_deleted, name="deleted"),
     path("staff/privacy/deletion-request/", views.deletion_request, name="deletion_request"),
 ]

@@ -131,6 +131,20 @@ def test_wrong_codes_count_as_failed_sign_ins_and_lock_the_account_out(client, s
     assert not _signed_in(client)
 
 
+def test_after_a_wrong_code_the_device_pauses_and_says_so(client):
+    editor = make_user(Role.EDITOR)
+    device = add_totp_device(editor)
+    _password(client, editor)
+    assert "That code is not right" in client.post(CODE, {"code": "123456"}).content.decode()
+    # Even the right code is refused during the pause, with a message that says why.
+    reply = client.post(CODE, {"code": totp_code(device)})
+    assert reply.status_code == 400
+    assert "Wait a few seconds" in reply.content.decode()
+    assert not _signed_in(client)
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # refused unread, not one more failure
+
+
 def test_the_code_page_expires(client, settings, monkeypatch):
     editor = make_user(Role.EDITOR)
     device = add_totp_device(editor)

@@ -108,13 +108,14 @@ def test_respondent_deletes_their_response_from_the_thank_you_page(client, surve
     overview = reverse("surveys:staff_overview")
     assert "2 complete responses of 2 started." in staff.get(overview).content.decode()
     thanks = client.get(reverse("surveys:thanks", kwargs={"public_id": response.public_id}))
-    link = re.search(r'href="(/survey/delete/[^"]+/)"', thanks.content.decode()).group(1)
+    link = re.search(r'href="(/privacy/delete/[^"]+/)"', thanks.content.decode()).group(1)
     confirm = client.get(link)
     assert confirm.status_code == 200
     assert "Delete my answers for good" in confirm.content.decode()
     assert Response.objects.filter(pk=response.pk).exists()  # a GET deletes nothing
     reply = client.post(link)
     assert reply.status_code == 302 and reply.url == reverse("privacy:deleted")
+    assert "Your answers are deleted" in client.get(reply.url).content.decode()
     assert not Response.objects.filter(pk=response.pk).exists()
     assert not Answer.objects.filter(response_id=response.pk).exists()
     assert not RespondentContact.objects.filter(email="lupe@example.org").exists()
@@ -136,7 +137,7 @@ def test_a_draft_can_be_deleted_from_the_survey_page(client, survey):
     response = start(client, survey)
     first = response.version.pages.order_by("order").first()
     html = client.get(page_url(response, first.key)).content.decode()
-    link = re.search(r'href="(/survey/delete/[^"]+/)"', html).group(1)
+    link = re.search(r'href="(/privacy/delete/[^"]+/)"', html).group(1)
     client.post(link)
     assert not Response.objects.exists()
 
@@ -155,7 +156,7 @@ def test_the_confirmation_email_carries_the_private_deletion_link(
     with django_capture_on_commit_callbacks(execute=True):
         response, _seen = complete(client, survey, {"follow_up": "yes"})
     body = mail.outbox[0].body
-    link = re.search(r"http://127\.0\.0\.1:8000(/survey/delete/\S+/)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:8000(/privacy/delete/\S+/)", body).group(1)
     other_browser = Client()
     assert other_browser.post(link).status_code == 302
     assert not Response.objects.filter(pk=response.pk).exists()
@@ -166,7 +167,7 @@ def test_the_deletion_page_is_spanish_for_spanish_speakers(spanish_client, surve
     html = spanish_client.get(
         reverse("privacy:respondent_delete", args=[response_delete_token(response)])
     ).content.decode()
-    assert "Borrar tus respuestas" in html
+    assert "Borrar sus respuestas" in html
 
 
 # --- An Administrator answers a deletion request ---
