@@ -64,32 +64,34 @@ def paper_template(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # The size limit must be in place before the CSRF check reads the body, so the CSRF check
-# runs inside (csrf_protect) instead of in the middleware.
+# runs inside (csrf_protect) instead of in the middleware. A body over the limit is refused
+# before that check: nothing is read or changed, the page only says why.
 @csrf_exempt
 @role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def paper_import(request: HttpRequest, slug: str) -> HttpResponse:
     limit = SizeLimitUploadHandler(request, max_bytes=settings.SURVEY_IMPORT_MAX_BYTES)
     request.upload_handlers.insert(0, limit)
-    return _paper_import(request, slug, limit)
-
-
-@csrf_protect
-def _paper_import(request: HttpRequest, slug: str, limit: SizeLimitUploadHandler) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
-    version = get_object_or_404(SurveyVersion, survey=survey, status=SurveyVersion.Status.PUBLISHED)
-    form = PaperImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and limit.too_large:
+    if request.method == "POST" and request.POST is not None and limit.too_large:
+        survey = get_object_or_404(Survey, slug=slug)
         form = PaperImportForm(data={}, files={})
         form.is_valid()
         form.errors["file"] = form.error_class([file_too_large_message()])
         return render(
             request,
             "surveys/staff/paper_import.html",
-            {"survey": survey, "version": version, "form": form, "report": None},
+            {"survey": survey, "version": survey_published_version(survey), "form": form},
             status=413,
         )
+    return _paper_import(request, slug)
+
+
+@csrf_protect
+def _paper_import(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    version = get_object_or_404(SurveyVersion, survey=survey, status=SurveyVersion.Status.PUBLISHED)
+    form = PaperImportForm(request.POST or None, request.FILES or None)
+    report = None
     if request.method == "POST" and form.is_valid():
         report = import_paper_responses(
             version=version, file=form.cleaned_data["file"], by=request.user, request=request

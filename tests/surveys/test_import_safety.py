@@ -90,6 +90,10 @@ def test_the_upload_itself_stops_at_the_limit_with_a_message_in_the_users_langua
     assert reply.status_code == 413
     html = reply.content.decode()
     assert "El archivo pesa más de" in html
+    # Far past the limit: refused from the request's length, the body is never read.
+    huge = _post(client, survey, big * 20)
+    assert huge.status_code == 413
+    assert "El archivo pesa más de" in huge.content.decode()
     assert not Response.objects.exists()
 
 
