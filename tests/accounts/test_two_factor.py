@@ -287,3 +287,17 @@ def test_survey_progress_keeps_no_session_so_idle_time_cannot_touch_it(client, m
     clock.now += 24 * 60 * 60
     first = response.version.pages.order_by("order").first()
     assert client.get(page_url(response, first.key)).status_code == 200
+
+
+def test_a_lost_phone_is_reset_from_the_command_line_and_audited(client):
+    from django.core.management import call_command
+
+    admin = make_user(Role.ADMINISTRATOR)
+    call_command("two_factor_reset", admin.username)
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    event = AuditEvent.objects.get(details={"two_factor": "reset"})
+    assert event.object_id == str(admin.pk)
+    # The password alone signs in again, then set-up is required before staff pages.
+    reply = _password(client, admin)
+    assert reply.url == STAFF
+    assert client.get(STAFF).url.startswith(SETUP)
