@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -173,3 +174,12 @@ def test_the_report_escapes_what_the_file_contains(client, survey, administrator
     html = reply.content.decode()
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert "<script>x</script>" not in html
+
+
+def test_upload_memory_limits_are_sane():
+    # Form bodies past this are refused before any view; files past the other go to disk.
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+    # The paper import's own limit is what a staff member meets first.
+    assert settings.SURVEY_IMPORT_MAX_BYTES <= settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    assert csv.field_size_limit() > settings.SURVEY_IMPORT_MAX_CELL_CHARS
