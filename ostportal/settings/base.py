@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "apps.surveys",
     "apps.insights",
     "apps.exports",
+    "apps.coding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,1 @@
+"""Staff pages for coding open answers."""
