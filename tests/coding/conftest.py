@@ -5,7 +5,7 @@ from tests.insights.conftest import build, survey  # noqa: F401  (shared fixture
 
 
 @pytest.fixture
-def open_answer(build):
+def open_answer(build):  # noqa: F811  (the imported fixture)
     """make(text, **build kwargs) -> the describe_work Answer of a new complete response."""
 
     def make(text="I plan activities and talk with parents.", **kwargs):
