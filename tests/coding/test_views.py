@@ -342,3 +342,13 @@ def test_done_moves_to_the_next_uncoded_answer_of_the_same_list(client, open_ans
         reverse("coding:answer", kwargs={"pk": first.pk}), {"back": "https://evil.example/"}
     )
     assert 'href="https://evil.example/"' not in page.content.decode()
+
+
+def test_coding_pages_speak_spanish(spanish_client, coded):
+    spanish_client.force_login(make_user(Role.EDITOR))
+    html = spanish_client.get(reverse("coding:answer", kwargs={"pk": coded["answer"].pk}))
+    text = html.content.decode()
+    assert "Aplicar un código" in text and "Marcar una cita candidata" in text
+    assert "Caracteres seleccionados {start}–{end}" in text
+    codebook = spanish_client.get(reverse("coding:codebook")).content.decode()
+    assert "Fusionar dos códigos" in codebook
