@@ -4,6 +4,7 @@ and approve quotes. Filters come from the URL as on the insights pages."""
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -295,8 +296,6 @@ def codebook(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _codebook_page(request)
     if user_role_level(request.user) < Role.EDITOR.level:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     form = CodeForm(request.POST)
     if form.is_valid():
