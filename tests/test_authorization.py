@@ -47,6 +47,11 @@ PUBLIC = {
     "surveys:resume",
     "privacy:respondent_delete",
     "privacy:deleted",
+    "mailings:signup",
+    "mailings:signup_sent",
+    "mailings:confirm",
+    "mailings:manage",
+    "mailings:unsubscribe",
 }
 
 # The lowest role that may open each staff and export URL.
@@ -79,6 +84,33 @@ MINIMUM_ROLE = {
     "insights:save_view": Role.REVIEWER,
     "insights:open_view": Role.REVIEWER,
     "privacy:deletion_request": Role.ADMINISTRATOR,
+    # Email updates: Reviewers read the announcements and their progress; Editors write,
+    # test and send them.
+    "mailings:staff_list": Role.REVIEWER,
+    "mailings:announcement_detail": Role.REVIEWER,
+    "mailings:announcement_status": Role.REVIEWER,
+    "mailings:announcement_create": Role.EDITOR,
+    "mailings:announcement_edit": Role.EDITOR,
+    "mailings:announcement_test": Role.EDITOR,
+    "mailings:announcement_send": Role.EDITOR,
+    # Coding open answers: Reviewers code, mark quotes and read the reports (adding a code on
+    # the codebook page is refused below Editor inside the view); Editors edit and merge codes
+    # and approve quotes.
+    "coding:answers": Role.REVIEWER,
+    "coding:answer": Role.REVIEWER,
+    "coding:apply": Role.REVIEWER,
+    "coding:remove": Role.REVIEWER,
+    "coding:mark_coded": Role.REVIEWER,
+    "coding:quote_create": Role.REVIEWER,
+    "coding:set_blind": Role.REVIEWER,
+    "coding:codebook": Role.REVIEWER,
+    "coding:agreement": Role.REVIEWER,
+    "coding:frequencies": Role.REVIEWER,
+    "coding:cooccurrence": Role.REVIEWER,
+    "coding:quotes": Role.REVIEWER,
+    "coding:code_edit": Role.EDITOR,
+    "coding:code_merge": Role.EDITOR,
+    "coding:quote_status": Role.EDITOR,
 }
 
 
@@ -132,17 +164,45 @@ def test_the_admin_lives_at_its_own_address_only(client):
 def url_for(db, settings, tmp_path):
     """Build a URL for a name with real parameters; some depend on who asks (their own
     export job, their own saved view)."""
+    from django.utils import timezone
+
+    from apps.coding import services as coding
     from apps.exports.models import ExportJob
     from apps.exports.services import export_job_run
     from apps.insights.models import SavedView
-    from apps.surveys.models import SurveyVersion
+    from apps.mailings.tokens import CONFIRM, MANAGE, make_token
+    from apps.surveys.models import Answer, Question, Response, SurveyVersion
     from apps.surveys.seeding import seed_survey
+
+    from .mailings.factories import make_announcement, make_subscriber
 
     settings.EXPORTS_DIR = tmp_path / "exports"
     seed_survey()
     version = SurveyVersion.objects.get()
     slug = version.survey.slug
     page_key = version.pages.order_by("order").values_list("key", flat=True)[1]
+
+    # An open answer with a code and a candidate quote, for the coding pages.
+    editor = make_user(Role.EDITOR)
+    response = Response.objects.create(
+        version=version,
+        status=Response.Status.COMPLETE,
+        submitted_at=timezone.now(),
+        quote_consent=Response.QuoteConsent.ANONYMOUS,
+    )
+    answer = Answer.objects.create(
+        response=response,
+        question=Question.objects.get(version=version, key="describe_work"),
+        text_value="I plan games. I call parents.",
+    )
+    code = coding.code_create(by=editor, name_en="Planning")
+    coding.application_add(answer_id=answer.pk, code_id=code.pk, coder=editor, start=0, end=13)
+    quote = coding.quote_create(answer_id=answer.pk, start=0, end=13, by=editor)
+    # A draft announcement with one reader, and a pending and a confirmed subscriber whose
+    # links are signed by the app itself.
+    announcement = make_announcement()
+    waiting = make_subscriber(status="pending")
+    reader = make_subscriber()
 
     def build(name: str, user=None) -> str:
         owner = user if user is not None and user.is_authenticated else make_user(Role.REVIEWER)
@@ -161,6 +221,21 @@ def url_for(db, settings, tmp_path):
             "surveys:resume": {"token": "not-a-token"},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
             "privacy:respondent_delete": {"token": "not-a-signed-token"},
+            "mailings:confirm": {"token": make_token(waiting, CONFIRM)},
+            "mailings:manage": {"token": make_token(reader, MANAGE)},
+            "mailings:unsubscribe": {"token": make_token(reader, MANAGE)},
+            "mailings:announcement_detail": {"pk": announcement.pk},
+            "mailings:announcement_edit": {"pk": announcement.pk},
+            "mailings:announcement_status": {"pk": announcement.pk},
+            "mailings:announcement_test": {"pk": announcement.pk},
+            "mailings:announcement_send": {"pk": announcement.pk},
+            "coding:answer": {"pk": answer.pk},
+            "coding:apply": {"pk": answer.pk},
+            "coding:remove": {"pk": answer.pk},
+            "coding:mark_coded": {"pk": answer.pk},
+            "coding:quote_create": {"pk": answer.pk},
+            "coding:code_edit": {"pk": code.pk},
+            "coding:quote_status": {"pk": quote.pk},
         }.get(name)
         if name in ("exports:detail", "exports:status", "exports:download"):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)
