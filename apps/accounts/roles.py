@@ -40,6 +40,10 @@ _CONTENT = [
     ("insights", "representationtarget", ALL),
     ("insights", "titlemapping", ALL),
     ("notices", "notice", ALL),
+    ("notices", "toolkitsection", ALL),
+    ("notices", "talkingpoint", ALL),
+    ("notices", "samplecomment", ALL),
+    ("notices", "socialpost", ALL),
 ]
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.REVIEWER.name: [],
