@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("apps.surveys.urls")),
     path("", include("apps.exports.urls")),
     path("", include("apps.insights.urls")),
+    path("", include("apps.notices.urls")),
+    path("", include("apps.comments.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

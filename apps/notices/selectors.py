@@ -103,3 +103,33 @@ def current_notice_cached() -> Notice | None:
         found = current_notice() or _NONE
         cache.set(CACHE_KEY, found, CACHE_SECONDS)
     return None if found == _NONE else found
+
+
+@dataclass(frozen=True)
+class NoticeDisplay:
+    """A notice with its status, ready for a template."""
+
+    notice: Notice
+    status: NoticeStatus
+
+
+def notice_display(notice: Notice, now: datetime | None = None) -> NoticeDisplay:
+    return NoticeDisplay(notice=notice, status=notice_status(notice, now=now))
+
+
+def notice_list_published() -> list[NoticeDisplay]:
+    """Every published notice, newest first, each with its status."""
+    now = timezone.now()
+    return [notice_display(n, now=now) for n in Notice.objects.published()]
+
+
+def toolkit_content() -> dict:
+    """What the toolkit page shows: its sections, talking points, samples and social posts."""
+    from .models import SampleComment, SocialPost, TalkingPoint, ToolkitSection
+
+    return {
+        "sections": list(ToolkitSection.objects.published()),
+        "talking_points": list(TalkingPoint.objects.published()),
+        "samples": list(SampleComment.objects.published()),
+        "social_posts": list(SocialPost.objects.published()),
+    }

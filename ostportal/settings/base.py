@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "apps.insights",
     "apps.exports",
     "apps.notices",
+    "apps.comments",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -326,6 +327,14 @@ SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
 # Django refuses request bodies above this before any view runs (uploads are streamed to disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Public comment builder ---
+# The comment box limit used when no notice states its own (regulations.gov: about 5,000).
+COMMENT_CHAR_LIMIT = env_int("COMMENT_CHAR_LIMIT", 5000)
+# Builder drafts, checks and downloads per client address per hour.
+COMMENT_RATE_LIMIT = env("COMMENT_RATE_LIMIT", "120/h")
+# "I submitted my comment" records per client address per hour.
+COMMENT_RECORD_RATE_LIMIT = env("COMMENT_RECORD_RATE_LIMIT", "10/h")
 
 # --- Insights and exports ---
 # Any figure computed from fewer respondents than this is suppressed wherever it is shown.
