@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ class EasternTimeAdminMixin:
 
 @admin.register(Notice)
 class NoticeAdmin(EasternTimeAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("citation", "title_en", "docket_id", "opens_at", "closes_at", "is_published")
     list_filter = ("is_published",)
     search_fields = ("citation", "document_number", "docket_id", "title_en", "title_es")
