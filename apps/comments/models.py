@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,8 @@ class DraftFingerprint(TimeStampedModel):
     """The MinHash signature of one browser's comment draft: no text, no author, no link to
     any person. Kept so later drafts can be told they are nearly identical to earlier ones."""
 
+    # Random; the draft page carries it signed, so repeated checks update this one row.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     notice = models.ForeignKey(
         "notices.Notice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

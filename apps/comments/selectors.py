@@ -101,7 +101,7 @@ class SimilarityReport:
         return bool(self.similar_drafts or self.mostly_copied or self.similar_samples)
 
 
-def similarity_report(*, text: str, exclude_fingerprint_id: int | None = None) -> SimilarityReport:
+def similarity_report(*, text: str, exclude_key=None) -> SimilarityReport:
     """Compare a draft with the talking points and sample comments (exactly) and with earlier
     drafts (by their stored MinHash signatures, candidates found through the LSH bands)."""
     report = SimilarityReport()
@@ -123,8 +123,8 @@ def similarity_report(*, text: str, exclude_fingerprint_id: int | None = None) -
     for band, value in enumerate(similarity.bands(sig)):
         lookup |= Q(band=band, value=value)
     candidates = DraftBand.objects.filter(lookup)
-    if exclude_fingerprint_id:
-        candidates = candidates.exclude(fingerprint_id=exclude_fingerprint_id)
+    if exclude_key:
+        candidates = candidates.exclude(fingerprint__key=exclude_key)
     ids = list(candidates.values_list("fingerprint_id", flat=True).distinct()[:1000])
     signatures = DraftFingerprint.objects.filter(pk__in=ids).values_list("signature", flat=True)
     report.similar_drafts = sum(

@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -13,29 +14,29 @@ from .models import DraftBand, DraftFingerprint, SubmissionRecord
 _FINGERPRINT_SALT = "ostportal.comments.fingerprint"
 
 
-def fingerprint_token(fingerprint: DraftFingerprint) -> str:
-    """A signed reference to a fingerprint, carried in the draft form (no session needed)."""
-    return signing.dumps(fingerprint.pk, salt=_FINGERPRINT_SALT)
+def draft_token_new() -> str:
+    """A signed random key for a new draft; no row exists until the draft is checked."""
+    return signing.dumps(uuid.uuid4().hex, salt=_FINGERPRINT_SALT)
 
 
-def fingerprint_from_token(token: str) -> DraftFingerprint | None:
+def draft_key_from_token(token: str) -> uuid.UUID | None:
+    """The draft key a token carries, or None for a forged, expired or malformed one."""
     try:
-        pk = signing.loads(token, salt=_FINGERPRINT_SALT, max_age=60 * 60 * 24 * 30)
-    except signing.BadSignature:
+        value = signing.loads(token, salt=_FINGERPRINT_SALT, max_age=60 * 60 * 24 * 30)
+        return uuid.UUID(hex=value) if isinstance(value, str) else None
+    except (signing.BadSignature, ValueError):
         return None
-    return DraftFingerprint.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-
-
-def draft_fingerprint_start(*, notice: Notice | None, language: str) -> DraftFingerprint:
-    """An empty fingerprint for a new draft; it gets a signature when the draft is checked
-    or downloaded, and only then takes part in comparisons."""
-    return DraftFingerprint.objects.create(notice=notice, language=language[:5])
 
 
 @transaction.atomic
-def draft_fingerprint_update(*, fingerprint: DraftFingerprint, text: str) -> DraftFingerprint:
-    """Replace the fingerprint's signature and bands with those of the draft's current text.
-    The text itself is never stored."""
+def draft_fingerprint_save(
+    *, key: uuid.UUID, text: str, notice: Notice | None, language: str
+) -> DraftFingerprint:
+    """Store (or replace) the MinHash signature and LSH bands of a draft's current text.
+    Idempotent per key. The text itself is never stored."""
+    fingerprint, _created = DraftFingerprint.objects.get_or_create(
+        key=key, defaults={"notice": notice, "language": language[:5]}
+    )
     sig = similarity.signature(text)
     fingerprint.signature = sig
     fingerprint.save(update_fields=["signature", "updated_at"])

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from apps.accounts.permissions import role_required
@@ -51,17 +51,14 @@ def builder(request: HttpRequest) -> HttpResponse:
                 return redirect("comments:builder")
             data = form.cleaned_data
             text = compose_draft(data=data, notice=_open_or_upcoming(notice))
-            fingerprint = services.draft_fingerprint_start(
-                notice=notice, language=data["draft_language"]
-            )
             draft_form = DraftForm(
                 initial={
                     "text": text,
-                    "fingerprint": services.fingerprint_token(fingerprint),
+                    "fingerprint": services.draft_token_new(),
                     "language": data["draft_language"],
                 }
             )
-            report = selectors.similarity_report(text=text, exclude_fingerprint_id=fingerprint.pk)
+            report = selectors.similarity_report(text=text)
             return render(
                 request,
                 "comments/draft.html",
@@ -101,9 +98,11 @@ def _prefill(request: HttpRequest) -> tuple[dict | None, str]:
     return None, ""
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def draft(request: HttpRequest) -> HttpResponse:
     """Check the edited draft (similarity, length) or download it as .txt or .docx."""
+    if request.method == "GET":  # a reload or a shared address: the draft lives in the form
+        return redirect("comments:builder")
     notice = current_notice_cached()
     form = DraftForm(request.POST)
     limited = _limited(request, "comments", settings.COMMENT_RATE_LIMIT)
@@ -118,16 +117,18 @@ def draft(request: HttpRequest) -> HttpResponse:
         return redirect("comments:builder")
     text = form.cleaned_data["text"]
     language = form.cleaned_data["language"]
-    fingerprint = services.fingerprint_from_token(form.cleaned_data["fingerprint"])
-    if fingerprint is None:
-        fingerprint = services.draft_fingerprint_start(notice=notice, language=language)
+    token = form.cleaned_data["fingerprint"]
+    key = services.draft_key_from_token(token)
+    if key is None:
+        token = services.draft_token_new()
+        key = services.draft_key_from_token(token)
     action = request.POST.get("action", "check")
     if action in ("txt", "docx"):
-        services.draft_fingerprint_update(fingerprint=fingerprint, text=text)
+        services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
         return _download(text, action, notice)
-    report = selectors.similarity_report(text=text, exclude_fingerprint_id=fingerprint.pk)
-    services.draft_fingerprint_update(fingerprint=fingerprint, text=text)
-    data = {**form.cleaned_data, "fingerprint": services.fingerprint_token(fingerprint)}
+    report = selectors.similarity_report(text=text, exclude_key=key)
+    services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
+    data = {**form.cleaned_data, "fingerprint": token}
     return render(
         request,
         "comments/draft.html",

@@ -174,16 +174,29 @@ def test_draft_text_is_never_stored(client, survey):
     assert DraftBand.objects.filter(fingerprint=fingerprint).count() == 16
 
 
+def test_making_a_draft_stores_nothing_until_it_is_checked_or_downloaded(client, survey):
+    html = client.post(BUILDER, builder_data()).content.decode()
+    assert not DraftFingerprint.objects.exists()
+    fields = _draft_fields(html)
+    for _ in range(2):
+        client.post(DRAFT, {"text": "My own words here.", "action": "check", **fields})
+    assert DraftFingerprint.objects.count() == 1  # one row per draft, updated
+
+
 def test_tampered_fingerprint_reference_starts_a_new_one(client, survey):
     html = client.post(BUILDER, builder_data()).content.decode()
-    fields = {**_draft_fields(html), "fingerprint": "1:forged"}
-    reply = client.post(DRAFT, {"text": "My own words here.", "action": "check", **fields})
+    fields = _draft_fields(html)
+    client.post(DRAFT, {"text": "My own words here.", "action": "check", **fields})
+    forged = {**fields, "fingerprint": "1:forged"}
+    reply = client.post(DRAFT, {"text": "My own words here.", "action": "check", **forged})
     assert reply.status_code == 200
     assert DraftFingerprint.objects.count() == 2
+    assert "nearly identical to 1 other draft" in reply.content.decode()
 
 
 def test_draft_needs_post_and_csrf(survey):
     csrf_client = Client(enforce_csrf_checks=True)
     assert csrf_client.post(DRAFT, {"text": "x", "language": "en"}).status_code == 403
-    assert Client().get(DRAFT).status_code == 405
+    reload = Client().get(DRAFT)
+    assert reload.status_code == 302 and reload.url == BUILDER
     assert reverse("comments:draft") == DRAFT

@@ -1,8 +1,10 @@
+import uuid
+
 import pytest
 
 from apps.comments import similarity
 from apps.comments.selectors import similarity_report
-from apps.comments.services import draft_fingerprint_start, draft_fingerprint_update
+from apps.comments.services import draft_fingerprint_save
 from apps.notices.models import SampleComment, TalkingPoint
 
 from .helpers import builder_data
@@ -19,8 +21,7 @@ LETTER = (
 
 
 def _stored(text: str):
-    fingerprint = draft_fingerprint_start(notice=None, language="en")
-    return draft_fingerprint_update(fingerprint=fingerprint, text=text)
+    return draft_fingerprint_save(key=uuid.uuid4(), text=text, notice=None, language="en")
 
 
 def test_minhash_estimates_jaccard():
@@ -63,7 +64,7 @@ def test_nearly_identical_to_an_earlier_draft_is_flagged(survey):
 
 def test_own_draft_does_not_count_against_itself(survey):
     mine = _stored(LETTER)
-    assert similarity_report(text=LETTER, exclude_fingerprint_id=mine.pk).similar_drafts == 0
+    assert similarity_report(text=LETTER, exclude_key=mine.key).similar_drafts == 0
     assert similarity_report(text=LETTER).similar_drafts == 1
 
 
