@@ -231,3 +231,22 @@ def test_notice_pages(client, spanish_client, toolkit):
     assert notice.summary_es in spanish_client.get(f"/notices/{notice.pk}/").content.decode()
     hidden = make_notice(is_published=False)
     assert client.get(f"/notices/{hidden.pk}/").status_code == 404
+
+
+def _count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_toolkit_and_builder_queries_do_not_grow_with_content(client, toolkit):
+    from apps.surveys.seeding import seed_survey
+
+    seed_survey()
+    before = {url: _count_queries(client, url) for url in ["/toolkit/", "/comment/", "/notices/"]}
+    for i in range(15):
+        SampleComment.objects.create(key=f"extra-{i}", role_en=f"Role {i}", body_en="Text.")
+        TalkingPoint.objects.create(key=f"extra-{i}", title_en=f"Point {i}", text_en="Text.")
+        make_notice(is_published=True)
+    for url, count in before.items():
+        assert _count_queries(client, url) <= count, url
