@@ -207,8 +207,11 @@ class DraftForm(HoneypotMixin, forms.Form):
         },
     )
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
-    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, widget=forms.HiddenInput, required=False)
     website = _honeypot()
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or "en"
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].replace("\r\n", "\n")
