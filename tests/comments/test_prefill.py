@@ -106,3 +106,14 @@ def test_a_forged_ownership_cookie_gives_nothing(survey):
     html = browser.get(f"{BUILDER}?from=survey").content.decode()
     assert "Mine title" not in html
     assert "We found no survey answers saved in this browser" in html
+
+
+def test_survey_thanks_page_offers_a_comment_from_the_answers(survey):
+    from django.urls import reverse
+
+    mine, _token = make_survey_response(survey, job_title="Mine title")
+    browser = _owning_client(mine)
+    thanks = browser.get(reverse("surveys:thanks", kwargs={"public_id": mine.public_id}))
+    html = thanks.content.decode()
+    assert 'href="/comment/?from=survey"' in html
+    assert "Mine title" in browser.get("/comment/?from=survey").content.decode()
