@@ -1,6 +1,7 @@
 """Reads for the comment builder: prefill from one's own survey response, the similarity
 report on a draft, and the staff counts of submitted comments."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -164,3 +165,25 @@ def submission_counts(*, notice_id: int | None = None) -> dict:
         rows, total_hidden = suppress_table(rows, total)
         tables[name] = CountTable(title=name, rows=rows, total=total, total_hidden=total_hidden)
     return {"total": total, "by_state": tables["state"], "by_role": tables["role"]}
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+
+
+@dataclass
+class DraftNotes:
+    """Other things worth telling the person about their draft (none of it is stored)."""
+
+    has_contact_details: bool = False
+    missing_header: str = ""
+
+
+def draft_notes(*, text: str, notice=None) -> DraftNotes:
+    """An email address or phone number in a comment that will be published, and a required
+    header the person removed."""
+    notes = DraftNotes(has_contact_details=bool(_EMAIL.search(text) or _PHONE.search(text)))
+    header = getattr(notice, "required_header", "") if notice is not None else ""
+    if header and header.casefold() not in text.casefold():
+        notes.missing_header = header
+    return notes

@@ -62,7 +62,12 @@ def builder(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "comments/draft.html",
-                {"form": draft_form, "report": report, **_draft_context(notice)},
+                {
+                    "form": draft_form,
+                    "report": report,
+                    "no_story": not data["story"],
+                    **_draft_context(notice),
+                },
             )
         status = 429 if limited else 400
         return render(
@@ -136,6 +141,7 @@ def draft(request: HttpRequest) -> HttpResponse:
             "form": DraftForm(initial=data),
             "report": report,
             "checked": True,
+            "notes": selectors.draft_notes(text=text, notice=_open_or_upcoming(notice)),
             **_draft_context(notice),
         },
     )

@@ -200,3 +200,35 @@ def test_draft_needs_post_and_csrf(survey):
     reload = Client().get(DRAFT)
     assert reload.status_code == 302 and reload.url == BUILDER
     assert reverse("comments:draft") == DRAFT
+
+
+def test_contact_details_in_the_draft_are_flagged(client, survey):
+    html = client.post(BUILDER, builder_data()).content.decode()
+    fields = _draft_fields(html)
+    for text in ["Write to me at rosa.diaz@example.org", "Call (505) 555-0142 any time"]:
+        page = client.post(DRAFT, {"text": text, "action": "check", **fields}).content.decode()
+        assert "seems to contain an email address or a phone number" in page
+    clean = "I have worked here for 12 years with 120 students in 2024."
+    page = client.post(DRAFT, {"text": clean, "action": "check", **fields}).content.decode()
+    assert "seems to contain an email address" not in page
+
+
+def test_removing_the_required_header_is_flagged(client, survey):
+    notice = open_notice()
+    html = client.post(BUILDER, builder_data()).content.decode()
+    fields = _draft_fields(html)
+    page = client.post(DRAFT, {"text": "No header here.", "action": "check", **fields})
+    assert f"The notice asks that comments start with “{notice.required_header}”" in (
+        page.content.decode()
+    )
+    kept = client.post(
+        DRAFT, {"text": notice.required_header + "\n\nMy text.", "action": "check", **fields}
+    )
+    assert "The notice asks that comments start with" not in kept.content.decode()
+
+
+def test_a_draft_without_a_story_gets_a_tip(client, survey):
+    assert (
+        "Tip: add a real example" in client.post(BUILDER, builder_data(story="")).content.decode()
+    )
+    assert "Tip: add a real example" not in client.post(BUILDER, builder_data()).content.decode()
