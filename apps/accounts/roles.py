@@ -44,6 +44,8 @@ _CONTENT = [
     ("notices", "talkingpoint", ALL),
     ("notices", "samplecomment", ALL),
     ("notices", "socialpost", ALL),
+    ("mailings", "mailingsettings", ("view", "change")),
+    ("mailings", "reminder", ("view",)),
 ]
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.REVIEWER.name: [],
@@ -66,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("surveys", "response", ("view", "change")),
         ("surveys", "respondentcontact", ("view", "delete")),
         ("exports", "exportjob", ("view",)),
+        ("mailings", "subscriber", ("view", "delete")),
     ],
 }
 
