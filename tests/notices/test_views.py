@@ -250,3 +250,13 @@ def test_toolkit_and_builder_queries_do_not_grow_with_content(client, toolkit):
         make_notice(is_published=True)
     for url, count in before.items():
         assert _count_queries(client, url) <= count, url
+
+
+def test_not_open_state_offers_the_email_sign_up(client, toolkit):
+    html = client.get("/toolkit/").content.decode()
+    assert 'href="/updates/"' in html and "Get an email when the next comment window opens" in html
+    _open_notice()
+    assert (
+        "Get an email when the next comment window opens"
+        not in client.get("/toolkit/").content.decode()
+    )
