@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from docx import Document
+from playwright.sync_api import expect
 
 from apps.comments.models import DraftFingerprint, SubmissionRecord
 from apps.notices.models import Notice
@@ -112,7 +113,7 @@ def test_build_a_comment_in_spanish_and_download_it(comment_site, pages, tmp_pat
     # Copy puts the text on the clipboard.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Copiar el texto").click()
-    assert page.locator(".copy-status").inner_text().startswith("Copiado")
+    expect(page.locator(".copy-status")).to_have_text(re.compile(r"^Copiado"))
     assert page.evaluate("navigator.clipboard.readText()") == own_words
 
     with page.expect_download() as info:
@@ -151,5 +152,5 @@ def test_social_post_copy_button(comment_site, pages):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(comment_site.url + "/toolkit/")
     page.get_by_role("button", name="Copy post").first.click()
-    assert page.locator(".copy-status").inner_text() == "Copied."
+    expect(page.locator(".copy-status")).to_have_text("Copied.")
     assert "#OSTworkforce" in page.evaluate("navigator.clipboard.readText()")
