@@ -47,6 +47,13 @@ PUBLIC = {
     "surveys:resume",
     "privacy:respondent_delete",
     "privacy:deleted",
+    "notices:toolkit",
+    "notices:list",
+    "notices:detail",
+    "comments:builder",
+    "comments:draft",
+    "comments:submitted",
+    "comments:submitted_thanks",
 }
 
 # The lowest role that may open each staff and export URL.
@@ -79,6 +86,7 @@ MINIMUM_ROLE = {
     "insights:save_view": Role.REVIEWER,
     "insights:open_view": Role.REVIEWER,
     "privacy:deletion_request": Role.ADMINISTRATOR,
+    "comments:staff_counts": Role.REVIEWER,
 }
 
 
@@ -161,6 +169,7 @@ def url_for(db, settings, tmp_path):
             "surveys:resume": {"token": "not-a-token"},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
             "privacy:respondent_delete": {"token": "not-a-signed-token"},
+            "notices:detail": {"pk": 1},
         }.get(name)
         if name in ("exports:detail", "exports:status", "exports:download"):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)
