@@ -9,6 +9,7 @@ Django admin URLs are checked as a group: nobody below Editor (Django staff) get
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -52,6 +53,13 @@ PUBLIC = {
     "mailings:confirm",
     "mailings:manage",
     "mailings:unsubscribe",
+    "notices:toolkit",
+    "notices:list",
+    "notices:detail",
+    "comments:builder",
+    "comments:draft",
+    "comments:submitted",
+    "comments:submitted_thanks",
 }
 
 # The lowest role that may open each staff and export URL.
@@ -111,6 +119,7 @@ MINIMUM_ROLE = {
     "coding:code_edit": Role.EDITOR,
     "coding:code_merge": Role.EDITOR,
     "coding:quote_status": Role.EDITOR,
+    "comments:staff_counts": Role.REVIEWER,
 }
 
 
@@ -175,6 +184,7 @@ def url_for(db, settings, tmp_path):
     from apps.surveys.seeding import seed_survey
 
     from .mailings.factories import make_announcement, make_subscriber
+    from .notices.factories import make_notice
 
     settings.EXPORTS_DIR = tmp_path / "exports"
     seed_survey()
@@ -203,6 +213,9 @@ def url_for(db, settings, tmp_path):
     announcement = make_announcement()
     waiting = make_subscriber(status="pending")
     reader = make_subscriber()
+    # A published notice whose comment window is open, so the comment builder is live.
+    now = timezone.now()
+    notice = make_notice(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
 
     def build(name: str, user=None) -> str:
         owner = user if user is not None and user.is_authenticated else make_user(Role.REVIEWER)
@@ -236,6 +249,7 @@ def url_for(db, settings, tmp_path):
             "coding:quote_create": {"pk": answer.pk},
             "coding:code_edit": {"pk": code.pk},
             "coding:quote_status": {"pk": quote.pk},
+            "notices:detail": {"pk": notice.pk},
         }.get(name)
         if name in ("exports:detail", "exports:status", "exports:download"):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)
