@@ -71,8 +71,12 @@ def pages_html(seeded):
         "/staff/audit/",
         "/staff/surveys/",
         f"/staff/survey-preview/{structure.version.pk}/duties/",
+        "/staff/status/",
     ]:
         html[url] = staff.get(url).content.decode()
+    from apps.operations.middleware import database_unavailable_response
+
+    html["503 database unavailable"] = database_unavailable_response().content.decode()
     return html
 
 
