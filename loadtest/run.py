@@ -73,6 +73,8 @@ CONFIG = {
     "contact_messages": _env_int("LOADTEST_CONTACT_MESSAGES", 10),
     "sweep_seconds": _env_int("LOADTEST_SWEEP_SECONDS", 15),
     "drain": _env_int("LOADTEST_DRAIN", 240),  # longest wait for queues after the load
+    # 1: the cache (sessions, rate limits) in the same Redis, as the run book recommends.
+    "redis_cache": _env_int("LOADTEST_REDIS_CACHE", 1),
 }
 # An app that sends announcements can take part in the worker-kill scenario by providing
 # this module with start_send(stack) -> str and state(stack, ref) -> dict(status=..., sent=...,
@@ -158,6 +160,8 @@ class Stack:
             GUNICORN_ACCESSLOG=str(self.tmp / "access.log"),
         )
         self.env.pop("REDIS_CACHE_URL", None)
+        if CONFIG["redis_cache"]:
+            self.env["REDIS_CACHE_URL"] = self.redis_url + "/1"
         self.env.pop("SENTRY_DSN", None)
 
     # --- PostgreSQL ---

@@ -223,7 +223,8 @@ CONTACT_EMAIL_RECIPIENTS = env_list("CONTACT_EMAIL_RECIPIENTS")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that carries on (misses, dropped writes) while Redis is down.
+            "BACKEND": "apps.operations.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_CACHE_URL"),
         }
         if env("REDIS_CACHE_URL")
@@ -317,6 +318,8 @@ SITE_NAME = env("SITE_NAME", "OST SOC Portal")
 # Contact form: at most this many messages per client address per hour.
 CONTACT_RATE_LIMIT = env("CONTACT_RATE_LIMIT", "5/h")
 RATELIMIT_VIEW = "apps.core.views.rate_limited"
+# While the cache (Redis) is down, rate limits let requests through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", True)
 
 # --- Logging ---
 # One JSON object a line on stderr (DJANGO_LOG_FORMAT=plain for a terminal), each with the
