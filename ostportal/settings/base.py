@@ -63,6 +63,9 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -72,6 +75,9 @@ LOCAL_APPS = [
     "apps.insights",
     "apps.exports",
     "apps.operations",
+    "apps.notices",
+    "apps.mailings",
+    "apps.privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -88,7 +94,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session was confirmed with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after inactivity; Administrators must use two-factor sign-in.
+    "apps.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authenticated user (django-axes' documented position).
     "axes.middleware.AxesMiddleware",
@@ -170,6 +180,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
+# A signed-in session unused for this long is signed out (apps.accounts.middleware).
+# Practitioners have no session (their survey progress is a signed cookie), so this
+# never touches a survey in progress.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+# Paths that count as the staff area for the two-factor requirement.
+STAFF_PATH_PREFIXES = ["/staff/", "/" + ADMIN_URL]
+
+# Two-factor sign-in (django-otp): authenticator apps (TOTP) plus one-time recovery codes.
+# Administrators must turn it on before they can open any staff page.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OST SOC Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_REQUIRED_FOR_ADMINISTRATORS = True
+TWO_FACTOR_RECOVERY_CODES = 10
+# Between the password and the code: after this long, sign in again from the start.
+TWO_FACTOR_PENDING_SECONDS = 300
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -268,6 +295,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How often the recovery sweeps below run (the load test shortens it).
 SWEEP_SECONDS = float(env_int("CELERY_SWEEP_SECONDS", 300))
 CELERY_BEAT_SCHEDULE = {
+    # Every half minute: rebuild the dashboards' pre-aggregated figures if responses changed,
+    # so the figures are never more than a minute behind (apps/insights/cube.py).
+    "insights-cube-refresh": {
+        "task": "apps.insights.tasks.cube_refresh",
+        "schedule": 30.0,
+    },
     # Every five minutes: send contact messages whose first attempt failed or never ran.
     "contact-messages-send-pending": {
         "task": "apps.pages.tasks.contact_messages_send_pending",
@@ -282,6 +315,27 @@ CELERY_BEAT_SCHEDULE = {
     "export-jobs-requeue-stale": {
         "task": "apps.exports.tasks.export_jobs_requeue_stale",
         "schedule": SWEEP_SECONDS,
+    },
+    # Every five minutes: send sign-up emails whose first attempt failed or never ran.
+    "mailings-signup-emails-send-pending": {
+        "task": "apps.mailings.tasks.signup_emails_send_pending",
+        "schedule": SWEEP_SECONDS,
+    },
+    # Every five minutes: resume announcement sends whose worker stopped.
+    "mailings-announcements-resume": {
+        "task": "apps.mailings.tasks.announcements_resume",
+        "schedule": SWEEP_SECONDS,
+    },
+    # Every half hour: start comment-deadline reminders that are due (once per notice/offset).
+    "mailings-reminders-send-due": {
+        "task": "apps.mailings.tasks.reminders_send_due",
+        "schedule": crontab(minute="*/30"),
+    },
+    # Every night at 03:45: delete contact details of surveys closed longer than
+    # PERSONAL_DATA_RETENTION_DAYS.
+    "personal-data-purge-expired": {
+        "task": "apps.privacy.tasks.personal_data_purge_expired",
+        "schedule": crontab(hour=3, minute=45),
     },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
@@ -368,15 +422,46 @@ SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", "5/h")
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
-# Django refuses request bodies above this before any view runs (uploads are streamed to disk).
+# Longest cell of an imported CSV (csv.field_size_limit while parsing).
+SURVEY_IMPORT_MAX_CELL_CHARS = env_int("SURVEY_IMPORT_MAX_CELL_CHARS", 10_000)
+# Django refuses form bodies (not counting files) above this before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above this are streamed to a temporary file instead of memory; the paper import
+# also stops reading an upload past SURVEY_IMPORT_MAX_BYTES (apps.surveys.uploads).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Insights and exports ---
 # Any figure computed from fewer respondents than this is suppressed wherever it is shown.
 SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
+# Dashboards read pre-aggregated figures for the unfiltered and one-filter views
+# (apps/insights/cube.py), rebuilt by Celery beat when responses change; a build older than
+# INSIGHTS_CUBE_MAX_AGE seconds that no longer matches the responses is not used.
+INSIGHTS_CUBE = env_bool("INSIGHTS_CUBE", True)
+INSIGHTS_CUBE_MAX_AGE = env_int("INSIGHTS_CUBE_MAX_AGE", 60)
 EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
 # Export files are removed this many days after they are made.
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)
 # A running export with no sign of life for this long is queued again (given up after 3 tries).
 EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 10)
+
+# --- Email updates (apps.mailings) ---
+# Confirmation links work this many days; preferences/unsubscribe links in messages this many.
+MAILINGS_CONFIRM_DAYS = env_int("MAILINGS_CONFIRM_DAYS", 7)
+MAILINGS_LINK_DAYS = env_int("MAILINGS_LINK_DAYS", 400)
+# Sign-up emails to one address: at least this many minutes apart, at most this many a day.
+MAILINGS_RESEND_MINUTES = env_int("MAILINGS_RESEND_MINUTES", 15)
+MAILINGS_SIGNUP_EMAILS_PER_DAY = env_int("MAILINGS_SIGNUP_EMAILS_PER_DAY", 3)
+MAILINGS_SIGNUP_RATE_LIMIT = env("MAILINGS_SIGNUP_RATE_LIMIT", "10/h")
+# Announcements go out in batches of this many; a task hands over to a new one after the budget.
+MAILINGS_BATCH_SIZE = env_int("MAILINGS_BATCH_SIZE", 100)
+MAILINGS_TASK_BUDGET_SECONDS = env_int("MAILINGS_TASK_BUDGET_SECONDS", 120)
+# A claim (batch or single send) older than this is taken to be from a dead worker.
+MAILINGS_STALE_CLAIM_MINUTES = env_int("MAILINGS_STALE_CLAIM_MINUTES", 15)
+# Deadline reminders go out from this hour (Eastern Time), except on the last day.
+MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)
+# --- Personal data ---
+# Contact details (survey email addresses) are deleted this many days after a survey's
+# closing date (Survey.closes_at); a survey without a closing date keeps them until it gets one.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
+# Everything that can find and delete personal data by email address (apps.privacy.registry).
+PERSONAL_DATA_DELETERS = ["apps.privacy.deleters.survey_responses"]
