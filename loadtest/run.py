@@ -71,15 +71,15 @@ CONFIG = {
     "redis_down": _env_int("LOADTEST_REDIS_DOWN", 60),
     "announcement_at": _env_int("LOADTEST_ANNOUNCEMENT_AT", 300),
     "contact_messages": _env_int("LOADTEST_CONTACT_MESSAGES", 10),
+    "subscribers": _env_int("LOADTEST_SUBSCRIBERS", 3000),  # announcement recipients
     "sweep_seconds": _env_int("LOADTEST_SWEEP_SECONDS", 15),
     "drain": _env_int("LOADTEST_DRAIN", 240),  # longest wait for queues after the load
     # 1: the cache (sessions, rate limits) in the same Redis, as the run book recommends.
     "redis_cache": _env_int("LOADTEST_REDIS_CACHE", 1),
 }
-# An app that sends announcements can take part in the worker-kill scenario by providing
-# this module with start_send(stack) -> str and state(stack, ref) -> dict(status=..., sent=...,
-# expected=..., message=...). Without it the scenario is reported as not available.
-ANNOUNCEMENT_HOOK = "apps.mailings.loadtest_hook"
+# The announcement scenario runs when apps.mailings is installed, through this module
+# (prepare, start_send, state, recipients); otherwise it is reported as not available.
+ANNOUNCEMENT_HOOK = "loadtest.announcement_hook"
 
 
 def log(message: str) -> None:
@@ -125,6 +125,7 @@ class Stack:
         self.tmp = Path(tempfile.mkdtemp(prefix="ostportal-loadtest-"))
         os.chmod(self.tmp, 0o755)
         self.procs: dict[str, subprocess.Popen] = {}
+        self.root = ROOT
         self.pg_bin = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
         self.pg_data = self.tmp / "pgdata"
         self.pg_sock = self.tmp / "pgsock"
@@ -146,6 +147,7 @@ class Stack:
             DJANGO_LOG_LEVEL="WARNING",
             EXPORTS_DIR=str(self.tmp / "exports"),
             EXPORT_STALE_MINUTES="1",
+            MAILINGS_STALE_CLAIM_MINUTES="1",
             CELERY_SWEEP_SECONDS=str(CONFIG["sweep_seconds"]),
             # Every simulated client shares one address: keep per-address limits out of the way.
             SURVEY_START_RATE_LIMIT="1000000/h",
@@ -534,24 +536,60 @@ def scenario_redis_down(stack: Stack, plan: dict, result: dict) -> None:
     result["contact_acknowledged"] = sent
 
 
-def scenario_announcement_worker_killed(stack: Stack, plan: dict, result: dict) -> None:
-    """Kill the worker during an announcement send (needs the announcements app's hook)."""
+def announcements_available(stack: Stack) -> bool:
     installed = stack.django(
         "from django.apps import apps\nprint(apps.is_installed('apps.mailings'))"
     ).strip()
-    if installed != "True" or importlib.util.find_spec(ANNOUNCEMENT_HOOK) is None:
+    return installed.endswith("True") and importlib.util.find_spec(ANNOUNCEMENT_HOOK) is not None
+
+
+def scenario_announcement_worker_killed(stack: Stack, plan: dict, result: dict) -> None:
+    """Kill the worker while an announcement goes out to CONFIG["subscribers"] addresses."""
+    if not plan.get("announcements"):
         result["available"] = False
         return
     hook = importlib.import_module(ANNOUNCEMENT_HOOK)
     result["available"] = True
     ref = hook.start_send(stack)
-    result["ref"] = ref
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and hook.state(stack, ref).get("status") != "sending":
-        time.sleep(0.2)
+    result["announcement_id"] = ref
+    deadline = time.monotonic() + 120
+    state = hook.state(stack, ref)
+    while time.monotonic() < deadline:
+        state = hook.state(stack, ref)
+        if state["deliveries"].get("sent", 0) > 0 or state["status"] == "sent":
+            break
+        time.sleep(0.1)
+    result["state_at_kill"] = state
+    if state["status"] == "sent":
+        result["inconclusive"] = "the announcement was fully sent before the worker was killed"
     stack.worker_kill()
+    result["killed_at"] = time.time()
     time.sleep(5)
     stack.worker_start()
+
+
+def announcement_outcome(stack: Stack, ref: int, sink: "SmtpSink") -> dict:
+    hook = importlib.import_module(ANNOUNCEMENT_HOOK)
+    state = hook.state(stack, ref)
+    rows = hook.recipients(stack, ref)
+    received = Counter(
+        addr for m in sink.snapshot() for addr in m["to"] if addr.endswith(hook.DOMAIN)
+    )
+    sent_rows = [email for email, status in rows.items() if status == "sent"]
+    unknown_rows = [email for email, status in rows.items() if status == "unknown"]
+    return {
+        "status": state["status"],
+        "deliveries": state["deliveries"],
+        "recipients": len(rows),
+        "twice_or_more": sum(1 for n in received.values() if n > 1),
+        "sent_but_not_received": sum(1 for e in sent_rows if received.get(e, 0) != 1),
+        "received_without_row": sum(1 for e in received if e not in rows),
+        "unknown": len(unknown_rows),
+        "unknown_received": sum(1 for e in unknown_rows if received.get(e, 0)),
+        "left_waiting": sum(
+            n for k, n in state["deliveries"].items() if k in ("pending", "claimed", "sending")
+        ),
+    }
 
 
 SCENARIOS = [
@@ -634,14 +672,19 @@ def stored_state(stack: Stack, plan: dict) -> dict:
     return {"responses": rows, "contacts": contacts, "contact_pending": pending_contact}
 
 
-def drain(stack: Stack, plan: dict, job_id: int | None) -> float:
-    """Wait until confirmations and contact messages are sent and the export is finished."""
+def drain(stack: Stack, plan: dict, job_id: int | None, announcement_id: int | None) -> float:
+    """Wait until confirmations and contact messages are sent, the export is finished and the
+    announcement is sent."""
     started = time.monotonic()
     while time.monotonic() - started < CONFIG["drain"]:
         state = stored_state(stack, plan)
         unsent = sum(1 for _email, sent in state["contacts"] if not sent)
         job_open = job_id and export_outcome(stack, job_id)["status"] in ("pending", "running")
-        if not unsent and not state["contact_pending"] and not job_open:
+        sending = announcement_id and (
+            importlib.import_module(ANNOUNCEMENT_HOOK).state(stack, announcement_id)["status"]
+            != "sent"
+        )
+        if not unsent and not state["contact_pending"] and not job_open and not sending:
             break
         time.sleep(5)
     return time.monotonic() - started
@@ -729,6 +772,24 @@ def verdicts(stack, plan, acks, stats, statuses, sink, faults) -> list[tuple[str
         )
     else:
         checks.append(("export not stuck after the worker was killed", False, "scenario failed"))
+    announcement = faults.get("announcement-worker-killed", {})
+    if announcement.get("announcement_id"):
+        out = announcement_outcome(stack, announcement["announcement_id"], sink)
+        announcement["outcome"] = out
+        checks.append(
+            (
+                "announcement finished, nobody emailed twice, every 'sent' row received once",
+                out["status"] == "sent"
+                and not out["left_waiting"]
+                and not out["twice_or_more"]
+                and not out["sent_but_not_received"]
+                and not out["received_without_row"],
+                f"{out['recipients']} recipients, deliveries {out['deliveries']}; "
+                f"{out['twice_or_more']} got 2+, {out['sent_but_not_received']} sent rows not "
+                f"received once; {out['unknown']} uncertain (worker killed mid-send, not "
+                f"resent; {out['unknown_received']} of them did arrive)",
+            )
+        )
     return checks
 
 
@@ -787,6 +848,10 @@ def main() -> int:
         )
         stack.redis_start()
         plan = prepare(stack)
+        plan["announcements"] = announcements_available(stack)
+        if plan["announcements"]:
+            log(f"Adding {CONFIG['subscribers']} confirmed subscribers for the announcement...")
+            importlib.import_module(ANNOUNCEMENT_HOOK).prepare(stack, CONFIG["subscribers"])
         plan_file = stack.tmp / "plan.json"
         plan_file.write_text(json.dumps(plan))
         ack_file = stack.tmp / "acks.jsonl"
@@ -842,7 +907,12 @@ def main() -> int:
         locust.wait()
         load_seconds = time.time() - t0
         log("Load finished; waiting for the queues to drain...")
-        drained = drain(stack, plan, faults.get("export-worker-killed", {}).get("job_id"))
+        drained = drain(
+            stack,
+            plan,
+            faults.get("export-worker-killed", {}).get("job_id"),
+            faults.get("announcement-worker-killed", {}).get("announcement_id"),
+        )
         monitor.stopped.set()
         stats = read_locust_stats(prefix)
         statuses = access_log_statuses(stack.tmp / "access.log")
@@ -887,6 +957,20 @@ def scenario_summary(faults, monitor, acks, stack, plan) -> list[dict]:
             row.update(result="FAIL", detail=info["error"])
         elif name == "announcement-worker-killed" and not info.get("available", False):
             row.update(result="n/a", detail="not available: the announcements app is not installed")
+        elif name == "announcement-worker-killed":
+            out = info.get("outcome", {})
+            at_kill = info.get("state_at_kill", {}).get("deliveries", {})
+            ok = (
+                out.get("status") == "sent"
+                and not out.get("left_waiting")
+                and not out.get("twice_or_more")
+            )
+            row.update(
+                result="INCONCLUSIVE" if info.get("inconclusive") else ("PASS" if ok else "FAIL"),
+                detail=f"killed with {at_kill.get('sent', 0)} of {out.get('recipients')} sent; "
+                f"announcement {out.get('status')}, {out.get('unknown')} uncertain, "
+                f"{out.get('twice_or_more')} duplicates",
+            )
         elif name == "export-worker-killed":
             out = info.get("outcome", {})
             ok = out.get("status") == "done" or (

@@ -130,3 +130,47 @@ def emails_waiting() -> list[StatusItem]:
             "warning" if confirmations else "ok",
         ),
     ]
+
+
+@register(order=40)
+def announcements() -> list[StatusItem]:
+    """Announcements"""
+    from django.apps import apps
+
+    if not apps.is_installed("apps.mailings"):
+        return []
+    Announcement = apps.get_model("mailings", "Announcement")  # noqa: N806
+    Delivery = apps.get_model("mailings", "Delivery")  # noqa: N806
+    now = timezone.now()
+    figures = Announcement.objects.aggregate(
+        last_sent=Max("finished_at", filter=Q(status="sent")),
+        sending=Count("pk", filter=Q(status="sending")),
+        quiet=Count(
+            "pk",
+            filter=Q(status="sending")
+            & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - timedelta(minutes=10))),
+        ),
+    )
+    troubled = Delivery.objects.filter(
+        status__in=["failed", "unknown"],
+        announcement__send_started_at__gte=now - timedelta(days=RECENT_DAYS),
+    ).count()
+    return [
+        StatusItem(_("Last announcement sent"), _when(figures["last_sent"]), "info"),
+        StatusItem(
+            _("Announcements being sent"),
+            str(figures["sending"]),
+            "warning" if figures["quiet"] else "ok",
+            _("A send with no sign of life for ten minutes is resumed by the sweep.")
+            if figures["quiet"]
+            else "",
+        ),
+        StatusItem(
+            _("Announcement emails failed or uncertain (last 7 days)"),
+            str(troubled),
+            "warning" if troubled else "ok",
+            _("Uncertain: the worker stopped while sending; such emails are not sent twice.")
+            if troubled
+            else "",
+        ),
+    ]
