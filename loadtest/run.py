@@ -42,6 +42,8 @@ from email import message_from_bytes
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script: make the project (and loadtest.announcement_hook) importable.
+sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "loadtest" / "results"
 PY = sys.executable
 BIN = Path(PY).parent

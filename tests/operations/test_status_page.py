@@ -57,7 +57,8 @@ def test_figures_come_from_the_data(client, administrator, django_assert_max_num
         email="b@example.org", topic="general", message="Hi", language="en", status="sent"
     )
     client.force_login(administrator)
-    with django_assert_max_num_queries(12):
+    # Sign-in, two-factor and session checks, then a fixed few per status check.
+    with django_assert_max_num_queries(16):
         html = client.get(URL).content.decode()
     assert ">1<" in _row(html, "Failed exports (last 7 days)")
     assert ">1<" in _row(html, "Exports stalled or waiting")
@@ -132,3 +133,35 @@ def test_staff_home_links_to_the_status_page_for_editors_only(client, reviewer, 
     assert URL not in client.get("/staff/").content.decode()
     client.force_login(editor)
     assert URL in client.get("/staff/").content.decode()
+
+
+def test_announcement_lines_when_the_mailings_app_is_installed(client, editor):
+    from apps.mailings.models import Announcement, Delivery, Subscriber
+
+    now = timezone.now()
+    sent_at = now - timedelta(days=1)
+    texts = {"subject_en": "News", "subject_es": "Noticias", "body_en": "x", "body_es": "x"}
+    Announcement.objects.create(
+        topic="survey_news", status="sent", finished_at=sent_at, send_started_at=sent_at, **texts
+    )
+    sending = Announcement.objects.create(
+        topic="survey_news",
+        status="sending",
+        send_started_at=now - timedelta(hours=1),
+        heartbeat_at=now - timedelta(hours=1),
+        **texts,
+    )
+    for i, status_ in enumerate(["sent", "failed", "unknown"]):
+        subscriber = Subscriber.objects.create(
+            email=f"s{i}@example.org", language="en", status="confirmed", key="k", consent_at=now
+        )
+        Delivery.objects.create(announcement=sending, subscriber=subscriber, status=status_)
+    client.force_login(editor)
+    html = client.get(URL).content.decode()
+    from django.utils import formats
+
+    shown = formats.date_format(timezone.localtime(sent_at), "DATETIME_FORMAT")
+    assert shown in _row(html, "Last announcement sent")
+    row = _row(html, "Announcements being sent")
+    assert ">1<" in row and "resumed by the sweep" in row
+    assert ">2<" in _row(html, "Announcement emails failed or uncertain (last 7 days)")
