@@ -30,7 +30,7 @@ def prepare(stack, count: int) -> None:
     stack.sql(
         "INSERT INTO mailings_subscriber (email, language, wants_survey_news, "
         "wants_comment_window, wants_proposal_drafts, status, key, consent_at, created_at, "
-        "updated_at) SELECT 'sub-' || g || '@" + DOMAIN + "', CASE WHEN g % 3 = 0 THEN 'es' "
+        "updated_at) SELECT 'sub-' || g || '@" + DOMAIN + "', CASE WHEN mod(g, 3) = 0 THEN 'es' "
         "ELSE 'en' END, true, false, false, 'confirmed', md5(g::text), now(), now(), now() "
         "FROM generate_series(1, %s) AS g",
         (count,),
