@@ -939,9 +939,10 @@ def main() -> int:
         }
         text = render(report)
         print(text)
-        (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-        (RESULTS / "latest.md").write_text(text + "\n")
-        log(f"Report: {RESULTS / 'latest.md'} (logs kept in {stack.tmp})")
+        name = os.environ.get("LOADTEST_RESULTS_NAME", "latest")
+        (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+        (RESULTS / f"{name}.md").write_text(text + "\n")
+        log(f"Report: {RESULTS / (name + '.md')} (logs kept in {stack.tmp})")
         return 0 if report["passed"] else 1
     finally:
         monitor.stopped.set()
