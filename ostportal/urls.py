@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.operations.urls")),
     path("", include("apps.mailings.urls")),
     path("", include("apps.privacy.urls")),
+    path("", include("apps.coding.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

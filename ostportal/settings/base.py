@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "apps.notices",
     "apps.mailings",
     "apps.privacy",
+    "apps.coding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
