@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +72,13 @@ clean:
 bench: install messages
 	$(BIN)/python bench/survey_bench.py
 	$(BIN)/python bench/insights_bench.py
+
+# Load and fault test of the production stack on loopback, with its own PostgreSQL, Redis and
+# SMTP sink on non-default ports (about 10 minutes; LOADTEST_* variables change sizes and
+# durations). Prints a table and writes loadtest/results/latest.{json,md}.
+$(VENV)/.loadtest-installed: requirements-loadtest.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-loadtest.txt
+	touch $@
+
+loadtest: install messages $(VENV)/.loadtest-installed
+	$(BIN)/python loadtest/run.py

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("apps.insights.urls")),
     path("", include("apps.notices.urls")),
     path("", include("apps.comments.urls")),
+    path("", include("apps.operations.urls")),
     path("", include("apps.mailings.urls")),
     path("", include("apps.privacy.urls")),
     path("", include("apps.coding.urls")),

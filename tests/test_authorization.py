@@ -60,6 +60,9 @@ PUBLIC = {
     "comments:draft",
     "comments:submitted",
     "comments:submitted_thanks",
+    # Health endpoints for the proxy and supervisor (no data; nginx keeps /readyz internal).
+    "operations:healthz",
+    "operations:readyz",
 }
 
 # The lowest role that may open each staff and export URL.
@@ -72,6 +75,7 @@ MINIMUM_ROLE = {
     "accounts:password_change_done": SIGNED_IN,
     "accounts:staff_home": Role.REVIEWER,
     "accounts:audit_log": Role.ADMINISTRATOR,
+    "operations:status": Role.EDITOR,
     "surveys:preview": Role.EDITOR,
     "surveys:preview_page": Role.EDITOR,
     "surveys:staff_overview": Role.REVIEWER,

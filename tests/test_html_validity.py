@@ -73,8 +73,12 @@ def pages_html(seeded):
         "/staff/surveys/",
         f"/staff/survey-preview/{structure.version.pk}/duties/",
         "/staff/comments/",
+        "/staff/status/",
     ]:
         html[url] = staff.get(url).content.decode()
+    from apps.operations.middleware import database_unavailable_response
+
+    html["503 database unavailable"] = database_unavailable_response().content.decode()
     html.update(_security_and_privacy_pages(staff, survey))
     html.update(_coding_pages(staff))
     return html

@@ -1,3 +1,5 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
@@ -10,7 +12,12 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A 500 page in the visitor's language that needs no database."""
+    """A 500 page in the visitor's language that needs no database; the 503 "try again in a
+    minute" page when the error is the database being unreachable (outside any view)."""
+    from apps.operations.middleware import database_unavailable_response, is_database_unavailable
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return render(request, "500.html", status=500)
 
 

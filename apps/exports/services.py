@@ -7,7 +7,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -164,9 +164,17 @@ def export_job_run(*, job_id: int) -> None:
             updated_at=finished,
         ):
             dest.unlink(missing_ok=True)
-    except OperationalError:
-        # Transient database trouble: give the job back and let the task retry it.
-        mine.update(status=ExportJob.Status.PENDING, heartbeat_at=None, updated_at=timezone.now())
+    except (OperationalError, InterfaceError):
+        # Transient database trouble (a restart cuts the connection): give the job back on a
+        # fresh connection and let the task retry it. If the database is still away, the
+        # stale-job sweep hands the job back later instead.
+        _drop_broken_connection()
+        try:
+            mine.update(
+                status=ExportJob.Status.PENDING, heartbeat_at=None, updated_at=timezone.now()
+            )
+        except (OperationalError, InterfaceError):
+            logger.warning("Export job %s: database still unavailable", job_id)
         raise
     except _Superseded:
         logger.warning("Export job %s was taken over; attempt %s stops", job_id, job.attempts)
@@ -179,6 +187,18 @@ def export_job_run(*, job_id: int) -> None:
     except Exception:  # noqa: BLE001  (any other error: log it, show the generic message)
         logger.exception("Export job %s failed", job_id)
         _fail(mine, EXPORT_FAILED)
+
+
+def _drop_broken_connection() -> None:
+    """Close the database connection when it no longer works, so the next query reconnects."""
+    if connection.in_atomic_block or connection.connection is None:
+        return
+    try:
+        usable = connection.is_usable()
+    except Exception:  # noqa: BLE001
+        usable = False
+    if not usable:
+        connection.close()
 
 
 def _fail(jobs, message) -> int:

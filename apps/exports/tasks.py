@@ -1,5 +1,5 @@
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 # Big exports may take longer than the site-wide limits (CELERY_TASK_SOFT_TIME_LIMIT).
 EXPORT_SOFT_TIME_LIMIT = 30 * 60
@@ -7,7 +7,8 @@ EXPORT_TIME_LIMIT = EXPORT_SOFT_TIME_LIMIT + 60
 
 
 @shared_task(
-    autoretry_for=(OperationalError,),
+    # InterfaceError: the connection was cut mid-task (PostgreSQL restarted).
+    autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=3,
     acks_late=True,

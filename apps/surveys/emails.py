@@ -57,3 +57,25 @@ def _send(contact: RespondentContact, template: str, context: dict) -> None:
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     EmailMessage(subject=subject, body=body, to=[contact.email]).send()
+
+
+# A confirmation gets this long for its on-commit attempt before the sweep takes it; the sweep
+# looks back this far (older misses are left alone rather than mailed days late).
+CONFIRMATION_SWEEP_GRACE_MINUTES = 2
+CONFIRMATION_SWEEP_WINDOW_DAYS = 2
+
+
+def confirmations_pending_ids(limit: int = 500) -> list[int]:
+    """Contacts of submitted responses whose confirmation was never sent (broker down at
+    submit time, or the sending worker died): what the periodic sweep queues again."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    return list(
+        RespondentContact.objects.filter(
+            confirmation_sent_at__isnull=True,
+            response__status=Response.Status.COMPLETE,
+            response__submitted_at__lt=now - timedelta(minutes=CONFIRMATION_SWEEP_GRACE_MINUTES),
+            response__submitted_at__gte=now - timedelta(days=CONFIRMATION_SWEEP_WINDOW_DAYS),
+        ).values_list("pk", flat=True)[:limit]
+    )

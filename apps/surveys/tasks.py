@@ -17,3 +17,14 @@ def response_confirmation_send(contact_id: int) -> None:
     from .emails import response_confirmation_send as send
 
     send(contact_id=contact_id)
+
+
+@shared_task
+def response_confirmations_send_pending() -> int:
+    """Queue again every submission confirmation still unsent (the periodic sweep)."""
+    from .emails import confirmations_pending_ids
+
+    ids = confirmations_pending_ids()
+    for contact_id in ids:
+        response_confirmation_send.delay(contact_id=contact_id)
+    return len(ids)

@@ -74,6 +74,7 @@ LOCAL_APPS = [
     "apps.surveys",
     "apps.insights",
     "apps.exports",
+    "apps.operations",
     "apps.notices",
     "apps.comments",
     "apps.mailings",
@@ -83,6 +84,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id (X-Request-ID).
+    "apps.operations.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
@@ -101,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authenticated user (django-axes' documented position).
     "axes.middleware.AxesMiddleware",
+    # A view that cannot reach the database answers 503 "try again in a minute".
+    "apps.operations.middleware.DatabaseUnavailableMiddleware",
 ]
 
 TEMPLATES = [
@@ -133,6 +138,11 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer fails a request in seconds instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 
 # --- Accounts and authentication ---
 AUTH_USER_MODEL = "accounts.User"
@@ -242,7 +252,8 @@ CONTACT_EMAIL_RECIPIENTS = env_list("CONTACT_EMAIL_RECIPIENTS")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that carries on (misses, dropped writes) while Redis is down.
+            "BACKEND": "apps.operations.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_CACHE_URL"),
         }
         if env("REDIS_CACHE_URL")
@@ -281,6 +292,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Workers log through LOGGING below (JSON lines with the task id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How often the recovery sweeps below run (the load test shortens it).
+SWEEP_SECONDS = float(env_int("CELERY_SWEEP_SECONDS", 300))
 CELERY_BEAT_SCHEDULE = {
     # Every half minute: rebuild the dashboards' pre-aggregated figures if responses changed,
     # so the figures are never more than a minute behind (apps/insights/cube.py).
@@ -291,22 +306,27 @@ CELERY_BEAT_SCHEDULE = {
     # Every five minutes: send contact messages whose first attempt failed or never ran.
     "contact-messages-send-pending": {
         "task": "apps.pages.tasks.contact_messages_send_pending",
-        "schedule": 300.0,
+        "schedule": SWEEP_SECONDS,
+    },
+    # Every five minutes: submission confirmations that could not be queued (broker down).
+    "response-confirmations-send-pending": {
+        "task": "apps.surveys.tasks.response_confirmations_send_pending",
+        "schedule": SWEEP_SECONDS,
     },
     # Every five minutes: queue waiting export jobs again; recover or give up stalled ones.
     "export-jobs-requeue-stale": {
         "task": "apps.exports.tasks.export_jobs_requeue_stale",
-        "schedule": 300.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Every five minutes: send sign-up emails whose first attempt failed or never ran.
     "mailings-signup-emails-send-pending": {
         "task": "apps.mailings.tasks.signup_emails_send_pending",
-        "schedule": 300.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Every five minutes: resume announcement sends whose worker stopped.
     "mailings-announcements-resume": {
         "task": "apps.mailings.tasks.announcements_resume",
-        "schedule": 300.0,
+        "schedule": SWEEP_SECONDS,
     },
     # Every half hour: start comment-deadline reminders that are due (once per notice/offset).
     "mailings-reminders-send-due": {
@@ -354,16 +374,42 @@ SITE_NAME = env("SITE_NAME", "OST SOC Portal")
 # Contact form: at most this many messages per client address per hour.
 CONTACT_RATE_LIMIT = env("CONTACT_RATE_LIMIT", "5/h")
 RATELIMIT_VIEW = "apps.core.views.rate_limited"
+# While the cache (Redis) is down, rate limits let requests through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", True)
 
 # --- Logging ---
+# One JSON object a line on stderr (DJANGO_LOG_FORMAT=plain for a terminal), each with the
+# request id of the web request or the id of the Celery task that wrote it.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.operations.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(task_id)s] %(message)s"
+        },
+        "json": {"()": "apps.operations.logformat.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Error tracking ---
+# Set SENTRY_DSN to report errors to Sentry (or a compatible service); unset, nothing is sent.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
+SENTRY_RELEASE = env("SENTRY_RELEASE")
+SENTRY_TRACES_SAMPLE_RATE = float(env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
+# Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+DATABASE_DOWN_RETRY_AFTER = env_int("DATABASE_DOWN_RETRY_AFTER", 60)
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 
 # --- Survey ---

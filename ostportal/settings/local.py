@@ -13,3 +13,7 @@ STORAGES = {
 # Serve static files straight from the finders (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Readable log lines in a terminal (JSON in production).
+LOGGING["handlers"]["console"]["formatter"] = (  # noqa: F405
+    "json" if env("DJANGO_LOG_FORMAT") == "json" else "plain"
+)

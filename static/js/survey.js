@@ -1,3 +1,62 @@
+/* Answers survive a failed save. Before a survey page is sent, its values are copied to
+   sessionStorage (this tab only, gone when the tab closes). If the save fails (the portal
+   answered "try again in a minute", or the connection dropped) and the same page is shown
+   again, the values are put back. The copy is deleted as soon as any later survey page or
+   the thank-you page loads, i.e. once the server has stored the answers, so a typed email
+   address stays in the browser no longer than the failed save. */
+(function () {
+  "use strict";
+  var KEY = "ost-survey-unsaved";
+  var MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  var store;
+  try { store = window.sessionStorage; } catch (e) { return; }
+  if (!store) { return; }
+  var form = document.querySelector("form[data-keep-answers]");
+  var saved = null;
+  try { saved = JSON.parse(store.getItem(KEY) || "null"); } catch (e) { saved = null; }
+
+  function restore(values) {
+    var names = {};
+    values.forEach(function (pair) { names[pair[0]] = true; });
+    Object.keys(names).forEach(function (name) {
+      form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") { el.checked = false; }
+      });
+    });
+    values.forEach(function (pair) {
+      form.querySelectorAll('[name="' + pair[0] + '"]').forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (el.value === pair[1]) { el.checked = true; }
+        } else if (el.type !== "hidden" && el.type !== "submit" && el.type !== "file") {
+          el.value = pair[1];
+        }
+      });
+    });
+  }
+
+  if (saved) {
+    var fresh = saved.at && (Date.now() - saved.at) < MAX_AGE_MS;
+    if (form && fresh && saved.path === window.location.pathname && Array.isArray(saved.values)) {
+      restore(saved.values);
+      form.setAttribute("data-restored", "true");
+    } else {
+      // Another page loaded: the earlier save went through (or the copy is too old).
+      store.removeItem(KEY);
+    }
+  }
+  if (!form) { return; }
+  form.addEventListener("submit", function () {
+    var values = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || name === "action" || typeof value !== "string") { return; }
+      values.push([name, value]);
+    });
+    try {
+      store.setItem(KEY, JSON.stringify({ path: window.location.pathname, at: Date.now(), values: values }));
+    } catch (e) { /* storage full or disabled: the server copy is all there is */ }
+  });
+})();
+
 /* Survey pages: skip logic, "other" boxes, exclusive choices, time-use total, task ratings.
    Progressive enhancement only: without this script every question shows and the server
    applies the same rules. */

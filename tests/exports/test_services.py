@@ -3,7 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
@@ -161,13 +161,17 @@ def test_a_worker_whose_job_was_taken_away_stops(survey, reviewer, settings, mon
     assert leftovers(settings) == []
 
 
-def test_a_database_error_gives_the_job_back_for_a_retry(reviewer, monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [OperationalError("database is locked"), InterfaceError("connection already closed")],
+)
+def test_a_database_error_gives_the_job_back_for_a_retry(reviewer, monkeypatch, error):
     def down(self, options):
-        raise OperationalError("database is locked")
+        raise error
 
     monkeypatch.setattr(ResponsesExporter, "count", down)
     job = ExportJob.objects.create(kind="responses", format="csv", requested_by=reviewer)
-    with pytest.raises(OperationalError):
+    with pytest.raises(type(error)):
         export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.attempts) == (ExportJob.Status.PENDING, 1)
