@@ -126,6 +126,12 @@ MINIMUM_ROLE = {
     "comments:staff_counts": Role.REVIEWER,
 }
 
+# Pages that a lower role may read but whose POST (the write) needs a higher role: the view
+# checks the role itself, so role_required only carries the reading role.
+POST_MINIMUM_ROLE = {
+    "coding:codebook": Role.EDITOR,  # Reviewers read the codebook; Editors add codes
+}
+
 
 def _walk(resolver, prefix="", namespace=""):
     for entry in resolver.url_patterns:
@@ -152,7 +158,7 @@ def test_every_url_is_classified():
         f"New URLs {missing}: add each to MINIMUM_ROLE in {__file__} (the lowest role that "
         "may open it) or, if anyone may open it, to PUBLIC."
     )
-    stale = sorted((set(MINIMUM_ROLE) | PUBLIC) - set(PORTAL))
+    stale = sorted((set(MINIMUM_ROLE) | set(POST_MINIMUM_ROLE) | PUBLIC) - set(PORTAL))
     assert not stale, f"These names are no longer URLs; remove them: {stale}"
 
 
@@ -302,6 +308,25 @@ def test_each_role_opens_exactly_the_staff_urls_it_may(client, url_for, name, ro
         assert not reply.url.startswith(reverse("accounts:login")), (url, reply.url)
     if reply.status_code == 405:
         reply = client.post(url)
+        assert reply.status_code in (200, 302, 400), (url, reply.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(POST_MINIMUM_ROLE))
+@pytest.mark.parametrize("role", ROLES[1:], ids=lambda r: r.name)
+def test_writes_on_mixed_pages_need_the_higher_role(client, url_for, name, role):
+    """A role that may read such a page but not write gets 403 on POST (the check comes
+    before the form is read); the writing role reaches the form."""
+    assert MINIMUM_ROLE[name].level < POST_MINIMUM_ROLE[name].level
+    if role.level < MINIMUM_ROLE[name].level:
+        return  # covered by the walk above
+    user = make_user(role)
+    client.force_login(user)
+    url = url_for(name, user)
+    reply = client.post(url)
+    if role.level < POST_MINIMUM_ROLE[name].level:
+        assert reply.status_code == 403, (url, reply.status_code)
+        assert client.get(url).status_code == 200, url
+    else:
         assert reply.status_code in (200, 302, 400), (url, reply.status_code)
 
 
