@@ -1,32 +1,14 @@
 """With a real broker and worker (CI's second pass): a dashboard that finds its figures
 behind the responses queues a refresh, and the worker brings them up to date."""
 
-import os
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 
 from apps.insights import cube, selectors, sources
-from ostportal.celery_app import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def real_broker():
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    if not url or url.startswith("memory"):
-        pytest.skip("needs CELERY_BROKER_URL pointing at a real broker (CI's second pass)")
-    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = url
-    celery_app._pool = None
-    celery_app.__dict__.pop("amqp", None)
-    yield celery_app
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = before
-    celery_app._pool = None
-    celery_app.__dict__.pop("amqp", None)
 
 
 @pytest.mark.celery_worker
