@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("apps.surveys.urls")),
     path("", include("apps.exports.urls")),
     path("", include("apps.insights.urls")),
+    path("", include("apps.proposals.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "apps.surveys",
     "apps.insights",
     "apps.exports",
+    "apps.proposals",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -263,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.exports.tasks.export_jobs_requeue_stale",
         "schedule": 300.0,
     },
+    # Every five minutes: the same for proposal documents (DOCX/PDF).
+    "proposal-exports-requeue-stale": {
+        "task": "apps.proposals.tasks.proposal_exports_requeue_stale",
+        "schedule": 300.0,
+    },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
         "task": "apps.exports.tasks.export_files_remove_expired",
@@ -298,6 +304,8 @@ SITE_NAME = env("SITE_NAME", "OST SOC Portal")
 # Contact form: at most this many messages per client address per hour.
 CONTACT_RATE_LIMIT = env("CONTACT_RATE_LIMIT", "5/h")
 RATELIMIT_VIEW = "apps.core.views.rate_limited"
+# Comments on the published proposal draft: at most this many per client address per hour.
+PROPOSAL_COMMENT_RATE_LIMIT = env("PROPOSAL_COMMENT_RATE_LIMIT", "5/h")
 
 # --- Logging ---
 LOGGING = {
