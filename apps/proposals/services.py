@@ -58,7 +58,9 @@ def proposal_settings_update(
 ) -> Proposal:
     """Change the title, the notice citation, the docket ID or the submitter (audited)."""
     fields = ["title_en", "title_es", "notice_citation", "docket_id", "submitter"]
-    changed = {f: data[f] for f in fields if f in data and getattr(proposal, f) != data[f]}
+    # Compared with the stored row: a bound ModelForm has already changed the instance.
+    stored = Proposal.objects.get(pk=proposal.pk)
+    changed = {f: data[f] for f in fields if f in data and getattr(stored, f) != data[f]}
     for field, value in changed.items():
         setattr(proposal, field, value)
     proposal.full_clean()
