@@ -186,36 +186,36 @@ def _overview(filters: dict, options: dict) -> dict:
 
 
 def quotes_available() -> bool:
-    """True once the coding app (quotes from open answers) is installed."""
+    """True when the coding app (quotes from open answers) is installed."""
     from django.apps import apps
 
     return apps.is_installed("apps.coding")
 
 
-def usable_quotes(role=None) -> list:
-    """Quotes the public may read (the proposal is public), from the coding app."""
+def usable_quotes(ids=None) -> list:
+    """Quotes the public may read (the proposal is public), from the coding app: the
+    respondent agreed to be quoted anonymously, contact details redacted."""
     if not quotes_available():
         return []
     from apps.coding.selectors import usable_quotes as coding_usable_quotes
 
-    return list(coding_usable_quotes(public=True, role=role))
+    return list(coding_usable_quotes(public=True, ids=ids))
 
 
-def _quote_fields(quote) -> dict:
-    text = getattr(quote, "excerpt", None) or getattr(quote, "text", "")
+def quote_fields(quote) -> dict:
     return {
-        "id": quote.pk,
-        "text": str(text),
-        "role": str(getattr(quote, "role_label", "") or ""),
-        "setting": str(getattr(quote, "setting_label", "") or ""),
+        "id": quote.id,
+        "text": quote.text,
+        "role": quote.role_label,
+        "setting": quote.setting_label,
     }
 
 
 def _quotes(filters: dict, options: dict) -> dict:
     wanted = [int(q) for q in options.get("quote_ids") or []]
-    by_id = {q.pk: q for q in usable_quotes()}
-    # A quote whose consent was withdrawn (no longer usable) drops out at the next refresh.
-    return {"quotes": [_quote_fields(by_id[pk]) for pk in wanted if pk in by_id]}
+    by_id = {q.id: q for q in usable_quotes(ids=wanted)}
+    # A quote no longer usable (consent changed, rejected) drops out at the next refresh.
+    return {"quotes": [quote_fields(by_id[pk]) for pk in wanted if pk in by_id]}
 
 
 BUILDERS = {
@@ -259,8 +259,7 @@ def data_stamp() -> str:
     if quotes_available():
         from apps.coding.models import Quote
 
-        at_field = "updated_at" if hasattr(Quote, "updated_at") else "pk"
-        parts.append(Quote.objects.aggregate(n=Count("pk"), at=Max(at_field)))
+        parts.append(Quote.objects.aggregate(n=Count("pk"), at=Max("updated_at")))
     return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
 
 

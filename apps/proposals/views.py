@@ -35,7 +35,7 @@ def _is_editor(request) -> bool:
 def _evidence_form(data=None) -> EvidenceForm:
     from apps.insights.selectors import labels
 
-    quotes = [evidence._quote_fields(q) for q in evidence.usable_quotes()]
+    quotes = [evidence.quote_fields(q) for q in evidence.usable_quotes()]
     return EvidenceForm(data, quotes=quotes, fact_labels=labels().questions)
 
 

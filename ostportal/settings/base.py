@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "apps.insights",
     "apps.exports",
     "apps.proposals",
+    "apps.coding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils import translation
 
 from apps.insights import selectors as insights
 from apps.proposals import evidence, services
@@ -64,7 +65,8 @@ def test_profile_block_matches_the_workforce_selector(proposal, data, editor):
         options={"facts": ["hours_per_week", "education"]},
         key="education",
     )
-    profile = insights.workforce_profile({})
+    with translation.override("en"):  # snapshots are taken in English, the filing language
+        profile = insights.workforce_profile({})
     hours = next(n for n in profile["numbers"] if n["key"] == "hours_per_week")
     numbers = block.snapshot["tables"][0]["rows"]
     assert numbers[0][1:4] == [str(hours["n"]), f"{hours['mean']:.1f}", f"{hours['median']:.1f}"]
