@@ -29,3 +29,13 @@ def get_item(mapping: dict, key):
 @register.filter
 def get_comments(grouped: dict, key: str) -> list:
     return (grouped or {}).get(key, [])
+
+
+@register.filter
+def heading(section: dict) -> str:
+    """A frozen section's heading in the active language (English when not translated)."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "en").startswith("es") and section.get("heading_es"):
+        return section["heading_es"]
+    return section.get("heading_en", "")
