@@ -90,7 +90,11 @@ def _methods_text(version: ProposalVersion) -> list[str]:
             "%(first)s and %(last)s. Responses flagged as too fast or as possible duplicates "
             "are left out unless a table says otherwise."
         )
-        % {"n": m.get("sample_size", ""), "first": m.get("first_on", ""), "last": m.get("last_on", "")},
+        % {
+            "n": m.get("sample_size", ""),
+            "first": m.get("first_on", ""),
+            "last": m.get("last_on", ""),
+        },
         _(
             "Suppression rule: no figure based on fewer than %(k)s respondents is shown. Such "
             "counts appear as <%(k)s and such statistics as —; when only one count in a table "
@@ -242,11 +246,15 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
             Spacer(1, 0.3 * inch),
         ]
         for label, value in _title_lines(version):
-            story.append(Paragraph(f"<b>{_pdf_text(label)}:</b> {_pdf_text(value)}", styles["BodyText"]))
+            story.append(
+                Paragraph(f"<b>{_pdf_text(label)}:</b> {_pdf_text(value)}", styles["BodyText"])
+            )
         story.append(PageBreak())
         done = 0
         for number, section in enumerate(version.sections, start=1):
-            story.append(Paragraph(_pdf_text(f"{number}. {section['heading_en']}"), styles["Heading1"]))
+            story.append(
+                Paragraph(_pdf_text(f"{number}. {section['heading_en']}"), styles["Heading1"])
+            )
             for kind, runs in markdown_blocks(section["body"]):
                 markup = "".join(_pdf_run(r) for r in runs)
                 if kind in ("ul", "ol"):
@@ -261,13 +269,22 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                     story.append(Paragraph(markup, style))
             for block in section["blocks"]:
                 snapshot = block["snapshot"]
-                story.append(Paragraph(f"<i>{_pdf_text(_block_caption(block))}</i>", styles["BodyText"]))
+                story.append(
+                    Paragraph(f"<i>{_pdf_text(_block_caption(block))}</i>", styles["BodyText"])
+                )
                 for label, value in snapshot.get("facts", []):
                     story.append(Paragraph(_pdf_text(f"{_(label)}: {value}"), styles["BodyText"]))
                 for table in snapshot.get("tables", []):
                     if table.get("title"):
-                        story.append(Paragraph(f"<b>{_pdf_text(_(table['title']))}</b>", styles["BodyText"]))
-                    data = [[Paragraph(f"<b>{_pdf_text(h)}</b>", cell) for h in _header(table["columns"])]]
+                        story.append(
+                            Paragraph(f"<b>{_pdf_text(_(table['title']))}</b>", styles["BodyText"])
+                        )
+                    data = [
+                        [
+                            Paragraph(f"<b>{_pdf_text(h)}</b>", cell)
+                            for h in _header(table["columns"])
+                        ]
+                    ]
                     data += [[Paragraph(_pdf_text(c), cell) for c in row] for row in table["rows"]]
                     grid = Table(data, repeatRows=1)
                     grid.setStyle(
@@ -282,7 +299,9 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                     story.append(grid)
                     if table.get("total"):
                         story.append(
-                            Paragraph(_pdf_text(_("Total answering: %(n)s") % {"n": table["total"]}), cell)
+                            Paragraph(
+                                _pdf_text(_("Total answering: %(n)s") % {"n": table["total"]}), cell
+                            )
                         )
                     story.append(Spacer(1, 6))
                 for quote in snapshot.get("quotes", []):

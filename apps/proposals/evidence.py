@@ -131,7 +131,12 @@ def _crosswalk(filters: dict, options: dict) -> dict:
     data = insights.crosswalk(filters)
     pooled = data["pooled"]
     rows = [
-        [row.label, _n(row.n, row.hidden), _stat(row.share), _stat(getattr(row, "fit_mean", None), 2)]
+        [
+            row.label,
+            _n(row.n, row.hidden),
+            _stat(row.share),
+            _stat(getattr(row, "fit_mean", None), 2),
+        ]
         for row in pooled.rows
     ]
     return {
@@ -143,7 +148,9 @@ def _crosswalk(filters: dict, options: dict) -> dict:
                 "total": _n(pooled.total, pooled.total_hidden),
             }
         ],
-        "facts": [[gettext("Share saying no existing occupation fits (%)"), _stat(data["none_share"])]],
+        "facts": [
+            [gettext("Share saying no existing occupation fits (%)"), _stat(data["none_share"])]
+        ],
     }
 
 
@@ -164,9 +171,7 @@ def _profile(filters: dict, options: dict) -> dict:
                         _n(n["n"], n["n_hidden"]),
                         _stat(n["mean"]),
                         _stat(n["median"]),
-                        SUPPRESSED_STAT
-                        if n["p25"] is None
-                        else f"{n['p25']:.1f}–{n['p75']:.1f}",
+                        SUPPRESSED_STAT if n["p25"] is None else f"{n['p25']:.1f}–{n['p75']:.1f}",
                     ]
                     for n in numbers
                 ],
@@ -281,7 +286,9 @@ def block_is_stale(block: EvidenceBlock, *, stamp: str, force: bool = False) -> 
 def filters_description(filters: dict) -> list[tuple[str, str]]:
     """(label, value) pairs of the filters a block used, in the active language."""
     form = ResponseFilterForm()
-    return [(str(form.fields[key].label), str(filters[key])) for key in FILTER_KEYS if key in filters]
+    return [
+        (str(form.fields[key].label), str(filters[key])) for key in FILTER_KEYS if key in filters
+    ]
 
 
 def column_label(key: str) -> str:

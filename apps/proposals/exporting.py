@@ -29,7 +29,9 @@ EXPORT_QUEUE_DOWN = _(
     "The export queue cannot be reached right now. Your document is saved as a request and "
     "will start automatically when the queue is back."
 )
-EXPORT_STALLED = _("The export stopped responding several times and was given up. Please request it again.")
+EXPORT_STALLED = _(
+    "The export stopped responding several times and was given up. Please request it again."
+)
 MAX_ATTEMPTS = 3
 PENDING_REQUEUE_AFTER = timedelta(minutes=1)
 SUBDIR = "proposals"
@@ -79,9 +81,7 @@ def _queue(job_id: int) -> bool:
 def proposal_export_run(*, job_id: int) -> None:
     """Build the document of one export. Safe to run twice: the job is claimed first."""
     now = timezone.now()
-    claimed = ProposalExport.objects.filter(
-        pk=job_id, status=ProposalExport.Status.PENDING
-    ).update(
+    claimed = ProposalExport.objects.filter(pk=job_id, status=ProposalExport.Status.PENDING).update(
         status=ProposalExport.Status.RUNNING,
         started_at=now,
         heartbeat_at=now,
@@ -97,7 +97,9 @@ def proposal_export_run(*, job_id: int) -> None:
     mine = ProposalExport.objects.filter(
         pk=job_id, status=ProposalExport.Status.RUNNING, attempts=job.attempts
     )
-    relative = f"{SUBDIR}/proposal-v{job.version.number}-{job.pk}-{secrets.token_hex(6)}.{job.format}"
+    relative = (
+        f"{SUBDIR}/proposal-v{job.version.number}-{job.pk}-{secrets.token_hex(6)}.{job.format}"
+    )
     dest = Path(settings.EXPORTS_DIR) / relative
     dest.parent.mkdir(parents=True, exist_ok=True)
     total = max(1, len(job.version.sections))
@@ -124,7 +126,9 @@ def proposal_export_run(*, job_id: int) -> None:
         ):
             dest.unlink(missing_ok=True)
     except OperationalError:
-        mine.update(status=ProposalExport.Status.PENDING, heartbeat_at=None, updated_at=timezone.now())
+        mine.update(
+            status=ProposalExport.Status.PENDING, heartbeat_at=None, updated_at=timezone.now()
+        )
         raise
     except Exception:  # noqa: BLE001  (any other error: log it, show the generic message)
         logger.exception("Proposal export %s failed", job_id)

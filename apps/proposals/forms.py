@@ -92,9 +92,7 @@ class EvidenceForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    note = forms.CharField(
-        label=_("What changed (optional)"), max_length=200, required=False
-    )
+    note = forms.CharField(label=_("What changed (optional)"), max_length=200, required=False)
 
 
 class ExportForm(forms.Form):
@@ -160,9 +158,7 @@ class CommentForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))]
-    )
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
 
 
 class DispositionForm(forms.Form):

@@ -25,9 +25,7 @@ def seed_proposal(path: Path = SEED_FILE) -> dict[str, int]:
         proposal.full_clean()
         proposal.save()
         created["proposal"] = 1
-    done = set(
-        SeedRecord.objects.filter(kind="proposal_sections").values_list("key", flat=True)
-    )
+    done = set(SeedRecord.objects.filter(kind="proposal_sections").values_list("key", flat=True))
     existing = set(proposal.sections.values_list("key", flat=True))
     for order, item in enumerate(data["sections"], start=1):
         natural_key = f"{proposal.key}:{item['key']}"

@@ -111,8 +111,15 @@ def version_compare(old: ProposalVersion, new: ProposalVersion) -> dict:
         before = old_sections.get(section["key"], {"body": "", "blocks": []})
         diff = text_diff(before["body"], section["body"])
         changed = any(op != "equal" for op, _text in diff)
-        sections.append({"key": section["key"], "heading_en": section["heading_en"],
-                         "heading_es": section["heading_es"], "diff": diff, "changed": changed})
+        sections.append(
+            {
+                "key": section["key"],
+                "heading_en": section["heading_en"],
+                "heading_es": section["heading_es"],
+                "diff": diff,
+                "changed": changed,
+            }
+        )
         old_blocks = {b["id"]: b for b in before["blocks"]}
         new_blocks = {b["id"]: b for b in section["blocks"]}
         for block_id in list(old_blocks) + [i for i in new_blocks if i not in old_blocks]:

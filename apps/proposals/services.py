@@ -53,9 +53,7 @@ def _clean_text(text: str) -> str:
 
 
 @transaction.atomic
-def proposal_settings_update(
-    *, proposal: Proposal, data: dict, by, request=None
-) -> Proposal:
+def proposal_settings_update(*, proposal: Proposal, data: dict, by, request=None) -> Proposal:
     """Change the title, the notice citation, the docket ID or the submitter (audited)."""
     fields = ["title_en", "title_es", "notice_citation", "docket_id", "submitter"]
     # Compared with the stored row: a bound ModelForm has already changed the instance.
@@ -208,7 +206,11 @@ def version_save(*, proposal: Proposal, note: str, by, request=None) -> Proposal
     Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
     number = (proposal.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = ProposalVersion(
-        proposal=proposal, number=number, note=note.strip(), content=_freeze(proposal), created_by=by
+        proposal=proposal,
+        number=number,
+        note=note.strip(),
+        content=_freeze(proposal),
+        created_by=by,
     )
     version.full_clean()
     version.save()
@@ -301,9 +303,7 @@ def comment_submit(
 @transaction.atomic
 def comment_moderate(*, comment: ProposalComment, approve: bool, by) -> ProposalComment:
     """Approve a comment (it appears on the draft) or reject it (it never does)."""
-    comment.status = (
-        ProposalComment.Status.APPROVED if approve else ProposalComment.Status.REJECTED
-    )
+    comment.status = ProposalComment.Status.APPROVED if approve else ProposalComment.Status.REJECTED
     comment.moderated_by, comment.moderated_at = by, timezone.now()
     comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated_at"])
     return comment

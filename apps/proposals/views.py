@@ -353,7 +353,10 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     exporting.proposal_export_download_record(job=job, by=request.user, request=request)
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.download_name, content_type=job.content_type
+        path.open("rb"),
+        as_attachment=True,
+        filename=job.download_name,
+        content_type=job.content_type,
     )
 
 

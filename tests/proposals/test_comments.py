@@ -47,8 +47,14 @@ def test_a_rejected_comment_never_appears(published, editor, client):
 def test_dispositions_are_shown_with_the_tally(published, editor, client):
     for disposition in ("adopted", "adopted", "partly", "not_adopted", ""):
         comment = services.comment_submit(
-            version=published, section_key="tasks", name="", organization="", role="director",
-            state="NY", body=f"Comment {disposition or 'open'} here", language="es",
+            version=published,
+            section_key="tasks",
+            name="",
+            organization="",
+            role="director",
+            state="NY",
+            body=f"Comment {disposition or 'open'} here",
+            language="es",
         )
         services.comment_moderate(comment=comment, approve=True, by=editor)
         if disposition:
@@ -57,15 +63,26 @@ def test_dispositions_are_shown_with_the_tally(published, editor, client):
             )
     page = client.get(published.get_public_url()).content.decode()
     assert "5 published comments" in page
-    for label, n in (("Adopted", 2), ("Partly adopted", 1), ("Not adopted", 1), ("Awaiting a response", 1)):
+    for label, n in (
+        ("Adopted", 2),
+        ("Partly adopted", 1),
+        ("Not adopted", 1),
+        ("Awaiting a response", 1),
+    ):
         assert f"{label}: {n}" in page
     assert "Because not_adopted" in page and "Editors' response" in page
 
 
 def test_a_pending_comment_cannot_get_a_response(published, editor):
     comment = services.comment_submit(
-        version=published, section_key="tasks", name="", organization="", role="other",
-        state="CA", body="Something to say here", language="en",
+        version=published,
+        section_key="tasks",
+        name="",
+        organization="",
+        role="other",
+        state="CA",
+        body="Something to say here",
+        language="en",
     )
     with pytest.raises(ApplicationError):
         services.comment_dispose(comment=comment, disposition="adopted", reason="x", by=editor)
@@ -86,8 +103,14 @@ def test_comments_on_unpublished_or_withdrawn_drafts_are_refused_politely(propos
     assert not ProposalComment.objects.exists()
     with pytest.raises(ApplicationError):
         services.comment_submit(
-            version=saved, section_key="definition", name="", organization="", role="other",
-            state="CA", body="Late comment here", language="en",
+            version=saved,
+            section_key="definition",
+            name="",
+            organization="",
+            role="other",
+            state="CA",
+            body="Late comment here",
+            language="en",
         )
 
 

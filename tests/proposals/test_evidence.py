@@ -44,7 +44,9 @@ def test_job_title_block_lists_only_titles_from_at_least_k_people(proposal, data
     block = _add(proposal, editor, EvidenceBlock.Kind.JOB_TITLES, key="job-titles")
     selector = insights.job_titles({})
     rows = block.snapshot["tables"][0]["rows"]
-    assert [(r[0], r[1]) for r in rows] == [(t["title"], str(t["n"])) for t in selector["canonical"]]
+    assert [(r[0], r[1]) for r in rows] == [
+        (t["title"], str(t["n"])) for t in selector["canonical"]
+    ]
     assert [r[0] for r in rows] == ["group leader"]
     assert "fun coach" not in json.dumps(block.snapshot)  # 3 people: never listed
 

@@ -159,7 +159,9 @@ def test_task_arguments_are_json(version, editor):
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="libreoffice is not installed")
-def test_libreoffice_converts_the_docx(version, editor, django_capture_on_commit_callbacks, tmp_path):
+def test_libreoffice_converts_the_docx(
+    version, editor, django_capture_on_commit_callbacks, tmp_path
+):
     job = _run(version, "docx", editor, django_capture_on_commit_callbacks)
     result = subprocess.run(
         [

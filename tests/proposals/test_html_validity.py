@@ -26,20 +26,34 @@ def test_proposal_pages_pass_the_nu_html_checker(proposal, data, tmp_path, setti
     section = proposal.sections.get(key="tasks")
     for kind in ("tasks", "overview", "job_titles", "crosswalk", "profile"):
         services.evidence_block_add(section=section, kind=kind, filters={}, options={}, by=editor)
-    services.section_save(section=section, body="# Tasks\n\n- one\n- **two**", revision=1, by=editor)
+    services.section_save(
+        section=section, body="# Tasks\n\n- one\n- **two**", revision=1, by=editor
+    )
     old = services.version_save(proposal=proposal, note="a", by=editor)
     section.refresh_from_db()
     services.section_save(section=section, body="# Tasks\n\n- one\n- three", revision=2, by=editor)
     version = services.version_save(proposal=proposal, note="b", by=editor)
     services.version_publish(version=version, by=editor)
     comment = services.comment_submit(
-        version=version, section_key="tasks", name="Ana", organization="", role="frontline",
-        state="CA", body="Add homework help, please.", language="en",
+        version=version,
+        section_key="tasks",
+        name="Ana",
+        organization="",
+        role="frontline",
+        state="CA",
+        body="Add homework help, please.",
+        language="en",
     )
     services.comment_moderate(comment=comment, approve=True, by=editor)
     services.comment_submit(
-        version=version, section_key="tasks", name="", organization="", role="other",
-        state="NY", body="Another comment, waiting.", language="en",
+        version=version,
+        section_key="tasks",
+        name="",
+        organization="",
+        role="other",
+        state="NY",
+        body="Another comment, waiting.",
+        language="en",
     )
     from apps.proposals.exporting import proposal_export_request
 

@@ -39,9 +39,12 @@ def test_versions_are_numbered_and_audited(proposal, editor):
     first = services.version_save(proposal=proposal, note="", by=editor)
     second = services.version_save(proposal=proposal, note="typo", by=editor)
     assert (first.number, second.number) == (1, 2)
-    assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.CREATED, object_type="proposals.proposalversion"
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.CREATED, object_type="proposals.proposalversion"
+        ).count()
+        == 2
+    )
 
 
 def test_compare_shows_word_changes_and_changed_figures(proposal, data, build, editor):

@@ -42,13 +42,22 @@ def objects(proposal, editor, settings, tmp_path):
     return {"section": section, "block": block, "version": version, "comment": comment, "job": job}
 
 
-READ = ["/staff/proposal/", "/staff/proposal/section/tasks/", "/staff/proposal/versions/",
-        "/staff/proposal/versions/compare/", "/staff/proposal/versions/1/"]
+READ = [
+    "/staff/proposal/",
+    "/staff/proposal/section/tasks/",
+    "/staff/proposal/versions/",
+    "/staff/proposal/versions/compare/",
+    "/staff/proposal/versions/1/",
+]
 
 
 def _editor_gets(o):
-    return ["/staff/proposal/settings/", "/staff/proposal/comments/",
-            f"/staff/proposal/exports/{o['job'].pk}/", f"/staff/proposal/exports/{o['job'].pk}/status/"]
+    return [
+        "/staff/proposal/settings/",
+        "/staff/proposal/comments/",
+        f"/staff/proposal/exports/{o['job'].pk}/",
+        f"/staff/proposal/exports/{o['job'].pk}/status/",
+    ]
 
 
 def _editor_posts(o):
@@ -113,7 +122,10 @@ def test_second_editor_is_told_and_shown_both_texts(proposal, editor, client):
     first, second = Client(), Client()
     first.force_login(editor)
     second.force_login(other)
-    assert first.post(section.get_absolute_url(), {"body": "Text from A", "revision": 1}).status_code == 302
+    assert (
+        first.post(section.get_absolute_url(), {"body": "Text from A", "revision": 1}).status_code
+        == 302
+    )
     reply = second.post(section.get_absolute_url(), {"body": "Text from B", "revision": 1})
     assert reply.status_code == 409
     page = reply.content.decode()
@@ -123,7 +135,10 @@ def test_second_editor_is_told_and_shown_both_texts(proposal, editor, client):
     section.refresh_from_db()
     assert section.body == "Text from A" and section.revision == 2
     # Having seen both, B saves a merge on the new revision.
-    assert second.post(section.get_absolute_url(), {"body": "A and B", "revision": 2}).status_code == 302
+    assert (
+        second.post(section.get_absolute_url(), {"body": "A and B", "revision": 2}).status_code
+        == 302
+    )
     section.refresh_from_db()
     assert section.body == "A and B" and section.revision == 3
 
@@ -141,7 +156,9 @@ def test_an_enormous_section_is_refused_with_the_text_kept(proposal, editor, cli
 
 def test_an_empty_section_saves_and_says_so(proposal, editor, client):
     client.force_login(editor)
-    reply = client.post("/staff/proposal/section/tasks/", {"body": "   ", "revision": 1}, follow=True)
+    reply = client.post(
+        "/staff/proposal/section/tasks/", {"body": "   ", "revision": 1}, follow=True
+    )
     assert "This section has no text yet." in reply.content.decode()
 
 
@@ -214,14 +231,20 @@ def test_settings_hold_the_notice_citation_and_docket(proposal, editor, client):
     client.force_login(editor)
     client.post(
         "/staff/proposal/settings/",
-        {"title_en": "Youth Development Workers", "notice_citation": "FR notice X", "docket_id": "D-1"},
+        {
+            "title_en": "Youth Development Workers",
+            "notice_citation": "FR notice X",
+            "docket_id": "D-1",
+        },
     )
     proposal.refresh_from_db()
     assert (proposal.notice_citation, proposal.docket_id) == ("FR notice X", "D-1")
     assert AuditEvent.objects.filter(object_type="proposals.proposal").exists()
 
 
-def test_queries_per_page_do_not_grow(proposal, data, editor, client, django_assert_max_num_queries):
+def test_queries_per_page_do_not_grow(
+    proposal, data, editor, client, django_assert_max_num_queries
+):
     section = proposal.sections.get(key="tasks")
     for kind in ("tasks", "overview", "job_titles", "crosswalk", "profile"):
         services.evidence_block_add(section=section, kind=kind, filters={}, options={}, by=editor)
@@ -231,8 +254,14 @@ def test_queries_per_page_do_not_grow(proposal, data, editor, client, django_ass
     services.version_publish(version=version, by=editor)
     for i in range(6):
         comment = services.comment_submit(
-            version=version, section_key="tasks", name=f"N{i}", organization="", role="other",
-            state="CA", body="A useful comment.", language="en",
+            version=version,
+            section_key="tasks",
+            name=f"N{i}",
+            organization="",
+            role="other",
+            state="CA",
+            body="A useful comment.",
+            language="en",
         )
         services.comment_moderate(comment=comment, approve=True, by=editor)
     client.force_login(editor)

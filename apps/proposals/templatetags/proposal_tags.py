@@ -18,7 +18,9 @@ def kind_label(kind: str) -> str:
 
 @register.filter
 def filters_text(filters: dict) -> str:
-    return "; ".join(f"{label}: {value}" for label, value in evidence.filters_description(filters or {}))
+    return "; ".join(
+        f"{label}: {value}" for label, value in evidence.filters_description(filters or {})
+    )
 
 
 @register.filter

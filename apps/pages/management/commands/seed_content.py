@@ -5,7 +5,10 @@ from apps.proposals.seeding import seed_proposal
 
 
 class Command(BaseCommand):
-    help = "Load the seeded pages, FAQ, glossary, timeline, workgroup and crosswalk, and the proposal sections (idempotent)."
+    help = (
+        "Load the seeded pages, FAQ, glossary, timeline, workgroup and crosswalk, "
+        "and the proposal sections (idempotent)."
+    )
 
     def handle(self, *args, **options):
         created = seed_content()
