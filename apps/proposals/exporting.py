@@ -196,3 +196,18 @@ def proposal_export_download_record(*, job: ProposalExport, by, request=None) ->
         details={"stage": "downloaded", "format": job.format, "export": job.pk},
         request=request,
     )
+
+
+def proposal_export_files_remove_expired() -> int:
+    """Delete proposal documents older than EXPORTS_KEEP_DAYS (rows stay). Idempotent."""
+    root = Path(settings.EXPORTS_DIR).resolve()
+    cutoff = timezone.now() - timedelta(days=settings.EXPORTS_KEEP_DAYS)
+    removed = 0
+    expired = ProposalExport.objects.filter(finished_at__lt=cutoff).exclude(file_path="")
+    for job_id, relative in expired.values_list("pk", "file_path"):
+        path = (root / relative).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()
+            removed += 1
+        ProposalExport.objects.filter(pk=job_id).update(file_path="", updated_at=timezone.now())
+    return removed

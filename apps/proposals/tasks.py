@@ -16,3 +16,11 @@ def proposal_exports_requeue_stale() -> dict:
     from .exporting import proposal_exports_requeue_stale as sweep
 
     return sweep()
+
+
+@shared_task
+def proposal_export_files_remove_expired() -> int:
+    """Delete proposal documents older than EXPORTS_KEEP_DAYS; returns how many."""
+    from .exporting import proposal_export_files_remove_expired as remove
+
+    return remove()

@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.proposals.tasks.proposal_exports_requeue_stale",
         "schedule": 300.0,
     },
+    # Every night at 03:40: the same for proposal documents.
+    "proposal-export-files-remove-expired": {
+        "task": "apps.proposals.tasks.proposal_export_files_remove_expired",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
         "task": "apps.exports.tasks.export_files_remove_expired",

@@ -183,3 +183,18 @@ def test_libreoffice_converts_the_docx(
 def test_block_kinds_are_all_exported(version):
     kinds = {b["kind"] for s in version.sections for b in s["blocks"]}
     assert kinds == {EvidenceBlock.Kind.TASKS, EvidenceBlock.Kind.OVERVIEW}
+
+
+def test_old_documents_are_removed(version, editor, settings):
+    job = ProposalExport.objects.create(version=version, format="docx", requested_by=editor)
+    exporting.proposal_export_run(job_id=job.pk)
+    job.refresh_from_db()
+    path = exporting.proposal_export_file(job)
+    assert path.is_file()
+    assert exporting.proposal_export_files_remove_expired() == 0
+    ProposalExport.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - timedelta(days=settings.EXPORTS_KEEP_DAYS + 1)
+    )
+    assert exporting.proposal_export_files_remove_expired() == 1
+    job.refresh_from_db()
+    assert not path.exists() and job.file_path == ""

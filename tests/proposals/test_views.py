@@ -294,3 +294,64 @@ def test_moderation_and_response_from_the_queue(objects, editor, client):
     comment.refresh_from_db()
     assert comment.disposition == ProposalComment.Disposition.PARTLY
     assert comment.disposed_by == editor
+
+
+def test_page_queries_are_the_same_for_more_blocks_versions_and_comments(
+    proposal, data, editor, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = proposal.sections.get(key="tasks")
+    client.force_login(editor)
+
+    def counts():
+        result = []
+        for url in [
+            "/staff/proposal/section/tasks/",
+            "/staff/proposal/versions/",
+            "/staff/proposal/comments/",
+            "/proposal/draft/1/",
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    def grow():
+        services.evidence_block_add(
+            section=section, kind="overview", filters={}, options={}, by=editor
+        )
+        services.version_save(proposal=proposal, note="", by=editor)
+        comment = services.comment_submit(
+            version=ProposalVersion.objects.get(number=1),
+            section_key="tasks",
+            name="",
+            organization="",
+            role="other",
+            state="CA",
+            body="One more comment.",
+            language="en",
+        )
+        services.comment_moderate(comment=comment, approve=True, by=editor)
+
+    services.version_publish(
+        version=services.version_save(proposal=proposal, note="", by=editor), by=editor
+    )
+    grow()
+    before = counts()
+    for _ in range(3):
+        grow()
+    assert counts() == before
+
+
+def test_spanish_editors_see_the_evidence_headers_in_spanish(proposal, data, editor):
+    from django.test import Client
+
+    section = proposal.sections.get(key="tasks")
+    services.evidence_block_add(section=section, kind="tasks", filters={}, options={}, by=editor)
+    client = Client()
+    client.cookies["django_language"] = "es"
+    client.force_login(editor)
+    page = client.get("/staff/proposal/section/tasks/").content.decode()
+    assert "Importancia media (IC del 95" in page and "Calificación de tareas" in page
