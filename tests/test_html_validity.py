@@ -73,6 +73,43 @@ def pages_html(seeded):
         f"/staff/survey-preview/{structure.version.pk}/duties/",
     ]:
         html[url] = staff.get(url).content.decode()
+    html.update(_coding_pages(staff))
+    return html
+
+
+def _coding_pages(staff: Client) -> dict[str, str]:
+    """The coding pages with a code, a coded passage and a quote, and their error states."""
+    from apps.coding import services
+    from apps.surveys.models import Answer
+
+    user = make_user(Role.EDITOR)
+    answer = Answer.objects.filter(question__key="describe_work").exclude(text_value="").first()
+    answer.response.quote_consent = "anonymous"
+    answer.response.save(update_fields=["quote_consent"])
+    parent = services.code_create(by=user, name_en="Planning", description_en="Plans.")
+    child = services.code_create(by=user, name_en="Weekly plans", parent=parent)
+    services.application_add(answer_id=answer.pk, code_id=child.pk, coder=user, start=0, end=3)
+    services.quote_create(answer_id=answer.pk, start=0, end=3, by=user)
+    staff.force_login(user)
+    html = {}
+    for url in [
+        "/staff/coding/",
+        f"/staff/coding/answers/{answer.pk}/",
+        "/staff/coding/codebook/",
+        f"/staff/coding/codebook/{child.pk}/",
+        "/staff/coding/agreement/",
+        "/staff/coding/frequencies/",
+        "/staff/coding/codes-together/",
+        "/staff/coding/quotes/",
+    ]:
+        html[url] = staff.get(url).content.decode()
+    html["coding codebook (errors)"] = staff.post(
+        "/staff/coding/codebook/", {"name_en": ""}
+    ).content.decode()
+    html["coding span (errors)"] = staff.post(
+        f"/staff/coding/answers/{answer.pk}/apply/",
+        {"code": child.pk, "scope": "span", "start": 0, "end": 99999},
+    ).content.decode()
     return html
 
 

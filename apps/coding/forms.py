@@ -141,3 +141,4 @@ class CoderPairForm(forms.Form):
         choices = [(u.pk, f"{u.get_username()} ({u.n_coded})") for u in coders]
         for name in ("coder_a", "coder_b"):
             self.fields[name].choices = choices
+            self.fields[name].widget.attrs["class"] = "form-select"

@@ -295,12 +295,12 @@ def agreement(params: dict, *, coder_a, coder_b) -> dict:
     """Per code, Cohen's kappa between two reviewers over the answers both have coded
     (answer level: the code present anywhere in the answer, or not). Three queries."""
     answers = Answer.objects.filter(response__in=filtered_responses(params))
-    shared = list(
+    shared = (
         CodedAnswer.objects.filter(coder=coder_a, answer__in=answers)
         .filter(answer__coded_by__coder=coder_b)
-        .values_list("answer_id", flat=True)
+        .values("answer_id")
     )
-    n = len(shared)
+    n = shared.count()
     present: dict[int, dict[int, set]] = {}
     for code_id, coder_id, answer_id in (
         CodeApplication.objects.filter(answer_id__in=shared, coder__in=[coder_a, coder_b])

@@ -4,6 +4,7 @@ and approve quotes. Filters come from the URL as on the insights pages."""
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -103,6 +104,9 @@ def _answer_page(request, answer_id, *, apply_form=None, quote_form=None, status
         messages.error(request, error.message)
         return redirect("coding:answers")
     data = selectors.answer_for_coding(answer, coder=request.user, blind=_is_blind(request))
+    back = request.GET.get("back", "") or request.POST.get("back", "")
+    if not back.startswith(reverse("coding:answers")):
+        back = ""
     choices = selectors.code_choices()
     lab = labels()
     return render(
@@ -120,7 +124,8 @@ def _answer_page(request, answer_id, *, apply_form=None, quote_form=None, status
             apply_form=apply_form or ApplyCodeForm(choices=choices, sentences=data.sentences),
             quote_form=quote_form or QuoteForm(sentences=data.sentences),
             has_codes=bool(choices),
-            back=request.GET.get("back", ""),
+            back=back,
+            next_answer=_next_answer(request, answer, back),
         ),
         status=status,
     )
@@ -131,8 +136,31 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, pk)
 
 
-def _answer_url(pk: int) -> str:
-    return reverse("coding:answer", kwargs={"pk": pk})
+def _next_answer(request, answer, back: str):
+    """The next answer this reviewer has not coded, within the list they came from."""
+    from django.http import QueryDict
+
+    query = QueryDict(back.partition("?")[2])
+    return (
+        selectors.answers_to_code(
+            filter_params(query),
+            coder=request.user,
+            question=query.get("question", ""),
+            search=query.get("q", "")[:100],
+            todo=True,
+        )
+        .exclude(pk=answer.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _answer_url(pk: int, request=None) -> str:
+    url = reverse("coding:answer", kwargs={"pk": pk})
+    back = request.POST.get("back", "") if request is not None else ""
+    if back.startswith(reverse("coding:answers")):
+        url += "?" + urlencode({"back": back})
+    return url
 
 
 @role_required(Role.REVIEWER)
@@ -166,7 +194,7 @@ def apply_code(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Code applied."))
-            return redirect(_answer_url(pk))
+            return redirect(_answer_url(pk, request))
     return _answer_page(request, pk, apply_form=form, status=400)
 
 
@@ -180,7 +208,7 @@ def remove_code(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Code removed."))
     except (ApplicationError, ValueError) as error:
         messages.error(request, getattr(error, "message", _("That code was already removed.")))
-    return redirect(_answer_url(pk))
+    return redirect(_answer_url(pk, request))
 
 
 @role_required(Role.REVIEWER)
@@ -192,7 +220,14 @@ def mark_coded(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("coding:answers")
     messages.success(request, _("Marked as coded."))
-    return _back(request, _answer_url(pk))
+    back = request.POST.get("back", "")
+    if not back.startswith(reverse("coding:answers")):
+        back = ""
+    following = _next_answer(request, services.codable_answer(pk), back)
+    if following is None:
+        return redirect(back or reverse("coding:answers"))
+    url = reverse("coding:answer", kwargs={"pk": following})
+    return redirect(url + ("?" + urlencode({"back": back}) if back else ""))
 
 
 @role_required(Role.REVIEWER)
@@ -232,7 +267,7 @@ def quote_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("Marked as a candidate quote."))
-                return redirect(_answer_url(pk))
+                return redirect(_answer_url(pk, request))
     return _answer_page(request, pk, quote_form=form, status=400)
 
 
@@ -261,8 +296,6 @@ def codebook(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _codebook_page(request)
     if user_role_level(request.user) < Role.EDITOR.level:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     form = CodeForm(request.POST)
     if form.is_valid():

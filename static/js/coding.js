@@ -32,8 +32,8 @@
     }
     var text = points.slice(start, end).join("");
     preview.textContent = box.dataset.previewLabel
-      .replace("%(start)s", start).replace("%(end)s", end)
-      .replace("%(text)s", text.length > 200 ? text.slice(0, 200) + "…" : text);
+      .replace("{start}", start).replace("{end}", end)
+      .replace("{text}", text.length > 200 ? text.slice(0, 200) + "…" : text);
   }
 
   function setSpan(start, end, source) {

@@ -115,8 +115,6 @@ def test_concurrent_merges_on_postgresql_leave_one_consistent_result():
     them, so exactly one merge happens and the other is refused (PostgreSQL only)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    from django.db import close_old_connections
-
     editor = make_user(Role.EDITOR)
     a = services.code_create(by=editor, name_en="A")
     b = services.code_create(by=editor, name_en="B")
@@ -130,7 +128,7 @@ def test_concurrent_merges_on_postgresql_leave_one_consistent_result():
         except ApplicationError:
             outcomes.append("refused")
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [
         threading.Thread(target=merge, args=(a, b)),

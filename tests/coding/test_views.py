@@ -322,3 +322,33 @@ def test_queries_per_page_do_not_grow_with_the_data(
     codes += [services.code_create(by=editor, name_en=f"More {i}") for i in range(3)]
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_done_moves_to_the_next_uncoded_answer_of_the_same_list(client, open_answer):
+    reviewer = make_user(Role.REVIEWER)
+    first = open_answer("Camp answer one", setting="camp")
+    second = open_answer("Camp answer two", setting="camp")
+    open_answer("School answer", setting="school_campus")
+    client.force_login(reviewer)
+    back = reverse("coding:answers") + "?setting=camp"
+    page = client.get(reverse("coding:answer", kwargs={"pk": first.pk}), {"back": back})
+    assert page.context["next_answer"] == second.pk
+    reply = client.post(reverse("coding:mark_coded", kwargs={"pk": first.pk}), {"back": back})
+    assert reply.url.startswith(reverse("coding:answer", kwargs={"pk": second.pk}))
+    reply = client.post(reverse("coding:mark_coded", kwargs={"pk": second.pk}), {"back": back})
+    assert reply.url == back  # nothing left to code in this list
+    # A back link to another site is ignored.
+    page = client.get(
+        reverse("coding:answer", kwargs={"pk": first.pk}), {"back": "https://evil.example/"}
+    )
+    assert 'href="https://evil.example/"' not in page.content.decode()
+
+
+def test_coding_pages_speak_spanish(spanish_client, coded):
+    spanish_client.force_login(make_user(Role.EDITOR))
+    html = spanish_client.get(reverse("coding:answer", kwargs={"pk": coded["answer"].pk}))
+    text = html.content.decode()
+    assert "Aplicar un código" in text and "Marcar una cita candidata" in text
+    assert "Caracteres seleccionados {start}–{end}" in text
+    codebook = spanish_client.get(reverse("coding:codebook")).content.decode()
+    assert "Fusionar dos códigos" in codebook
