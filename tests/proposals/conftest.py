@@ -33,3 +33,12 @@ def data(build):  # noqa: F811
             build(role=role, state="CA" if i < 13 else "TX", ratings=ratings, answers=answers)
         )
     return responses
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Spanish leaves Spanish active in this thread; later tests expect English."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
