@@ -152,10 +152,29 @@ def test_status_view_reports_progress(version, editor, client, django_capture_on
     assert data["progress"] == 100 and data["is_finished"] and data["download_url"]
 
 
-def test_task_arguments_are_json(version, editor):
+def test_the_queued_task_gets_plain_json_arguments(version, editor, monkeypatch):
     import json
 
-    assert json.loads(json.dumps({"job_id": 1})) == {"job_id": 1}
+    from apps.proposals import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.proposal_export_run, "delay", lambda **kw: sent.append(kw))
+    job = ProposalExport.objects.create(version=version, format="pdf", requested_by=editor)
+    assert exporting._queue(job.pk)
+    assert sent == [{"job_id": job.pk}] and json.loads(json.dumps(sent[0])) == sent[0]
+
+
+def test_a_broker_outage_leaves_the_job_waiting_with_a_notice(version, editor, monkeypatch):
+    from apps.proposals import tasks
+
+    def down(**kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.proposal_export_run, "delay", down)
+    job = ProposalExport.objects.create(version=version, format="pdf", requested_by=editor)
+    assert exporting._queue(job.pk) is False
+    job.refresh_from_db()
+    assert job.status == "pending" and "queue cannot be reached" in job.error_message
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="libreoffice is not installed")
