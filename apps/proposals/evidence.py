@@ -275,7 +275,16 @@ def block_is_stale(block: EvidenceBlock, *, stamp: str, force: bool = False) -> 
     selector, and a fresh fingerprint is computed once per block and data stamp (cached)."""
     if not force and block.data_stamp == stamp:
         return False
-    key = f"proposals:fp:{block.pk}:{block.kind}:{stamp}:{hashlib.md5(json.dumps([block.filters, block.options], sort_keys=True).encode()).hexdigest()}"  # noqa: E501,S324
+    # The key names what the figures depend on, so an edited block never reads a stale entry.
+    key = "proposals:fp:" + fingerprint(
+        {
+            "block": block.pk,
+            "kind": block.kind,
+            "stamp": stamp,
+            "filters": block.filters,
+            "options": block.options,
+        }
+    )
     fresh = None if force else cache.get(key)
     if fresh is None:
         fresh = fingerprint(snapshot_build(block.kind, block.filters, block.options))

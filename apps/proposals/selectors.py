@@ -45,8 +45,10 @@ def blocks_staleness(blocks, *, force: bool = False) -> dict[int, bool]:
 
 
 def version_list(proposal: Proposal):
+    """Versions newest first with comment counts; the frozen content is not loaded."""
     return (
         proposal.versions.select_related("created_by")
+        .defer("content")
         .annotate(
             comment_count=Count("comments"),
             pending_count=Count("comments", filter=Q(comments__status="pending")),
