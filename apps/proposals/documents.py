@@ -314,7 +314,7 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
         for text in _methods_text(version):
             story.append(Paragraph(_pdf_text(text), styles["BodyText"]))
         SimpleDocTemplate(
-            str(dest), pagesize=LETTER, title=_pdf_text(title), author="ostportal"
+            str(dest), pagesize=LETTER, title=title, author="ostportal"
         ).build(story)
     return done
 
