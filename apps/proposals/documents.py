@@ -313,9 +313,7 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
         story.append(Paragraph(_pdf_text(_("Methods note")), styles["Heading1"]))
         for text in _methods_text(version):
             story.append(Paragraph(_pdf_text(text), styles["BodyText"]))
-        SimpleDocTemplate(
-            str(dest), pagesize=LETTER, title=title, author="ostportal"
-        ).build(story)
+        SimpleDocTemplate(str(dest), pagesize=LETTER, title=title, author="ostportal").build(story)
     return done
 
 
