@@ -75,7 +75,9 @@ def proposal_settings_update(*, proposal: Proposal, data: dict, by, request=None
 
 
 @transaction.atomic
-def section_save(*, section: ProposalSection, body: str, revision: int, by) -> ProposalSection:
+def section_save(
+    *, section: ProposalSection, body: str, revision: int, by, request=None
+) -> ProposalSection:
     """Save a section's text if nobody saved it since `revision` (optimistic locking).
 
     Raises SectionConflict (with the saved row) instead of overwriting a newer text."""
@@ -88,6 +90,13 @@ def section_save(*, section: ProposalSection, body: str, revision: int, by) -> P
     if not updated:
         raise SectionConflict(ProposalSection.objects.get(pk=section.pk))
     section.refresh_from_db()
+    audit_record(
+        action=AuditEvent.Action.CHANGED,
+        actor=by,
+        target=section,
+        details={"revision": section.revision, "characters": len(body)},
+        request=request,
+    )
     return section
 
 
@@ -135,6 +144,12 @@ def evidence_block_add(
     _take(block, stamp)
     block.full_clean()
     block.save()
+    audit_record(
+        action=AuditEvent.Action.CREATED,
+        actor=by,
+        target=block,
+        details={"section": section.key, "kind": kind, "filters": block.filters},
+    )
     return block
 
 
@@ -148,6 +163,13 @@ def evidence_block_refresh(*, block: EvidenceBlock, by) -> EvidenceBlock:
 
 @transaction.atomic
 def evidence_block_remove(*, block: EvidenceBlock, by) -> None:
+    """Delete a block from the draft (versions keep their frozen copy); audited."""
+    audit_record(
+        action=AuditEvent.Action.DELETED,
+        actor=by,
+        target=block,
+        details={"section": block.section.key, "kind": block.kind},
+    )
     block.delete()
 
 

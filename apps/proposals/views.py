@@ -128,6 +128,7 @@ def section_detail(request: HttpRequest, key: str) -> HttpResponse:
             body=form.cleaned_data["body"],
             revision=form.cleaned_data["revision"],
             by=request.user,
+            request=request,
         )
     except services.SectionConflict as exc:
         # Show both texts; the form now carries the latest revision, so saving again after

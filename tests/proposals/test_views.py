@@ -355,3 +355,21 @@ def test_spanish_editors_see_the_evidence_headers_in_spanish(proposal, data, edi
     client.force_login(editor)
     page = client.get("/staff/proposal/section/tasks/").content.decode()
     assert "Importancia media (IC del 95" in page and "Calificación de tareas" in page
+
+
+def test_section_edits_and_evidence_changes_are_audited(proposal, data, editor, client):
+    client.force_login(editor)
+    client.post("/staff/proposal/section/tasks/", {"body": "Audited text", "revision": 1})
+    client.post("/staff/proposal/section/tasks/evidence/", {"kind": "overview"})
+    block = EvidenceBlock.objects.get()
+    client.post(f"/staff/proposal/section/tasks/evidence/{block.pk}/remove/")
+    actions = list(
+        AuditEvent.objects.filter(actor=editor, object_type__startswith="proposals.")
+        .order_by("pk")
+        .values_list("action", "object_type")
+    )
+    assert actions == [
+        ("changed", "proposals.proposalsection"),
+        ("created", "proposals.evidenceblock"),
+        ("deleted", "proposals.evidenceblock"),
+    ]
