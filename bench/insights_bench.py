@@ -107,6 +107,42 @@ def measure_pages(client, combos) -> dict:
     return results
 
 
+def measure_cube() -> dict:
+    """The pre-aggregated figures: a full build, then the incremental refresh the Celery beat
+    task runs after 100 new responses and 10 exclusions, and the rows they hold."""
+    from django.core.management import call_command
+
+    from apps.insights import cube
+    from apps.insights.models import SliceCount, SliceTask
+    from apps.surveys.models import Response
+
+    started = time.perf_counter()
+    cube.rebuild()
+    full = time.perf_counter() - started
+    call_command("generate_responses", count=100, seed=int(time.time()), verbosity=0)
+    for response in Response.objects.included().order_by("pk")[:10]:
+        response.is_excluded = True
+        response.save(update_fields=["is_excluded", "updated_at"])
+    started = time.perf_counter()
+    state = cube.refresh()
+    incremental = time.perf_counter() - started
+    for response in Response.objects.filter(is_excluded=True):
+        response.is_excluded = False
+        response.save(update_fields=["is_excluded", "updated_at"])
+    cube.refresh()
+    subprocess.run(
+        ["psql", os.environ["DATABASE_URL"], "-qc", "VACUUM ANALYZE insights_slicecount"],
+        check=True,
+    )
+    return {
+        "full_build_seconds": full,
+        "incremental_refresh_seconds": incremental,
+        "incremental_added": state.added,
+        "incremental_removed": state.removed,
+        "rows": SliceCount.objects.count() + SliceTask.objects.count(),
+    }
+
+
 def measure_exports(size: int) -> dict:
     """Time and peak memory of each export in a separate process, and the raw COPY."""
     out = {}
@@ -172,6 +208,7 @@ def main() -> int:
         current = Response.objects.complete().count()
         generated_in = time.perf_counter() - started
         subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", "VACUUM ANALYZE"], check=True)
+        cube_times = measure_cube()
         collector = Collector.objects.first()
         version = SurveyVersion.objects.first()
         combos = filter_combinations(collector.pk if collector else None, version.pk)
@@ -185,6 +222,7 @@ def main() -> int:
         results["sizes"][str(size)] = {
             "responses": current,
             "generated_seconds": generated_in,
+            "cube": cube_times,
             "pages": pages,
             "exports": exports,
         }
@@ -205,6 +243,16 @@ def main() -> int:
                     f"{r['max_ms']:.0f}",
                 )
             )
+    print()
+    for data in results["sizes"].values():
+        c = data["cube"]
+        print(
+            f"{data['responses']:>9,} responses pre-aggregated figures: full build "
+            f"{c['full_build_seconds']:.1f} s, incremental refresh "
+            f"({c['incremental_added']} added, {c['incremental_removed']} removed) "
+            f"{c['incremental_refresh_seconds']:.2f} s, "
+            f"{c['rows']:,} rows"
+        )
     print()
     for data in results["sizes"].values():
         e = data["exports"]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("apps.exports.urls")),
     path("", include("apps.insights.urls")),
     path("", include("apps.proposals.urls")),
+    path("", include("apps.mailings.urls")),
     path("", include("apps.coding.urls")),
 ]
 

@@ -39,6 +39,9 @@ _CONTENT = [
     ("pages", "occupation", ALL),
     ("insights", "representationtarget", ALL),
     ("insights", "titlemapping", ALL),
+    ("notices", "notice", ALL),
+    ("mailings", "mailingsettings", ("view", "change")),
+    ("mailings", "reminder", ("view",)),
 ]
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.REVIEWER.name: [],
@@ -61,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("surveys", "response", ("view", "change")),
         ("surveys", "respondentcontact", ("view", "delete")),
         ("exports", "exportjob", ("view",)),
+        ("mailings", "subscriber", ("view", "delete")),
     ],
 }
 

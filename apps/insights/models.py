@@ -74,3 +74,115 @@ class SavedView(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Pre-aggregated figures ("the cube") ---
+# The dashboards' unfiltered and one-filter views read these instead of scanning every answer.
+# Every figure is additive over respondents, so a view sums the rows of its slice, and the
+# rows are kept current incrementally: the Celery task in apps/insights/cube.py adds the
+# figures of newly counted responses and subtracts those of responses no longer counted.
+
+
+class CubeBuild(models.Model):
+    """The one row that says how current the pre-aggregated figures are."""
+
+    built_at = models.DateTimeField(null=True, blank=True)
+    full_built_at = models.DateTimeField(null=True, blank=True)
+    watermark = models.CharField(max_length=100, blank=True)
+    seconds = models.FloatField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dashboard figures build")
+        verbose_name_plural = _("dashboard figures builds")
+
+    def __str__(self) -> str:
+        return f"dashboard figures of {self.built_at}"
+
+
+class CubeMember(models.Model):
+    """A response counted in the pre-aggregated figures, with the slice values it was
+    counted under: what to subtract when it is excluded, flagged, changed or deleted."""
+
+    response = models.OneToOneField(
+        "surveys.Response",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="cube_member",
+    )
+    stamp = models.DateTimeField()
+    day = models.CharField(max_length=10)
+    week = models.CharField(max_length=10)
+    version = models.CharField(max_length=20)
+    collector = models.CharField(max_length=20)
+    state = models.CharField(max_length=2)
+    role = models.CharField(max_length=50)
+    setting = models.CharField(max_length=40)
+    flagged = models.BooleanField()
+    batch = models.SmallIntegerField(null=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"response {self.response_id} counted"
+
+
+class SliceCount(models.Model):
+    """A count (and optionally a sum) of respondents in one slice of the responses.
+
+    dim/value: the slice (e.g. state=CA, day=2026-10-01, version=3), and within it
+    role: the respondents' main role, so that a role filter combines with any slice;
+    flagged: whether these respondents are flagged (too fast or possible duplicate);
+    metric/key/item: what is counted (e.g. choice/benefits/health, profile/state/CA)."""
+
+    dim = models.CharField(max_length=10)
+    metric = models.CharField(max_length=10)
+    value = models.CharField(max_length=100)
+    role = models.CharField(max_length=50)
+    flagged = models.BooleanField()
+    key = models.CharField(max_length=100)
+    item = models.CharField(max_length=200)
+    n = models.BigIntegerField()
+    total = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dim", "metric", "value", "role", "flagged", "key", "item"],
+                name="slice_count_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dim}={self.value} {self.metric} {self.key} {self.item}: {self.n}"
+
+
+class SliceTask(models.Model):
+    """Task-rating sums for one slice of the responses (see SliceCount)."""
+
+    dim = models.CharField(max_length=10)
+    value = models.CharField(max_length=100)
+    role = models.CharField(max_length=50)
+    flagged = models.BooleanField()
+    task_id = models.IntegerField()
+    n = models.BigIntegerField()
+    yes = models.BigIntegerField()
+    imp_sum = models.FloatField(null=True)
+    imp_sq = models.FloatField(null=True)
+    f1 = models.BigIntegerField()
+    f2 = models.BigIntegerField()
+    f3 = models.BigIntegerField()
+    f4 = models.BigIntegerField()
+    f5 = models.BigIntegerField()
+    f6 = models.BigIntegerField()
+    f7 = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dim", "value", "role", "flagged", "task_id"], name="slice_task_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dim}={self.value} task {self.task_id}: {self.n}"

@@ -8,16 +8,15 @@ issues a fixed number of queries whatever the number of responses.
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import Lower, Trim, TruncWeek
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from apps.surveys.filters import filtered_responses
 from apps.surveys.models import (
     Answer,
-    Choice,
-    Question,
     Response,
     SurveyVersion,
     Task,
@@ -27,6 +26,7 @@ from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
 from .models import RepresentationTarget, TitleMapping
+from .sources import collector_names, rating_aggregates, source_for, week_of
 from .suppression import Row, is_small, k, suppress_table, suppressed_value
 
 CORE_RELEVANCE = 67.0
@@ -90,7 +90,7 @@ def _table(
         for value, n in counts
     ]
     if not keep_order:
-        rows.sort(key=lambda r: -r.n)
+        rows.sort(key=lambda r: (-r.n, r.key))
     rows, hidden = suppress_table(rows, total)
     return Table(
         title=title,
@@ -101,48 +101,18 @@ def _table(
     )
 
 
-def _column_counts(qs, column: str) -> list[tuple[str, int]]:
-    return [
-        (row[column] or "", row["n"])
-        for row in qs.values(column).annotate(n=Count("pk")).order_by()
-    ]
-
-
-def choice_table(responses, key: str, lab: Labels, *, keep_order: bool = True) -> Table:
+def choice_table(source, key: str, lab: Labels, *, keep_order: bool = True) -> Table:
     """One question's distribution, suppressed; in survey order, or largest first."""
-    table = choice_tables(responses, (key,), lab)[key]
+    table = choice_tables(source, (key,), lab)[key]
     if not keep_order:
-        table.rows.sort(key=lambda r: -r.n)
+        table.rows.sort(key=lambda r: (-r.n, r.key))
     return table
 
 
-def choice_tables(responses, keys: tuple[str, ...], lab: Labels) -> dict[str, Table]:
-    """Distributions of several questions in two grouped scans, suppressed. Questions are
-    matched by key across survey versions.
-
-    Single-choice questions have one answer row per respondent, so "answered" is the sum of
-    the counts; for multiple-choice questions a second query counts distinct respondents."""
-    questions = list(Question.objects.filter(key__in=keys).values_list("pk", "key", "type"))
-    qids = {pk: key for pk, key, _type in questions}
-    multi_ids = [pk for pk, _key, qtype in questions if qtype == Question.Type.MULTI_CHOICE]
-    values = dict(Choice.objects.filter(question_id__in=list(qids)).values_list("pk", "value"))
-    answers = Answer.objects.filter(response__in=responses, question_id__in=list(qids))
-    counts: dict[str, dict[str, int]] = {key: {} for key in keys}
-    answered: dict[str, int] = dict.fromkeys(keys, 0)
-    for row in (
-        answers.filter(choice__isnull=False)
-        .values("question_id", "choice_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        key = qids[row["question_id"]]
-        value = values[row["choice_id"]]
-        counts[key][value] = counts[key].get(value, 0) + row["n"]
-        if row["question_id"] not in multi_ids:
-            answered[key] += row["n"]
-    if multi_ids:
-        for question_id, n in _distinct_respondents(answers.filter(question_id__in=multi_ids)):
-            answered[qids[question_id]] += n
+def choice_tables(source, keys: tuple[str, ...], lab: Labels) -> dict[str, Table]:
+    """Distributions of several questions (matched by key across survey versions), suppressed.
+    The total of each is the number of respondents who answered it."""
+    counts, answered = source.choices(keys)
     tables = {}
     for key in keys:
         order = list(lab.choices.get(key, {}))
@@ -160,44 +130,13 @@ def choice_tables(responses, keys: tuple[str, ...], lab: Labels) -> dict[str, Ta
     return tables
 
 
-def _distinct_respondents(answers) -> list[tuple[int, int]]:
-    """(question id, respondents) for a set of answers: a DISTINCT subquery, then a count.
+def number_summaries(source, keys: tuple[str, ...], lab: Labels) -> list[dict]:
+    """n, mean and quartiles of several number questions.
 
-    Written this way because COUNT(DISTINCT ...) per group makes PostgreSQL sort every
-    row, while SELECT DISTINCT can be hashed (seconds against a fraction of one at 100k)."""
-    from django.db import connection
-
-    inner_sql, params = (
-        answers.values("question_id", "response_id").distinct().order_by().query.sql_with_params()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT question_id, COUNT(*) FROM ({inner_sql}) respondents GROUP BY question_id",
-            params,
-        )
-        return list(cursor.fetchall())
-
-
-def number_summaries(responses, keys: tuple[str, ...], lab: Labels) -> list[dict]:
-    """n, mean and quartiles of several number questions from one grouped query.
-
-    The query counts each distinct value per question (answers are bounded numbers with
+    The source counts each distinct value per question (answers are bounded numbers with
     few distinct values); exact quartiles, interpolated like PostgreSQL's percentile_cont,
     are then read off those counts, so no per-answer sort is needed."""
-    qids = dict(Question.objects.filter(key__in=keys).values_list("pk", "key"))
-    rows = (
-        Answer.objects.filter(
-            response__in=responses, question_id__in=list(qids), number_value__isnull=False
-        )
-        .values("question_id", "number_value")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    frequencies: dict[str, dict[float, int]] = {key: {} for key in keys}
-    for row in rows:
-        table = frequencies[qids[row["question_id"]]]
-        value = float(row["number_value"])
-        table[value] = table.get(value, 0) + row["n"]
+    frequencies = source.numbers(keys)
     result = []
     for key in keys:
         n, mean, p25, p50, p75 = _summary_from_counts(frequencies[key])
@@ -243,16 +182,23 @@ def _summary_from_counts(counts: dict[float, int]):
 # --- Overview ---
 
 
+def _weekly(day_counts) -> dict:
+    """Counts per day ("YYYY-MM-DD" or date) summed into weeks starting on Monday."""
+    weeks: dict = {}
+    for day, n in day_counts:
+        if not day:
+            continue
+        day = date.fromisoformat(day) if isinstance(day, str) else day
+        week = week_of(day)
+        weeks[week] = weeks.get(week, 0) + n
+    return weeks
+
+
 def overview(params: dict) -> dict:
-    responses = filtered_responses(params)
+    source = source_for(params)
     lab = labels()
-    total = responses.count()
-    weekly = list(
-        responses.annotate(week=TruncWeek("submitted_at"))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .order_by("week")
-    )
+    total = source.total()
+    complete_by_week = _weekly(source.profile("day"))
     partial_qs = Response.objects.filter(status=Response.Status.IN_PROGRESS)
     for column in ("version", "collector", "state", "setting"):
         if params.get(column):
@@ -261,18 +207,14 @@ def overview(params: dict) -> dict:
             )
     if params.get("role"):
         partial_qs = partial_qs.filter(role__slug=params["role"])
-    partial_weekly = list(
-        partial_qs.annotate(week=TruncWeek("started_at"))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .order_by("week")
+    partial_by_week = _weekly(
+        (row["day"], row["n"])
+        for row in partial_qs.values(day=TruncDate("started_at")).annotate(n=Count("pk")).order_by()
     )
-    weeks = sorted({row["week"] for row in weekly} | {row["week"] for row in partial_weekly})
-    complete_by_week = {row["week"]: row["n"] for row in weekly}
-    partial_by_week = {row["week"]: row["n"] for row in partial_weekly}
+    weeks = sorted(set(complete_by_week) | set(partial_by_week))
     over_time = _table(
         _("Responses by week submitted (complete) or started (still in progress)"),
-        [(w.date().isoformat(), complete_by_week.get(w, 0)) for w in weeks],
+        [(w.isoformat(), complete_by_week.get(w, 0)) for w in weeks],
         {},
         keep_order=True,
         key="weekly",
@@ -280,34 +222,33 @@ def overview(params: dict) -> dict:
     for row, week in zip(over_time.rows, weeks, strict=True):
         row.partial = partial_by_week.get(week, 0)
         row.partial_hidden = is_small(row.partial)
-    collectors = [
-        (row["collector__name"] or _("Portal home page"), row["n"])
-        for row in responses.values("collector__name").annotate(n=Count("pk")).order_by()
-    ]
-    roles = [
-        (row["role__slug"] or "", row["n"])
-        for row in responses.values("role__slug").annotate(n=Count("pk")).order_by()
-    ]
+    by_collector = source.profile("collector")
+    names = collector_names([value for value, _n in by_collector])
+    by_state = source.profile("state")
+    by_setting = source.profile("setting")
     return {
         "total": total,
         "total_hidden": is_small(total),
         "over_time": over_time,
         "funnel": completion_funnel(params),
-        "by_collector": _table(_("Responses by partner link"), collectors, {}, key="collector"),
-        "by_state": _table(
-            _("Responses by state"), _column_counts(responses, "state"), {}, key="state"
+        "by_collector": _table(
+            _("Responses by partner link"),
+            [(names.get(value, _("Portal home page")), n) for value, n in by_collector],
+            {},
+            key="collector",
         ),
+        "by_state": _table(_("Responses by state"), by_state, {}, key="state"),
         "by_role": _table(
-            _("Responses by main role"), roles, lab.choices.get("role", {}), key="role"
+            _("Responses by main role"),
+            source.profile("role"),
+            lab.choices.get("role", {}),
+            key="role",
         ),
         "by_setting": _table(
-            _("Responses by setting"),
-            _column_counts(responses, "setting"),
-            lab.choices.get("setting", {}),
-            key="setting",
+            _("Responses by setting"), by_setting, lab.choices.get("setting", {}), key="setting"
         ),
-        "by_employer": choice_table(responses, "employer_type", lab),
-        "representativeness": representativeness(responses, total, lab),
+        "by_employer": choice_table(source, "employer_type", lab),
+        "representativeness": representativeness(dict(by_state), dict(by_setting), total, lab),
     }
 
 
@@ -337,7 +278,7 @@ def completion_funnel(params: dict) -> Table:
             if status == Response.Status.IN_PROGRESS and key in keys[index:]
         )
         reached.append((page.key, beyond + complete))
-    started = qs.count()
+    started = sum(counts.values())
     rows = [Row(key="started", label=_("Started"), n=started)]
     rows += [Row(key=key, label=structure.page(key).tr("title"), n=n) for key, n in reached]
     rows.append(Row(key="complete", label=_("Submitted"), n=complete))
@@ -353,13 +294,11 @@ def completion_funnel(params: dict) -> Table:
     )
 
 
-def representativeness(responses, total: int, lab: Labels) -> list[dict]:
+def representativeness(by_state: dict, by_setting: dict, total: int, lab: Labels) -> list[dict]:
     """Sample share against the targets staff entered, per state and per setting."""
     targets = list(RepresentationTarget.objects.all())
     if not targets:
         return []
-    by_state = dict(_column_counts(responses, "state"))
-    by_setting = dict(_column_counts(responses, "setting"))
     result = []
     for target in targets:
         counts = by_state if target.dimension == "state" else by_setting
@@ -451,26 +390,12 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
     )
 
 
-def _rating_aggregates() -> dict:
-    return {
-        "n": Count("pk"),
-        "yes": Count("pk", filter=Q(is_relevant=True)),
-        "imp_sum": Sum("importance"),
-        "imp_sq": Sum(F("importance") * F("importance")),
-        **{f"f{c}": Count("pk", filter=Q(frequency=c)) for c in range(1, 8)},
-    }
-
-
 def task_table(params: dict, *, sort: str = "relevance") -> list[TaskStats]:
     """Per task: n, relevance %, mean importance with 95% CI, frequency distribution, core or
     supplemental (O*NET rule: relevance >= 67% and mean importance >= 3.0). One query."""
-    responses = filtered_responses(params)
     rows = {
-        row["task_id"]: {**row, "imp_sum": row["imp_sum"] or 0, "imp_sq": row["imp_sq"] or 0}
-        for row in TaskRating.objects.filter(response__in=responses)
-        .values("task_id")
-        .annotate(**_rating_aggregates())
-        .order_by()
+        task_id: {**row, "imp_sum": row["imp_sum"] or 0, "imp_sq": row["imp_sq"] or 0}
+        for task_id, row in source_for(params).tasks().items()
     }
     tasks = Task.objects.filter(pk__in=rows.keys()).order_by("order")
     stats = [_task_stats(task, rows[task.pk]) for task in tasks]
@@ -489,7 +414,7 @@ def task_detail(params: dict, task: Task) -> dict:
 
     ratings = TaskRating.objects.filter(response__in=filtered_responses(params), task=task)
     pooled = ratings.aggregate(
-        **_rating_aggregates(),
+        **rating_aggregates(),
         **{f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)},
     )
     pooled["imp_sum"] = pooled["imp_sum"] or 0
@@ -512,7 +437,7 @@ def task_detail(params: dict, task: Task) -> dict:
     )
     by_role = []
     lab = labels()
-    for row in ratings.values("response__role__slug").annotate(**_rating_aggregates()).order_by():
+    for row in ratings.values("response__role__slug").annotate(**rating_aggregates()).order_by():
         row = {**row, "imp_sum": row["imp_sum"] or 0, "imp_sq": row["imp_sq"] or 0}
         stats = _task_stats(task, row)
         by_role.append(
@@ -538,20 +463,8 @@ def write_in_tasks(params: dict) -> list[Row]:
 
     Write-ins are free text: only those written by at least K respondents in the same words
     are listed with their text."""
-    answers = Answer.objects.filter(
-        response__in=filtered_responses(params), question__key__in=WRITE_IN_KEYS
-    ).exclude(text_value="")
-    counts = (
-        answers.annotate(norm=Lower(Trim("text_value")))
-        .values("norm")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by("-n")[:200]
-    )
-    return [
-        Row(key=row["norm"], label=row["norm"], n=row["n"])
-        for row in counts
-        if not is_small(row["n"])
-    ]
+    counts = sorted(source_for(params).write_ins(), key=lambda item: (-item[1], item[0]))[:200]
+    return [Row(key=norm, label=norm, n=n) for norm, n in counts if not is_small(n)]
 
 
 # --- Job titles ---
@@ -567,34 +480,24 @@ def normalize_title(title: str) -> str:
 
 def job_titles(params: dict) -> dict:
     """Raw titles normalized and counted; canonical titles (after staff merges) by role."""
-    answers = Answer.objects.filter(
-        response__in=filtered_responses(params), question__key="job_title"
-    ).exclude(text_value="")
-    grouped = (
-        answers.annotate(raw=Lower(Trim("text_value")))
-        .values("raw", "response__role__slug")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     mapping = dict(TitleMapping.objects.values_list("normalized", "canonical"))
     variants: dict[str, int] = {}
     canonical: dict[str, dict[str, int]] = {}
-    for row in grouped:
-        norm = normalize_title(row["raw"])
+    for raw, role, n in source_for(params).titles():
+        norm = normalize_title(raw)
         if not norm:
             continue
-        variants[norm] = variants.get(norm, 0) + row["n"]
+        variants[norm] = variants.get(norm, 0) + n
         name = mapping.get(norm, norm)
         by_role = canonical.setdefault(name, {})
-        role = row["response__role__slug"] or ""
-        by_role[role] = by_role.get(role, 0) + row["n"]
+        by_role[role] = by_role.get(role, 0) + n
     lab = labels()
     role_labels = lab.choices.get("role", {})
     canonical_rows = []
     for name, by_role in canonical.items():
         total = sum(by_role.values())
         roles = [Row(key=r, label=role_labels.get(r, r or "—"), n=n) for r, n in by_role.items()]
-        roles, _hidden = suppress_table(sorted(roles, key=lambda r: -r.n), total)
+        roles, _hidden = suppress_table(sorted(roles, key=lambda r: (-r.n, r.key)), total)
         canonical_rows.append(
             {
                 "title": name,
@@ -604,13 +507,13 @@ def job_titles(params: dict) -> dict:
                 "merged": name in mapping.values(),
             }
         )
-    canonical_rows.sort(key=lambda c: -c["n"])
+    canonical_rows.sort(key=lambda c: (-c["n"], c["title"]))
     variant_rows = sorted(
         (
             {"normalized": norm, "n": n, "hidden": is_small(n), "canonical": mapping.get(norm, "")}
             for norm, n in variants.items()
         ),
-        key=lambda v: -v["n"],
+        key=lambda v: (-v["n"], v["normalized"]),
     )
     # A title written by fewer than K people could identify them: its text is not listed.
     return {
@@ -626,40 +529,24 @@ def job_titles(params: dict) -> dict:
 
 def crosswalk(params: dict) -> dict:
     """Which existing occupation fits best, and how well, by role; the share saying none fits."""
-    responses = filtered_responses(params)
+    source = source_for(params)
     lab = labels()
     code_labels = lab.choices.get("crosswalk_code", {})
     role_labels = lab.choices.get("role", {})
-    code_answers = Answer.objects.filter(response__in=responses, question__key="crosswalk_code")
-    pooled = choice_table(responses, "crosswalk_code", lab, keep_order=False)
-    by_role_rows = (
-        code_answers.values("response__role__slug", "choice__value")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    pooled = choice_table(source, "crosswalk_code", lab, keep_order=False)
     by_role: dict[str, list[tuple[str, int]]] = {}
-    for row in by_role_rows:
-        by_role.setdefault(row["response__role__slug"] or "", []).append(
-            (row["choice__value"], row["n"])
-        )
+    for role, code, n in source.crosswalk_by_role():
+        by_role.setdefault(role, []).append((code, n))
     role_tables = [
         _table(role_labels.get(role, role or "—"), counts, code_labels, key=role)
-        for role, counts in sorted(by_role.items(), key=lambda item: -sum(n for _c, n in item[1]))
-    ]
-    fit = Answer.objects.filter(response__in=responses, question__key="crosswalk_fit")
-    # One join of each fit answer to the same respondent's code answer (hash join).
-    fit_by_code = {
-        row["response__answers__choice__value"]: row
-        for row in fit.filter(response__answers__question__key="crosswalk_code")
-        .values("response__answers__choice__value")
-        .annotate(n=Count("pk"), mean=Avg("number_value"))
-        .order_by()
-    }
-    for row in pooled.rows:
-        stats = fit_by_code.get(row.key)
-        row.fit_mean = suppressed_value(
-            float(stats["mean"]) if stats and stats["mean"] else None, stats["n"] if stats else 0
+        for role, counts in sorted(
+            by_role.items(), key=lambda item: (-sum(n for _c, n in item[1]), item[0])
         )
+    ]
+    fit_by_code = source.fit_by_code()
+    for row in pooled.rows:
+        n, mean = fit_by_code.get(row.key, (0, None))
+        row.fit_mean = suppressed_value(mean, n)
     none_row = next((r for r in pooled.rows if r.key == "none"), None)
     return {
         "pooled": pooled,
@@ -698,17 +585,26 @@ DEMOGRAPHICS = ("age_band", "gender", "race_ethnicity", "languages_at_work")
 
 
 def workforce_profile(params: dict) -> dict:
-    responses = filtered_responses(params)
+    source = source_for(params)
     lab = labels()
-    tables = choice_tables(responses, PROFILE_CHOICES + DEMOGRAPHICS, lab)
+    tables = choice_tables(source, PROFILE_CHOICES + DEMOGRAPHICS, lab)
     return {
-        "numbers": number_summaries(responses, PROFILE_NUMBERS, lab),
+        "numbers": number_summaries(source, PROFILE_NUMBERS, lab),
         "tables": [tables[key] for key in PROFILE_CHOICES],
         "demographics": [tables[key] for key in DEMOGRAPHICS],
     }
 
 
 # --- Open answers ---
+
+
+def open_answer_count(params: dict, *, question: str = "", search: str = "") -> int | None:
+    """How many open answers the list below holds, from the pre-aggregated figures when they
+    can say (no text search); None when the list must count itself."""
+    if search:
+        return None
+    keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
+    return source_for(params).open_count(keys)
 
 
 def open_answers(params: dict, *, question: str = "", search: str = ""):

@@ -251,8 +251,9 @@ def fingerprint(snapshot: dict) -> str:
 
 
 def data_stamp() -> str:
-    """A cheap summary of the data every block reads (three small aggregate queries): when it
-    is unchanged, no block can be stale and no selector needs to run."""
+    """A cheap summary of the data every block reads (a few small aggregate queries): when it
+    is unchanged, no block can be stale and no selector needs to run. It includes the state of
+    the dashboards' pre-aggregated figures, so a check made while they lagged is redone."""
     from apps.insights.models import TitleMapping
     from apps.surveys.models import Response, Task
 
@@ -261,6 +262,12 @@ def data_stamp() -> str:
         TitleMapping.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
         Task.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
     ]
+    try:  # the dashboards' pre-aggregated figures may lag the responses by up to a minute
+        from apps.insights.models import CubeBuild
+
+        parts.append(list(CubeBuild.objects.values_list("watermark", "built_at")[:1]))
+    except ImportError:
+        pass
     if quotes_available():
         from apps.coding.models import Quote
 

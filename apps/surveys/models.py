@@ -334,6 +334,12 @@ class Response(models.Model):
             models.Index(fields=["role", "status"]),
             models.Index(fields=["state", "status"]),
             models.Index(fields=["setting", "status"]),
+            # The dashboards' freshness check (count and latest change of complete responses)
+            # and completion funnel read only these indexes.
+            models.Index(fields=["status", "updated_at"], name="response_status_updated"),
+            models.Index(
+                fields=["version", "status", "last_page_key", "collector"], name="response_funnel"
+            ),
         ]
 
     def __str__(self) -> str:

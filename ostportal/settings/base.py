@@ -72,6 +72,8 @@ LOCAL_APPS = [
     "apps.insights",
     "apps.exports",
     "apps.proposals",
+    "apps.notices",
+    "apps.mailings",
     "apps.coding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -255,6 +257,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
+    # Every half minute: rebuild the dashboards' pre-aggregated figures if responses changed,
+    # so the figures are never more than a minute behind (apps/insights/cube.py).
+    "insights-cube-refresh": {
+        "task": "apps.insights.tasks.cube_refresh",
+        "schedule": 30.0,
+    },
     # Every five minutes: send contact messages whose first attempt failed or never ran.
     "contact-messages-send-pending": {
         "task": "apps.pages.tasks.contact_messages_send_pending",
@@ -274,6 +282,21 @@ CELERY_BEAT_SCHEDULE = {
     "proposal-export-files-remove-expired": {
         "task": "apps.proposals.tasks.proposal_export_files_remove_expired",
         "schedule": crontab(hour=3, minute=40),
+    },
+    # Every five minutes: send sign-up emails whose first attempt failed or never ran.
+    "mailings-signup-emails-send-pending": {
+        "task": "apps.mailings.tasks.signup_emails_send_pending",
+        "schedule": 300.0,
+    },
+    # Every five minutes: resume announcement sends whose worker stopped.
+    "mailings-announcements-resume": {
+        "task": "apps.mailings.tasks.announcements_resume",
+        "schedule": 300.0,
+    },
+    # Every half hour: start comment-deadline reminders that are due (once per notice/offset).
+    "mailings-reminders-send-due": {
+        "task": "apps.mailings.tasks.reminders_send_due",
+        "schedule": crontab(minute="*/30"),
     },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
@@ -343,8 +366,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Insights and exports ---
 # Any figure computed from fewer respondents than this is suppressed wherever it is shown.
 SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
+# Dashboards read pre-aggregated figures for the unfiltered and one-filter views
+# (apps/insights/cube.py), rebuilt by Celery beat when responses change; a build older than
+# INSIGHTS_CUBE_MAX_AGE seconds that no longer matches the responses is not used.
+INSIGHTS_CUBE = env_bool("INSIGHTS_CUBE", True)
+INSIGHTS_CUBE_MAX_AGE = env_int("INSIGHTS_CUBE_MAX_AGE", 60)
 EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
 # Export files are removed this many days after they are made.
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)
 # A running export with no sign of life for this long is queued again (given up after 3 tries).
 EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 10)
+
+# --- Email updates (apps.mailings) ---
+# Confirmation links work this many days; preferences/unsubscribe links in messages this many.
+MAILINGS_CONFIRM_DAYS = env_int("MAILINGS_CONFIRM_DAYS", 7)
+MAILINGS_LINK_DAYS = env_int("MAILINGS_LINK_DAYS", 400)
+# Sign-up emails to one address: at least this many minutes apart, at most this many a day.
+MAILINGS_RESEND_MINUTES = env_int("MAILINGS_RESEND_MINUTES", 15)
+MAILINGS_SIGNUP_EMAILS_PER_DAY = env_int("MAILINGS_SIGNUP_EMAILS_PER_DAY", 3)
+MAILINGS_SIGNUP_RATE_LIMIT = env("MAILINGS_SIGNUP_RATE_LIMIT", "10/h")
+# Announcements go out in batches of this many; a task hands over to a new one after the budget.
+MAILINGS_BATCH_SIZE = env_int("MAILINGS_BATCH_SIZE", 100)
+MAILINGS_TASK_BUDGET_SECONDS = env_int("MAILINGS_TASK_BUDGET_SECONDS", 120)
+# A claim (batch or single send) older than this is taken to be from a dead worker.
+MAILINGS_STALE_CLAIM_MINUTES = env_int("MAILINGS_STALE_CLAIM_MINUTES", 15)
+# Deadline reminders go out from this hour (Eastern Time), except on the last day.
+MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)

@@ -352,3 +352,39 @@ def test_coding_pages_speak_spanish(spanish_client, coded):
     assert "Caracteres seleccionados {start}–{end}" in text
     codebook = spanish_client.get(reverse("coding:codebook")).content.decode()
     assert "Fusionar dos códigos" in codebook
+
+
+def test_garbage_input_never_gives_a_server_error(client, coded):
+    client.force_login(coded["editor"])
+    pk = coded["answer"].pk
+    huge = "9" * 40
+    posts = [
+        (reverse("coding:remove", kwargs={"pk": pk}), {"application": "abc"}),
+        (reverse("coding:remove", kwargs={"pk": pk}), {"application": huge}),
+        (reverse("coding:apply", kwargs={"pk": pk}), {"code": "x", "scope": "nope"}),
+        (
+            reverse("coding:apply", kwargs={"pk": pk}),
+            {"code": coded["code"].pk, "scope": "span", "start": huge, "end": huge},
+        ),
+        (
+            reverse("coding:apply", kwargs={"pk": pk}),
+            {"code": coded["code"].pk, "scope": "span", "sentence": "0-9999"},
+        ),
+        (reverse("coding:quote_create", kwargs={"pk": pk}), {"quote-note": "x" * 5000}),
+        (reverse("coding:quote_status", kwargs={"pk": 999999}), {"status": "approved"}),
+        (reverse("coding:code_merge"), {"source": "a", "target": huge}),
+        (reverse("coding:codebook"), {"name_en": "x" * 10000, "description_en": "y" * 10**5}),
+        (reverse("coding:code_edit", kwargs={"pk": 999999}), {"name_en": "x"}),
+        (reverse("coding:mark_coded", kwargs={"pk": 999999}), {}),
+        (reverse("coding:set_blind"), {"next": "https://evil.example/"}),
+    ]
+    for url, data in posts:
+        reply = client.post(url, data)
+        assert reply.status_code in (302, 400), (url, data, reply.status_code)
+        if reply.status_code == 302:
+            assert not reply.url.startswith("https://evil"), url
+    for params in ({"coder": "x"}, {"coder": huge}, {"status": "<b>"}, {"page": "-1"}):
+        for name in ("frequencies", "cooccurrence", "quotes", "answers"):
+            assert client.get(reverse(f"coding:{name}"), params).status_code == 200
+    assert CodeApplication.objects.count() == 1
+    assert Code.objects.count() == 1

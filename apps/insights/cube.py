@@ -1,0 +1,370 @@
+"""The pre-aggregated dashboard figures: kept current from the responses, read by the dashboards.
+
+Every dashboard figure is a count or a sum over respondents, so it is additive: the figure
+for "all responses" is the sum of the figures of the versions, the figure for a date range
+the sum of its weeks and days. For each single filter dimension (day, week, version,
+collector, state, setting) and each value of it, the tables hold every count the dashboards
+need, split by the respondents' main role and by whether they are flagged. A view filtered
+on at most one of those dimensions, with or without a role, sums a few thousand stored rows
+instead of scanning millions of answers; views that combine more filters are narrow and read the
+responses directly (apps/insights/sources.py).
+
+The figures are kept current incrementally. CubeMember lists the responses counted, with the
+slice values they were counted under and their last-change time. A refresh subtracts the
+figures of members that changed or are no longer counted (excluded, flagged, ...), then adds
+those of responses counted but not yet members, each in one transaction, so a dashboard
+never sees half a refresh. Answers of a deleted response are gone, so nothing can be
+subtracted for it: `forget_responses` does it before a deletion (a pre_delete signal calls
+it for every deleted response), and a member whose response has vanished anyway (a raw SQL
+delete) makes the next refresh rebuild everything.
+"""
+
+import logging
+import time
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Lower, Substr, Trim, TruncDate
+from django.utils import timezone
+
+from apps.surveys.models import Answer, Question, Response, TaskRating
+
+from .models import CubeBuild, CubeMember, SliceCount, SliceTask
+
+logger = logging.getLogger(__name__)
+
+NO_SUM = Value(None, output_field=CharField())
+DIMENSIONS = ("day", "week", "version", "collector", "state", "setting")
+MEMBER_COLUMNS = ("day", "version", "collector", "state", "role", "setting")
+PROFILE_COLUMNS = ("day", "state", "role", "setting", "collector")
+TITLE_KEY = "job_title"
+WRITE_IN_KEYS = ("write_in_1", "write_in_2", "write_in_3")
+ADD, SUBTRACT = 1, -1
+
+
+def free_text(field: str = "text_value"):
+    """How titles and write-ins are grouped: trimmed, lowercased, first 200 characters."""
+    return Substr(Lower(Trim(field)), 1, 200)
+
+
+def _counted() -> Q:
+    return Q(status=Response.Status.COMPLETE, is_excluded=False)
+
+
+def watermark() -> str:
+    """What the figures depend on: the complete responses' number and latest change.
+
+    Submitting, excluding, restoring, flagging and deleting a response all change it."""
+    row = Response.objects.complete().aggregate(n=Count("pk"), last=Max("updated_at"))
+    last = row["last"].isoformat() if row["last"] else ""
+    return f"{row['n']}:{last}"
+
+
+def current_build() -> CubeBuild | None:
+    return CubeBuild.objects.filter(built_at__isnull=False).first()
+
+
+# --- Refresh ---
+
+
+def _count_statements(dim: str, batch: int) -> list:
+    """(metric, queryset) pairs whose rows are (dv, fl, k, it, n, t): the figures of the
+    members in one batch, for one dimension."""
+    m = "response__cube_member__"
+    answers = Answer.objects.filter(**{f"{m}batch": batch})
+    base = {"dv": F(f"{m}{dim}"), "rl": F(f"{m}role"), "fl": F(f"{m}flagged")}
+    members = CubeMember.objects.filter(batch=batch)
+    multi_keys = Question.objects.filter(type=Question.Type.MULTI_CHOICE).values("key")
+    statements = [
+        (
+            "total",
+            members.values(
+                dv=F(dim), rl=F("role"), fl=F("flagged"), k=Value(""), it=Value("")
+            ).annotate(n=Count("pk"), t=NO_SUM),
+        ),
+    ]
+    for column in PROFILE_COLUMNS:
+        statements.append(
+            (
+                "profile",
+                members.values(
+                    dv=F(dim), rl=F("role"), fl=F("flagged"), k=Value(column), it=F(column)
+                ).annotate(n=Count("pk"), t=NO_SUM),
+            )
+        )
+    choices = answers.filter(choice__isnull=False)
+    statements += [
+        (
+            "choice",
+            choices.values(**base, k=F("question__key"), it=F("choice__value")).annotate(
+                n=Count("pk"), t=NO_SUM
+            ),
+        ),
+        # Respondents who answered each multiple-choice question (for single choice it is
+        # the sum of the choice counts).
+        (
+            "answered",
+            choices.filter(question__key__in=multi_keys)
+            .values(**base, k=F("question__key"), it=Value(""))
+            .annotate(n=Count("response_id", distinct=True), t=NO_SUM),
+        ),
+        (
+            "number",
+            answers.filter(number_value__isnull=False)
+            .values(**base, k=F("question__key"), it=Cast("number_value", CharField()))
+            .annotate(n=Count("pk"), t=NO_SUM),
+        ),
+        (
+            "title",
+            answers.filter(question__key=TITLE_KEY)
+            .exclude(text_value="")
+            .values(**base, k=F(f"{m}role"), it=free_text())
+            .annotate(n=Count("pk"), t=NO_SUM),
+        ),
+        (
+            "writein",
+            answers.filter(question__key__in=WRITE_IN_KEYS)
+            .exclude(text_value="")
+            .values(**base, k=Value(""), it=free_text())
+            .annotate(n=Count("response_id", distinct=True), t=NO_SUM),
+        ),
+        (
+            "open",
+            answers.exclude(text_value="")
+            .values(**base, k=F("question__key"), it=Value(""))
+            .annotate(n=Count("pk"), t=NO_SUM),
+        ),
+        (
+            "xw_role",
+            answers.filter(question__key="crosswalk_code")
+            .values(**base, k=F(f"{m}role"), it=F("choice__value"))
+            .annotate(n=Count("pk"), t=NO_SUM),
+        ),
+        (
+            "fit",
+            answers.filter(
+                question__key="crosswalk_fit",
+                number_value__isnull=False,
+                response__answers__question__key="crosswalk_code",
+            )
+            .values(**base, k=Value(""), it=F("response__answers__choice__value"))
+            .annotate(n=Count("pk"), t=Cast(Sum("number_value"), CharField())),
+        ),
+    ]
+    return statements
+
+
+def _task_statement(dim: str, batch: int):
+    m = "response__cube_member__"
+    return (
+        TaskRating.objects.filter(**{f"{m}batch": batch})
+        .values(dv=F(f"{m}{dim}"), rl=F(f"{m}role"), fl=F(f"{m}flagged"), tid=F("task_id"))
+        .annotate(
+            n=Count("pk"),
+            yes=Count("pk", filter=Q(is_relevant=True)),
+            isum=Sum("importance"),
+            isq=Sum(F("importance") * F("importance")),
+            **{f"q{c}": Count("pk", filter=Q(frequency=c)) for c in range(1, 8)},
+        )
+    )
+
+
+def _upsert(
+    cursor, table: str, columns: list[str], select: str, conflict: list[str], queryset, params: list
+) -> int:
+    """INSERT ... SELECT the rows of a grouped queryset, adding to rows already there."""
+    q = connection.ops.quote_name
+    inner, inner_params = queryset.order_by().query.sql_with_params()
+    added = [c for c in columns if c not in conflict]
+    updates = ", ".join(
+        f"{q(c)} = CASE WHEN excluded.{q(c)} IS NULL THEN {q(table)}.{q(c)} "
+        f"ELSE COALESCE({q(table)}.{q(c)}, 0) + excluded.{q(c)} END"
+        for c in added
+    )
+    cursor.execute(
+        f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
+        f"SELECT {select} FROM ({inner}) AS slice WHERE 1 = 1 "
+        f"ON CONFLICT ({', '.join(q(c) for c in conflict)}) DO UPDATE SET {updates}",
+        [*params, *inner_params],
+    )
+    return max(cursor.rowcount, 0)
+
+
+def _apply(batch: int, sign: int) -> None:
+    """Add (or subtract) the figures of the members in a batch to the tables."""
+    count_table = SliceCount._meta.db_table
+    task_table = SliceTask._meta.db_table
+    with connection.cursor() as cursor:
+        for dim in DIMENSIONS:
+            for metric, queryset in _count_statements(dim, batch):
+                _upsert(
+                    cursor,
+                    count_table,
+                    ["dim", "metric", "value", "role", "flagged", "key", "item", "n", "total"],
+                    "%s, %s, slice.dv, slice.rl, slice.fl, slice.k, slice.it, %s * slice.n, "
+                    "%s * CAST(slice.t AS DOUBLE PRECISION)",
+                    ["dim", "metric", "value", "role", "flagged", "key", "item"],
+                    queryset,
+                    [dim, metric, sign, sign],
+                )
+            _upsert(
+                cursor,
+                task_table,
+                ["dim", "value", "role", "flagged", "task_id", "n", "yes", "imp_sum", "imp_sq"]
+                + [f"f{c}" for c in range(1, 8)],
+                "%s, slice.dv, slice.rl, slice.fl, slice.tid, "
+                + ", ".join(
+                    f"%s * slice.{c}"
+                    for c in ["n", "yes", "isum", "isq"] + [f"q{i}" for i in range(1, 8)]
+                ),
+                ["dim", "value", "role", "flagged", "task_id"],
+                _task_statement(dim, batch),
+                [dim] + [sign] * 11,
+            )
+    if sign == SUBTRACT:
+        SliceCount.objects.filter(n=0).delete()
+        SliceTask.objects.filter(n=0).delete()
+
+
+def _add_new_members(batch: int) -> int:
+    """Enter the counted responses that are not members yet, in a batch."""
+    q = connection.ops.quote_name
+    new = (
+        Response.objects.filter(_counted(), cube_member__isnull=True)
+        .values(
+            rid=F("pk"),
+            st=F("updated_at"),
+            d_day=Cast(TruncDate("submitted_at"), CharField()),
+            d_version=Cast("version_id", CharField()),
+            d_collector=Coalesce(Cast("collector_id", CharField()), Value("")),
+            d_state=F("state"),
+            d_role=Coalesce("role__slug", Value("")),
+            d_setting=F("setting"),
+            fl=Case(When(Q(is_too_fast=True) | Q(is_duplicate=True), then=True), default=False),
+        )
+        .order_by()
+    )
+    inner, params = new.query.sql_with_params()
+    columns = ["response_id", "stamp", *MEMBER_COLUMNS, "week", "flagged", "batch"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(CubeMember._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+            "SELECT m.rid, m.st, m.d_day, m.d_version, m.d_collector, m.d_state, m.d_role, "
+            f"m.d_setting, '', m.fl, %s FROM ({inner}) AS m",
+            [batch, *params],
+        )
+        added = max(cursor.rowcount, 0)
+    # The week (starting Monday) of each day, set here rather than in SQL, where each
+    # database writes date arithmetic its own way.
+    new_members = CubeMember.objects.filter(batch=batch)
+    for day in new_members.values_list("day", flat=True).distinct().order_by():
+        week = week_of(date.fromisoformat(day)).isoformat() if day else ""
+        new_members.filter(day=day).update(week=week)
+    return added
+
+
+def week_of(day: date) -> date:
+    """The Monday that starts the week of a day (as PostgreSQL's date_trunc('week'))."""
+    return day - timedelta(days=day.weekday())
+
+
+def _lock():
+    """The state row, locked for this refresh; None when another refresh holds it."""
+    CubeBuild.objects.get_or_create(pk=1)
+    try:
+        return CubeBuild.objects.select_for_update(nowait=True).get(pk=1)
+    except DatabaseError:
+        return None
+
+
+def refresh(*, full: bool = False) -> CubeBuild | None:
+    """Bring the figures up to date: subtract changed members, add new ones (or, when asked
+    or needed, rebuild everything). Returns the state, or None when another refresh is
+    running."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        state = _lock()
+        if state is None:
+            return None
+        mark = watermark()
+        vanished = CubeMember.objects.filter(~Exists(Response.objects.filter(pk=OuterRef("pk"))))
+        full = full or state.built_at is None or vanished.exists()
+        removed = 0
+        if full:
+            SliceCount.objects.all().delete()
+            SliceTask.objects.all().delete()
+            CubeMember.objects.all().delete()
+        else:
+            unchanged = Response.objects.filter(
+                _counted(), pk=OuterRef("pk"), updated_at=OuterRef("stamp")
+            )
+            removed = CubeMember.objects.filter(~Exists(unchanged)).update(batch=SUBTRACT)
+            if removed:
+                _apply(SUBTRACT, SUBTRACT)
+                CubeMember.objects.filter(batch=SUBTRACT).delete()
+        added = _add_new_members(ADD)
+        if added:
+            _apply(ADD, ADD)
+            CubeMember.objects.filter(batch=ADD).update(batch=None)
+        now = timezone.now()
+        state.watermark = mark
+        state.built_at = now
+        if full:
+            state.full_built_at = now
+        state.seconds = time.perf_counter() - started
+        state.added, state.removed = added, removed
+        state.save()
+    logger.info(
+        "dashboard figures refreshed%s: %s responses added, %s removed, %.2f s",
+        " in full" if full else "",
+        added,
+        removed,
+        state.seconds,
+    )
+    return state
+
+
+def rebuild() -> CubeBuild | None:
+    return refresh(full=True)
+
+
+def forget_responses(response_ids) -> int:
+    """Subtract the figures of responses about to be deleted (in the deletion's transaction,
+    before the delete), so that no full rebuild is needed afterwards."""
+    members = CubeMember.objects.filter(response_id__in=list(response_ids))
+    if not members.exists():
+        return 0
+    with transaction.atomic():
+        # Wait for a running refresh: both mark rows with the same batch number.
+        CubeBuild.objects.select_for_update().filter(pk=1).first()
+        count = members.update(batch=SUBTRACT)
+        if count:
+            _apply(SUBTRACT, SUBTRACT)
+            CubeMember.objects.filter(batch=SUBTRACT).delete()
+    return count
+
+
+def refresh_if_stale() -> bool:
+    """Refresh when the responses changed since the figures were last brought up to date."""
+    state = current_build()
+    if state is not None and state.watermark == watermark():
+        return False
+    return refresh() is not None
+
+
+def max_age_seconds() -> int:
+    return getattr(settings, "INSIGHTS_CUBE_MAX_AGE", 60)

@@ -1,0 +1,15 @@
+"""Keep the pre-aggregated figures exact when a response is deleted (admin, a respondent's
+own deletion, a deletion request): its figures are subtracted while its answers still exist,
+so no full rebuild is needed afterwards."""
+
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+
+from apps.surveys.models import Response
+
+from . import cube
+
+
+@receiver(pre_delete, sender=Response, dispatch_uid="insights_forget_deleted_response")
+def forget_deleted_response(sender, instance: Response, **kwargs) -> None:
+    cube.forget_responses([instance.pk])

@@ -1,0 +1,402 @@
+"""Where the dashboards' counts come from: the responses themselves, or the pre-aggregated
+figures (apps/insights/cube.py). Both answer the same questions with the same numbers; the
+selectors above them do the labelling, ordering and small-cell suppression once.
+
+`source_for(params)` picks the pre-aggregated figures for the unfiltered view and for views
+filtered on one dimension (a date range, a version, a partner link, a state, a role or a
+setting), when they are current or at most INSIGHTS_CUBE_MAX_AGE seconds old; otherwise the
+responses. A stale build is refreshed: at once when Celery runs tasks eagerly (no broker), or
+by a queued task (and the Celery beat task every half minute).
+"""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from apps.surveys.filters import filtered_responses
+from apps.surveys.models import Answer, Collector, Question, TaskRating
+
+from . import cube
+from .cube import week_of
+from .models import SliceCount, SliceTask
+
+logger = logging.getLogger(__name__)
+
+SINGLE_DIMENSIONS = ("version", "collector", "state", "setting")
+
+
+class RawSource:
+    """Counts computed from the filtered responses and their answers."""
+
+    kind = "responses"
+    as_of = None
+
+    def __init__(self, params: dict):
+        self.params = params
+        self.responses = filtered_responses(params)
+
+    def total(self) -> int:
+        return self.responses.count()
+
+    def profile(self, column: str) -> list[tuple[str, int]]:
+        """Respondents by day submitted, state, role (slug), setting or collector (id)."""
+        expression = {
+            "day": TruncDate("submitted_at"),
+            "state": F("state"),
+            "role": F("role__slug"),
+            "setting": F("setting"),
+            "collector": F("collector_id"),
+        }[column]
+        rows = self.responses.values(v=expression).annotate(n=Count("pk")).order_by()
+        result = []
+        for row in rows:
+            value = row["v"]
+            if isinstance(value, date):
+                value = value.isoformat()
+            result.append(("" if value is None else str(value), row["n"]))
+        return result
+
+    def choices(self, keys) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """Per question key: counts per choice value, and respondents who answered."""
+        questions = list(Question.objects.filter(key__in=keys).values_list("pk", "key", "type"))
+        qids = {pk: key for pk, key, _type in questions}
+        multi = [pk for pk, _key, qtype in questions if qtype == Question.Type.MULTI_CHOICE]
+        answers = Answer.objects.filter(response__in=self.responses, question_id__in=list(qids))
+        counts: dict[str, dict[str, int]] = {key: {} for key in keys}
+        answered: dict[str, int] = dict.fromkeys(keys, 0)
+        for row in (
+            answers.filter(choice__isnull=False)
+            .values("question_id", value=F("choice__value"))
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            key = qids[row["question_id"]]
+            counts[key][row["value"]] = counts[key].get(row["value"], 0) + row["n"]
+            if row["question_id"] not in multi:
+                answered[key] += row["n"]
+        if multi:
+            for question_id, n in _distinct_respondents(answers.filter(question_id__in=multi)):
+                answered[qids[question_id]] += n
+        return counts, answered
+
+    def numbers(self, keys) -> dict[str, dict[float, int]]:
+        """Per number question key: how many respondents gave each value."""
+        result: dict[str, dict[float, int]] = {key: {} for key in keys}
+        rows = (
+            Answer.objects.filter(
+                response__in=self.responses, question__key__in=keys, number_value__isnull=False
+            )
+            .values("number_value", key=F("question__key"))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            table = result[row["key"]]
+            value = float(row["number_value"])
+            table[value] = table.get(value, 0) + row["n"]
+        return result
+
+    def tasks(self) -> dict[int, dict]:
+        return {
+            row["task_id"]: row
+            for row in TaskRating.objects.filter(response__in=self.responses)
+            .values("task_id")
+            .annotate(**rating_aggregates())
+            .order_by()
+        }
+
+    def titles(self) -> list[tuple[str, str, int]]:
+        """(title lowercased and trimmed, role slug, respondents)."""
+        rows = (
+            Answer.objects.filter(response__in=self.responses, question__key=cube.TITLE_KEY)
+            .exclude(text_value="")
+            .values(raw=cube.free_text(), role=F("response__role__slug"))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [(row["raw"], row["role"] or "", row["n"]) for row in rows]
+
+    def write_ins(self) -> list[tuple[str, int]]:
+        """(write-in task lowercased and trimmed, respondents who wrote it)."""
+        rows = (
+            Answer.objects.filter(response__in=self.responses, question__key__in=cube.WRITE_IN_KEYS)
+            .exclude(text_value="")
+            .values(norm=cube.free_text())
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+        return [(row["norm"], row["n"]) for row in rows]
+
+    def open_count(self, keys) -> int | None:
+        """How many open-text answers to these questions (None: let the list count them)."""
+        return None
+
+    def crosswalk_by_role(self) -> list[tuple[str, str, int]]:
+        """(role slug, occupation code chosen, respondents)."""
+        rows = (
+            Answer.objects.filter(response__in=self.responses, question__key="crosswalk_code")
+            .values(role=F("response__role__slug"), code=F("choice__value"))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return [(row["role"] or "", row["code"], row["n"]) for row in rows]
+
+    def fit_by_code(self) -> dict[str, tuple[int, float | None]]:
+        """Per occupation code chosen: (respondents who rated the fit, their mean rating)."""
+        fit = Answer.objects.filter(
+            response__in=self.responses, question__key="crosswalk_fit", number_value__isnull=False
+        )
+        # One join of each fit answer to the same respondent's code answer (hash join).
+        return {
+            row["response__answers__choice__value"]: (
+                row["n"],
+                float(row["mean"]) if row["mean"] is not None else None,
+            )
+            for row in fit.filter(response__answers__question__key="crosswalk_code")
+            .values("response__answers__choice__value")
+            .annotate(n=Count("pk"), mean=Avg("number_value"))
+            .order_by()
+        }
+
+
+class CubeSource:
+    """The same counts, summed from the pre-aggregated figures of one slice."""
+
+    kind = "cube"
+
+    def __init__(self, build, dim: str, values, day_range, role: str | None, flagged: bool):
+        self.build = build
+        self.as_of = build.built_at
+        self.dim = dim
+        self.values = values
+        self.day_range = day_range
+        self.role = role
+        self.flagged = flagged
+
+    def _slice(self, model):
+        if self.day_range is not None:
+            qs = model.objects.filter(days_and_weeks(*self.day_range))
+        else:
+            qs = model.objects.filter(dim=self.dim)
+        if self.values is not None:
+            qs = qs.filter(value__in=self.values)
+        if self.role is not None:
+            qs = qs.filter(role=self.role)
+        if not self.flagged:
+            qs = qs.filter(flagged=False)
+        return qs
+
+    def _counts(self, metric: str, **filters):
+        return (
+            self._slice(SliceCount)
+            .filter(metric=metric, **filters)
+            .values("key", "item")
+            .annotate(n=Sum("n"), t=Sum("total"))
+            .order_by()
+        )
+
+    def total(self) -> int:
+        return self._slice(SliceCount).filter(metric="total").aggregate(n=Sum("n"))["n"] or 0
+
+    def profile(self, column: str) -> list[tuple[str, int]]:
+        return [(row["item"], row["n"]) for row in self._counts("profile", key=column)]
+
+    def choices(self, keys):
+        multi = set(
+            Question.objects.filter(key__in=keys, type=Question.Type.MULTI_CHOICE).values_list(
+                "key", flat=True
+            )
+        )
+        counts: dict[str, dict[str, int]] = {key: {} for key in keys}
+        answered: dict[str, int] = dict.fromkeys(keys, 0)
+        rows = (
+            self._slice(SliceCount)
+            .filter(metric__in=("choice", "answered"), key__in=keys)
+            .values("metric", "key", "item")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        for row in rows:
+            key = row["key"]
+            if row["metric"] == "answered":
+                answered[key] += row["n"]
+            else:
+                counts[key][row["item"]] = row["n"]
+                if key not in multi:  # one answer a respondent
+                    answered[key] += row["n"]
+        return counts, answered
+
+    def numbers(self, keys) -> dict[str, dict[float, int]]:
+        result: dict[str, dict[float, int]] = {key: {} for key in keys}
+        for row in self._counts("number", key__in=keys):
+            table = result[row["key"]]
+            value = float(row["item"])
+            table[value] = table.get(value, 0) + row["n"]
+        return result
+
+    def tasks(self) -> dict[int, dict]:
+        rows = (
+            self._slice(SliceTask)
+            .values("task_id")
+            .annotate(
+                sn=Sum("n"),
+                syes=Sum("yes"),
+                s_imp=Sum("imp_sum"),
+                s_sq=Sum("imp_sq"),
+                **{f"s{c}": Sum(f"f{c}") for c in range(1, 8)},
+            )
+            .order_by()
+        )
+        return {
+            row["task_id"]: {
+                "task_id": row["task_id"],
+                "n": row["sn"],
+                "yes": row["syes"],
+                "imp_sum": row["s_imp"],
+                "imp_sq": row["s_sq"],
+                **{f"f{c}": row[f"s{c}"] for c in range(1, 8)},
+            }
+            for row in rows
+        }
+
+    def titles(self) -> list[tuple[str, str, int]]:
+        return [(row["item"], row["key"], row["n"]) for row in self._counts("title")]
+
+    def write_ins(self) -> list[tuple[str, int]]:
+        return [(row["item"], row["n"]) for row in self._counts("writein")]
+
+    def open_count(self, keys) -> int | None:
+        row = self._slice(SliceCount).filter(metric="open", key__in=keys).aggregate(n=Sum("n"))
+        return row["n"] or 0
+
+    def crosswalk_by_role(self) -> list[tuple[str, str, int]]:
+        return [(row["key"], row["item"], row["n"]) for row in self._counts("xw_role")]
+
+    def fit_by_code(self) -> dict[str, tuple[int, float | None]]:
+        result = {}
+        for row in self._counts("fit"):
+            n, total = row["n"], row["t"]
+            result[row["item"]] = (n, total / n if n and total is not None else None)
+        return result
+
+
+def days_and_weeks(start: str | None, end: str | None) -> Q:
+    """The slices that add up to a date range (ISO dates, either open): the whole weeks
+    inside it, and the days at its edges that no whole week covers."""
+    first = date.fromisoformat(start) if start else None
+    last = date.fromisoformat(end) if end else None
+    # The first Monday on or after the start; the last Sunday on or before the end.
+    weeks_from = week_of(first + timedelta(days=6)) if first else None
+    weeks_to = last - timedelta(days=(last.weekday() + 1) % 7) if last else None
+    if weeks_from and weeks_to and weeks_from > weeks_to:  # no whole week inside
+        days = Q(dim="day")
+        if first:
+            days &= Q(value__gte=first.isoformat())
+        if last:
+            days &= Q(value__lte=last.isoformat())
+        return days
+    weeks = Q(dim="week")
+    if weeks_from:
+        weeks &= Q(value__gte=weeks_from.isoformat())
+    if weeks_to:
+        weeks &= Q(value__lte=(weeks_to - timedelta(days=6)).isoformat())
+    slices = weeks
+    if first:
+        slices |= Q(dim="day", value__gte=first.isoformat(), value__lt=weeks_from.isoformat())
+    if last:
+        slices |= Q(dim="day", value__gt=weeks_to.isoformat(), value__lte=last.isoformat())
+    return slices
+
+
+def rating_aggregates() -> dict:
+    return {
+        "n": Count("pk"),
+        "yes": Count("pk", filter=Q(is_relevant=True)),
+        "imp_sum": Sum("importance"),
+        "imp_sq": Sum(F("importance") * F("importance")),
+        **{f"f{c}": Count("pk", filter=Q(frequency=c)) for c in range(1, 8)},
+    }
+
+
+def _distinct_respondents(answers) -> list[tuple[int, int]]:
+    """(question id, respondents) for a set of answers: a DISTINCT subquery, then a count.
+
+    Written this way because COUNT(DISTINCT ...) per group makes PostgreSQL sort every
+    row, while SELECT DISTINCT can be hashed (seconds against a fraction of one at 100k)."""
+    from django.db import connection
+
+    inner_sql, params = (
+        answers.values("question_id", "response_id").distinct().order_by().query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT question_id, COUNT(*) FROM ({inner_sql}) respondents GROUP BY question_id",
+            params,
+        )
+        return list(cursor.fetchall())
+
+
+def _cube_slice(params: dict):
+    """(dimension, values, day range) when the pre-aggregated figures can answer these
+    filters (at most one of dates, version, partner link, state, setting; a role with any of
+    them), else None. All responses are the sum over the versions."""
+    dims = [d for d in SINGLE_DIMENSIONS if params.get(d)]
+    has_dates = bool(params.get("date_from") or params.get("date_to"))
+    if len(dims) + has_dates > 1:
+        return None
+    if has_dates:
+        return "day", None, (params.get("date_from"), params.get("date_to"))
+    if dims:
+        return dims[0], [str(params[dims[0]])], None
+    return "version", None, None
+
+
+def _refresh(eager: bool):
+    """Refresh a stale build: at once when tasks run eagerly, else by a queued task (at most
+    one queued a half minute)."""
+    from .tasks import cube_refresh
+
+    if eager:
+        return cube.refresh()
+    if cache.add("insights:cube-refresh-queued", 1, timeout=30):
+        try:
+            cube_refresh.delay()
+        except Exception:  # broker down: the beat task or the next view will try again
+            logger.warning("could not queue a refresh of the dashboard figures", exc_info=True)
+            cache.delete("insights:cube-refresh-queued")
+    return None
+
+
+def source_for(params: dict):
+    """The source of the counts for a filtered view (see the module docstring)."""
+    spec = _cube_slice(params)
+    if spec is None or not getattr(settings, "INSIGHTS_CUBE", True):
+        return RawSource(params)
+    build = cube.current_build()
+    if build is None or build.watermark != cube.watermark():
+        eager = getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
+        rebuilt = _refresh(eager)
+        if rebuilt is not None:
+            build = rebuilt
+        elif build is None or (timezone.now() - build.built_at).total_seconds() > (
+            cube.max_age_seconds()
+        ):
+            return RawSource(params)
+    dim, values, day_range = spec
+    return CubeSource(
+        build, dim, values, day_range, role=params.get("role"), flagged=bool(params.get("flagged"))
+    )
+
+
+def collector_names(ids) -> dict[str, str]:
+    return {
+        str(pk): name
+        for pk, name in Collector.objects.filter(pk__in=[i for i in ids if i]).values_list(
+            "pk", "name"
+        )
+    }

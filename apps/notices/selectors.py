@@ -1,0 +1,109 @@
+"""Reads about Federal Register notices: which one is current and where its window stands.
+
+Every date shown and every day counted is on the Eastern Time calendar, because the notice's
+deadline is stated in Eastern Time whatever the visitor's own time zone.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from .models import EASTERN, Notice
+
+UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
+CACHE_VERSION_KEY = "notices:version"
+CACHE_SECONDS = 60
+_NONE = "none"
+
+
+@dataclass(frozen=True)
+class NoticeStatus:
+    """Where a notice's comment window stands at one moment, on the Eastern Time calendar."""
+
+    state: str  # UPCOMING, OPEN or CLOSED
+    opens_at_et: datetime
+    closes_at_et: datetime
+    # The last calendar day (ET) on which a comment can still be sent.
+    last_day: date
+    # OPEN: calendar days (ET) from today to the last day; 0 means today is the last day.
+    days_left: int | None
+    # UPCOMING: calendar days (ET) until the window opens; 0 means it opens later today.
+    days_until_open: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.state == UPCOMING
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CLOSED
+
+
+def _as_aware(now: datetime | None) -> datetime:
+    if now is None:
+        return timezone.now()
+    if timezone.is_naive(now):
+        # A bare wall-clock time is read as Eastern Time, the deadline's own zone.
+        return now.replace(tzinfo=EASTERN)
+    return now
+
+
+def notice_status(notice: Notice, now: datetime | None = None) -> NoticeStatus:
+    """The window's state (upcoming/open/closed) and days left, counted in Eastern Time.
+
+    Open from opens_at (inclusive) until closes_at (exclusive).
+    """
+    now = _as_aware(now)
+    opens_et = notice.opens_at.astimezone(EASTERN)
+    closes_et = notice.closes_at.astimezone(EASTERN)
+    # A deadline at exactly midnight leaves the day before as the last day.
+    last_day = (closes_et - timedelta(microseconds=1)).date()
+    today = now.astimezone(EASTERN).date()
+    if now < notice.opens_at:
+        return NoticeStatus(
+            UPCOMING, opens_et, closes_et, last_day, None, (opens_et.date() - today).days
+        )
+    if now < notice.closes_at:
+        return NoticeStatus(
+            OPEN, opens_et, closes_et, last_day, max((last_day - today).days, 0), None
+        )
+    return NoticeStatus(CLOSED, opens_et, closes_et, last_day, None, None)
+
+
+def current_notice(now: datetime | None = None) -> Notice | None:
+    """The published notice open now (closing soonest), else the next to open, else the
+    latest closed; None when there is no published notice."""
+    now = _as_aware(now)
+    published = Notice.objects.published()
+    live = list(published.filter(closes_at__gt=now).order_by("opens_at", "closes_at", "id"))
+    open_now = [n for n in live if n.opens_at <= now]
+    if open_now:
+        return min(open_now, key=lambda n: (n.closes_at, n.pk))
+    if live:
+        return live[0]
+    return published.filter(closes_at__lte=now).order_by("-closes_at", "-id").first()
+
+
+def notice_cache_bump() -> None:
+    """Forget the cached current notice (called when any notice is saved or deleted)."""
+    try:
+        cache.incr(CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(CACHE_VERSION_KEY, 1, None)
+
+
+def current_notice_cached() -> Notice | None:
+    """current_notice() kept in the cache for a minute: at most one query per page."""
+    version = cache.get(CACHE_VERSION_KEY, 0)
+    key = f"notices:current:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = current_notice() or _NONE
+        cache.set(key, found, CACHE_SECONDS)
+    return None if found == _NONE else found

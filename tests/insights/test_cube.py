@@ -1,0 +1,243 @@
+"""The pre-aggregated dashboard figures give exactly the numbers computed from the responses,
+stay current, and are never used when they are too old."""
+
+import dataclasses
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
+
+from apps.insights import cube, selectors, sources
+from apps.insights.models import CubeBuild, CubeMember, SliceCount, SliceTask
+from apps.surveys.models import Collector, Response, SurveyVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def plain(value):
+    """A comparable form of a selector's result: dataclasses and model objects unpacked,
+    floats rounded (sums taken in another order differ in the last bits)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        extra = {k: plain(v) for k, v in vars(value).items() if k not in fields}
+        return {**fields, **extra}
+    if isinstance(value, models.Model):
+        return (type(value).__name__, value.pk)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 9)
+    return value
+
+
+def figures(params):
+    return {
+        "overview": plain(selectors.overview(params)),
+        "duties": plain(selectors.task_table(params, sort="code")),
+        "write_ins": plain(selectors.write_in_tasks(params)),
+        "titles": plain(selectors.job_titles(params)),
+        "crosswalk": plain(selectors.crosswalk(params)),
+        "workforce": plain(selectors.workforce_profile(params)),
+    }
+
+
+@pytest.fixture
+def synthetic(survey):
+    call_command("generate_responses", count=400, seed=7, verbosity=0)
+    # Some figures must change when staff exclude a response: exclude a few.
+    for response in Response.objects.complete()[:3]:
+        response.is_excluded = True
+        response.save(update_fields=["is_excluded", "updated_at"])
+    return Response.objects.complete().count()
+
+
+def test_pre_aggregated_figures_equal_the_figures_computed_from_the_responses(synthetic, settings):
+    version = SurveyVersion.objects.first()
+    collector = Collector.objects.filter(responses__isnull=False).first()
+    some = Response.objects.included().exclude(state="").order_by("pk").first()
+    day = timezone.localtime(some.submitted_at).date()
+    combinations = [
+        {},
+        {"flagged": "on"},
+        {"state": some.state},
+        {"state": some.state, "flagged": "on"},
+        {"role": some.role.slug},
+        {"role": some.role.slug, "state": some.state},
+        {"role": some.role.slug, "date_from": (day - timedelta(days=10)).isoformat()},
+        {"setting": some.setting},
+        {"version": version.pk},
+        {"date_from": (day - timedelta(days=10)).isoformat()},
+        {"date_to": day.isoformat()},
+        {"date_to": (day - timedelta(days=9)).isoformat()},
+        {
+            "date_from": (day - timedelta(days=17)).isoformat(),
+            "date_to": (day + timedelta(days=3)).isoformat(),
+        },
+        {
+            "date_from": (day - timedelta(days=4)).isoformat(),
+            "date_to": (day - timedelta(days=1)).isoformat(),
+        },
+        {"date_from": day.isoformat(), "date_to": day.isoformat(), "flagged": "on"},
+    ]
+    if collector:
+        combinations.append({"collector": collector.pk})
+    cube.rebuild()
+    for params in combinations:
+        assert isinstance(sources.source_for(params), sources.CubeSource), params
+        from_cube = figures(params)
+        settings.INSIGHTS_CUBE = False
+        assert isinstance(sources.source_for(params), sources.RawSource)
+        from_responses = figures(params)
+        settings.INSIGHTS_CUBE = True
+        assert from_cube == from_responses, params
+        # The open-answer list's length, read from the figures, is the list's own count.
+        assert selectors.open_answer_count(params) == selectors.open_answers(params).count()
+    # The data are not trivial: the comparison covered real counts.
+    assert figures({})["overview"]["total"] > 300
+
+
+@pytest.mark.parametrize("start_offset", range(7))
+@pytest.mark.parametrize("length", [0, 5, 6, 7, 13, 20, 40])
+def test_a_date_range_is_its_whole_weeks_and_edge_days(start_offset, length):
+    """Every day of the range is covered exactly once, by a day or by a whole week."""
+    from datetime import date
+
+    start = date(2026, 11, 2) + timedelta(days=start_offset)  # from a Monday onwards
+    end = start + timedelta(days=length)
+    q = sources.days_and_weeks(start.isoformat(), end.isoformat())
+    SliceCount.objects.bulk_create(
+        SliceCount(
+            dim=dim,
+            metric="total",
+            value=(start + timedelta(days=d)).isoformat(),
+            role="",
+            flagged=False,
+            key="",
+            item="",
+            n=1,
+        )
+        for d in range(-20, 60)
+        for dim in ("day", "week")
+        if dim == "day" or (start + timedelta(days=d)).weekday() == 0
+    )
+    chosen = SliceCount.objects.filter(q)
+    covered = []
+    for cell in chosen:
+        first = date.fromisoformat(cell.value)
+        covered += [first + timedelta(days=i) for i in range(7 if cell.dim == "week" else 1)]
+    assert sorted(covered) == [start + timedelta(days=i) for i in range(length + 1)]
+
+
+def test_views_combining_filters_read_the_responses(survey):
+    assert isinstance(sources.source_for({"state": "CA", "setting": "ymca"}), sources.RawSource)
+    assert isinstance(
+        sources.source_for({"state": "CA", "date_from": "2026-01-01"}), sources.RawSource
+    )
+
+
+def cells():
+    counts = SliceCount.objects.values_list(
+        "dim", "metric", "value", "role", "flagged", "key", "item", "n"
+    )
+    tasks = SliceTask.objects.values_list(
+        "dim", "value", "role", "flagged", "task_id", "n", "yes", "imp_sum", "imp_sq", "f1", "f7"
+    )
+    # A sum over no relevant ratings is NULL when built at once and 0 after a subtraction.
+    return set(counts), {(*t[:7], t[7] or 0.0, t[8] or 0.0, *t[9:]) for t in tasks}
+
+
+def test_incremental_refreshes_give_the_same_tables_as_a_full_rebuild(synthetic):
+    cube.rebuild()
+    # New responses, an exclusion, a restore, a flag: each refresh adds and subtracts.
+    call_command("generate_responses", count=60, seed=8, verbosity=0)
+    first, second, third = Response.objects.included().order_by("pk")[:3]
+    first.is_excluded = True
+    first.save(update_fields=["is_excluded", "updated_at"])
+    second.is_too_fast = not second.is_too_fast
+    second.save(update_fields=["is_too_fast", "updated_at"])
+    state = cube.refresh()
+    assert state.added >= 61 and state.removed == 2
+    restored = Response.objects.filter(is_excluded=True).first()
+    restored.is_excluded = False
+    restored.save(update_fields=["is_excluded", "updated_at"])
+    third.state = "WY" if third.state != "WY" else "VT"
+    third.save(update_fields=["state", "updated_at"])
+    cube.refresh()
+    incremental = cells()
+    cube.rebuild()
+    full = cells()
+    assert incremental[0] == full[0]
+    assert incremental[1] ^ full[1] == set()
+    assert CubeMember.objects.count() == Response.objects.included().count()
+
+
+def test_a_deleted_response_is_subtracted_or_triggers_a_full_rebuild(build):
+    kept, forgotten, vanished = build(state="CA"), build(state="TX"), build(state="NY")
+    cube.rebuild()
+    forgotten.delete()  # the pre_delete signal subtracts its figures
+    state = cube.refresh()
+    assert state.full_built_at < state.built_at  # no rebuild was needed
+    assert state.added == state.removed == 0
+    # Deleted in raw SQL, without the signal: the next refresh rebuilds in full.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("surveys_answer", "surveys_taskrating"):
+            cursor.execute(f"DELETE FROM {table} WHERE response_id = %s", [vanished.pk])
+        cursor.execute("DELETE FROM surveys_response WHERE id = %s", [vanished.pk])
+    state = cube.refresh()
+    assert state.full_built_at == state.built_at
+    totals = SliceCount.objects.filter(dim="state", metric="total").values_list("value", "n")
+    assert sorted(totals) == [("CA", 1)]
+    assert kept.pk in set(CubeMember.objects.values_list("response_id", flat=True))
+
+
+def test_refresh_only_rebuilds_after_a_change(build):
+    response = build()
+    assert cube.refresh_if_stale() is True
+    assert cube.refresh_if_stale() is False
+    response.is_excluded = True
+    response.save(update_fields=["is_excluded", "updated_at"])
+    assert cube.refresh_if_stale() is True
+    assert selectors.overview({})["total"] == 0
+
+
+def test_with_tasks_eager_a_stale_build_is_rebuilt_before_the_page_reads_it(build):
+    build()
+    assert selectors.overview({})["total"] == 1
+    build()
+    # No beat ran: the dashboard itself brought the figures up to date.
+    assert selectors.overview({})["total"] == 2
+
+
+def test_with_a_broker_a_stale_build_is_used_for_a_minute_then_not(build, settings):
+    build()
+    cube.rebuild()
+    build()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.INSIGHTS_CUBE_MAX_AGE = 60
+    with mock.patch("apps.insights.tasks.cube_refresh.delay") as queued:
+        source = sources.source_for({})
+        # Recent enough: the build is used (one response behind) and a refresh is queued.
+        assert isinstance(source, sources.CubeSource)
+        assert source.total() == 1
+        assert queued.call_count == 1
+        CubeBuild.objects.update(built_at=timezone.now() - timedelta(seconds=61))
+        source = sources.source_for({})
+        # Too old: the page reads the responses, and sees both.
+        assert isinstance(source, sources.RawSource)
+        assert source.total() == 2
+        # The refresh was queued once, not once a page view.
+        assert queued.call_count == 1
+
+
+def test_a_broker_that_is_down_leaves_the_page_working(build, settings):
+    build()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch("apps.insights.tasks.cube_refresh.delay", side_effect=OSError("down")):
+        assert selectors.overview({})["total"] == 1

@@ -1,0 +1,104 @@
+"""Announcement sending through a real broker and a real Celery worker.
+
+Needs CELERY_BROKER_URL pointing at a real broker (CI's second pass: Redis); skipped otherwise.
+"""
+
+import os
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.mailings.models import Announcement, Delivery
+from apps.mailings.services import delivery_claim_batch
+from apps.mailings.tasks import announcements_resume
+from ostportal.celery_app import app as celery_app
+from tests.factories import make_user
+
+from .factories import make_announcement, make_subscriber
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
+
+
+def _use_broker(url: str) -> None:
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = url
+    celery_app._pool = None  # the producer pool was built for the previous broker URL
+    celery_app.__dict__.pop("amqp", None)
+
+
+@pytest.fixture
+def real_broker():
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url or url.startswith("memory"):
+        pytest.skip("needs CELERY_BROKER_URL pointing at a real broker (CI's second pass)")
+    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    _use_broker(url)
+    yield celery_app
+    _use_broker(before[1])
+    celery_app.conf.task_always_eager = before[0]
+
+
+def _wait_until_sent(announcement: Announcement, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        announcement.refresh_from_db()
+        if announcement.status == Announcement.Status.SENT:
+            return
+        time.sleep(0.2)
+
+
+def test_a_real_worker_sends_in_batches_each_reader_once(client, settings, real_broker):
+    settings.MAILINGS_BATCH_SIZE = 4
+    readers = [make_subscriber(language="es" if i % 3 == 0 else "en") for i in range(11)]
+    editor = make_user(Role.EDITOR)
+    announcement = make_announcement()
+    client.force_login(editor)
+    with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
+        response = client.post(
+            reverse("mailings:announcement_send", args=[announcement.pk]), {"checked": "on"}
+        )
+        assert response.status_code == 302
+        _wait_until_sent(announcement)
+    assert announcement.status == Announcement.Status.SENT
+    assert Counter(m.to[0] for m in mail.outbox) == Counter({r.email: 1 for r in readers})
+
+
+def test_a_real_worker_resumes_a_send_whose_worker_died_without_duplicates(real_broker):
+    readers = [make_subscriber() for _ in range(9)]
+    announcement = make_announcement()
+    # The state a killed worker leaves behind: two rows sent, one handed to the mail server
+    # but not marked (sending), a claimed batch never started, and rows still pending.
+    Delivery.objects.bulk_create(Delivery(announcement=announcement, subscriber=r) for r in readers)
+    old = timezone.now() - timedelta(hours=1)
+    Announcement.objects.filter(pk=announcement.pk).update(
+        status=Announcement.Status.SENDING,
+        send_started_at=old,
+        heartbeat_at=old,
+        recipient_count=9,
+    )
+    first = Delivery.objects.order_by("pk")
+    Delivery.objects.filter(pk__in=[d.pk for d in first[:2]]).update(
+        status=Delivery.Status.SENT, sent_at=old
+    )
+    Delivery.objects.filter(pk=first[2].pk).update(
+        status=Delivery.Status.SENDING, claim="dead", claimed_at=old
+    )
+    _claim, claimed = delivery_claim_batch(announcement_id=announcement.pk, size=3)
+    Delivery.objects.filter(pk__in=claimed).update(claimed_at=old)
+    already = {d.subscriber.email for d in first[:3]}
+
+    with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
+        announcements_resume.delay()
+        _wait_until_sent(announcement)
+    assert announcement.status == Announcement.Status.SENT
+    received = Counter(m.to[0] for m in mail.outbox)
+    assert received == Counter({r.email: 1 for r in readers if r.email not in already})
+    statuses = Counter(Delivery.objects.values_list("status", flat=True))
+    assert statuses == {"sent": 8, "unknown": 1}
