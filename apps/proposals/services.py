@@ -115,10 +115,12 @@ def _clean_options(kind: str, options: dict) -> dict:
     return clean
 
 
-def _take(block: EvidenceBlock, stamp: str) -> None:
+def _take(block: EvidenceBlock) -> None:
     block.snapshot = evidence.snapshot_build(block.kind, block.filters, block.options)
     block.fingerprint = evidence.fingerprint(block.snapshot)
-    block.data_stamp = stamp
+    # Stamped after the figures: reading them may bring the dashboards' pre-aggregated
+    # figures up to date, which is part of the stamp.
+    block.data_stamp = evidence.data_stamp()
     block.refreshed_at = timezone.now()
 
 
@@ -131,7 +133,6 @@ def evidence_block_add(
 
     if kind not in EvidenceBlock.Kind.values:
         raise ApplicationError(EVIDENCE_UNKNOWN)
-    stamp = evidence.data_stamp()
     order = (section.blocks.aggregate(m=Max("order"))["m"] or 0) + 1
     block = EvidenceBlock(
         section=section,
@@ -141,7 +142,7 @@ def evidence_block_add(
         options=_clean_options(kind, options),
         added_by=by,
     )
-    _take(block, stamp)
+    _take(block)
     block.full_clean()
     block.save()
     audit_record(
@@ -156,7 +157,7 @@ def evidence_block_add(
 @transaction.atomic
 def evidence_block_refresh(*, block: EvidenceBlock, by) -> EvidenceBlock:
     """Take the block's figures again from the current data (same filters and options)."""
-    _take(block, evidence.data_stamp())
+    _take(block)
     block.save()
     return block
 
