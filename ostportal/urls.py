@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
+from apps.accounts.two_factor_views import admin_sign_in
 from apps.pages.views import robots_txt
 
 admin.site.site_header = _("OST SOC Portal administration")
@@ -14,6 +15,8 @@ admin.site.index_title = _("Content, accounts and settings")
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Before the admin: its own sign-in form would skip the two-factor step.
+    path(settings.ADMIN_URL + "login/", admin_sign_in, name="admin_sign_in"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("apps.accounts.urls")),
     path("", include("apps.pages.urls")),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("", include("apps.insights.urls")),
     path("", include("apps.proposals.urls")),
     path("", include("apps.mailings.urls")),
+    path("", include("apps.privacy.urls")),
     path("", include("apps.coding.urls")),
 ]
 

@@ -73,7 +73,61 @@ def pages_html(seeded):
         f"/staff/survey-preview/{structure.version.pk}/duties/",
     ]:
         html[url] = staff.get(url).content.decode()
+    html.update(_security_and_privacy_pages(staff, survey))
     html.update(_coding_pages(staff))
+    return html
+
+
+def _security_and_privacy_pages(admin_client, survey) -> dict[str, str]:
+    """Two-factor sign-in, deletion request and the respondent's deletion pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.privacy.tokens import response_delete_token
+    from apps.surveys.models import RespondentContact, Response
+    from apps.surveys.services import digest
+
+    from .factories import PASSWORD, totp_code
+
+    html = {}
+    reviewer = make_user(Role.REVIEWER)
+    own = Client()
+    own.force_login(reviewer)
+    html["two-factor off"] = own.get("/accounts/two-factor/").content.decode()
+    html["two-factor set-up"] = own.get("/accounts/two-factor/set-up/").content.decode()
+    html["two-factor set-up (errors)"] = own.post(
+        "/accounts/two-factor/set-up/", {"code": "1"}
+    ).content.decode()
+    device = TOTPDevice.objects.get(user=reviewer)
+    html["recovery codes"] = own.post(
+        "/accounts/two-factor/set-up/", {"code": totp_code(device)}
+    ).content.decode()
+    html["two-factor on"] = own.get("/accounts/two-factor/").content.decode()
+    signing_in = Client()
+    signing_in.post("/accounts/login/", {"username": reviewer.username, "password": PASSWORD})
+    html["sign-in code"] = signing_in.get("/accounts/login/code/").content.decode()
+    html["sign-in code (errors)"] = signing_in.post(
+        "/accounts/login/code/", {"code": "000000"}
+    ).content.decode()
+    response = Response.objects.filter(version__survey=survey).first()
+    RespondentContact.objects.create(
+        response=response, email="nu@example.org", email_digest=digest("nu@example.org")
+    )
+    url = "/staff/privacy/deletion-request/"
+    html["deletion request"] = admin_client.get(url).content.decode()
+    html["deletion request (found)"] = admin_client.post(
+        url, {"email": "nu@example.org"}
+    ).content.decode()
+    html["deletion request (errors)"] = admin_client.post(url, {"email": "x"}).content.decode()
+    html["paper import (too large)"] = admin_client.post(
+        f"/staff/surveys/{survey.slug}/paper-import/",
+        {"file": SimpleUploadedFile("big.csv", b"language\n" + b"en\n" * 1_100_000)},
+    ).content.decode()
+    public = Client()
+    delete_url = f"/privacy/delete/{response_delete_token(response)}/"
+    html["respondent delete"] = public.get(delete_url).content.decode()
+    html["respondent deleted"] = public.get("/privacy/deleted/").content.decode()
+    html["delete link invalid"] = public.get("/privacy/delete/nope/").content.decode()
     return html
 
 

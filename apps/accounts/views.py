@@ -1,10 +1,13 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 
 from apps.core.models import AuditEvent
 
+from . import two_factor
 from .forms import SignInForm
 from .permissions import role_required
 from .roles import ROLES, Role, user_role_level
@@ -15,6 +18,16 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """With two-factor sign-in on, the right password only leads to the code step."""
+        user = form.get_user()
+        if not two_factor.two_factor_enabled(user):
+            return super().form_valid(form)
+        two_factor.pending_start(self.request, user)
+        target = self.get_redirect_url()
+        url = reverse("accounts:sign_in_code")
+        return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

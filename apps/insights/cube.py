@@ -286,7 +286,8 @@ def _lock():
     """The state row, locked for this refresh; None when another refresh holds it."""
     CubeBuild.objects.get_or_create(pk=1)
     try:
-        return CubeBuild.objects.select_for_update(nowait=True).get(pk=1)
+        with transaction.atomic():  # a savepoint: a refused lock must not spoil the transaction
+            return CubeBuild.objects.select_for_update(nowait=True).get(pk=1)
     except DatabaseError:
         return None
 

@@ -47,7 +47,13 @@ def response_confirmation_send(*, contact_id: int) -> bool:
 def _send(contact: RespondentContact, template: str, context: dict) -> None:
     response = contact.response
     with translation.override(response.language or settings.LANGUAGE_CODE):
-        context = {"survey": response.version.survey, "site_name": settings.SITE_NAME, **context}
+        context = {
+            "survey": response.version.survey,
+            "response": response,
+            "site_name": settings.SITE_NAME,
+            "portal_base_url": settings.PORTAL_BASE_URL,
+            **context,
+        }
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     EmailMessage(subject=subject, body=body, to=[contact.email]).send()

@@ -63,6 +63,9 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -74,6 +77,7 @@ LOCAL_APPS = [
     "apps.proposals",
     "apps.notices",
     "apps.mailings",
+    "apps.privacy",
     "apps.coding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -89,7 +93,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session was confirmed with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after inactivity; Administrators must use two-factor sign-in.
+    "apps.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authenticated user (django-axes' documented position).
     "axes.middleware.AxesMiddleware",
@@ -164,6 +172,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
+# A signed-in session unused for this long is signed out (apps.accounts.middleware).
+# Practitioners have no session (their survey progress is a signed cookie), so this
+# never touches a survey in progress.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+# Paths that count as the staff area for the two-factor requirement.
+STAFF_PATH_PREFIXES = ["/staff/", "/" + ADMIN_URL]
+
+# Two-factor sign-in (django-otp): authenticator apps (TOTP) plus one-time recovery codes.
+# Administrators must turn it on before they can open any staff page.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "OST SOC Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_REQUIRED_FOR_ADMINISTRATORS = True
+TWO_FACTOR_RECOVERY_CODES = 10
+# Between the password and the code: after this long, sign in again from the start.
+TWO_FACTOR_PENDING_SECONDS = 300
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -298,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.mailings.tasks.reminders_send_due",
         "schedule": crontab(minute="*/30"),
     },
+    # Every night at 03:45: delete contact details of surveys closed longer than
+    # PERSONAL_DATA_RETENTION_DAYS.
+    "personal-data-purge-expired": {
+        "task": "apps.privacy.tasks.personal_data_purge_expired",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
         "task": "apps.exports.tasks.export_files_remove_expired",
@@ -359,8 +390,12 @@ SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", "5/h")
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
-# Django refuses request bodies above this before any view runs (uploads are streamed to disk).
+# Longest cell of an imported CSV (csv.field_size_limit while parsing).
+SURVEY_IMPORT_MAX_CELL_CHARS = env_int("SURVEY_IMPORT_MAX_CELL_CHARS", 10_000)
+# Django refuses form bodies (not counting files) above this before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above this are streamed to a temporary file instead of memory; the paper import
+# also stops reading an upload past SURVEY_IMPORT_MAX_BYTES (apps.surveys.uploads).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Insights and exports ---
@@ -392,3 +427,9 @@ MAILINGS_TASK_BUDGET_SECONDS = env_int("MAILINGS_TASK_BUDGET_SECONDS", 120)
 MAILINGS_STALE_CLAIM_MINUTES = env_int("MAILINGS_STALE_CLAIM_MINUTES", 15)
 # Deadline reminders go out from this hour (Eastern Time), except on the last day.
 MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)
+# --- Personal data ---
+# Contact details (survey email addresses) are deleted this many days after a survey's
+# closing date (Survey.closes_at); a survey without a closing date keeps them until it gets one.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
+# Everything that can find and delete personal data by email address (apps.privacy.registry).
+PERSONAL_DATA_DELETERS = ["apps.privacy.deleters.survey_responses"]

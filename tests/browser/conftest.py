@@ -121,3 +121,20 @@ def axe_violations(page) -> list[dict]:
 def assert_no_axe_violations(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"{page.url}\n" + json.dumps(violations, indent=2)
+
+
+def sign_in(page, base_url: str, user) -> None:
+    """Sign in through the form; type the authenticator code when the portal asks for it."""
+    from tests.factories import PASSWORD, totp_code
+
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/accounts/login/code/" in page.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Sign in").click()

@@ -4,18 +4,15 @@ from django.conf import settings
 from apps.accounts.roles import Role
 from apps.core.models import AuditEvent
 from apps.pages.models import FAQEntry
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
-from .conftest import DESKTOP, PHONE, assert_no_axe_violations
+from .conftest import DESKTOP, PHONE, assert_no_axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, base_url, user):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base_url, user)
 
 
 def test_editor_signs_in_edits_an_faq_answer_and_the_public_page_shows_it(site, pages):

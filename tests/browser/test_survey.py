@@ -138,14 +138,13 @@ def test_resume_link_opens_the_draft_in_a_fresh_browser(survey_site, pages):
 
 def test_staff_preview_and_overview_pass_axe(survey_site, pages):
     from apps.accounts.roles import Role
-    from tests.factories import PASSWORD, make_user
+    from tests.factories import make_user
+
+    from .conftest import sign_in
 
     admin = make_user(Role.ADMINISTRATOR)
     page = pages.open()
-    page.goto(survey_site.url + "/accounts/login/")
-    page.get_by_label("Username").fill(admin.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, survey_site.url, admin)
     page.wait_for_url("**/staff/")
     for url in [
         "/staff/surveys/",

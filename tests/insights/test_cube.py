@@ -241,3 +241,35 @@ def test_a_broker_that_is_down_leaves_the_page_working(build, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with mock.patch("apps.insights.tasks.cube_refresh.delay", side_effect=OSError("down")):
         assert selectors.overview({})["total"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_while_another_runs_steps_aside(survey):
+    """Two workers refreshing at once: the second does nothing rather than wait or double."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    cube.rebuild()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        from django.db import connection as thread_connection
+
+        with transaction.atomic():
+            CubeBuild.objects.select_for_update().get(pk=1)
+            holding.set()
+            release.wait(10)
+        thread_connection.close()
+
+    worker = threading.Thread(target=hold_lock)
+    worker.start()
+    try:
+        assert holding.wait(10)
+        assert cube.refresh() is None
+    finally:
+        release.set()
+        worker.join()
+    assert cube.refresh() is not None

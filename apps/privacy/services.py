@@ -1,0 +1,78 @@
+"""Deleting personal data: on a schedule (retention), by the respondent, on request."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.models import AuditEvent
+from apps.core.services import audit_record
+from apps.surveys.models import RespondentContact, Response, Survey
+
+from .registry import deleters
+
+
+@transaction.atomic
+def personal_data_purge_expired(*, now=None) -> dict:
+    """Delete the contact details of surveys closed more than PERSONAL_DATA_RETENTION_DAYS
+    ago. The answers stay (they hold nothing that identifies a person). Idempotent; audited
+    with counts only. Surveys with no closing date are never purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    surveys = list(Survey.objects.filter(closes_at__lte=cutoff).values_list("slug", flat=True))
+    contacts = RespondentContact.objects.filter(response__version__survey__slug__in=surveys)
+    counts = {"contacts": contacts.count()}
+    if counts["contacts"]:
+        contacts.delete()
+        audit_record(
+            action=AuditEvent.Action.DELETED,
+            actor_label="retention schedule",
+            details={
+                "retention": True,
+                "contacts": counts["contacts"],
+                "surveys": len(surveys),
+                "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            },
+        )
+    return counts
+
+
+@transaction.atomic
+def response_delete_by_respondent(*, response: Response) -> dict:
+    """The respondent deletes their own response with everything linked to it. Audited with
+    counts and no personal data (no address, no IP, no response id)."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    counts = {
+        "responses": 1,
+        "answers": locked.answers.count(),
+        "contacts": RespondentContact.objects.filter(response=locked).count(),
+    }
+    survey = locked.version.survey
+    locked.delete()
+    audit_record(
+        action=AuditEvent.Action.DELETED,
+        actor_label="respondent",
+        target=survey,
+        details={"respondent_request": True, **counts},
+    )
+    return counts
+
+
+def deletion_request_counts(*, email: str) -> list[tuple[str, str, int]]:
+    """(key, label, count) for every registered holder of personal data."""
+    return [(e.key, str(e.deleter.label), e.deleter.count(email=email)) for e in deleters()]
+
+
+@transaction.atomic
+def deletion_request_execute(*, email: str, by, request=None) -> dict[str, int]:
+    """Delete everything linked to an address, in every registered app. The audit line
+    records who did it and the counts, never the address."""
+    counts = {e.key: e.deleter.delete(email=email) for e in deleters()}
+    audit_record(
+        action=AuditEvent.Action.DELETED,
+        actor=by,
+        details={"deletion_request": True, "counts": counts},
+        request=request,
+    )
+    return counts

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def personal_data_purge_expired() -> dict:
+    """Delete contact details past the retention period (nightly)."""
+    from .services import personal_data_purge_expired as purge
+
+    return purge()

@@ -1,0 +1,255 @@
+"""Every URL the portal serves, found by walking the URL resolver, against every role.
+
+A URL is either on the PUBLIC allow-list or has a documented minimum role in MINIMUM_ROLE.
+A URL added later by any app fails `test_every_url_is_classified` until it is listed here,
+and is then checked automatically: anonymous visitors are sent to sign in, a signed-in user
+without a staff role gets 403, each role below the minimum gets 403, the minimum role and
+above get 200, 302 or 405 (a POST-only view, whose POST is then checked too).
+Django admin URLs are checked as a group: nobody below Editor (Django staff) gets in.
+"""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from apps.accounts.roles import Role
+
+from .factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = Role("signed-in", 0, "any signed-in account")
+
+# Open to everyone: the public site, the survey, sign-in and password reset.
+PUBLIC = {
+    "set_language",
+    "robots_txt",
+    "admin_sign_in",
+    "accounts:login",
+    "accounts:sign_in_code",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "pages:home",
+    "pages:detail",
+    "pages:contact",
+    "pages:contact_thanks",
+    "surveys:home",
+    "surveys:landing",
+    "surveys:collector",
+    "surveys:page",
+    "surveys:resume_email",
+    "surveys:thanks",
+    "surveys:resume",
+    "privacy:respondent_delete",
+    "privacy:deleted",
+}
+
+# The lowest role that may open each staff and export URL.
+MINIMUM_ROLE = {
+    "accounts:two_factor": SIGNED_IN,
+    "accounts:two_factor_setup": SIGNED_IN,
+    "accounts:two_factor_recovery_codes": SIGNED_IN,
+    "accounts:two_factor_disable": SIGNED_IN,
+    "accounts:password_change": SIGNED_IN,
+    "accounts:password_change_done": SIGNED_IN,
+    "accounts:staff_home": Role.REVIEWER,
+    "accounts:audit_log": Role.ADMINISTRATOR,
+    "surveys:preview": Role.EDITOR,
+    "surveys:preview_page": Role.EDITOR,
+    "surveys:staff_overview": Role.REVIEWER,
+    "surveys:paper_template": Role.ADMINISTRATOR,
+    "surveys:paper_import": Role.ADMINISTRATOR,
+    "exports:list": Role.REVIEWER,
+    "exports:request": Role.REVIEWER,
+    "exports:detail": Role.REVIEWER,
+    "exports:status": Role.REVIEWER,
+    "exports:download": Role.REVIEWER,
+    "insights:overview": Role.REVIEWER,
+    "insights:duties": Role.REVIEWER,
+    "insights:task_detail": Role.REVIEWER,
+    "insights:titles": Role.REVIEWER,
+    "insights:crosswalk": Role.REVIEWER,
+    "insights:workforce": Role.REVIEWER,
+    "insights:open_answers": Role.REVIEWER,
+    "insights:save_view": Role.REVIEWER,
+    "insights:open_view": Role.REVIEWER,
+    "privacy:deletion_request": Role.ADMINISTRATOR,
+}
+
+
+def _walk(resolver, prefix="", namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            name_space = ":".join(n for n in (namespace, inner) if n)
+            yield from _walk(entry, prefix + str(entry.pattern), name_space)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+ALL = list(_walk(get_resolver()))
+ADMIN = [(n, p, e) for n, p, e in ALL if n and n.startswith("admin:")]
+PORTAL = {n: e for n, p, e in ALL if not (n and n.startswith("admin:"))}
+STAFF = sorted(n for n in PORTAL if n not in PUBLIC)
+
+
+def test_every_url_is_classified():
+    unnamed = [p for n, p, _e in ALL if not n]
+    assert not unnamed, f"Give these URL patterns a name so they can be classified: {unnamed}"
+    missing = sorted(n for n in PORTAL if n not in PUBLIC and n not in MINIMUM_ROLE)
+    assert not missing, (
+        f"New URLs {missing}: add each to MINIMUM_ROLE in {__file__} (the lowest role that "
+        "may open it) or, if anyone may open it, to PUBLIC."
+    )
+    stale = sorted((set(MINIMUM_ROLE) | PUBLIC) - set(PORTAL))
+    assert not stale, f"These names are no longer URLs; remove them: {stale}"
+
+
+def test_documented_roles_match_the_views_own_guards():
+    """role_required marks each view with its role: the table must agree with the code."""
+    for name, role in MINIMUM_ROLE.items():
+        declared = getattr(PORTAL[name].callback, "required_role", None)
+        if declared is not None:
+            assert declared == role, f"{name}: view requires {declared.name}, table says {role}"
+
+
+def test_the_admin_lives_at_its_own_address_only(client):
+    assert settings.ADMIN_URL.strip("/") != "admin"
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/login/").status_code == 404
+
+
+# --- URL parameters from fixtures ---
+
+
+@pytest.fixture
+def url_for(db, settings, tmp_path):
+    """Build a URL for a name with real parameters; some depend on who asks (their own
+    export job, their own saved view)."""
+    from apps.exports.models import ExportJob
+    from apps.exports.services import export_job_run
+    from apps.insights.models import SavedView
+    from apps.surveys.models import SurveyVersion
+    from apps.surveys.seeding import seed_survey
+
+    settings.EXPORTS_DIR = tmp_path / "exports"
+    seed_survey()
+    version = SurveyVersion.objects.get()
+    slug = version.survey.slug
+    page_key = version.pages.order_by("order").values_list("key", flat=True)[1]
+
+    def build(name: str, user=None) -> str:
+        owner = user if user is not None and user.is_authenticated else make_user(Role.REVIEWER)
+        kwargs = {
+            "surveys:preview": {"version_id": version.pk},
+            "surveys:preview_page": {"version_id": version.pk, "page_key": page_key},
+            "surveys:paper_template": {"slug": slug},
+            "surveys:paper_import": {"slug": slug},
+            "insights:task_detail": {"code": "T01"},
+            "pages:detail": {"slug": "faq"},
+            "surveys:landing": {"slug": slug},
+            "surveys:collector": {"slug": "no-such-link"},
+            "surveys:page": {"public_id": uuid.uuid4(), "page_key": page_key},
+            "surveys:resume_email": {"public_id": uuid.uuid4()},
+            "surveys:thanks": {"public_id": uuid.uuid4()},
+            "surveys:resume": {"token": "not-a-token"},
+            "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
+            "privacy:respondent_delete": {"token": "not-a-signed-token"},
+        }.get(name)
+        if name in ("exports:detail", "exports:status", "exports:download"):
+            job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)
+            export_job_run(job_id=job.pk)
+            kwargs = {"pk": job.pk}
+        if name == "insights:open_view":
+            view = SavedView.objects.create(user=owner, name="mine", page="insights:overview")
+            kwargs = {"pk": view.pk}
+        return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+ROLES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMINISTRATOR]
+
+
+def _refused(client, url: str, user) -> None:
+    """Both GET and POST are refused before the view does anything."""
+    for method in (client.get, client.post):
+        reply = method(url)
+        if user is None:
+            assert reply.status_code == 302, (method.__name__, url, reply.status_code)
+            assert reply.url.startswith(reverse("accounts:login")), reply.url
+        else:
+            assert reply.status_code == 403, (method.__name__, url, reply.status_code)
+
+
+@pytest.mark.parametrize("name", STAFF)
+def test_anonymous_visitors_are_sent_to_sign_in(client, url_for, name):
+    _refused(client, url_for(name), None)
+
+
+@pytest.mark.parametrize("name", STAFF)
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.name if r else "no-role")
+def test_each_role_opens_exactly_the_staff_urls_it_may(client, url_for, name, role):
+    user = make_user(role)
+    client.force_login(user)
+    url = url_for(name, user)
+    needed = MINIMUM_ROLE[name]
+    if (role.level if role else 0) < needed.level:
+        _refused(client, url, user)
+        return
+    reply = client.get(url)
+    assert reply.status_code in (200, 302, 405), (url, reply.status_code)
+    if reply.status_code == 302:
+        assert not reply.url.startswith(reverse("accounts:login")), (url, reply.url)
+    if reply.status_code == 405:
+        reply = client.post(url)
+        assert reply.status_code in (200, 302, 400), (url, reply.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_urls_open_without_signing_in(client, url_for, name):
+    if name == "accounts:logout":
+        assert client.post(url_for(name)).status_code == 302
+        return
+    reply = client.get(url_for(name))
+    assert reply.status_code in (200, 302, 404, 405), (name, reply.status_code)
+
+
+def _admin_url(pattern: str) -> str:
+    path = "/" + pattern
+    for converter in ("<path:object_id>", "<id>", "<int:pk>"):
+        path = path.replace(converter, "1")
+    path = path.replace("<app_label>", "surveys")
+    path = path.replace("<path:content_type_id>", "1").replace("<path:object_id>", "1")
+    path = path.replace("<int:content_type_id>", "1")
+    return path.replace("^", "").replace("$", "")
+
+
+ADMIN_PATHS = sorted(
+    {
+        _admin_url(p)
+        for n, p, _e in ADMIN
+        if "<" not in _admin_url(p) and "(?P" not in p and n != "admin:logout"
+    }
+)
+
+
+def test_every_admin_url_is_checked():
+    assert len(ADMIN_PATHS) > 40
+    assert not [p for p in ADMIN_PATHS if "<" in p]
+
+
+@pytest.mark.parametrize("path", ADMIN_PATHS)
+@pytest.mark.parametrize("role", [None, "no-role", Role.REVIEWER], ids=str)
+def test_admin_urls_are_closed_below_editor(client, path, role):
+    if role is not None:
+        client.force_login(make_user(None if role == "no-role" else role))
+    reply = client.get(path)
+    assert reply.status_code == 302, (path, reply.status_code)
+    assert "login" in reply.url
