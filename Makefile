@@ -33,6 +33,7 @@ setup: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_content
 	$(MANAGE) seed_survey
+	$(MANAGE) seed_toolkit
 
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -23,6 +23,8 @@ export DJANGO_SECURE_SSL_REDIRECT=false
 .venv/bin/python manage.py collectstatic --noinput -v 0
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py seed_content
+.venv/bin/python manage.py seed_survey
+.venv/bin/python manage.py seed_toolkit
 
 .venv/bin/gunicorn ostportal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
   --access-logfile - --error-logfile - >/tmp/ostportal-smoke.log 2>&1 &
@@ -35,7 +37,8 @@ check() {  # url expected-status
   code=$(curl -s -o /tmp/ostportal-smoke.body -w '%{http_code}' "http://127.0.0.1:$PORT$1")
   if [ "$code" != "$2" ]; then echo "FAIL $1: $code (expected $2)"; fail=1; else echo "ok   $1 $code"; fi
 }
-for url in / /page/vision/ /page/timeline/ /page/where-counted-today/ /page/faq/ /contact/ /accounts/login/; do
+for url in / /page/vision/ /page/timeline/ /page/where-counted-today/ /page/faq/ /contact/ \
+    /accounts/login/ /survey/ /toolkit/ /notices/ /comment/ /updates/ "/?lang=es"; do
   check "$url" 200
 done
 check /staff/ 302

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("apps.exports.urls")),
     path("", include("apps.insights.urls")),
     path("", include("apps.proposals.urls")),
+    path("", include("apps.notices.urls")),
+    path("", include("apps.comments.urls")),
     path("", include("apps.mailings.urls")),
     path("", include("apps.privacy.urls")),
     path("", include("apps.coding.urls")),

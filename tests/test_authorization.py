@@ -51,6 +51,13 @@ PUBLIC = {
     "proposals:public_version",
     "proposals:public_comment",
     "proposals:public_thanks",
+    "notices:toolkit",
+    "notices:list",
+    "notices:detail",
+    "comments:builder",
+    "comments:draft",
+    "comments:submitted",
+    "comments:submitted_thanks",
 }
 
 # The lowest role that may open each staff and export URL.
@@ -101,6 +108,7 @@ MINIMUM_ROLE = {
     "proposals:comments": Role.EDITOR,
     "proposals:moderate": Role.EDITOR,
     "proposals:dispose": Role.EDITOR,
+    "comments:staff_counts": Role.REVIEWER,
 }
 
 
@@ -183,6 +191,7 @@ def url_for(db, settings, tmp_path):
             "surveys:resume": {"token": "not-a-token"},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
             "privacy:respondent_delete": {"token": "not-a-signed-token"},
+            "notices:detail": {"pk": 1},
         }.get(name)
         if name in ("exports:detail", "exports:status", "exports:download"):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)

@@ -64,6 +64,7 @@ def pages_html(seeded):
             break
         url = reply.url
     html["survey thanks"] = public.get(reply.url).content.decode()
+    html.update(_comment_pages(public))
     staff = Client()
     staff.force_login(make_user(Role.ADMINISTRATOR))
     for url in [
@@ -71,6 +72,7 @@ def pages_html(seeded):
         "/staff/audit/",
         "/staff/surveys/",
         f"/staff/survey-preview/{structure.version.pk}/duties/",
+        "/staff/comments/",
     ]:
         html[url] = staff.get(url).content.decode()
     html.update(_security_and_privacy_pages(staff, survey))
@@ -128,6 +130,62 @@ def _security_and_privacy_pages(admin_client, survey) -> dict[str, str]:
     html["respondent delete"] = public.get(delete_url).content.decode()
     html["respondent deleted"] = public.get("/privacy/deleted/").content.decode()
     html["delete link invalid"] = public.get("/privacy/delete/nope/").content.decode()
+    return html
+
+
+def _comment_pages(public: Client) -> dict[str, str]:
+    """Toolkit, notices and comment builder pages, with the window closed and then open."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.notices.models import Notice
+    from apps.notices.seeding import seed_toolkit
+    from apps.surveys.models import Task
+
+    seed_toolkit()
+    html: dict[str, str] = {}
+    first = Notice.objects.get()
+    for url in [
+        "/toolkit/",
+        "/notices/",
+        f"/notices/{first.pk}/",
+        "/comment/",
+        "/comment/submitted/",
+    ]:
+        html[url] = public.get(url).content.decode()
+    html["/comment/ (errors)"] = public.post("/comment/", {"story": "x"}).content.decode()
+    html["/comment/submitted/ (errors)"] = public.post(
+        "/comment/submitted/", {"tracking_number": "<b>"}
+    ).content.decode()
+    now = timezone.now()
+    Notice.objects.create(
+        title_en="Second notice",
+        citation="92 FR 1",
+        docket_id="BLS-2027-0001",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        submission_url="https://www.regulations.gov/docket/BLS-2027-0001",
+        required_header="BLS-2027-0001",
+        is_published=True,
+    )
+    html["/ (window open)"] = public.get("/").content.decode()
+    assert 'class="notice-banner"' in html["/ (window open)"]
+    html["/page/timeline/ (window open)"] = public.get("/page/timeline/").content.decode()
+    task = Task.objects.filter(is_active=True).first()
+    draft = public.post(
+        "/comment/",
+        {"role": "frontline", "tasks": [task.pk], "ask": "new_code", "draft_language": "es"},
+    ).content.decode()
+    html["comment draft"] = draft
+    fingerprint = draft.split('name="fingerprint" value="')[1].split('"')[0]
+    html["comment draft checked"] = public.post(
+        "/comment/draft/",
+        {"text": "Mi comentario " * 500, "fingerprint": fingerprint, "language": "es"},
+    ).content.decode()
+    html["comment draft (errors)"] = public.post(
+        "/comment/draft/", {"text": "", "language": "es"}
+    ).content.decode()
     return html
 
 

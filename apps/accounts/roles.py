@@ -40,6 +40,10 @@ _CONTENT = [
     ("insights", "representationtarget", ALL),
     ("insights", "titlemapping", ALL),
     ("notices", "notice", ALL),
+    ("notices", "toolkitsection", ALL),
+    ("notices", "talkingpoint", ALL),
+    ("notices", "samplecomment", ALL),
+    ("notices", "socialpost", ALL),
     ("mailings", "mailingsettings", ("view", "change")),
     ("mailings", "reminder", ("view",)),
 ]

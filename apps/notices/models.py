@@ -86,3 +86,87 @@ class Notice(BilingualMixin, TimeStampedModel):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The window must close after it opens.")})
+
+
+class ToolkitItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class ToolkitItem(BilingualMixin, TimeStampedModel):
+    """Shared fields of the toolkit's editable pieces: a stable key, an order, a flag."""
+
+    key = models.SlugField(_("key"), unique=True, help_text=_("A stable name for this entry."))
+    order = models.PositiveIntegerField(_("order"), default=100)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = ToolkitItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ToolkitSection(ToolkitItem):
+    """A titled section of the comment toolkit page (how commenting works, the checklist...)."""
+
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English, Markdown)"))
+    body_es = models.TextField(_("text (Spanish, Markdown)"), blank=True)
+
+    class Meta(ToolkitItem.Meta):
+        verbose_name = _("toolkit section")
+        verbose_name_plural = _("toolkit sections")
+
+    def __str__(self) -> str:
+        return self.title_en
+
+
+class TalkingPoint(ToolkitItem):
+    """One point a commenter may make; the comment builder offers these as options."""
+
+    title_en = models.CharField(_("short label (English)"), max_length=200)
+    title_es = models.CharField(_("short label (Spanish)"), max_length=200, blank=True)
+    text_en = models.TextField(_("sentence for the comment (English)"), max_length=1000)
+    text_es = models.TextField(_("sentence for the comment (Spanish)"), max_length=1000, blank=True)
+
+    class Meta(ToolkitItem.Meta):
+        verbose_name = _("talking point")
+        verbose_name_plural = _("talking points")
+
+    def __str__(self) -> str:
+        return self.title_en
+
+
+class SampleComment(ToolkitItem):
+    """An example comment written from one role's point of view."""
+
+    role_en = models.CharField(_("written as (English)"), max_length=200)
+    role_es = models.CharField(_("written as (Spanish)"), max_length=200, blank=True)
+    body_en = models.TextField(_("comment (English)"), max_length=5000)
+    body_es = models.TextField(_("comment (Spanish)"), max_length=5000, blank=True)
+
+    class Meta(ToolkitItem.Meta):
+        verbose_name = _("sample comment")
+        verbose_name_plural = _("sample comments")
+
+    def __str__(self) -> str:
+        return self.role_en
+
+
+class SocialPost(ToolkitItem):
+    """A short post people can copy to social media."""
+
+    text_en = models.CharField(_("post (English)"), max_length=500)
+    text_es = models.CharField(_("post (Spanish)"), max_length=500, blank=True)
+
+    class Meta(ToolkitItem.Meta):
+        verbose_name = _("social media post")
+        verbose_name_plural = _("social media posts")
+
+    def __str__(self) -> str:
+        return self.text_en[:60]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .models import EASTERN, Notice
 
 UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
-CACHE_VERSION_KEY = "notices:version"
+CACHE_KEY = "notices:current"
 CACHE_SECONDS = 60
 _NONE = "none"
 
@@ -78,32 +78,58 @@ def notice_status(notice: Notice, now: datetime | None = None) -> NoticeStatus:
 
 def current_notice(now: datetime | None = None) -> Notice | None:
     """The published notice open now (closing soonest), else the next to open, else the
-    latest closed; None when there is no published notice."""
+    latest closed; None when there is no published notice. One query (a handful of rows)."""
     now = _as_aware(now)
-    published = Notice.objects.published()
-    live = list(published.filter(closes_at__gt=now).order_by("opens_at", "closes_at", "id"))
-    open_now = [n for n in live if n.opens_at <= now]
+    notices = list(Notice.objects.published())
+    open_now = [n for n in notices if n.opens_at <= now < n.closes_at]
     if open_now:
         return min(open_now, key=lambda n: (n.closes_at, n.pk))
-    if live:
-        return live[0]
-    return published.filter(closes_at__lte=now).order_by("-closes_at", "-id").first()
+    upcoming = [n for n in notices if n.opens_at > now]
+    if upcoming:
+        return min(upcoming, key=lambda n: (n.opens_at, n.closes_at, n.pk))
+    return max(notices, key=lambda n: (n.closes_at, n.pk), default=None)
 
 
-def notice_cache_bump() -> None:
+def notice_cache_clear() -> None:
     """Forget the cached current notice (called when any notice is saved or deleted)."""
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, 1, None)
+    cache.delete(CACHE_KEY)
 
 
 def current_notice_cached() -> Notice | None:
-    """current_notice() kept in the cache for a minute: at most one query per page."""
-    version = cache.get(CACHE_VERSION_KEY, 0)
-    key = f"notices:current:{version}"
-    found = cache.get(key)
+    """current_notice() kept in the cache for a minute: one cache read per page, and one
+    query when the cache is cold. The state is still computed per request from the row."""
+    found = cache.get(CACHE_KEY)
     if found is None:
         found = current_notice() or _NONE
-        cache.set(key, found, CACHE_SECONDS)
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
     return None if found == _NONE else found
+
+
+@dataclass(frozen=True)
+class NoticeDisplay:
+    """A notice with its status, ready for a template."""
+
+    notice: Notice
+    status: NoticeStatus
+
+
+def notice_display(notice: Notice, now: datetime | None = None) -> NoticeDisplay:
+    return NoticeDisplay(notice=notice, status=notice_status(notice, now=now))
+
+
+def notice_list_published() -> list[NoticeDisplay]:
+    """Every published notice, newest first, each with its status."""
+    now = timezone.now()
+    return [notice_display(n, now=now) for n in Notice.objects.published()]
+
+
+def toolkit_content() -> dict:
+    """What the toolkit page shows: its sections, talking points, samples and social posts."""
+    from .models import SampleComment, SocialPost, TalkingPoint, ToolkitSection
+
+    return {
+        "sections": list(ToolkitSection.objects.published()),
+        "talking_points": list(TalkingPoint.objects.published()),
+        "samples": list(SampleComment.objects.published()),
+        "social_posts": list(SocialPost.objects.published()),
+    }

@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "apps.exports",
     "apps.proposals",
     "apps.notices",
+    "apps.comments",
     "apps.mailings",
     "apps.privacy",
     "apps.coding",
@@ -397,6 +398,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploads above this are streamed to a temporary file instead of memory; the paper import
 # also stops reading an upload past SURVEY_IMPORT_MAX_BYTES (apps.surveys.uploads).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Public comment builder ---
+# The comment box limit used when no notice states its own (regulations.gov: about 5,000).
+COMMENT_CHAR_LIMIT = env_int("COMMENT_CHAR_LIMIT", 5000)
+# Builder drafts, checks and downloads per client address per hour.
+COMMENT_RATE_LIMIT = env("COMMENT_RATE_LIMIT", "120/h")
+# "I submitted my comment" records per client address per hour.
+COMMENT_RECORD_RATE_LIMIT = env("COMMENT_RECORD_RATE_LIMIT", "10/h")
 
 # --- Insights and exports ---
 # Any figure computed from fewer respondents than this is suppressed wherever it is shown.

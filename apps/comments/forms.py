@@ -1,0 +1,267 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from apps.notices.models import TalkingPoint
+from apps.pages.models import Occupation
+from apps.surveys.models import Role, Task
+from apps.surveys.scales import US_STATES
+
+STORY_MAX_LENGTH = 2500
+DETAIL_MAX_LENGTH = 600
+# The builder keeps drafts longer than any comment form so nothing typed is cut off; the
+# counter warns about the form's own limit.
+DRAFT_MAX_LENGTH = 20000
+MAX_TASKS = 8
+MAX_TALKING_POINTS = 3
+TRACKING_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
+
+# The survey's setting codes, so a survey answer fills this in directly.
+SETTING_CHOICES = [
+    ("", _("Prefer not to say")),
+    ("school_campus", _("At a school")),
+    ("community_org", _("Community organization or community center")),
+    ("ymca_bgc", _("YMCA, Boys & Girls Club or similar")),
+    ("parks_rec", _("Parks and recreation")),
+    ("library_museum", _("Library or museum")),
+    ("faith_based", _("Faith-based organization")),
+    ("camp", _("Camp")),
+    ("licensed_childcare", _("Licensed child care for school-age children")),
+    ("tribal", _("Tribal program or community")),
+    ("other", _("Somewhere else")),
+]
+
+
+ASK_CHOICES = [
+    ("new_code", _("Create a new detailed occupation for work like mine")),
+    ("definition", _("Change the definition of an existing occupation to include work like mine")),
+    ("titles", _("List my job title under the occupation that fits it")),
+]
+LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
+
+
+class HoneypotMixin:
+    """A field people never see; naive bots fill it in."""
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+def _honeypot() -> forms.CharField:
+    return forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def occupation_choices() -> list[tuple[str, str]]:
+    seen, choices = set(), [("", _("I don't know"))]
+    for occ in Occupation.objects.filter(is_soc_code=True).order_by("order", "code"):
+        if occ.code not in seen:
+            seen.add(occ.code)
+            choices.append((occ.code, f"{occ.code} {occ.tr('title')}"))
+    return choices
+
+
+class BuilderForm(HoneypotMixin, forms.Form):
+    """The guided questions; the answers become a first draft the person then edits."""
+
+    role = forms.ChoiceField(label=_("Which best describes your main role?"))
+    job_title = forms.CharField(
+        label=_("Your job title"),
+        max_length=120,
+        required=False,
+        help_text=_('Optional. In your own words, for example "group leader".'),
+    )
+    years_in_field = forms.IntegerField(
+        label=_("Years working in out-of-school-time or youth programs"),
+        min_value=0,
+        max_value=60,
+        required=False,
+        help_text=_("Optional. Whole years; 0 if less than one."),
+    )
+    setting = forms.ChoiceField(
+        label=_("Where does your program mainly take place?"),
+        choices=SETTING_CHOICES,
+        required=False,
+    )
+    state = forms.ChoiceField(label=_("State or territory"), required=False)
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Tasks you actually do"),
+        queryset=Task.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pick three to five that take up most of your time (at most eight)."),
+        error_messages={"required": _("Pick at least one task you do.")},
+    )
+    employer_code = forms.ChoiceField(
+        label=_("The occupation code your employer uses for your job, if you know it"),
+        required=False,
+        help_text=_("Employers report jobs under these codes in federal surveys."),
+    )
+    story = forms.CharField(
+        label=_("A story from your work"),
+        max_length=STORY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": STORY_MAX_LENGTH}),
+        help_text=_(
+            "A real moment that shows what your job involves. Leave out names of children, "
+            "families and coworkers."
+        ),
+    )
+    ask = forms.ChoiceField(
+        label=_("What do you ask the committee to do?"),
+        choices=ASK_CHOICES,
+        widget=forms.RadioSelect,
+        initial="new_code",
+    )
+    ask_detail = forms.CharField(
+        label=_("Anything to add to your request"),
+        max_length=DETAIL_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": DETAIL_MAX_LENGTH}),
+        help_text=_("Optional, for example a title or wording you suggest."),
+    )
+    talking_points = forms.ModelMultipleChoiceField(
+        label=_("Points to add (optional)"),
+        queryset=TalkingPoint.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("At most three. Say them in your own words when you edit the draft."),
+    )
+    draft_language = forms.ChoiceField(
+        label=_("Language of your comment"), choices=LANGUAGE_CHOICES
+    )
+    website = _honeypot()
+
+    def __init__(self, *args, language: str = "en", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("draft_language", language[:2])
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—")] + [
+            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+        ]
+        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        self.fields["tasks"].queryset = Task.objects.filter(is_active=True).order_by("order")
+        self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
+        self.fields["talking_points"].queryset = TalkingPoint.objects.published()
+        self.fields["talking_points"].label_from_instance = lambda p: p.tr("title")
+        self.fields["employer_code"].choices = occupation_choices()
+        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                "role",
+                "job_title",
+                "years_in_field",
+                "setting",
+                "state",
+            ),
+            Fieldset(_("Your work"), "tasks", "employer_code", "story"),
+            Fieldset(_("Your request"), "ask", "ask_detail", "talking_points"),
+            "draft_language",
+            Div(Field("website"), css_class="hp-field", aria_hidden="true"),
+        )
+
+    def clean_tasks(self):
+        tasks = self.cleaned_data["tasks"]
+        if len(tasks) > MAX_TASKS:
+            raise forms.ValidationError(
+                _("Pick at most %(max)d tasks: the ones that matter most."),
+                params={"max": MAX_TASKS},
+            )
+        return tasks
+
+    def clean_talking_points(self):
+        points = self.cleaned_data["talking_points"]
+        if len(points) > MAX_TALKING_POINTS:
+            raise forms.ValidationError(
+                _("Pick at most %(max)d points."), params={"max": MAX_TALKING_POINTS}
+            )
+        return points
+
+    def clean_story(self) -> str:
+        return self.cleaned_data["story"].strip()
+
+
+class DraftForm(HoneypotMixin, forms.Form):
+    """The draft as the person edited it, sent back to check it or to download it."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=DRAFT_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "form-control draft-text"}),
+        error_messages={
+            "required": _("Your comment is empty. Write your comment, then try again."),
+            "max_length": _(
+                "This is too long for the builder (at most %(limit_value)d characters; it has "
+                "%(show_value)d). Put longer material in an attachment to your comment."
+            ),
+        },
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, widget=forms.HiddenInput, required=False)
+    website = _honeypot()
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or "en"
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if not text.strip():
+            raise forms.ValidationError(
+                _("Your comment is empty. Write your comment, then try again.")
+            )
+        return text
+
+
+class SubmittedForm(HoneypotMixin, forms.Form):
+    """I submitted my comment: role and state for the counts, tracking number optional."""
+
+    role = forms.ChoiceField(label=_("Your main role"), required=False)
+    state = forms.ChoiceField(label=_("State or territory"), required=False)
+    tracking_number = forms.CharField(
+        label=_("Tracking number (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "regulations.gov shows it after you submit. We keep only a scrambled form of it, "
+            "to count each comment once."
+        ),
+    )
+    website = _honeypot()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Prefer not to say"))] + [
+            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+        ]
+        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        self.fields["tracking_number"].widget.attrs["autocomplete"] = "off"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "role",
+            "state",
+            "tracking_number",
+            Div(Field("website"), css_class="hp-field", aria_hidden="true"),
+        )
+
+    def clean_tracking_number(self) -> str:
+        value = self.cleaned_data["tracking_number"].strip()
+        if value and not TRACKING_RE.match(value):
+            raise forms.ValidationError(
+                _("A tracking number has only letters, digits and dashes, like kd3-abcd-9xyz.")
+            )
+        return value.lower()
+
+
+def comment_char_limit(notice) -> int:
+    return notice.comment_char_limit if notice else settings.COMMENT_CHAR_LIMIT

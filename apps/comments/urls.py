@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("comment/", views.builder, name="builder"),
+    path("comment/draft/", views.draft, name="draft"),
+    path("comment/submitted/", views.submitted, name="submitted"),
+    path("comment/submitted/thanks/", views.submitted_thanks, name="submitted_thanks"),
+    path("staff/comments/", views.staff_counts, name="staff_counts"),
+]

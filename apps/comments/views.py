@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from apps.accounts.permissions import role_required
+from apps.accounts.roles import Role
+from apps.notices.models import Notice
+from apps.notices.selectors import current_notice_cached, notice_status
+from apps.surveys.ownership import owned_ids
+
+from . import documents, selectors, services
+from .drafting import compose_draft
+from .forms import BuilderForm, DraftForm, SubmittedForm, comment_char_limit
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def _limited(request: HttpRequest, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+def _open_or_upcoming(notice: Notice | None) -> Notice | None:
+    """The notice a draft is for: a closed window's docket and header no longer apply."""
+    return notice if notice is not None and not notice_status(notice).is_closed else None
+
+
+def _draft_context(notice: Notice | None) -> dict:
+    notice = _open_or_upcoming(notice)
+    return {
+        "notice": notice,
+        "status": notice_status(notice) if notice else None,
+        "char_limit": comment_char_limit(notice),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def builder(request: HttpRequest) -> HttpResponse:
+    """The guided questions (GET), then the first draft to edit (POST)."""
+    notice = current_notice_cached()
+    if request.method == "POST":
+        form = BuilderForm(request.POST, language=_language())
+        limited = _limited(request, "comments", settings.COMMENT_RATE_LIMIT)
+        if not limited and form.is_valid():
+            if form.is_bot:
+                return redirect("comments:builder")
+            data = form.cleaned_data
+            text = compose_draft(data=data, notice=_open_or_upcoming(notice))
+            draft_form = DraftForm(
+                initial={
+                    "text": text,
+                    "fingerprint": services.draft_token_new(),
+                    "language": data["draft_language"],
+                }
+            )
+            report = selectors.similarity_report(text=text)
+            return render(
+                request,
+                "comments/draft.html",
+                {
+                    "form": draft_form,
+                    "report": report,
+                    "no_story": not data["story"],
+                    **_draft_context(notice),
+                },
+            )
+        status = 429 if limited else 400
+        return render(
+            request,
+            "comments/builder.html",
+            {"form": form, "limited": limited, **_draft_context(notice)},
+            status=status,
+        )
+    prefill, prefill_failed = _prefill(request)
+    form = BuilderForm(initial=prefill or {}, language=_language())
+    return render(
+        request,
+        "comments/builder.html",
+        {
+            "form": form,
+            "prefilled": bool(prefill),
+            "prefill_failed": prefill_failed,
+            "can_prefill": bool(owned_ids(request)) and not prefill,
+            **_draft_context(notice),
+        },
+    )
+
+
+def _prefill(request: HttpRequest) -> tuple[dict | None, str]:
+    """Initial values from the visitor's own survey response, and why none were found."""
+    token = request.GET.get("token", "")
+    if token:
+        response = selectors.response_for_resume_token(token)
+        return (selectors.builder_prefill(response), "") if response else (None, "link")
+    if request.GET.get("from") == "survey":
+        response = selectors.response_latest_owned(owned_ids(request))
+        return (selectors.builder_prefill(response), "") if response else (None, "browser")
+    return None, ""
+
+
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest) -> HttpResponse:
+    """Check the edited draft (similarity, length) or download it as .txt or .docx."""
+    if request.method == "GET":  # a reload or a shared address: the draft lives in the form
+        return redirect("comments:builder")
+    notice = current_notice_cached()
+    form = DraftForm(request.POST)
+    limited = _limited(request, "comments", settings.COMMENT_RATE_LIMIT)
+    if limited or not form.is_valid():
+        return render(
+            request,
+            "comments/draft.html",
+            {"form": form, "limited": limited, **_draft_context(notice)},
+            status=429 if limited else 400,
+        )
+    if form.is_bot:
+        return redirect("comments:builder")
+    text = form.cleaned_data["text"]
+    language = form.cleaned_data["language"]
+    token = form.cleaned_data["fingerprint"]
+    key = services.draft_key_from_token(token)
+    if key is None:
+        token = services.draft_token_new()
+        key = services.draft_key_from_token(token)
+    action = request.POST.get("action", "check")
+    if action in ("txt", "docx"):
+        services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
+        return _download(text, action, notice)
+    report = selectors.similarity_report(text=text, exclude_key=key)
+    services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
+    data = {**form.cleaned_data, "fingerprint": token}
+    return render(
+        request,
+        "comments/draft.html",
+        {
+            "form": DraftForm(initial=data),
+            "report": report,
+            "checked": True,
+            "notes": selectors.draft_notes(text=text, notice=_open_or_upcoming(notice)),
+            **_draft_context(notice),
+        },
+    )
+
+
+def _download(text: str, kind: str, notice: Notice | None) -> HttpResponse:
+    name = "public-comment" + (
+        f"-{slugify(notice.docket_id)}" if notice and notice.docket_id else ""
+    )
+    if kind == "txt":
+        reply = HttpResponse(documents.as_txt(text), content_type="text/plain; charset=utf-8")
+    else:
+        title = notice.required_header if notice and notice.required_header else "Public comment"
+        reply = HttpResponse(
+            documents.as_docx(text, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    reply["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    reply["Cache-Control"] = "no-store"
+    return reply
+
+
+@require_http_methods(["GET", "POST"])
+def submitted(request: HttpRequest) -> HttpResponse:
+    """'I submitted my comment': counted by role and state, nothing else."""
+    notice = current_notice_cached()
+    form = SubmittedForm(request.POST or None)
+    limited = False
+    if request.method == "POST":
+        limited = _limited(request, "comments-submitted", settings.COMMENT_RECORD_RATE_LIMIT)
+        if not limited and form.is_valid():
+            if not form.is_bot:
+                data = form.cleaned_data
+                services.submission_record(
+                    notice=notice,
+                    role=data["role"],
+                    state=data["state"],
+                    tracking_number=data["tracking_number"],
+                    language=_language(),
+                )
+            return redirect("comments:submitted_thanks")
+    status = 429 if limited else (400 if form.is_bound else 200)
+    return render(
+        request,
+        "comments/submitted.html",
+        {"form": form, "limited": limited, "notice": notice},
+        status=status,
+    )
+
+
+def submitted_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "comments/submitted_thanks.html")
+
+
+@role_required(Role.REVIEWER)
+def staff_counts(request: HttpRequest) -> HttpResponse:
+    """Submitted comments by state and role, small cells suppressed; never who or what."""
+    notices = list(Notice.objects.all())
+    try:
+        notice_id = int(request.GET.get("notice", ""))
+    except ValueError:
+        notice_id = None
+    if notice_id not in {n.pk for n in notices}:
+        notice_id = None
+    counts = selectors.submission_counts(notice_id=notice_id)
+    return render(
+        request,
+        "comments/staff_counts.html",
+        {"notices": notices, "notice_id": notice_id, "k": settings.SUPPRESSION_MIN_N, **counts},
+    )

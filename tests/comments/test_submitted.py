@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+from apps.comments.models import SubmissionRecord
+from apps.comments.services import submission_record
+
+from .helpers import open_notice
+
+pytestmark = pytest.mark.django_db
+URL = "/comment/submitted/"
+
+
+def test_recording_a_submission_keeps_only_role_state_and_a_hashed_number(client, survey):
+    notice = open_notice()
+    reply = client.post(
+        URL, {"role": "site_lead", "state": "NM", "tracking_number": "LZ1-ABCD-9XYZ"}
+    )
+    assert reply.status_code == 302 and reply.url == reverse("comments:submitted_thanks")
+    record = SubmissionRecord.objects.get()
+    assert (record.role, record.state, record.notice) == ("site_lead", "NM", notice)
+    assert "abcd" not in record.tracking_hash.lower() and len(record.tracking_hash) == 64
+
+
+def test_the_same_tracking_number_counts_once(client, survey):
+    for number in ["lz1-abcd-9xyz", "LZ1-ABCD-9XYZ "]:
+        client.post(URL, {"role": "", "state": "", "tracking_number": number})
+    assert SubmissionRecord.objects.count() == 1
+    client.post(URL, {"role": "", "state": "", "tracking_number": ""})
+    client.post(URL, {"role": "", "state": "", "tracking_number": ""})
+    assert SubmissionRecord.objects.count() == 3
+
+
+def test_bad_input_gets_a_message_and_nothing_is_counted(client, survey):
+    reply = client.post(URL, {"role": "hacker", "state": "ZZ", "tracking_number": "<b>x</b>"})
+    assert reply.status_code == 400
+    html = reply.content.decode()
+    assert "A tracking number has only letters, digits and dashes" in html
+    assert "<b>x</b>" not in html
+    assert not SubmissionRecord.objects.exists()
+
+
+def test_honeypot_and_rate_limit(client, survey, settings):
+    client.post(URL, {"role": "tutor", "website": "spam"})
+    assert not SubmissionRecord.objects.exists()
+    settings.COMMENT_RECORD_RATE_LIMIT = "2/h"
+    codes = [client.post(URL, {"role": "tutor"}).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+
+
+def test_service_is_idempotent_per_tracking_number(survey):
+    first = submission_record(
+        notice=None, role="tutor", state="CA", tracking_number="abc-1234", language="en"
+    )
+    second = submission_record(
+        notice=None, role="coach", state="TX", tracking_number="abc-1234", language="es"
+    )
+    assert first is not None and second is None
