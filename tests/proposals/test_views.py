@@ -272,7 +272,7 @@ def test_queries_per_page_do_not_grow(
         ("/staff/proposal/versions/1/", 15),
         ("/staff/proposal/versions/compare/", 15),
         ("/staff/proposal/comments/", 15),
-        (version.get_public_url(), 10),
+        (version.get_public_url(), 14),
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url
