@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("apps.surveys.urls")),
     path("", include("apps.exports.urls")),
     path("", include("apps.insights.urls")),
+    path("", include("apps.proposals.urls")),
     path("", include("apps.notices.urls")),
     path("", include("apps.comments.urls")),
     path("", include("apps.operations.urls")),

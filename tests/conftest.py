@@ -71,3 +71,41 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def _use_broker(url: str) -> None:
+    from ostportal.celery_app import app as celery_app
+
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = url
+    celery_app._pool = None  # the producer pool was built for the previous broker URL
+    celery_app.__dict__.pop("amqp", None)
+
+
+@pytest.fixture
+def real_broker():
+    """Celery with the real broker of CI's second pass (CELERY_BROKER_URL); skipped without."""
+    import os
+
+    from ostportal.celery_app import app as celery_app
+
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url or url.startswith("memory"):
+        pytest.skip("needs CELERY_BROKER_URL pointing at a real broker (CI's second pass)")
+    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    _use_broker(url)
+    yield celery_app
+    _use_broker(before[1])
+    celery_app.conf.task_always_eager = before[0]
+
+
+@pytest.fixture
+def dead_broker():
+    """Celery with a broker that refuses connections at once (the discard port)."""
+    from ostportal.celery_app import app as celery_app
+
+    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    _use_broker("redis://127.0.0.1:9/0")
+    yield
+    _use_broker(before[1])
+    celery_app.conf.task_always_eager = before[0]

@@ -53,6 +53,10 @@ PUBLIC = {
     "mailings:confirm",
     "mailings:manage",
     "mailings:unsubscribe",
+    "proposals:public_index",
+    "proposals:public_version",
+    "proposals:public_comment",
+    "proposals:public_thanks",
     "notices:toolkit",
     "notices:list",
     "notices:detail",
@@ -123,6 +127,24 @@ MINIMUM_ROLE = {
     "coding:code_edit": Role.EDITOR,
     "coding:code_merge": Role.EDITOR,
     "coding:quote_status": Role.EDITOR,
+    "proposals:workspace": Role.REVIEWER,
+    "proposals:section": Role.REVIEWER,
+    "proposals:versions": Role.REVIEWER,
+    "proposals:compare": Role.REVIEWER,
+    "proposals:version": Role.REVIEWER,
+    "proposals:settings": Role.EDITOR,
+    "proposals:evidence_add": Role.EDITOR,
+    "proposals:block_refresh": Role.EDITOR,
+    "proposals:block_remove": Role.EDITOR,
+    "proposals:publish": Role.EDITOR,
+    "proposals:withdraw": Role.EDITOR,
+    "proposals:export_request": Role.EDITOR,
+    "proposals:export": Role.EDITOR,
+    "proposals:export_status": Role.EDITOR,
+    "proposals:export_download": Role.EDITOR,
+    "proposals:comments": Role.EDITOR,
+    "proposals:moderate": Role.EDITOR,
+    "proposals:dispose": Role.EDITOR,
     "comments:staff_counts": Role.REVIEWER,
 }
 
@@ -130,6 +152,8 @@ MINIMUM_ROLE = {
 # checks the role itself, so role_required only carries the reading role.
 POST_MINIMUM_ROLE = {
     "coding:codebook": Role.EDITOR,  # Reviewers read the codebook; Editors add codes
+    "proposals:section": Role.EDITOR,  # Reviewers read a section; Editors save it
+    "proposals:versions": Role.EDITOR,  # Reviewers list versions; Editors save a new one
 }
 
 
@@ -265,12 +289,60 @@ def url_for(db, settings, tmp_path):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)
             export_job_run(job_id=job.pk)
             kwargs = {"pk": job.pk}
+        if name.startswith("proposals:"):
+            kwargs = _proposal_kwargs(name)
         if name == "insights:open_view":
             view = SavedView.objects.create(user=owner, name="mine", page="insights:overview")
             kwargs = {"pk": view.pk}
         return reverse(name, kwargs=kwargs)
 
     return build
+
+
+def _proposal_kwargs(name: str) -> dict | None:
+    """A published version with a block, a comment and a finished document."""
+    from apps.proposals import exporting, services
+    from apps.proposals.models import ProposalExport
+    from apps.proposals.selectors import proposal_current
+
+    editor = make_user(Role.EDITOR)
+    proposal = proposal_current()
+    section = proposal.sections.get(key="tasks")
+    block = services.evidence_block_add(
+        section=section, kind="overview", filters={}, options={}, by=editor
+    )
+    version = services.version_save(proposal=proposal, note="", by=editor)
+    services.version_publish(version=version, by=editor)
+    comment = services.comment_submit(
+        version=version,
+        section_key="tasks",
+        name="",
+        organization="",
+        role="other",
+        state="CA",
+        body="A comment on tasks.",
+        language="en",
+    )
+    job = ProposalExport.objects.create(version=version, format="docx", requested_by=editor)
+    exporting.proposal_export_run(job_id=job.pk)
+    return {
+        "proposals:section": {"key": "tasks"},
+        "proposals:evidence_add": {"key": "tasks"},
+        "proposals:block_refresh": {"key": "tasks", "pk": block.pk},
+        "proposals:block_remove": {"key": "tasks", "pk": block.pk},
+        "proposals:version": {"number": version.number},
+        "proposals:publish": {"number": version.number},
+        "proposals:withdraw": {"number": version.number},
+        "proposals:export_request": {"number": version.number},
+        "proposals:export": {"pk": job.pk},
+        "proposals:export_status": {"pk": job.pk},
+        "proposals:export_download": {"pk": job.pk},
+        "proposals:moderate": {"pk": comment.pk},
+        "proposals:dispose": {"pk": comment.pk},
+        "proposals:public_version": {"number": version.number},
+        "proposals:public_comment": {"number": version.number, "section": "tasks"},
+        "proposals:public_thanks": {"number": version.number},
+    }.get(name)
 
 
 ROLES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMINISTRATOR]

@@ -379,8 +379,9 @@ def source_for(params: dict):
         return RawSource(params)
     build = cube.current_build()
     if build is None or build.watermark != cube.watermark():
-        eager = getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
-        rebuilt = _refresh(eager)
+        from ostportal.celery_app import app as celery_app
+
+        rebuilt = _refresh(bool(celery_app.conf.task_always_eager))
         if rebuilt is not None:
             build = rebuilt
         elif build is None or (timezone.now() - build.built_at).total_seconds() > (

@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "apps.insights",
     "apps.exports",
     "apps.operations",
+    "apps.proposals",
     "apps.notices",
     "apps.comments",
     "apps.mailings",
@@ -318,6 +319,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.exports.tasks.export_jobs_requeue_stale",
         "schedule": SWEEP_SECONDS,
     },
+    # Every five minutes: the same for proposal documents (DOCX/PDF).
+    "proposal-exports-requeue-stale": {
+        "task": "apps.proposals.tasks.proposal_exports_requeue_stale",
+        "schedule": SWEEP_SECONDS,
+    },
+    # Every night at 03:40: the same for proposal documents.
+    "proposal-export-files-remove-expired": {
+        "task": "apps.proposals.tasks.proposal_export_files_remove_expired",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Every five minutes: send sign-up emails whose first attempt failed or never ran.
     "mailings-signup-emails-send-pending": {
         "task": "apps.mailings.tasks.signup_emails_send_pending",
@@ -376,6 +387,8 @@ CONTACT_RATE_LIMIT = env("CONTACT_RATE_LIMIT", "5/h")
 RATELIMIT_VIEW = "apps.core.views.rate_limited"
 # While the cache (Redis) is down, rate limits let requests through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", True)
+# Comments on the published proposal draft: at most this many per client address per hour.
+PROPOSAL_COMMENT_RATE_LIMIT = env("PROPOSAL_COMMENT_RATE_LIMIT", "5/h")
 
 # --- Logging ---
 # One JSON object a line on stderr (DJANGO_LOG_FORMAT=plain for a terminal), each with the

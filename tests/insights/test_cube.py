@@ -215,11 +215,21 @@ def test_with_tasks_eager_a_stale_build_is_rebuilt_before_the_page_reads_it(buil
     assert selectors.overview({})["total"] == 2
 
 
-def test_with_a_broker_a_stale_build_is_used_for_a_minute_then_not(build, settings):
+@pytest.fixture
+def not_eager():
+    """Celery as with a broker: tasks are queued, not run in the web process."""
+    from ostportal.celery_app import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_with_a_broker_a_stale_build_is_used_for_a_minute_then_not(build, settings, not_eager):
     build()
     cube.rebuild()
     build()
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.INSIGHTS_CUBE_MAX_AGE = 60
     with mock.patch("apps.insights.tasks.cube_refresh.delay") as queued:
         source = sources.source_for({})
@@ -236,9 +246,8 @@ def test_with_a_broker_a_stale_build_is_used_for_a_minute_then_not(build, settin
         assert queued.call_count == 1
 
 
-def test_a_broker_that_is_down_leaves_the_page_working(build, settings):
+def test_a_broker_that_is_down_leaves_the_page_working(build, not_eager):
     build()
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     with mock.patch("apps.insights.tasks.cube_refresh.delay", side_effect=OSError("down")):
         assert selectors.overview({})["total"] == 1
 

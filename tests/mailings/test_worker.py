@@ -3,7 +3,6 @@
 Needs CELERY_BROKER_URL pointing at a real broker (CI's second pass: Redis); skipped otherwise.
 """
 
-import os
 import time
 from collections import Counter
 from datetime import timedelta
@@ -18,31 +17,11 @@ from apps.accounts.roles import Role
 from apps.mailings.models import Announcement, Delivery
 from apps.mailings.services import delivery_claim_batch
 from apps.mailings.tasks import announcements_resume
-from ostportal.celery_app import app as celery_app
 from tests.factories import make_user
 
 from .factories import make_announcement, make_subscriber
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
-
-
-def _use_broker(url: str) -> None:
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = url
-    celery_app._pool = None  # the producer pool was built for the previous broker URL
-    celery_app.__dict__.pop("amqp", None)
-
-
-@pytest.fixture
-def real_broker():
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    if not url or url.startswith("memory"):
-        pytest.skip("needs CELERY_BROKER_URL pointing at a real broker (CI's second pass)")
-    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    _use_broker(url)
-    yield celery_app
-    _use_broker(before[1])
-    celery_app.conf.task_always_eager = before[0]
 
 
 def _wait_until_sent(announcement: Announcement, seconds: int = 60) -> None:

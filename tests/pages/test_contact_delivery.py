@@ -4,7 +4,6 @@ The worker tests need CELERY_BROKER_URL (CI's second pass points it at Redis); t
 broker-outage test runs everywhere, against a port where nothing listens.
 """
 
-import os
 import time
 
 import pytest
@@ -13,7 +12,6 @@ from django.core import mail
 from django.urls import reverse
 
 from apps.pages.models import ContactMessage
-from ostportal.celery_app import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,34 +21,6 @@ FORM = {
     "message": "Can partner sites send the survey link to their staff?",
     "website": "",
 }
-
-
-def _use_broker(url: str) -> None:
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = url
-    celery_app._pool = None  # the producer pool was built for the previous broker URL
-    celery_app.__dict__.pop("amqp", None)
-
-
-@pytest.fixture
-def real_broker():
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    if not url or url.startswith("memory"):
-        pytest.skip("needs CELERY_BROKER_URL pointing at a real broker (CI's second pass)")
-    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    _use_broker(url)
-    yield celery_app
-    _use_broker(before[1])
-    celery_app.conf.task_always_eager = before[0]
-
-
-@pytest.fixture
-def dead_broker():
-    before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    _use_broker("redis://127.0.0.1:9/0")  # the discard port: connection refused at once
-    yield
-    _use_broker(before[1])
-    celery_app.conf.task_always_eager = before[0]
 
 
 @pytest.mark.celery_worker

@@ -1,0 +1,337 @@
+"""Evidence blocks: figures taken from the dashboards' selectors, as rendered, suppressed cells.
+
+A snapshot is plain JSON that every output (page, version, DOCX, PDF) renders the same way:
+{"tables": [{"title", "columns": [column keys], "rows": [[cell, ...]], "total"}],
+ "facts": [[label, value]], "quotes": [{"text", "role", "setting"}]}.
+Cells are strings. A count below K is the string "<K" and a statistic resting on fewer than K
+people is "—", exactly as the dashboards show them; the hidden value itself is never stored.
+Snapshots are taken in English (the submission's language) so a fingerprint does not depend on
+the editor's language.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.insights import selectors as insights
+from apps.insights.suppression import is_small, k
+from apps.surveys.filters import FILTER_KEYS, ResponseFilterForm
+
+from .models import EvidenceBlock
+
+SUPPRESSED_STAT = "—"
+DEFAULT_TITLE_LIMIT = 15
+MAX_LIMIT = 100
+# Workforce-profile facts an editor can pick (numbers first, then distributions).
+PROFILE_FACTS = insights.PROFILE_NUMBERS + insights.PROFILE_CHOICES
+DEFAULT_PROFILE_FACTS = ("hours_per_week", "hourly_rate", "years_in_field", "education")
+OVERVIEW_TABLES = ("by_role", "by_setting", "by_employer")
+
+# Column keys stored in snapshots, translated when shown.
+COLUMN_LABELS = {
+    "task": _("Task"),
+    "n": _("n"),
+    "relevant_pct": _("Relevant %"),
+    "importance": _("Mean importance (95% CI)"),
+    "frequency": _("Most common frequency"),
+    "class": _("Class"),
+    "title": _("Job title"),
+    "roles": _("By main role"),
+    "category": _("Category"),
+    "share": _("%"),
+    "fit": _("Mean fit (1–5)"),
+    "mean": _("Mean"),
+    "median": _("Median"),
+    "p25_p75": _("25th–75th percentile"),
+    "measure": _("Measure"),
+}
+
+
+def _n(value: int, hidden: bool) -> str:
+    return f"<{k()}" if hidden else str(value)
+
+
+def _stat(value, digits: int = 1) -> str:
+    return SUPPRESSED_STAT if value is None else f"{value:.{digits}f}"
+
+
+def _table_rows(table) -> list[list[str]]:
+    return [[row.label, _n(row.n, row.hidden), _stat(row.share)] for row in table.rows]
+
+
+def _distribution(table) -> dict:
+    return {
+        "title": str(table.title),
+        "columns": ["category", "n", "share"],
+        "rows": _table_rows(table),
+        "total": _n(table.total, table.total_hidden),
+    }
+
+
+def _tasks(filters: dict, options: dict) -> dict:
+    limit = options.get("limit") or MAX_LIMIT
+    rows = []
+    for t in insights.task_table(filters, sort="relevance")[:limit]:
+        if t.stats_hidden:
+            importance = SUPPRESSED_STAT
+        elif t.ci_low is not None:
+            importance = f"{t.importance_mean:.2f} ({t.ci_low:.2f}–{t.ci_high:.2f})"
+        else:
+            importance = _stat(t.importance_mean, 2)
+        rows.append(
+            [
+                f"{t.task.code} {t.task.text_en}",
+                _n(t.n, t.hidden),
+                _stat(t.relevance_pct, 0),
+                importance,
+                t.modal_frequency_label or SUPPRESSED_STAT,
+                t.classification or SUPPRESSED_STAT,
+            ]
+        )
+    return {
+        "tables": [
+            {
+                "title": gettext("Task ratings"),
+                "columns": ["task", "n", "relevant_pct", "importance", "frequency", "class"],
+                "rows": rows,
+                "total": None,
+            }
+        ]
+    }
+
+
+def _job_titles(filters: dict, options: dict) -> dict:
+    data = insights.job_titles(filters)
+    limit = options.get("limit") or DEFAULT_TITLE_LIMIT
+    rows = []
+    for title in data["canonical"][:limit]:  # titles below K are already left out
+        roles = "; ".join(f"{r.label}: {_n(r.n, r.hidden)}" for r in title["roles"])
+        rows.append([title["title"], _n(title["n"], title["hidden"]), roles])
+    return {
+        "tables": [
+            {
+                "title": gettext("Canonical job titles"),
+                "columns": ["title", "n", "roles"],
+                "rows": rows,
+                "total": _n(data["total"], is_small(data["total"])),
+            }
+        ],
+        "facts": [
+            [gettext("Titles written by too few respondents to list"), str(data["hidden_titles"])]
+        ],
+    }
+
+
+def _crosswalk(filters: dict, options: dict) -> dict:
+    data = insights.crosswalk(filters)
+    pooled = data["pooled"]
+    rows = [
+        [
+            row.label,
+            _n(row.n, row.hidden),
+            _stat(row.share),
+            _stat(getattr(row, "fit_mean", None), 2),
+        ]
+        for row in pooled.rows
+    ]
+    return {
+        "tables": [
+            {
+                "title": str(pooled.title),
+                "columns": ["category", "n", "share", "fit"],
+                "rows": rows,
+                "total": _n(pooled.total, pooled.total_hidden),
+            }
+        ],
+        "facts": [
+            [gettext("Share saying no existing occupation fits (%)"), _stat(data["none_share"])]
+        ],
+    }
+
+
+def _profile(filters: dict, options: dict) -> dict:
+    wanted = [f for f in options.get("facts") or DEFAULT_PROFILE_FACTS if f in PROFILE_FACTS]
+    data = insights.workforce_profile(filters)
+    numbers = [n for n in data["numbers"] if n["key"] in wanted]
+    tables = [t for t in data["tables"] if t.key in wanted]
+    result: dict = {"tables": []}
+    if numbers:
+        result["tables"].append(
+            {
+                "title": gettext("Workforce figures"),
+                "columns": ["measure", "n", "mean", "median", "p25_p75"],
+                "rows": [
+                    [
+                        str(n["title"]),
+                        _n(n["n"], n["n_hidden"]),
+                        _stat(n["mean"]),
+                        _stat(n["median"]),
+                        SUPPRESSED_STAT if n["p25"] is None else f"{n['p25']:.1f}–{n['p75']:.1f}",
+                    ]
+                    for n in numbers
+                ],
+                "total": None,
+            }
+        )
+    result["tables"] += [_distribution(t) for t in tables]
+    return result
+
+
+def _overview(filters: dict, options: dict) -> dict:
+    data = insights.overview(filters)
+    return {
+        "facts": [[gettext("Complete responses"), _n(data["total"], data["total_hidden"])]],
+        "tables": [_distribution(data[key]) for key in OVERVIEW_TABLES],
+    }
+
+
+def quotes_available() -> bool:
+    """True when the coding app (quotes from open answers) is installed."""
+    from django.apps import apps
+
+    return apps.is_installed("apps.coding")
+
+
+def usable_quotes(ids=None) -> list:
+    """Quotes the public may read (the proposal is public), from the coding app: the
+    respondent agreed to be quoted anonymously, contact details redacted."""
+    if not quotes_available():
+        return []
+    from apps.coding.selectors import usable_quotes as coding_usable_quotes
+
+    return list(coding_usable_quotes(public=True, ids=ids))
+
+
+def quote_fields(quote) -> dict:
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "role": quote.role_label,
+        "setting": quote.setting_label,
+    }
+
+
+def _quotes(filters: dict, options: dict) -> dict:
+    wanted = [int(q) for q in options.get("quote_ids") or []]
+    by_id = {q.id: q for q in usable_quotes(ids=wanted)}
+    # A quote no longer usable (consent changed, rejected) drops out at the next refresh.
+    return {"quotes": [quote_fields(by_id[pk]) for pk in wanted if pk in by_id]}
+
+
+BUILDERS = {
+    EvidenceBlock.Kind.TASKS: _tasks,
+    EvidenceBlock.Kind.JOB_TITLES: _job_titles,
+    EvidenceBlock.Kind.CROSSWALK: _crosswalk,
+    EvidenceBlock.Kind.PROFILE: _profile,
+    EvidenceBlock.Kind.OVERVIEW: _overview,
+    EvidenceBlock.Kind.QUOTES: _quotes,
+}
+
+
+def snapshot_build(kind: str, filters: dict, options: dict) -> dict:
+    """The block's figures from the dashboards' selectors, suppressed, in English."""
+    with translation.override("en"):
+        snapshot = BUILDERS[kind](filters, options)
+    snapshot.setdefault("tables", [])
+    snapshot.setdefault("facts", [])
+    snapshot.setdefault("quotes", [])
+    snapshot["k"] = k()
+    return snapshot
+
+
+def fingerprint(snapshot: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def data_stamp() -> str:
+    """A cheap summary of the data every block reads (a few small aggregate queries): when it
+    is unchanged, no block can be stale and no selector needs to run. It includes the state of
+    the dashboards' pre-aggregated figures, so a check made while they lagged is redone."""
+    from apps.insights.models import TitleMapping
+    from apps.surveys.models import Response, Task
+
+    parts = [
+        Response.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        TitleMapping.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        Task.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+    ]
+    try:  # the dashboards' pre-aggregated figures may lag the responses by up to a minute
+        from apps.insights.models import CubeBuild
+
+        parts.append(list(CubeBuild.objects.values_list("watermark", "built_at")[:1]))
+    except ImportError:
+        pass
+    if quotes_available():
+        from apps.coding.models import Quote
+
+        parts.append(Quote.objects.aggregate(n=Count("pk"), at=Max("updated_at")))
+    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def block_is_stale(block: EvidenceBlock, *, stamp: str, force: bool = False) -> bool:
+    """True when the block's figures differ from what the selectors return now.
+
+    Unless forced, a block taken from the current data stamp is fresh without running any
+    selector, and a fresh fingerprint is computed once per block and data stamp (cached)."""
+    if not force and block.data_stamp == stamp:
+        return False
+    # The key names what the figures depend on, so an edited block never reads a stale entry.
+    key = "proposals:fp:" + fingerprint(
+        {
+            "block": block.pk,
+            "kind": block.kind,
+            "stamp": stamp,
+            "filters": block.filters,
+            "options": block.options,
+        }
+    )
+    fresh = None if force else cache.get(key)
+    if fresh is None:
+        fresh = fingerprint(snapshot_build(block.kind, block.filters, block.options))
+        cache.set(key, fresh, 3600)
+    return fresh != block.fingerprint
+
+
+def filters_description(filters: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs of the filters a block used, in the active language."""
+    form = ResponseFilterForm()
+    return [
+        (str(form.fields[key].label), str(filters[key])) for key in FILTER_KEYS if key in filters
+    ]
+
+
+def column_label(key: str) -> str:
+    return str(COLUMN_LABELS.get(key, key))
+
+
+# --- Definition draft ---
+
+
+def _clause(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text else text
+
+
+def definition_draft(filters: dict | None = None, *, max_may: int = 5) -> dict:
+    """A draft definition from the task table: one "required duties" sentence from the core
+    tasks and "May ..." sentences from the supplemental ones (most relevant first)."""
+    stats = insights.task_table(filters or {}, sort="relevance")
+    core = [s.task.text_en for s in stats if s.classification == "core"]
+    supplemental = [s.task.text_en for s in stats if s.classification == "supplemental"]
+    required = ""
+    if core:
+        clauses = [_clause(t) for t in core]
+        first = clauses[0][:1].upper() + clauses[0][1:]
+        if len(clauses) == 1:
+            required = first + "."
+        else:
+            required = "; ".join([first, *clauses[1:-1]]) + "; and " + clauses[-1] + "."
+    may = [f"May {_clause(t)}." for t in supplemental[:max_may]]
+    return {"required": required, "may": may, "text": " ".join([required, *may]).strip()}

@@ -1,0 +1,156 @@
+"""Evidence blocks show exactly the dashboards' figures, suppressed the same way."""
+
+import json
+
+import pytest
+from django.utils import translation
+
+from apps.insights import selectors as insights
+from apps.proposals import evidence, services
+from apps.proposals.models import EvidenceBlock
+
+pytestmark = pytest.mark.django_db
+
+
+def _add(proposal, editor, kind, filters=None, options=None, key="tasks"):
+    section = proposal.sections.get(key=key)
+    return services.evidence_block_add(
+        section=section, kind=kind, filters=filters or {}, options=options or {}, by=editor
+    )
+
+
+def test_task_block_matches_the_duties_selector(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
+    rows = {row[0].split()[0]: row for row in block.snapshot["tables"][0]["rows"]}
+    for stats in insights.task_table({}):
+        row = rows[stats.task.code]
+        assert row[1] == (f"<{evidence.k()}" if stats.hidden else str(stats.n))
+        if stats.relevance_pct is not None:
+            assert row[2] == f"{stats.relevance_pct:.0f}"
+        if not stats.stats_hidden:
+            assert row[3].startswith(f"{stats.importance_mean:.2f}")
+        assert row[5] == (stats.classification or "—")
+    assert rows["T01"][5] == "core" and rows["T02"][5] == "supplemental"
+
+
+def test_task_block_hides_statistics_of_a_task_rated_by_fewer_than_k(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
+    t03 = next(r for r in block.snapshot["tables"][0]["rows"] if r[0].startswith("T03"))
+    # Two raters: the count shows as <5 and no statistic is stored at all.
+    assert t03[1:] == ["<5", "—", "—", "—", "—"]
+
+
+def test_job_title_block_lists_only_titles_from_at_least_k_people(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.JOB_TITLES, key="job-titles")
+    selector = insights.job_titles({})
+    rows = block.snapshot["tables"][0]["rows"]
+    assert [(r[0], r[1]) for r in rows] == [
+        (t["title"], str(t["n"])) for t in selector["canonical"]
+    ]
+    assert [r[0] for r in rows] == ["group leader"]
+    assert "fun coach" not in json.dumps(block.snapshot)  # 3 people: never listed
+
+
+def test_crosswalk_block_matches_the_crosswalk_selector(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.CROSSWALK, key="distinctness")
+    pooled = insights.crosswalk({})["pooled"]
+    rows = block.snapshot["tables"][0]["rows"]
+    assert [r[1] for r in rows] == [str(r.n) for r in pooled.rows]
+    assert [r[2] for r in rows] == [f"{r.share:.1f}" for r in pooled.rows]
+
+
+def test_profile_block_matches_the_workforce_selector(proposal, data, editor):
+    block = _add(
+        proposal,
+        editor,
+        EvidenceBlock.Kind.PROFILE,
+        options={"facts": ["hours_per_week", "education"]},
+        key="education",
+    )
+    with translation.override("en"):  # snapshots are taken in English, the filing language
+        profile = insights.workforce_profile({})
+    hours = next(n for n in profile["numbers"] if n["key"] == "hours_per_week")
+    numbers = block.snapshot["tables"][0]["rows"]
+    assert numbers[0][1:4] == [str(hours["n"]), f"{hours['mean']:.1f}", f"{hours['median']:.1f}"]
+    education = next(t for t in profile["tables"] if t.key == "education")
+    assert block.snapshot["tables"][1]["rows"] == [
+        [r.label, str(r.n), f"{r.share:.1f}"] for r in education.rows
+    ]
+
+
+def test_overview_block_uses_complementary_suppression_like_the_dashboard(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, key="employment")
+    overview = insights.overview({})
+    assert block.snapshot["facts"][0][1] == str(overview["total"]) == "15"
+    roles = block.snapshot["tables"][0]["rows"]
+    # 12 frontline and 3 site leads: the 3 is hidden, and so is its complement.
+    assert [r[1] for r in roles] == ["<5", "<5"]
+    assert all(r.hidden for r in overview["by_role"].rows)
+    assert "12" not in [cell for r in roles for cell in r]
+
+
+def test_filters_are_stored_and_applied(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "TX"})
+    assert block.filters == {"state": "TX"}
+    assert block.snapshot["facts"][0][1] == "<5"  # two Texan respondents
+    assert insights.overview({"state": "TX"})["total_hidden"]
+
+
+def test_bad_filters_are_dropped_not_fatal(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "ZZ", "x": 1})
+    assert block.filters == {}
+
+
+def test_every_block_kind_with_tiny_data_shows_no_small_count(proposal, build, editor):
+    for _ in range(3):
+        build(
+            ratings={"T01": (True, 4, 5)},
+            answers={"job_title": "Aide", "crosswalk_code": "39-9011", "education": "bachelor"},
+        )
+    for kind in ("tasks", "job_titles", "crosswalk", "profile", "overview"):
+        snapshot = _add(proposal, editor, kind).snapshot
+        cells = [c for t in snapshot["tables"] for r in t["rows"] for c in r[1:]]
+        cells += [t["total"] for t in snapshot["tables"] if t["total"]]
+        cells += [v for _label, v in snapshot["facts"]]
+        assert "3" not in cells, (kind, snapshot)
+        assert "Aide".lower() not in json.dumps(snapshot).lower()
+
+
+def test_block_is_fresh_until_the_data_change_then_stale(proposal, data, build, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW)
+    stamp = evidence.data_stamp()
+    assert evidence.block_is_stale(block, stamp=stamp) is False
+    build(state="NY")
+    assert evidence.block_is_stale(block, stamp=evidence.data_stamp()) is True
+    services.evidence_block_refresh(block=block, by=editor)
+    assert evidence.block_is_stale(block, stamp=evidence.data_stamp()) is False
+    assert block.snapshot["facts"][0][1] == "16"
+
+
+def test_data_change_that_leaves_the_figures_alone_is_not_stale(proposal, data, build, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "TX"})
+    build(state="NY")  # a new response outside the block's filter
+    assert evidence.block_is_stale(block, stamp=evidence.data_stamp()) is False
+
+
+def test_a_fresh_stamp_needs_no_selector(proposal, data, editor, django_assert_max_num_queries):
+    block = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
+    stamp = evidence.data_stamp()
+    with django_assert_max_num_queries(0):
+        assert evidence.block_is_stale(block, stamp=stamp) is False
+
+
+def test_definition_draft_uses_core_and_supplemental_tasks(data):
+    draft = evidence.definition_draft()
+    assert draft["required"].startswith("Plan and lead structured activities")
+    assert draft["may"] == [
+        "May supervise youth throughout program hours, transitions and off-site trips, keeping "
+        "required adult-to-youth ratios and knowing where every participant is."
+    ]
+
+
+def test_definition_draft_joins_several_core_tasks(build):
+    for _ in range(6):
+        build(ratings={"T01": (True, 4, 5), "T02": (True, 4, 5), "T04": (True, 5, 5)})
+    required = evidence.definition_draft()["required"]
+    assert required.count("; ") == 2 and "; and " in required and required.endswith(".")
