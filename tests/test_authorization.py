@@ -9,6 +9,7 @@ Django admin URLs are checked as a group: nobody below Editor (Django staff) get
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -47,6 +48,11 @@ PUBLIC = {
     "surveys:resume",
     "privacy:respondent_delete",
     "privacy:deleted",
+    "mailings:signup",
+    "mailings:signup_sent",
+    "mailings:confirm",
+    "mailings:manage",
+    "mailings:unsubscribe",
     "proposals:public_index",
     "proposals:public_version",
     "proposals:public_comment",
@@ -94,6 +100,33 @@ MINIMUM_ROLE = {
     "insights:save_view": Role.REVIEWER,
     "insights:open_view": Role.REVIEWER,
     "privacy:deletion_request": Role.ADMINISTRATOR,
+    # Email updates: Reviewers read the announcements and their progress; Editors write,
+    # test and send them.
+    "mailings:staff_list": Role.REVIEWER,
+    "mailings:announcement_detail": Role.REVIEWER,
+    "mailings:announcement_status": Role.REVIEWER,
+    "mailings:announcement_create": Role.EDITOR,
+    "mailings:announcement_edit": Role.EDITOR,
+    "mailings:announcement_test": Role.EDITOR,
+    "mailings:announcement_send": Role.EDITOR,
+    # Coding open answers: Reviewers code, mark quotes and read the reports (adding a code on
+    # the codebook page is refused below Editor inside the view); Editors edit and merge codes
+    # and approve quotes.
+    "coding:answers": Role.REVIEWER,
+    "coding:answer": Role.REVIEWER,
+    "coding:apply": Role.REVIEWER,
+    "coding:remove": Role.REVIEWER,
+    "coding:mark_coded": Role.REVIEWER,
+    "coding:quote_create": Role.REVIEWER,
+    "coding:set_blind": Role.REVIEWER,
+    "coding:codebook": Role.REVIEWER,
+    "coding:agreement": Role.REVIEWER,
+    "coding:frequencies": Role.REVIEWER,
+    "coding:cooccurrence": Role.REVIEWER,
+    "coding:quotes": Role.REVIEWER,
+    "coding:code_edit": Role.EDITOR,
+    "coding:code_merge": Role.EDITOR,
+    "coding:quote_status": Role.EDITOR,
     "proposals:workspace": Role.REVIEWER,
     "proposals:section": Role.REVIEWER,
     "proposals:versions": Role.REVIEWER,
@@ -113,6 +146,14 @@ MINIMUM_ROLE = {
     "proposals:moderate": Role.EDITOR,
     "proposals:dispose": Role.EDITOR,
     "comments:staff_counts": Role.REVIEWER,
+}
+
+# Pages that a lower role may read but whose POST (the write) needs a higher role: the view
+# checks the role itself, so role_required only carries the reading role.
+POST_MINIMUM_ROLE = {
+    "coding:codebook": Role.EDITOR,  # Reviewers read the codebook; Editors add codes
+    "proposals:section": Role.EDITOR,  # Reviewers read a section; Editors save it
+    "proposals:versions": Role.EDITOR,  # Reviewers list versions; Editors save a new one
 }
 
 
@@ -141,7 +182,7 @@ def test_every_url_is_classified():
         f"New URLs {missing}: add each to MINIMUM_ROLE in {__file__} (the lowest role that "
         "may open it) or, if anyone may open it, to PUBLIC."
     )
-    stale = sorted((set(MINIMUM_ROLE) | PUBLIC) - set(PORTAL))
+    stale = sorted((set(MINIMUM_ROLE) | set(POST_MINIMUM_ROLE) | PUBLIC) - set(PORTAL))
     assert not stale, f"These names are no longer URLs; remove them: {stale}"
 
 
@@ -166,17 +207,49 @@ def test_the_admin_lives_at_its_own_address_only(client):
 def url_for(db, settings, tmp_path):
     """Build a URL for a name with real parameters; some depend on who asks (their own
     export job, their own saved view)."""
+    from django.utils import timezone
+
+    from apps.coding import services as coding
     from apps.exports.models import ExportJob
     from apps.exports.services import export_job_run
     from apps.insights.models import SavedView
-    from apps.surveys.models import SurveyVersion
+    from apps.mailings.tokens import CONFIRM, MANAGE, make_token
+    from apps.surveys.models import Answer, Question, Response, SurveyVersion
     from apps.surveys.seeding import seed_survey
+
+    from .mailings.factories import make_announcement, make_subscriber
+    from .notices.factories import make_notice
 
     settings.EXPORTS_DIR = tmp_path / "exports"
     seed_survey()
     version = SurveyVersion.objects.get()
     slug = version.survey.slug
     page_key = version.pages.order_by("order").values_list("key", flat=True)[1]
+
+    # An open answer with a code and a candidate quote, for the coding pages.
+    editor = make_user(Role.EDITOR)
+    response = Response.objects.create(
+        version=version,
+        status=Response.Status.COMPLETE,
+        submitted_at=timezone.now(),
+        quote_consent=Response.QuoteConsent.ANONYMOUS,
+    )
+    answer = Answer.objects.create(
+        response=response,
+        question=Question.objects.get(version=version, key="describe_work"),
+        text_value="I plan games. I call parents.",
+    )
+    code = coding.code_create(by=editor, name_en="Planning")
+    coding.application_add(answer_id=answer.pk, code_id=code.pk, coder=editor, start=0, end=13)
+    quote = coding.quote_create(answer_id=answer.pk, start=0, end=13, by=editor)
+    # A draft announcement with one reader, and a pending and a confirmed subscriber whose
+    # links are signed by the app itself.
+    announcement = make_announcement()
+    waiting = make_subscriber(status="pending")
+    reader = make_subscriber()
+    # A published notice whose comment window is open, so the comment builder is live.
+    now = timezone.now()
+    notice = make_notice(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
 
     def build(name: str, user=None) -> str:
         owner = user if user is not None and user.is_authenticated else make_user(Role.REVIEWER)
@@ -195,7 +268,22 @@ def url_for(db, settings, tmp_path):
             "surveys:resume": {"token": "not-a-token"},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
             "privacy:respondent_delete": {"token": "not-a-signed-token"},
-            "notices:detail": {"pk": 1},
+            "mailings:confirm": {"token": make_token(waiting, CONFIRM)},
+            "mailings:manage": {"token": make_token(reader, MANAGE)},
+            "mailings:unsubscribe": {"token": make_token(reader, MANAGE)},
+            "mailings:announcement_detail": {"pk": announcement.pk},
+            "mailings:announcement_edit": {"pk": announcement.pk},
+            "mailings:announcement_status": {"pk": announcement.pk},
+            "mailings:announcement_test": {"pk": announcement.pk},
+            "mailings:announcement_send": {"pk": announcement.pk},
+            "coding:answer": {"pk": answer.pk},
+            "coding:apply": {"pk": answer.pk},
+            "coding:remove": {"pk": answer.pk},
+            "coding:mark_coded": {"pk": answer.pk},
+            "coding:quote_create": {"pk": answer.pk},
+            "coding:code_edit": {"pk": code.pk},
+            "coding:quote_status": {"pk": quote.pk},
+            "notices:detail": {"pk": notice.pk},
         }.get(name)
         if name in ("exports:detail", "exports:status", "exports:download"):
             job = ExportJob.objects.create(kind="responses", format="csv", requested_by=owner)
@@ -292,6 +380,25 @@ def test_each_role_opens_exactly_the_staff_urls_it_may(client, url_for, name, ro
         assert not reply.url.startswith(reverse("accounts:login")), (url, reply.url)
     if reply.status_code == 405:
         reply = client.post(url)
+        assert reply.status_code in (200, 302, 400), (url, reply.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(POST_MINIMUM_ROLE))
+@pytest.mark.parametrize("role", ROLES[1:], ids=lambda r: r.name)
+def test_writes_on_mixed_pages_need_the_higher_role(client, url_for, name, role):
+    """A role that may read such a page but not write gets 403 on POST (the check comes
+    before the form is read); the writing role reaches the form."""
+    assert MINIMUM_ROLE[name].level < POST_MINIMUM_ROLE[name].level
+    if role.level < MINIMUM_ROLE[name].level:
+        return  # covered by the walk above
+    user = make_user(role)
+    client.force_login(user)
+    url = url_for(name, user)
+    reply = client.post(url)
+    if role.level < POST_MINIMUM_ROLE[name].level:
+        assert reply.status_code == 403, (url, reply.status_code)
+        assert client.get(url).status_code == 200, url
+    else:
         assert reply.status_code in (200, 302, 400), (url, reply.status_code)
 
 
