@@ -100,11 +100,13 @@ def real_broker():
 
 
 @pytest.fixture
-def dead_broker():
-    """Celery with a broker that refuses connections at once (the discard port)."""
+def dead_broker(monkeypatch):
+    """Celery with a broker that refuses connections at once (the discard port). Celery
+    prefers the CELERY_BROKER_URL environment variable (CI's second pass) to its settings."""
     from ostportal.celery_app import app as celery_app
 
     before = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
     _use_broker("redis://127.0.0.1:9/0")
     yield
     _use_broker(before[1])

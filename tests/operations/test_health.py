@@ -38,12 +38,14 @@ def test_readiness_503_when_the_database_fails_and_names_no_secret(client, monke
         assert secret not in body
 
 
-def test_readiness_503_when_the_broker_cannot_be_reached(client, settings):
-    # Nothing listens on port 1: the connection is refused at once.
+def test_readiness_503_when_the_broker_cannot_be_reached(client, settings, monkeypatch):
+    # Nothing listens on port 1: the connection is refused at once. Celery prefers the
+    # CELERY_BROKER_URL environment variable (set in CI's second pass) to its configuration.
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from ostportal.celery_app import app
 
     monkey_url = "redis://127.0.0.1:1/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", monkey_url)
     original = app.conf.broker_url
     app.conf.broker_url = monkey_url
     try:
