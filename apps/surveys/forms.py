@@ -35,9 +35,24 @@ class NumberField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().replace(",", "")
         number = super().to_python(value)
-        if number is not None and number.is_finite() and number == number.to_integral_value():
+        # Far too many digits to quantize (the decimal context holds 28): left as written, the
+        # max_digits check then refuses it with the range message.
+        if (
+            number is not None
+            and number.is_finite()
+            and number.adjusted() < 20
+            and number == number.to_integral_value()
+        ):
             number = number.quantize(Decimal(1))
         return number
+
+    def run_validators(self, value):
+        """Say each problem once: a huge number breaks the maximum and the digit count, which
+        share the range message."""
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(list(dict.fromkeys(error.messages))) from None
 
 
 def task_field(task: Task, part: str) -> str:
