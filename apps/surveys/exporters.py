@@ -38,7 +38,7 @@ STATUS_CODES = (
     ("in_progress", "started, not submitted"),
     ("screened_out", "ended at the eligibility questions"),
 )
-FIXED_COLUMNS = 17
+FIXED_COLUMNS = 18
 NOT_SHOWN = "blank = not shown on this respondent's path"
 NOT_SHOWN_OR_SKIPPED = "blank = not shown on this respondent's path, or left unanswered"
 T = Question.Type
@@ -227,6 +227,8 @@ class _Layout:
              dict(US_STATES), ""),
             ("status", "Status of the response", "code", dict(STATUS_CODES),
              "only complete responses are counted in the figures"),
+            ("started_at", "When the response was started", "date-time (ISO 8601)", {},
+             "unfinished responses are dated by this, complete ones by submitted_at"),
             ("last_page", "Key of the last page the respondent saved", "text", {},
              "pages are matched across survey versions by this key (completion funnel)"),
             ("excluded", "Excluded by staff", "0/1", {1: "yes", 0: "no"},
@@ -455,6 +457,7 @@ _RESPONSE_FIELDS = (
     "setting",
     "state",
     "status",
+    "started_at",
     "last_page_key",
     "is_excluded",
 )
@@ -533,7 +536,7 @@ class ResponsesExporter(Exporter):
         width = layout.width
         for record in responses:
             (pk, version_id, number, collector, channel, language, submitted, duration,
-             too_fast, duplicate, staff, role, setting, state, status, last_page,
+             too_fast, duplicate, staff, role, setting, state, status, started, last_page,
              excluded) = record  # fmt: skip
             counted = is_counted(
                 status=status,
@@ -545,7 +548,7 @@ class ResponsesExporter(Exporter):
             row[:FIXED_COLUMNS] = [
                 pk, number, collector, channel, language, _iso(submitted), duration,
                 int(too_fast), int(duplicate), int(staff), role, setting, state,
-                status, last_page, int(excluded), int(counted),
+                status, _iso(started), last_page, int(excluded), int(counted),
             ]  # fmt: skip
             layout.fill_answers(
                 row, layout.plans[version_id], [AnswerRow(*a[1:]) for a in answers.take(pk)]
