@@ -12,8 +12,10 @@ compared as suppressed: the recomputation works out which cells the rule hides.
 import csv
 import io
 import json
+import os
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -66,7 +68,11 @@ def dataset(survey):
     ids = list(Response.objects.order_by("pk").values_list("pk", flat=True))
     Response.objects.filter(pk__in=ids[3:220:31]).update(is_excluded=True, excluded_reason="test")
     for n, (pk, page) in enumerate(
-        zip(ids[10:250:40], ["role", "time_use", "setting", "hours_pay", "duties", "crosswalk"])
+        zip(
+            ids[10:250:40],
+            ["role", "time_use", "setting", "hours_pay", "duties", "crosswalk"],
+            strict=True,
+        )
     ):
         Response.objects.filter(pk=pk).update(
             status=Response.Status.IN_PROGRESS,
@@ -140,7 +146,9 @@ def _compare_table(bad, where, table, counts: Counter, k, total=None, share_digi
 def _compare_distribution_block(bad, where, block_table, table, counts, k, total=None):
     """An evidence block's table (strings) against the recomputation, row by row."""
     shown_hidden = {
-        r.key for r, cells in zip(table.rows, block_table["rows"]) if cells[1][0] == "<"
+        r.key
+        for r, cells in zip(table.rows, block_table["rows"], strict=False)
+        if cells[1][0] == "<"
     }
     hidden, total_hidden = suppressed(dict(counts), k, total, prefer=shown_hidden)
     expected_total = sum(counts.values()) if total is None else total
@@ -232,7 +240,9 @@ def _compare_crosswalk(bad, where, params, export: Export, k, crosswalk_csv, blo
             f"{where} crosswalk block {row.key}", cells[1:], [n_text, share, fmt(expected_fit, 2)]
         )
     csv_fit = {
-        r["category"]: r["mean_fit"] for r in crosswalk_csv if r["table"] == data["pooled"].title
+        r["category"]: r.get("mean_fit")
+        for r in crosswalk_csv
+        if r["table"] == data["pooled"].title
     }
     for row in data["pooled"].rows:
         n_fit, mean = fits.get(row.key, (0, None))
@@ -409,4 +419,7 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
         compared += 1
         assert len(bad) >= before
     assert compared == len(_filters(dataset))
+    report = os.environ.get("RECOMPUTE_REPORT")
+    if report:  # every mismatch, one a line, for a closer look
+        Path(report).write_text("\n".join(bad) + "\n")
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:80])
