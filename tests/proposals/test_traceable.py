@@ -114,3 +114,16 @@ def test_blocks_round_like_the_dashboards(proposal, build, editor, client):
     csv_text = client.get("/staff/insights/duties/", {"format": "csv"}).content.decode()
     t05 = next(line for line in csv_text.splitlines() if line.startswith("T05"))
     assert ",3.93," in t05
+
+
+def test_spanish_readers_get_decimal_commas_in_blocks_and_codes_stay_as_they_are():
+    from django.utils import translation
+
+    from apps.proposals.templatetags.proposal_tags import localized_figures
+
+    with translation.override("es"):
+        assert localized_figures("3.93 (3.80–4.06)") == "3,93 (3,80–4,06)"
+        assert localized_figures("66.996") == "66,996"
+        assert localized_figures("<5") == "<5" and localized_figures("39-9011") == "39-9011"
+        assert localized_figures("12") == "12"
+    assert localized_figures("3.93 (3.80–4.06)") == "3.93 (3.80–4.06)"
