@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -310,6 +311,45 @@ def _compare_workforce(bad, where, params, export: Export, k, workforce_csv, blo
             )
 
 
+def _normalized_title(text: str) -> str:
+    """Lowercase, punctuation to spaces, single spaces (the rule the job-titles page states)."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.strip().lower())).strip()
+
+
+def _compare_titles(bad, where, params, export: Export, k, titles_csv, block):
+    """Job titles (no staff merges here, so each canonical title is its normalized text)."""
+    by_title: dict[str, Counter] = {}
+    for r in export.rows:
+        title = _normalized_title(r.get("job_title", ""))
+        if title:
+            by_title.setdefault(title, Counter())[r["profile_role"]] += 1
+    data = insights.job_titles(params)
+    listed = {t: sum(c.values()) for t, c in by_title.items() if sum(c.values()) >= k}
+    if not params and len(listed) < 3:
+        bad.append(f"{where}: too few job titles to compare ({len(listed)})")
+    bad.check(f"{where} titles listed", {c["title"]: c["n"] for c in data["canonical"]}, listed)
+    bad.check(f"{where} titles hidden", data["hidden_titles"], len(by_title) - len(listed))
+    bad.check(
+        f"{where} titles total", data["total"], sum(sum(c.values()) for c in by_title.values())
+    )
+    csv_totals = {r["canonical_title"]: r["n"] for r in titles_csv if r["role"] == "All roles"}
+    bad.check(f"{where} titles csv", csv_totals, {t: str(n) for t, n in listed.items()})
+    block_rows = {row[0]: row[1] for row in block["tables"][0]["rows"]}
+    expected_block = dict(
+        sorted(listed.items(), key=lambda item: (-item[1], item[0]))[: evidence.DEFAULT_TITLE_LIMIT]
+    )
+    bad.check(f"{where} titles block", block_rows, {t: str(n) for t, n in expected_block.items()})
+    for canonical in data["canonical"]:
+        counts = by_title.get(canonical["title"], Counter())
+        hidden, _total_hidden = suppressed(
+            dict(counts), k, prefer={r.key for r in canonical["roles"] if r.hidden}
+        )
+        for row in canonical["roles"]:
+            shown = "<k" if row.hidden else row.n
+            expected = "<k" if row.key in hidden else counts[row.key]
+            bad.check(f"{where} title {canonical['title']} by {row.key}", shown, expected)
+
+
 def _compare_overview(bad, where, params, export: Export, k, block):
     data = insights.overview(params)
     rows = export.rows
@@ -399,6 +439,7 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
                 (EvidenceBlock.Kind.CROSSWALK, {}),
                 (EvidenceBlock.Kind.PROFILE, {"facts": list(evidence.PROFILE_FACTS)}),
                 (EvidenceBlock.Kind.OVERVIEW, {}),
+                (EvidenceBlock.Kind.JOB_TITLES, {}),
             )
         }
         before = len(bad)
@@ -416,6 +457,10 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
             bad, where, params, export, k, numbers, blocks[EvidenceBlock.Kind.PROFILE]
         )
         _compare_overview(bad, where, params, export, k, blocks[EvidenceBlock.Kind.OVERVIEW])
+        _compare_titles(
+            bad, where, params, export, k, _dicts(_csv(client, "insights:titles", params)),
+            blocks[EvidenceBlock.Kind.JOB_TITLES],
+        )  # fmt: skip
         compared += 1
         assert len(bad) >= before
     assert compared == len(_filters(dataset))
