@@ -108,6 +108,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         tables = [
             data["over_time"],
+            _unfinished_by_week(data["over_time"]),
             data["funnel"],
             data["by_collector"],
             data["by_state"],
@@ -288,6 +289,24 @@ def _stat(value, digits, hidden: bool = False) -> str:
         return f"<{k()}"
     places = formatting.DIGITS[digits] if isinstance(digits, str) else digits
     return formatting.plain(value, places)
+
+
+def _unfinished_by_week(over_time) -> selectors.Table:
+    """The weekly "started, not finished" column of the overview as a table of its own (the
+    CSV has one count a row)."""
+    from .suppression import Row
+
+    rows = [
+        Row(key=row.key, label=row.label, n=row.partial, hidden=row.partial_hidden)
+        for row in over_time.rows
+    ]
+    return selectors.Table(
+        title=_("Responses started and not finished, by week started"),
+        rows=rows,
+        total=sum(row.n for row in rows),
+        total_hidden=selectors.is_small(sum(row.n for row in rows)),
+        key="weekly_unfinished",
+    )
 
 
 def _tables_csv(name: str, tables, *, fit: bool = False) -> HttpResponse:

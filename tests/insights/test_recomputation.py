@@ -461,6 +461,16 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
             bad, where, params, export, k, numbers, blocks[EvidenceBlock.Kind.PROFILE]
         )
         _compare_overview(bad, where, params, export, k, blocks[EvidenceBlock.Kind.OVERVIEW])
+        _, partial = export.weekly()
+        unfinished = {
+            row[1]: row[2]
+            for row in _csv(client, "insights:overview", params)
+            if row and row[0] == "Responses started and not finished, by week started"
+        }
+        unfinished.pop("Total", None)
+        for week, n in partial.items():
+            shown = unfinished.get(week.isoformat())
+            bad.check(f"{where} csv unfinished {week}", shown, f"<{k}" if 0 < n < k else str(n))
         _compare_titles(
             bad, where, params, export, k, _dicts(_csv(client, "insights:titles", params)),
             blocks[EvidenceBlock.Kind.JOB_TITLES],
