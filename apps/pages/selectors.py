@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import FAQEntry, GlossaryTerm, Milestone, Occupation, Organization, Page
 
@@ -12,10 +13,19 @@ def page_nav() -> dict[str, list[Page]]:
     return groups
 
 
-def milestone_list_with_current() -> tuple[list[Milestone], Milestone | None]:
-    """All milestones in order, and the current stage: the first one not done."""
+def milestone_list_with_current(today=None) -> tuple[list[Milestone], Milestone | None]:
+    """All milestones in order, and the current stage: the first in progress, else the first
+    upcoming one. Every status is computed from the dates (Milestone.status_on)."""
+    today = today or timezone.localdate()
     milestones = list(Milestone.objects.all())
-    current = next((m for m in milestones if m.status != Milestone.Status.DONE), None)
+    statuses = [m.status_on(today) for m in milestones]
+    current = next(
+        (m for m, s in zip(milestones, statuses, strict=True) if s == Milestone.Status.IN_PROGRESS),
+        None,
+    ) or next(
+        (m for m, s in zip(milestones, statuses, strict=True) if s == Milestone.Status.UPCOMING),
+        None,
+    )
     return milestones, current
 
 
@@ -33,6 +43,10 @@ def page_block_context(page: Page) -> dict:
         return {"faq_entries": list(FAQEntry.objects.filter(is_published=True))}
     if block == Page.Block.GLOSSARY:
         return {"glossary_terms": glossary_sorted()}
+    if block == Page.Block.PRIVACY:
+        from apps.privacy.inventory import INVENTORY
+
+        return {"inventory": INVENTORY}
     return {}
 
 
