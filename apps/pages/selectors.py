@@ -38,7 +38,11 @@ def page_block_context(page: Page) -> dict:
         milestones, current = milestone_list_with_current()
         return {"milestones": milestones, "current_milestone": current}
     if block == Page.Block.WORKGROUP:
-        return {"organizations": list(Organization.objects.filter(is_published=True))}
+        organizations = list(Organization.objects.filter(is_published=True))
+        return {
+            "organizations": organizations,
+            "members": [org for org in organizations if not org.is_lead],
+        }
     if block == Page.Block.FAQ:
         return {"faq_entries": list(FAQEntry.objects.filter(is_published=True))}
     if block == Page.Block.GLOSSARY:
