@@ -97,9 +97,10 @@ def render_markdown(text: str, live=None) -> SafeString:
     html = _FOOTNOTE_ID_RE.sub(
         lambda m: f"{m.group(1)}{'src' if m.group(2) == 'fn' else 'srcref'}-{uid}-", html
     )
+    sources_title = escape(_("Sources"))
     html = html.replace(
         '<div class="footnote">\n<hr />',
-        f'<div class="references">\n<p class="references-title">{escape(_("Sources"))}</p>',
+        f'<div class="references">\n<p class="references-title">{sources_title}</p>',
     )
     clean = nh3.clean(
         html,
