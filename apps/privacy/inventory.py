@@ -73,6 +73,7 @@ INVENTORY: tuple[DataKind, ...] = (
         ),
         stored_in=(
             "surveys.Answer.text_value",
+            "surveys.Answer.number_value",
             "surveys.Response.state",
             "surveys.Response.setting",
             "surveys.Response.language",
@@ -157,6 +158,19 @@ INVENTORY: tuple[DataKind, ...] = (
         purges=(Purge("comments.DraftFingerprint", "created_at"),),
         how_to_delete=_("It is deleted automatically at the end of the period."),
         not_by_email=_("A fingerprint is not linked to any person or address."),
+    ),
+    DataKind(
+        key="comment-submissions",
+        what=_(
+            "When you tell us you sent a federal comment: your role, your state and a "
+            "scrambled form of the tracking number."
+        ),
+        why=_("To count each comment sent once, by role and state."),
+        stored_in=("comments.SubmissionRecord.tracking_hash",),
+        who_sees=_("Nobody sees single records; staff see only totals."),
+        kept_note=_("Kept until the 2028 revision is complete."),
+        how_to_delete=_("Ask us through the contact form."),
+        not_by_email=_("These records store no email address or name."),
     ),
     DataKind(
         key="rate-limit-keys",
@@ -255,6 +269,7 @@ INVENTORY: tuple[DataKind, ...] = (
             "axes.AccessAttempt.get_data",
             "axes.AccessAttempt.post_data",
             "axes.AccessLog.ip_address",
+            "axes.AccessLog.session_hash",
             "axes.AccessLog.username",
             "axes.AccessLog.user_agent",
             "axes.AccessFailureLog.ip_address",
@@ -309,6 +324,10 @@ NOT_PERSONAL: dict[str, str] = {
     "pages.Organization.name": "name of a workgroup organization, published",
     "pages.SiteSettings.contact_recipients": "staff addresses chosen by Administrators",
     "surveys.Collector.name": "staff label for a survey link",
+    "surveys.Collector.organization": "partner organization a survey link is made for",
+    "insights.RepresentationTarget.value": "staff-entered target share",
+    "insights.SliceCount.value": "aggregate figure (count), never a single response",
+    "insights.SliceTask.value": "aggregate figure for a task, never a single response",
     "insights.SavedView.name": "staff label for a saved dashboard view",
     "exports.ExportJob.error_message": "technical error text",
     "proposals.ProposalExport.error_message": "technical error text",
