@@ -58,13 +58,16 @@ def pages_html(seeded):
         html[url] = public.get(url).content.decode()
     html["/contact/ (errors)"] = public.post("/contact/", {"email": "x"}).content.decode()
     from apps.pages.models import SiteSettings
+    from apps.pages.selectors import site_settings_cache_clear
 
     SiteSettings.objects.filter(pk=1).update(updates_signup_enabled=False)
+    site_settings_cache_clear()
     html["/updates/ (sign-up paused)"] = public.get("/updates/").content.decode()
     html["/page/get-involved/ (sign-up paused)"] = public.get(
         "/page/get-involved/"
     ).content.decode()
     SiteSettings.objects.filter(pk=1).update(updates_signup_enabled=True)
+    site_settings_cache_clear()
     survey = Survey.objects.get(slug="ost-roles-duties")
     start = public.post(survey.get_absolute_url())
     structure = version_structure(survey.versions.get())

@@ -73,7 +73,7 @@ def live_state(now=None) -> LiveState:
     """The live state of everything public pages talk about (a handful of small queries)."""
     from apps.notices.selectors import current_notice_cached, notice_display
 
-    from .models import SiteSettings
+    from .selectors import updates_signup_enabled
 
     now = now or timezone.now()
     survey, state = _survey_state(now)
@@ -82,7 +82,7 @@ def live_state(now=None) -> LiveState:
         survey=survey,
         survey_state=state,
         survey_opens_at=getattr(survey, "opens_at", None),
-        signup_enabled=SiteSettings.load().updates_signup_enabled,
+        signup_enabled=updates_signup_enabled(),
         notice=notice_display(notice, now=now) if notice is not None else None,
         draft=_draft(),
     )

@@ -291,6 +291,12 @@ class SiteSettings(TimeStampedModel):
     def __str__(self) -> str:
         return str(_("Site settings"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .selectors import site_settings_cache_clear
+
+        site_settings_cache_clear()
+
     @classmethod
     def load(cls) -> "SiteSettings":
         obj, _created = cls.objects.get_or_create(pk=1)

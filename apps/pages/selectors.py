@@ -1,7 +1,18 @@
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import FAQEntry, GlossaryTerm, Milestone, Occupation, Organization, Page
+from .models import (
+    FAQEntry,
+    GlossaryTerm,
+    Milestone,
+    Occupation,
+    Organization,
+    Page,
+    SiteSettings,
+)
+
+SIGNUP_CACHE_KEY = "pages:signup-enabled"
 
 
 def page_nav() -> dict[str, list[Page]]:
@@ -61,3 +72,21 @@ def glossary_sorted() -> list[GlossaryTerm]:
 
 def faq_published() -> QuerySet[FAQEntry]:
     return FAQEntry.objects.filter(is_published=True)
+
+
+def updates_signup_enabled() -> bool:
+    """Whether staff have email sign-up open (Site settings); cached, cleared on save."""
+    found = cache.get(SIGNUP_CACHE_KEY)
+    if found is None:
+        value = (
+            SiteSettings.objects.filter(pk=1)
+            .values_list("updates_signup_enabled", flat=True)
+            .first()
+        )
+        found = True if value is None else value
+        cache.set(SIGNUP_CACHE_KEY, found, 60)
+    return found
+
+
+def site_settings_cache_clear() -> None:
+    cache.delete(SIGNUP_CACHE_KEY)

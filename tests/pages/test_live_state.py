@@ -18,6 +18,7 @@ from apps.notices.models import Notice
 from apps.notices.seeding import seed_toolkit
 from apps.notices.selectors import notice_cache_clear
 from apps.pages.models import Page, SiteSettings
+from apps.pages.selectors import site_settings_cache_clear
 from apps.proposals import services as proposal_services
 from apps.proposals.models import ProposalVersion
 from apps.proposals.selectors import proposal_current
@@ -119,6 +120,7 @@ def _set_state(world, survey_state, signup_on, notice_state, draft_published):
         else SurveyVersion.Status.PUBLISHED
     )
     SiteSettings.objects.filter(pk=1).update(updates_signup_enabled=signup_on)
+    site_settings_cache_clear()
     window = {
         "none": (now - 60 * day, now - 30 * day),
         "upcoming": (now + 5 * day, now + 65 * day),
@@ -227,3 +229,22 @@ def test_the_checker_catches_a_page_that_contradicts_the_state(world):
     assert _contradictions('<a href="/proposal/draft/3/">read</a>', expected, False)
     assert _contradictions("<p>When sign-up for updates opens, ...</p>", expected, True)
     assert not _contradictions('<p data-live="survey-status:open">x</p>', expected, False)
+
+
+def test_a_paused_sign_up_takes_no_address_and_says_so(seeded, client, editor):
+    """Staff pause sign-up in Site settings: /updates/ explains it, offers no form, and a form
+    posted from a page opened earlier stores nothing."""
+    from apps.mailings.models import Subscriber
+
+    settings_row = SiteSettings.load()
+    settings_row.updates_signup_enabled = False
+    settings_row.save()  # the admin's save: clears the cached switch
+    page = client.get("/updates/").content.decode()
+    assert 'data-live="signup-status:off"' in page
+    assert 'action="/updates/"' not in page
+    reply = client.post("/updates/", {"email": "ana@example.org", "language": "en"})
+    assert reply.status_code == 200
+    assert not Subscriber.objects.exists()
+    es = Client()
+    es.cookies["django_language"] = "es"
+    assert "La suscripción por correo está en pausa" in es.get("/updates/").content.decode()
