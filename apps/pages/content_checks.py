@@ -75,6 +75,21 @@ def _texts():
     for occupation in Occupation.objects.all():
         for name in ("title", "definition", "ost_roles", "note"):
             yield pair(occupation, f"occupation {occupation.code}", name)
+    # The comment toolkit and the notices are public pages too.
+    from apps.notices.models import Notice, SampleComment, SocialPost, TalkingPoint, ToolkitSection
+
+    for notice in Notice.objects.published():
+        for name in ("title", "summary", "how_to_submit"):
+            yield pair(notice, f"notice {notice.document_number or notice.pk}", name)
+    for model, names in (
+        (ToolkitSection, ("title", "body")),
+        (TalkingPoint, ("title", "text")),
+        (SampleComment, ("role", "body")),
+        (SocialPost, ("text",)),
+    ):
+        for obj in model.objects.published():
+            for name in names:
+                yield pair(obj, f"{model._meta.model_name} {obj.key}", name)
 
 
 def _units(text: str) -> list[str]:

@@ -124,3 +124,14 @@ def test_a_provisional_milestone_needs_its_reason(content):
     assert any(
         "milestone final-decisions provisional_reason" in p for p in content_problems(links=False)
     )
+
+
+def test_the_toolkit_and_notices_are_checked_too(content):
+    from apps.notices.models import Notice, ToolkitSection
+
+    section = ToolkitSection.objects.published().first()
+    ToolkitSection.objects.filter(pk=section.pk).update(body_es="")
+    Notice.objects.update(how_to_submit_en="The form takes about 5,000 characters.")
+    problems = content_problems(links=False)
+    assert f"toolkitsection {section.key} body: Spanish empty" in problems
+    assert any("notice 2024-12825 how_to_submit (en): statistic '5,000'" in p for p in problems)
