@@ -31,7 +31,7 @@ class DataKind:
     key: str
     what: Promise
     why: Promise
-    # Where it lives: "app_label.Model.field", or "cookie:<name>", or "cache:<what>".
+    # Where it lives: "app_label.Model.field", "cookie:<name>", "cache:<what>" or "file:<dir>".
     stored_in: tuple[str, ...]
     who_sees: Promise
     how_to_delete: Promise
@@ -52,7 +52,7 @@ class DataKind:
 
     @property
     def model_fields(self) -> list[str]:
-        return [s for s in self.stored_in if not s.startswith(("cookie:", "cache:"))]
+        return [s for s in self.stored_in if not s.startswith(("cookie:", "cache:", "file:"))]
 
 
 SURVEY_RESPONSES = "apps.privacy.deleters.survey_responses"
@@ -140,6 +140,21 @@ INVENTORY: tuple[DataKind, ...] = (
         kept_note=_("in your browser; you can clear it at any time in your browser settings."),
         how_to_delete=_("Clear the cookie in your browser, or delete your response."),
         deleter=SURVEY_RESPONSES,
+    ),
+    DataKind(
+        key="staff-exports",
+        what=_(
+            "Files staff export from the survey: answers for analysis and, for "
+            "Administrators only, the list of contact addresses."
+        ),
+        why=_("To analyse the answers and, where you agreed, to contact you."),
+        stored_in=("file:EXPORTS_DIR", "exports.ExportJob.error_message"),
+        who_sees=_("The staff member who made the file; contact lists only Administrators."),
+        retention_setting="EXPORTS_KEEP_DAYS",
+        kept_note=_("then the file is deleted."),
+        how_to_delete=_("It is deleted automatically at the end of the period."),
+        deleter=None,
+        not_by_email=_("Files are deleted within days; the records they came from are erased."),
     ),
     DataKind(
         key="comment-fingerprints",
@@ -329,7 +344,6 @@ NOT_PERSONAL: dict[str, str] = {
     "insights.SliceCount.value": "aggregate figure (count), never a single response",
     "insights.SliceTask.value": "aggregate figure for a task, never a single response",
     "insights.SavedView.name": "staff label for a saved dashboard view",
-    "exports.ExportJob.error_message": "technical error text",
     "proposals.ProposalExport.error_message": "technical error text",
     "proposals.EvidenceBlock.fingerprint": "hash of the figures behind a proposal block",
     "proposals.ProposalComment.section_key": "which proposal section",
