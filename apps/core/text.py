@@ -66,8 +66,13 @@ LIVE_TOKEN_RE = re.compile(r"(<p>)?\[\[([a-z-]+)\]\](</p>)?")
 _FOOTNOTE_ID_RE = re.compile(r'(id="|href="#)(fn|fnref):')
 
 
+# Ids the page templates use themselves; a heading slug never takes one of them.
+_RESERVED_IDS = {"main", "site-nav", "hero-title", "stage-title", "form-errors", "content"}
+
+
 def _slugify(value: str, separator: str) -> str:
-    return slugify(value).replace("-", separator)
+    slug = slugify(value).replace("-", separator) or "section"
+    return f"{slug}{separator}section" if slug in _RESERVED_IDS else slug
 
 
 def render_markdown(text: str, live=None) -> SafeString:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -143,3 +145,15 @@ def test_every_seeded_text_exists_in_english_and_spanish(db):
                     assert item[key[:-3] + "_es"].strip(), (section, key)
                 elif key.endswith("_en") and value.strip():  # optional, but then in both
                     assert item[key[:-3] + "_es"].strip(), (section, key)
+
+
+def test_citations_render_a_numbered_source_list_and_headings_get_safe_ids():
+    html = render_markdown(
+        "## Main\n\nA fact.[^a] [provisional: not checked yet]\n\n"
+        "[^a]: [The source](https://example.org/a)"
+    )
+    assert 'id="main-section"' in html  # never the page's own <main id="main">
+    assert 'class="references"' in html and "Sources" in html
+    assert 'href="https://example.org/a"' in html
+    assert re.search(r'<sup id="srcref-\w{6}-a"><a class="footnote-ref" href="#src-\w{6}-a"', html)
+    assert '<span class="provisional-reason">(not checked yet)</span>' in html
