@@ -443,3 +443,16 @@ def test_admin_urls_are_closed_below_editor(client, path, role):
     reply = client.get(path)
     assert reply.status_code == 302, (path, reply.status_code)
     assert "login" in reply.url
+
+
+def test_every_published_info_page_opens_for_anonymous_visitors(client, seeded):
+    """Every page of the public site (pages:detail, PUBLIC above), including the privacy
+    notice and the accessibility statement, opens without signing in."""
+    from apps.pages.models import Page
+
+    slugs = set()
+    for page in Page.objects.published():
+        reply = client.get(page.get_absolute_url())
+        assert reply.status_code == 200, (page.slug, reply.status_code)
+        slugs.add(page.slug)
+    assert {"privacy", "accessibility"} <= slugs

@@ -43,6 +43,13 @@ def pages_html(seeded):
         "/page/faq/",
         "/page/glossary/",
         "/page/workgroup/",
+        "/page/what-is-ost/",
+        "/page/why-it-matters/",
+        "/page/get-involved/",
+        "/page/privacy/",
+        "/page/accessibility/",
+        "/proposal/draft/",
+        "/updates/",
         "/contact/",
         "/accounts/login/",
         "/page/nope/",
@@ -50,6 +57,17 @@ def pages_html(seeded):
     ]:
         html[url] = public.get(url).content.decode()
     html["/contact/ (errors)"] = public.post("/contact/", {"email": "x"}).content.decode()
+    from apps.pages.models import SiteSettings
+    from apps.pages.selectors import site_settings_cache_clear
+
+    SiteSettings.objects.filter(pk=1).update(updates_signup_enabled=False)
+    site_settings_cache_clear()
+    html["/updates/ (sign-up paused)"] = public.get("/updates/").content.decode()
+    html["/page/get-involved/ (sign-up paused)"] = public.get(
+        "/page/get-involved/"
+    ).content.decode()
+    SiteSettings.objects.filter(pk=1).update(updates_signup_enabled=True)
+    site_settings_cache_clear()
     survey = Survey.objects.get(slug="ost-roles-duties")
     start = public.post(survey.get_absolute_url())
     structure = version_structure(survey.versions.get())

@@ -247,7 +247,9 @@ def export_files_remove_expired() -> int:
     """Delete export files older than EXPORTS_KEEP_DAYS (the job rows stay, without a file)
     and temporary files left by stopped workers. Returns how many files went. Idempotent."""
     root = Path(settings.EXPORTS_DIR)
-    cutoff = timezone.now() - timedelta(days=settings.EXPORTS_KEEP_DAYS)
+    from apps.privacy.inventory import retention_days
+
+    cutoff = timezone.now() - timedelta(days=retention_days("staff-exports"))
     removed = 0
     expired = ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file_path="")
     for job_id, relative in expired.values_list("pk", "file_path"):

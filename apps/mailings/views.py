@@ -39,6 +39,11 @@ from .tokens import CONFIRM, MANAGE, read_token
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    from apps.pages.selectors import updates_signup_enabled
+
+    if not updates_signup_enabled():
+        # Paused by staff: the page says so and offers no form; a stale form posts here too.
+        return render(request, "mailings/signup.html", {"paused": True})
     form = SignupForm(request.POST or None)
     limited = False
     if request.method == "POST":

@@ -74,10 +74,23 @@ class GlossaryTermAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("title_en", "date_label_en", "status", "is_provisional", "order")
-    list_editable = ("status", "is_provisional", "order")
+    # The status is computed from the dates (Milestone.status_on), so it is shown, not edited.
+    list_display = ("title_en", "date_label_en", "status_display", "is_provisional", "order")
+    list_editable = ("is_provisional", "order")
+    readonly_fields = ("status_display",)
     fieldsets = [
-        (None, {"fields": ["key", "order", "status", "is_provisional", ("starts_on", "ends_on")]}),
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "order",
+                    ("starts_on", "ends_on"),
+                    "status_display",
+                    "is_provisional",
+                ]
+            },
+        ),
         (
             BOTH,
             {
@@ -85,10 +98,15 @@ class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     ("date_label_en", "date_label_es"),
                     ("title_en", "title_es"),
                     ("description_en", "description_es"),
+                    ("provisional_reason_en", "provisional_reason_es"),
                 ]
             },
         ),
     ]
+
+    @admin.display(description=_("status (from the dates)"))
+    def status_display(self, obj) -> str:
+        return obj.get_status_display() if obj.pk else "—"
 
 
 @admin.register(Organization)

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_email
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BilingualMixin, TimeStampedModel
@@ -25,6 +28,7 @@ class Page(BilingualMixin, TimeStampedModel):
         FAQ = "faq", _("Frequently asked questions")
         GLOSSARY = "glossary", _("Glossary")
         CONTACT = "contact", _("Contact form")
+        PRIVACY = "privacy", _("What personal data we keep (from the data inventory)")
 
     class NavGroup(models.TextChoices):
         NONE = "none", _("Not in the menu")
@@ -104,7 +108,10 @@ class GlossaryTerm(BilingualMixin, TimeStampedModel):
 
 
 class Milestone(BilingualMixin, TimeStampedModel):
-    """One step of the 2028 SOC revision; the first one not done is the current stage."""
+    """One step of the 2028 SOC revision. Its status comes from its dates, never from a flag:
+    done once its end date has passed, in progress from its start until its end (or until an
+    end is known), upcoming before its start or while no date is known. A one-day event has
+    the same start and end date."""
 
     class Status(models.TextChoices):
         DONE = "done", _("Done")
@@ -113,17 +120,32 @@ class Milestone(BilingualMixin, TimeStampedModel):
 
     key = models.SlugField(_("key"), unique=True)
     order = models.PositiveIntegerField(_("order"), default=100)
-    starts_on = models.DateField(_("starts on"), null=True, blank=True)
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(
+        _("starts on"), null=True, blank=True, help_text=_("Leave empty while not announced.")
+    )
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_("For a one-day event, the same as the start. Empty while not known."),
+    )
     date_label_en = models.CharField(_("date as shown (English)"), max_length=80)
     date_label_es = models.CharField(_("date as shown (Spanish)"), max_length=80, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     description_en = models.TextField(_("description (English, Markdown)"), blank=True)
     description_es = models.TextField(_("description (Spanish, Markdown)"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     is_provisional = models.BooleanField(
         _("provisional"), default=False, help_text=_("Not yet confirmed by an official text.")
+    )
+    provisional_reason_en = models.CharField(
+        _("why it is provisional (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown next to the badge; required when the milestone is provisional."),
+    )
+    provisional_reason_es = models.CharField(
+        _("why it is provisional (Spanish)"), max_length=300, blank=True
     )
 
     class Meta:
@@ -143,8 +165,31 @@ class Milestone(BilingualMixin, TimeStampedModel):
         return self.title_en
 
     def clean(self) -> None:
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end date must not be before the start.")})
+            errors["ends_on"] = _("The end date must not be before the start.")
+        if self.is_provisional and not self.provisional_reason_en.strip():
+            errors["provisional_reason_en"] = _("Say why this milestone is still provisional.")
+        if errors:
+            raise ValidationError(errors)
+
+    def status_on(self, today: date) -> str:
+        if self.starts_on is None and self.ends_on is None:
+            return self.Status.UPCOMING
+        if self.ends_on is not None and self.ends_on < today:
+            return self.Status.DONE
+        if self.starts_on is not None and self.starts_on > today:
+            return self.Status.UPCOMING
+        if self.starts_on is None:  # only a deadline is known, and it has not passed
+            return self.Status.UPCOMING
+        return self.Status.IN_PROGRESS
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
 
 
 class Organization(BilingualMixin, TimeStampedModel):
@@ -227,6 +272,15 @@ class SiteSettings(TimeStampedModel):
         ),
     )
 
+    updates_signup_enabled = models.BooleanField(
+        _("email sign-up open"),
+        default=True,
+        help_text=_(
+            "Untick to pause sign-up for email updates; the pages then say it is paused "
+            "and show no sign-up form."
+        ),
+    )
+
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
@@ -236,6 +290,12 @@ class SiteSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .selectors import site_settings_cache_clear
+
+        site_settings_cache_clear()
 
     @classmethod
     def load(cls) -> "SiteSettings":

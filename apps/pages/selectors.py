@@ -1,6 +1,18 @@
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import FAQEntry, GlossaryTerm, Milestone, Occupation, Organization, Page
+from .models import (
+    FAQEntry,
+    GlossaryTerm,
+    Milestone,
+    Occupation,
+    Organization,
+    Page,
+    SiteSettings,
+)
+
+SIGNUP_CACHE_KEY = "pages:signup-enabled"
 
 
 def page_nav() -> dict[str, list[Page]]:
@@ -12,10 +24,19 @@ def page_nav() -> dict[str, list[Page]]:
     return groups
 
 
-def milestone_list_with_current() -> tuple[list[Milestone], Milestone | None]:
-    """All milestones in order, and the current stage: the first one not done."""
+def milestone_list_with_current(today=None) -> tuple[list[Milestone], Milestone | None]:
+    """All milestones in order, and the current stage: the first in progress, else the first
+    upcoming one. Every status is computed from the dates (Milestone.status_on)."""
+    today = today or timezone.localdate()
     milestones = list(Milestone.objects.all())
-    current = next((m for m in milestones if m.status != Milestone.Status.DONE), None)
+    statuses = [m.status_on(today) for m in milestones]
+    current = next(
+        (m for m, s in zip(milestones, statuses, strict=True) if s == Milestone.Status.IN_PROGRESS),
+        None,
+    ) or next(
+        (m for m, s in zip(milestones, statuses, strict=True) if s == Milestone.Status.UPCOMING),
+        None,
+    )
     return milestones, current
 
 
@@ -28,11 +49,19 @@ def page_block_context(page: Page) -> dict:
         milestones, current = milestone_list_with_current()
         return {"milestones": milestones, "current_milestone": current}
     if block == Page.Block.WORKGROUP:
-        return {"organizations": list(Organization.objects.filter(is_published=True))}
+        organizations = list(Organization.objects.filter(is_published=True))
+        return {
+            "organizations": organizations,
+            "members": [org for org in organizations if not org.is_lead],
+        }
     if block == Page.Block.FAQ:
         return {"faq_entries": list(FAQEntry.objects.filter(is_published=True))}
     if block == Page.Block.GLOSSARY:
         return {"glossary_terms": glossary_sorted()}
+    if block == Page.Block.PRIVACY:
+        from apps.privacy.inventory import INVENTORY
+
+        return {"inventory": INVENTORY}
     return {}
 
 
@@ -43,3 +72,21 @@ def glossary_sorted() -> list[GlossaryTerm]:
 
 def faq_published() -> QuerySet[FAQEntry]:
     return FAQEntry.objects.filter(is_published=True)
+
+
+def updates_signup_enabled() -> bool:
+    """Whether staff have email sign-up open (Site settings); cached, cleared on save."""
+    found = cache.get(SIGNUP_CACHE_KEY)
+    if found is None:
+        value = (
+            SiteSettings.objects.filter(pk=1)
+            .values_list("updates_signup_enabled", flat=True)
+            .first()
+        )
+        found = True if value is None else value
+        cache.set(SIGNUP_CACHE_KEY, found, 60)
+    return found
+
+
+def site_settings_cache_clear() -> None:
+    cache.delete(SIGNUP_CACHE_KEY)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from .forms import ContactForm
+from .live import live_state
 from .models import Page
 from .selectors import milestone_list_with_current, page_block_context
 from .services import contact_message_submit
@@ -14,13 +15,16 @@ from .services import contact_message_submit
 def home(request: HttpRequest) -> HttpResponse:
     page = Page.objects.published().filter(slug="home").first()
     _milestones, current = milestone_list_with_current()
-    from apps.surveys.selectors import survey_open_list
-
-    open_survey = next((s for s in survey_open_list() if s.is_open()), None)
+    live = live_state()
     return render(
         request,
         "pages/home.html",
-        {"page": page, "current_milestone": current, "open_survey": open_survey},
+        {
+            "page": page,
+            "current_milestone": current,
+            "open_survey": live.survey if live.survey_open else None,
+            "live": live,
+        },
     )
 
 
@@ -28,7 +32,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.published(), slug=slug)
     if page.slug == "home" or page.block == Page.Block.CONTACT:
         return redirect(page.get_absolute_url())
-    context = {"page": page, **page_block_context(page)}
+    context = {"page": page, "live": live_state(), **page_block_context(page)}
     return render(request, "pages/page_detail.html", context)
 
 

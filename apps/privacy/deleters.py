@@ -1,4 +1,5 @@
-"""The survey's personal data: responses whose contact details carry an address."""
+"""Who can find and delete personal data by email address (one per inventory entry that
+stores an address; see apps/privacy/inventory.py)."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -32,3 +33,51 @@ class SurveyResponses:
 
 
 survey_responses = SurveyResponses()
+
+
+class ContactMessages:
+    """Messages sent through the contact form from this address."""
+
+    label = _("Contact form messages from this address")
+
+    def _rows(self, email: str):
+        from apps.pages.models import ContactMessage
+
+        return ContactMessage.objects.filter(email__iexact=email.strip())
+
+    def count(self, *, email: str) -> int:
+        return self._rows(email).count()
+
+    @transaction.atomic
+    def delete(self, *, email: str) -> int:
+        rows = self._rows(email)
+        count = rows.count()
+        rows.delete()
+        return count
+
+
+class Subscribers:
+    """The email-updates subscription of this address, with its sign-up emails and
+    deliveries."""
+
+    label = _("Email updates subscription of this address")
+
+    def _rows(self, email: str):
+        from apps.mailings.models import Subscriber
+        from apps.mailings.selectors import normalize_email
+
+        return Subscriber.objects.filter(email=normalize_email(email))
+
+    def count(self, *, email: str) -> int:
+        return self._rows(email).count()
+
+    @transaction.atomic
+    def delete(self, *, email: str) -> int:
+        rows = self._rows(email)
+        count = rows.count()
+        rows.delete()
+        return count
+
+
+contact_messages = ContactMessages()
+subscribers = Subscribers()

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.conf import settings
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 from apps.surveys.models import RespondentContact, Response, Survey
 
+from .inventory import INVENTORY, retention_days
 from .registry import deleters
 
 
@@ -19,7 +20,8 @@ def personal_data_purge_expired(*, now=None) -> dict:
     ago. The answers stay (they hold nothing that identifies a person). Idempotent; audited
     with counts only. Surveys with no closing date are never purged."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    days = retention_days("respondent-contact")
+    cutoff = now - timedelta(days=days)
     surveys = list(Survey.objects.filter(closes_at__lte=cutoff).values_list("slug", flat=True))
     contacts = RespondentContact.objects.filter(response__version__survey__slug__in=surveys)
     counts = {"contacts": contacts.count()}
@@ -32,8 +34,35 @@ def personal_data_purge_expired(*, now=None) -> dict:
                 "retention": True,
                 "contacts": counts["contacts"],
                 "surveys": len(surveys),
-                "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+                "retention_days": days,
             },
+        )
+    return counts
+
+
+@transaction.atomic
+def retention_purge(*, now=None) -> dict[str, int]:
+    """Delete every row the data inventory's periods have expired (apps/privacy/inventory.py).
+    Idempotent; audited with counts only. Returns {"<entry>:<model>": count}."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for entry in INVENTORY:
+        for purge in entry.purges:
+            model = apps.get_model(purge.model)
+            filters = dict(purge.filters)
+            if filters.pop("__expired__", False):
+                cutoff = now  # the date field is the expiry itself
+            else:
+                cutoff = now - timedelta(days=entry.retention_days)
+            rows = model.objects.filter(**filters, **{f"{purge.date_field}__lt": cutoff})
+            deleted, _per_model = rows.delete()
+            if deleted:
+                counts[f"{entry.key}:{purge.model}"] = deleted
+    if counts:
+        audit_record(
+            action=AuditEvent.Action.DELETED,
+            actor_label="retention schedule",
+            details={"retention": True, "counts": counts},
         )
     return counts
 

@@ -18,7 +18,8 @@ from .models import ProposalVersion
 def public_index(request: HttpRequest) -> HttpResponse:
     version = selectors.version_published_latest(selectors.proposal_current())
     if version is None:
-        return render(request, "proposals/public_closed.html", {"version": None}, status=200)
+        # Before any draft is published the footer's link explains where the proposal stands.
+        return render(request, "proposals/public_none.html", status=200)
     return redirect(version.get_public_url())
 
 

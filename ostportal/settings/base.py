@@ -350,6 +350,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.privacy.tasks.personal_data_purge_expired",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Every night at 03:50: delete what the data inventory's retention periods have expired
+    # (contact messages, fingerprints, lapsed subscribers, resume links, old audit lines).
+    "privacy-retention-purge": {
+        "task": "apps.privacy.tasks.retention_purge",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
         "task": "apps.exports.tasks.export_files_remove_expired",
@@ -487,4 +493,14 @@ MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)
 # closing date (Survey.closes_at); a survey without a closing date keeps them until it gets one.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
 # Everything that can find and delete personal data by email address (apps.privacy.registry).
-PERSONAL_DATA_DELETERS = ["apps.privacy.deleters.survey_responses"]
+PERSONAL_DATA_DELETERS = [
+    "apps.privacy.deleters.survey_responses",
+    "apps.privacy.deleters.contact_messages",
+    "apps.privacy.deleters.subscribers",
+]
+# Retention periods (days) of the entries of the data inventory (apps/privacy/inventory.py);
+# the privacy notice shows them and the nightly retention job applies them.
+CONTACT_MESSAGE_RETENTION_DAYS = env_int("CONTACT_MESSAGE_RETENTION_DAYS", 365)
+COMMENT_FINGERPRINT_RETENTION_DAYS = env_int("COMMENT_FINGERPRINT_RETENTION_DAYS", 400)
+MAILINGS_INACTIVE_RETENTION_DAYS = env_int("MAILINGS_INACTIVE_RETENTION_DAYS", 30)
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 730)

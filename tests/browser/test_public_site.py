@@ -10,7 +10,13 @@ pytestmark = pytest.mark.browser
 
 def _public_urls() -> list[str]:
     urls = [page.get_absolute_url() for page in Page.objects.published()]
-    return sorted(set(urls)) + ["/accounts/login/", "/contact/thanks/", "/page/no-such-page/"]
+    return sorted(set(urls)) + [
+        "/accounts/login/",
+        "/contact/thanks/",
+        "/proposal/draft/",
+        "/updates/",
+        "/page/no-such-page/",
+    ]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -63,12 +65,24 @@ def test_content_edits_are_audited(client, seeded, editor):
     assert event.object_type == "pages.page"
 
 
-def test_editor_can_change_a_milestone_status_and_the_timeline_follows(client, seeded, editor):
+def test_editor_ending_a_milestone_moves_the_current_stage_on(client, seeded, editor):
+    """Status comes from the dates: giving the current stage an end date in the past makes it
+    done, and the timeline marks the next one as current."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.pages.selectors import milestone_list_with_current
+
     client.force_login(editor)
-    current = Milestone.objects.exclude(status="done").order_by("order").first()
-    Milestone.objects.filter(pk=current.pk).update(status=Milestone.Status.DONE)
+    _all, current = milestone_list_with_current()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Milestone.objects.filter(pk=current.pk).update(
+        starts_on=yesterday - timedelta(days=30), ends_on=yesterday
+    )
+    assert Milestone.objects.get(pk=current.pk).status == Milestone.Status.DONE
     html = client.get("/page/timeline/").content.decode()
-    following = Milestone.objects.exclude(status="done").order_by("order").first()
+    _all, following = milestone_list_with_current()
     assert following.pk != current.pk
     marker = html.index('aria-current="step"')
     assert following.title_en in html[marker : marker + 2000]
@@ -126,6 +140,20 @@ def test_every_seeded_text_exists_in_english_and_spanish(db):
     for section, items in data.items():
         for item in items:
             for key, value in item.items():
-                if key.endswith("_en") and not key.startswith("note"):
+                if key.endswith("_en") and not key.startswith(("note", "provisional_reason")):
                     assert value.strip(), (section, key)
                     assert item[key[:-3] + "_es"].strip(), (section, key)
+                elif key.endswith("_en") and value.strip():  # optional, but then in both
+                    assert item[key[:-3] + "_es"].strip(), (section, key)
+
+
+def test_citations_render_a_numbered_source_list_and_headings_get_safe_ids():
+    html = render_markdown(
+        "## Main\n\nA fact.[^a] [provisional: not checked yet]\n\n"
+        "[^a]: [The source](https://example.org/a)"
+    )
+    assert 'id="main-section"' in html  # never the page's own <main id="main">
+    assert 'class="references"' in html and "Sources" in html
+    assert 'href="https://example.org/a"' in html
+    assert re.search(r'<sup id="srcref-\w{6}-a"><a class="footnote-ref" href="#src-\w{6}-a"', html)
+    assert '<span class="provisional-reason">(not checked yet)</span>' in html

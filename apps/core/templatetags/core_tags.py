@@ -13,6 +13,7 @@ def tr(obj, name: str) -> str:
 
 
 @register.filter(name="markdown")
-def markdown_filter(text: str) -> SafeString:
-    """Render staff Markdown as sanitized HTML."""
-    return render_markdown(text)
+def markdown_filter(text: str, live=None) -> SafeString:
+    """Render staff Markdown as sanitized HTML; `{{ body|markdown:live }}` reuses the view's
+    live state for `[[survey-status]]`-style tokens (looked up when not given)."""
+    return render_markdown(text, live=live or None)
