@@ -42,6 +42,15 @@ ASK_CHOICES = [
     ("titles", _("List my job title under the occupation that fits it")),
 ]
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
+# The survey's answer for "none of these occupations fits my job".
+NO_OCCUPATION_FITS = "none"
+# The survey's scale for how well the closest occupation describes the job.
+FIT_CHOICES = [
+    ("1", _("Not at all")),
+    ("2", _("Poorly")),
+    ("3", _("Somewhat")),
+    ("4", _("Very well")),
+]
 
 
 class HoneypotMixin:
@@ -102,7 +111,22 @@ class BuilderForm(HoneypotMixin, forms.Form):
     employer_code = forms.ChoiceField(
         label=_("The occupation code your employer uses for your job, if you know it"),
         required=False,
-        help_text=_("Employers report jobs under these codes in federal surveys."),
+        help_text=_(
+            "Employers report jobs under these codes in federal surveys. Leave \"I don't "
+            'know" unless you have seen the code, for example on a human resources form.'
+        ),
+    )
+    closest_code = forms.ChoiceField(
+        label=_("Which existing occupation comes closest to your work?"),
+        required=False,
+        help_text=_("Optional. Think about what you actually do, not your job title."),
+    )
+    closest_fit = forms.ChoiceField(
+        label=_("How well does that occupation describe your work?"),
+        choices=FIT_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Optional. Your draft will say exactly what you choose here."),
     )
     story = forms.CharField(
         label=_("A story from your work"),
@@ -150,7 +174,13 @@ class BuilderForm(HoneypotMixin, forms.Form):
         self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
         self.fields["talking_points"].queryset = TalkingPoint.objects.published()
         self.fields["talking_points"].label_from_instance = lambda p: p.tr("title")
-        self.fields["employer_code"].choices = occupation_choices()
+        occupations = occupation_choices()
+        self.fields["employer_code"].choices = occupations
+        self.fields["closest_code"].choices = (
+            [("", _("Skip this question"))]
+            + occupations[1:]
+            + [(NO_OCCUPATION_FITS, _("None of these fits my work"))]
+        )
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -163,7 +193,9 @@ class BuilderForm(HoneypotMixin, forms.Form):
                 "setting",
                 "state",
             ),
-            Fieldset(_("Your work"), "tasks", "employer_code", "story"),
+            Fieldset(
+                _("Your work"), "tasks", "story", "employer_code", "closest_code", "closest_fit"
+            ),
             Fieldset(_("Your request"), "ask", "ask_detail", "talking_points"),
             "draft_language",
             Div(Field("website"), css_class="hp-field", aria_hidden="true"),
@@ -188,6 +220,19 @@ class BuilderForm(HoneypotMixin, forms.Form):
 
     def clean_story(self) -> str:
         return self.cleaned_data["story"].strip()
+
+    def clean(self):
+        data = super().clean()
+        closest = data.get("closest_code") or ""
+        if data.get("closest_fit") and closest in ("", NO_OCCUPATION_FITS):
+            self.add_error(
+                "closest_fit",
+                _(
+                    "Choose the occupation that comes closest first, or leave how well it "
+                    "fits unanswered."
+                ),
+            )
+        return data
 
 
 class DraftForm(HoneypotMixin, forms.Form):

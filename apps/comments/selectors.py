@@ -52,7 +52,8 @@ def response_latest_owned(public_ids: list[str]) -> Response | None:
 
 
 def builder_prefill(response: Response) -> dict:
-    """Initial builder values from one survey response (three queries)."""
+    """Initial builder values from one survey response (three queries). The employer's code
+    is never filled in: the survey does not ask it."""
     initial: dict = {}
     if response.role_id:
         slug = Role.objects.filter(pk=response.role_id).values_list("slug", flat=True).first()
@@ -64,7 +65,13 @@ def builder_prefill(response: Response) -> dict:
         initial["state"] = response.state
     answers = Answer.objects.filter(
         response=response,
-        question__key__in=["years_in_field", "job_title", "crosswalk_code", "describe_work"],
+        question__key__in=[
+            "years_in_field",
+            "job_title",
+            "crosswalk_code",
+            "crosswalk_fit",
+            "describe_work",
+        ],
     ).values_list("question__key", "text_value", "number_value", "choice__value")
     for key, text, number, choice in answers:
         if key == "years_in_field" and number is not None:
@@ -73,8 +80,14 @@ def builder_prefill(response: Response) -> dict:
             initial["job_title"] = text[:120]
         elif key == "describe_work" and text:
             initial["story"] = text[:2500]
-        elif key == "crosswalk_code" and choice:
-            initial["employer_code"] = choice
+        elif key == "crosswalk_code" and choice and choice != "dont_know":
+            # The survey asked which occupation comes *closest*, not which code the employer
+            # uses: it fills in the closest-occupation question only.
+            initial["closest_code"] = choice
+        elif key == "crosswalk_fit" and choice:
+            initial["closest_fit"] = choice
+    if initial.get("closest_code") in (None, "none"):
+        initial.pop("closest_fit", None)  # a rating left over from an answer changed since
     tasks = (
         TaskRating.objects.filter(response=response, is_relevant=True, task__is_active=True)
         .order_by("-importance", "-frequency", "task__order")
