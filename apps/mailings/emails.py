@@ -10,14 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from apps.core.siteurl import absolute
 from apps.core.text import render_markdown
 
 from .models import Announcement, Subscriber
 from .tokens import CONFIRM, MANAGE, make_token
-
-
-def absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL + path
 
 
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
