@@ -64,6 +64,12 @@ PUBLIC = {
     "comments:draft",
     "comments:submitted",
     "comments:submitted_thanks",
+    # Feeds without an account: news page, Atom/RSS, calendar file, sitemap.
+    "feeds:news",
+    "feeds:rss",
+    "feeds:atom",
+    "feeds:calendar",
+    "feeds:sitemap",
     # Health endpoints for the proxy and supervisor (no data; nginx keeps /readyz internal).
     "operations:healthz",
     "operations:readyz",
