@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from apps.mailings.forms import EMAIL_DISPOSABLE, EMAIL_INVALID
+from apps.mailings.selectors import email_is_disposable, normalize_email
 from apps.notices.models import TalkingPoint
 from apps.pages.models import Occupation
 from apps.surveys.models import Role, Task
@@ -310,3 +312,41 @@ class SubmittedForm(HoneypotMixin, forms.Form):
 
 def comment_char_limit(notice) -> int:
     return notice.comment_char_limit if notice else settings.COMMENT_CHAR_LIMIT
+
+
+class PledgeForm(HoneypotMixin, forms.Form):
+    """One tap: an address (confirmed by email), and optionally the role and state counted."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_INVALID},
+        help_text=_("Only for the two reminders and the confirmation link. Never published."),
+    )
+    role = forms.ChoiceField(label=_("Your main role (optional)"), required=False)
+    state = forms.ChoiceField(label=_("State or territory (optional)"), required=False)
+    website = _honeypot()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Prefer not to say"))] + [
+            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+        ]
+        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        self.fields["email"].widget.attrs.update(
+            {"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "email",
+            "role",
+            "state",
+            Div(Field("website"), css_class="hp-field", aria_hidden="true"),
+        )
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if email_is_disposable(email):
+            raise forms.ValidationError(EMAIL_DISPOSABLE)
+        return email

@@ -160,24 +160,49 @@ def submission_counts(*, notice_id: int | None = None) -> dict:
     records = SubmissionRecord.objects.all()
     if notice_id:
         records = records.filter(notice_id=notice_id)
-    total = records.count()
+    return _counts_by_state_and_role(records)
+
+
+def pledge_counts() -> dict:
+    """Confirmed pledges to comment (whose address is still on the list) by state and by
+    role, small cells suppressed like the submitted comments. No address leaves here."""
+    from apps.mailings.models import Subscriber
+
+    from .models import Pledge
+
+    pledges = Pledge.objects.filter(
+        confirmed_at__isnull=False, subscriber__status=Subscriber.Status.CONFIRMED
+    )
+    return _counts_by_state_and_role(pledges)
+
+
+def _counts_by_state_and_role(records) -> dict:
+    """Two grouped queries (the total is the sum of the state groups) and the role labels."""
     states = dict(US_STATES)
-    roles = {r.slug: r.tr("label") for r in Role.objects.all()}
+    roles = dict(_role_labels())
+    grouped = {
+        column: list(records.values(column).annotate(n=Count("id")).order_by(column))
+        for column in ("state", "role")
+    }
+    total = sum(item["n"] for item in grouped["state"])
     tables = {}
     for name, column, labels in (("state", "state", states), ("role", "role", roles)):
-        counts = records.values(column).annotate(n=Count("id")).order_by(column)
         rows = [
             Row(
                 key=item[column] or "",
                 label=labels.get(item[column], item[column]) if item[column] else "",
                 n=item["n"],
             )
-            for item in counts
+            for item in grouped[column]
         ]
         rows.sort(key=lambda r: (r.key == "", str(r.label)))
         rows, total_hidden = suppress_table(rows, total)
         tables[name] = CountTable(title=name, rows=rows, total=total, total_hidden=total_hidden)
     return {"total": total, "by_state": tables["state"], "by_role": tables["role"]}
+
+
+def _role_labels() -> list[tuple[str, str]]:
+    return [(r.slug, r.tr("label")) for r in Role.objects.all()]
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -50,6 +50,7 @@ class FixedPagesSitemap(PortalSitemap):
         "notices:list",
         "notices:toolkit",
         "comments:builder",
+        "comments:pledge",
         "mailings:signup",
         "feeds:news",
     ]

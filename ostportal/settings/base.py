@@ -348,6 +348,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.mailings.tasks.reminders_send_due",
         "schedule": crontab(minute="*/30"),
     },
+    # Every half hour: pledge reminders (the day a comment window opens, the day before it
+    # closes), each once per pledge, notice and kind.
+    "comments-pledge-reminders": {
+        "task": "apps.comments.tasks.pledge_reminders_send_due",
+        "schedule": crontab(minute="*/30"),
+    },
     # Every night at 03:45: delete contact details of surveys closed longer than
     # PERSONAL_DATA_RETENTION_DAYS.
     "personal-data-purge-expired": {
