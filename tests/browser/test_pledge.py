@@ -133,3 +133,32 @@ def test_builder_states_the_fit_given_and_nothing_about_an_employer_code(builder
     assert_no_axe_violations(page)
     _fits_phone(page)
     assert pages.console_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_news_page_with_its_feed_links_passes_axe_on_a_phone(site, pages, lang):
+    from django.utils import timezone
+
+    from apps.mailings.models import Announcement
+
+    Announcement.objects.create(
+        topic="survey_news",
+        subject_en="The survey is open",
+        subject_es="La encuesta está abierta",
+        body_en="Tell us about **your work**.",
+        body_es="Cuéntenos sobre **su trabajo**.",
+        status="sent",
+        finished_at=timezone.now(),
+    )
+    page = pages.open(viewport=PHONE)
+    page.goto(f"{site.url}/?lang={lang}")
+    page.locator("footer").get_by_role("link", name=re.compile("^(News|Noticias)")).click()
+    page.wait_for_url("**/news/")
+    assert page.locator("h2").first.inner_text() in (
+        "The survey is open",
+        "La encuesta está abierta",
+    )
+    assert page.locator(f'a[href="/feeds/updates.atom?lang={lang}"]').count() == 1
+    assert_no_axe_violations(page)
+    _fits_phone(page)
+    assert pages.console_errors == []

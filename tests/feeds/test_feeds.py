@@ -174,6 +174,7 @@ def test_sitemap_lists_public_pages_with_absolute_addresses(client, seeded, item
     assert f"https://ost.example.org/notices/{items['notice'].pk}/" in urls
     assert f"https://ost.example.org/notices/{items['hidden'].pk}/" not in urls
     assert "https://ost.example.org/comment/" in urls and "https://ost.example.org/news/" in urls
+    assert "https://ost.example.org/comment/pledge/" in urls
     assert not any("/staff" in url or "/accounts" in url for url in urls)
     assert (
         "Sitemap: https://ost.example.org/sitemap.xml" in client.get("/robots.txt").content.decode()
