@@ -125,7 +125,8 @@ class BuilderForm(HoneypotMixin, forms.Form):
     )
     closest_fit = forms.ChoiceField(
         label=_("How well does that occupation describe your work?"),
-        choices=FIT_CHOICES,
+        # "Skip" first, so a choice made by mistake can be taken back in the browser.
+        choices=[("", _("Skip this question"))] + FIT_CHOICES,
         widget=forms.RadioSelect,
         required=False,
         help_text=_("Optional. Your draft will say exactly what you choose here."),

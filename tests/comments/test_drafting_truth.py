@@ -196,3 +196,12 @@ def test_fit_choices_follow_the_surveys_scale(survey):
         Choice.objects.filter(question__key="crosswalk_fit").values_list("value", flat=True)
     )
     assert survey_values == {value for value, _label in FIT_CHOICES}
+
+
+def test_a_fit_chosen_by_mistake_can_be_taken_back(client, survey):
+    html = client.get(BUILDER).content.decode()
+    assert 'name="closest_fit" value=""' in html  # "Skip this question" is a radio too
+    reply = client.post(BUILDER, builder_data(closest_code="", closest_fit=""))
+    assert reply.status_code == 200
+    text = reply.content.decode().split("</textarea>")[0]
+    assert "closest existing occupation" not in text

@@ -145,3 +145,17 @@ def survey_for_links(seeded):
 
     seed_survey()
     return Survey.objects.get(slug="ost-roles-duties")
+
+
+def test_survey_confirmation_email_links_use_the_requests_address(
+    served, survey_for_links, django_capture_on_commit_callbacks
+):
+    from tests.surveys.helpers import complete
+
+    browser = Client(HTTP_HOST=HOST)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(browser, survey_for_links, {"follow_up": "yes"})
+    links = _links(mail.outbox[0].body)
+    delete = [link for link in links if "/privacy/delete/" in link]
+    assert delete and all(link.startswith(BASE + "/privacy/delete/") for link in delete)
+    assert not any(":8000" in link for link in links)
