@@ -36,7 +36,7 @@ setup: install messages
 	$(MANAGE) seed_toolkit
 
 run: setup
-	$(MANAGE) runserver $(HOST):$(PORT)
+	PORTAL_SERVED_AT=http://$(HOST):$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install messages
 	$(BIN)/pytest

@@ -38,7 +38,9 @@ check() {  # url expected-status
   if [ "$code" != "$2" ]; then echo "FAIL $1: $code (expected $2)"; fail=1; else echo "ok   $1 $code"; fi
 }
 for url in / /page/vision/ /page/timeline/ /page/where-counted-today/ /page/faq/ /contact/ \
-    /accounts/login/ /survey/ost-roles-duties/ /toolkit/ /notices/ /comment/ /updates/ "/?lang=es"; do
+    /accounts/login/ /survey/ost-roles-duties/ /toolkit/ /notices/ /comment/ /updates/ "/?lang=es" \
+    /comment/pledge/ /news/ /feeds/updates.atom /feeds/updates.rss "/feeds/calendar.ics?lang=es" \
+    /sitemap.xml; do
   check "$url" 200
 done
 check /staff/ 302

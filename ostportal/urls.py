@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("apps.mailings.urls")),
     path("", include("apps.privacy.urls")),
     path("", include("apps.coding.urls")),
+    path("", include("apps.feeds.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -64,6 +64,16 @@ PUBLIC = {
     "comments:draft",
     "comments:submitted",
     "comments:submitted_thanks",
+    # A pledge to comment: the form, "check your email", and the signed confirmation link.
+    "comments:pledge",
+    "comments:pledge_sent",
+    "comments:pledge_confirm",
+    # Feeds without an account: news page, Atom/RSS, calendar file, sitemap.
+    "feeds:news",
+    "feeds:rss",
+    "feeds:atom",
+    "feeds:calendar",
+    "feeds:sitemap",
     # Health endpoints for the proxy and supervisor (no data; nginx keeps /readyz internal).
     "operations:healthz",
     "operations:readyz",
@@ -210,10 +220,11 @@ def url_for(db, settings, tmp_path):
     from django.utils import timezone
 
     from apps.coding import services as coding
+    from apps.comments.models import Pledge
     from apps.exports.models import ExportJob
     from apps.exports.services import export_job_run
     from apps.insights.models import SavedView
-    from apps.mailings.tokens import CONFIRM, MANAGE, make_token
+    from apps.mailings.tokens import CONFIRM, MANAGE, PLEDGE, make_token
     from apps.surveys.models import Answer, Question, Response, SurveyVersion
     from apps.surveys.seeding import seed_survey
 
@@ -246,6 +257,7 @@ def url_for(db, settings, tmp_path):
     # links are signed by the app itself.
     announcement = make_announcement()
     waiting = make_subscriber(status="pending")
+    Pledge.objects.create(subscriber=waiting)
     reader = make_subscriber()
     # A published notice whose comment window is open, so the comment builder is live.
     now = timezone.now()
@@ -269,6 +281,7 @@ def url_for(db, settings, tmp_path):
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
             "privacy:respondent_delete": {"token": "not-a-signed-token"},
             "mailings:confirm": {"token": make_token(waiting, CONFIRM)},
+            "comments:pledge_confirm": {"token": make_token(waiting, PLEDGE)},
             "mailings:manage": {"token": make_token(reader, MANAGE)},
             "mailings:unsubscribe": {"token": make_token(reader, MANAGE)},
             "mailings:announcement_detail": {"pk": announcement.pk},

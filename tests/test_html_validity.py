@@ -208,6 +208,42 @@ def _comment_pages(public: Client) -> dict[str, str]:
     html["comment draft (errors)"] = public.post(
         "/comment/draft/", {"text": "", "language": "es"}
     ).content.decode()
+    html.update(_pledge_and_feed_pages(public))
+    return html
+
+
+def _pledge_and_feed_pages(public: Client) -> dict[str, str]:
+    """The pledge to comment (form, errors, confirmation) and the news page of the feeds."""
+    from django.utils import timezone
+
+    from apps.comments.models import Pledge
+    from apps.mailings.models import Announcement, Subscriber
+    from apps.mailings.tokens import PLEDGE, make_token
+
+    html = {
+        "/comment/pledge/": public.get("/comment/pledge/").content.decode(),
+        "/comment/pledge/ (errors)": public.post(
+            "/comment/pledge/", {"email": "x", "state": "CA"}
+        ).content.decode(),
+        "/comment/pledge/check-your-email/": public.get(
+            "/comment/pledge/check-your-email/"
+        ).content.decode(),
+    }
+    subscriber = Subscriber.objects.create(email="pledge@example.org", language="en", key="k" * 32)
+    Pledge.objects.create(subscriber=subscriber)
+    url = f"/comment/pledge/confirm/{make_token(subscriber, PLEDGE)}/"
+    html["pledge confirm"] = public.get(url).content.decode()
+    html["pledge confirmed"] = public.post(url).content.decode()
+    Announcement.objects.create(
+        topic="survey_news",
+        subject_en="The survey is open",
+        subject_es="La encuesta está abierta",
+        body_en="Tell us about **your work**.",
+        body_es="Cuéntenos sobre **su trabajo**.",
+        status="sent",
+        finished_at=timezone.now(),
+    )
+    html["/news/"] = public.get("/news/").content.decode()
     return html
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from apps.mailings.forms import EMAIL_DISPOSABLE, EMAIL_INVALID
+from apps.mailings.selectors import email_is_disposable, normalize_email
 from apps.notices.models import TalkingPoint
 from apps.pages.models import Occupation
 from apps.surveys.models import Role, Task
@@ -42,6 +44,15 @@ ASK_CHOICES = [
     ("titles", _("List my job title under the occupation that fits it")),
 ]
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
+# The survey's answer for "none of these occupations fits my job".
+NO_OCCUPATION_FITS = "none"
+# The survey's scale for how well the closest occupation describes the job.
+FIT_CHOICES = [
+    ("1", _("Not at all")),
+    ("2", _("Poorly")),
+    ("3", _("Somewhat")),
+    ("4", _("Very well")),
+]
 
 
 class HoneypotMixin:
@@ -102,7 +113,23 @@ class BuilderForm(HoneypotMixin, forms.Form):
     employer_code = forms.ChoiceField(
         label=_("The occupation code your employer uses for your job, if you know it"),
         required=False,
-        help_text=_("Employers report jobs under these codes in federal surveys."),
+        help_text=_(
+            "Employers report jobs under these codes in federal surveys. Leave \"I don't "
+            'know" unless you have seen the code, for example on a human resources form.'
+        ),
+    )
+    closest_code = forms.ChoiceField(
+        label=_("Which existing occupation comes closest to your work?"),
+        required=False,
+        help_text=_("Optional. Think about what you actually do, not your job title."),
+    )
+    closest_fit = forms.ChoiceField(
+        label=_("How well does that occupation describe your work?"),
+        # "Skip" first, so a choice made by mistake can be taken back in the browser.
+        choices=[("", _("Skip this question"))] + FIT_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Optional. Your draft will say exactly what you choose here."),
     )
     story = forms.CharField(
         label=_("A story from your work"),
@@ -150,7 +177,13 @@ class BuilderForm(HoneypotMixin, forms.Form):
         self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
         self.fields["talking_points"].queryset = TalkingPoint.objects.published()
         self.fields["talking_points"].label_from_instance = lambda p: p.tr("title")
-        self.fields["employer_code"].choices = occupation_choices()
+        occupations = occupation_choices()
+        self.fields["employer_code"].choices = occupations
+        self.fields["closest_code"].choices = (
+            [("", _("Skip this question"))]
+            + occupations[1:]
+            + [(NO_OCCUPATION_FITS, _("None of these fits my work"))]
+        )
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -163,7 +196,9 @@ class BuilderForm(HoneypotMixin, forms.Form):
                 "setting",
                 "state",
             ),
-            Fieldset(_("Your work"), "tasks", "employer_code", "story"),
+            Fieldset(
+                _("Your work"), "tasks", "story", "employer_code", "closest_code", "closest_fit"
+            ),
             Fieldset(_("Your request"), "ask", "ask_detail", "talking_points"),
             "draft_language",
             Div(Field("website"), css_class="hp-field", aria_hidden="true"),
@@ -188,6 +223,19 @@ class BuilderForm(HoneypotMixin, forms.Form):
 
     def clean_story(self) -> str:
         return self.cleaned_data["story"].strip()
+
+    def clean(self):
+        data = super().clean()
+        closest = data.get("closest_code") or ""
+        if data.get("closest_fit") and closest in ("", NO_OCCUPATION_FITS):
+            self.add_error(
+                "closest_fit",
+                _(
+                    "Choose the occupation that comes closest first, or leave how well it "
+                    "fits unanswered."
+                ),
+            )
+        return data
 
 
 class DraftForm(HoneypotMixin, forms.Form):
@@ -265,3 +313,41 @@ class SubmittedForm(HoneypotMixin, forms.Form):
 
 def comment_char_limit(notice) -> int:
     return notice.comment_char_limit if notice else settings.COMMENT_CHAR_LIMIT
+
+
+class PledgeForm(HoneypotMixin, forms.Form):
+    """One tap: an address (confirmed by email), and optionally the role and state counted."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_INVALID},
+        help_text=_("Only for the two reminders and the confirmation link. Never published."),
+    )
+    role = forms.ChoiceField(label=_("Your main role (optional)"), required=False)
+    state = forms.ChoiceField(label=_("State or territory (optional)"), required=False)
+    website = _honeypot()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Prefer not to say"))] + [
+            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+        ]
+        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        self.fields["email"].widget.attrs.update(
+            {"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "email",
+            "role",
+            "state",
+            Div(Field("website"), css_class="hp-field", aria_hidden="true"),
+        )
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if email_is_disposable(email):
+            raise forms.ValidationError(EMAIL_DISPOSABLE)
+        return email

@@ -68,3 +68,73 @@ class SubmissionRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.role or '-'} {self.state or '-'} {self.created_at:%Y-%m-%d}"
+
+
+class Pledge(TimeStampedModel):
+    """A promise to comment when a comment window opens. The address lives on the updates
+    list's Subscriber (contact details apart); here only the role and state that are counted.
+    Confirmed through the updates list's double opt-in: a signed link emailed to the address.
+    """
+
+    subscriber = models.OneToOneField(
+        "mailings.Subscriber",
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        related_name="pledge",
+    )
+    role = models.CharField(_("role"), max_length=50, blank=True)
+    state = models.CharField(_("state"), max_length=2, blank=True, choices=US_STATES)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pledge to comment")
+        verbose_name_plural = _("pledges to comment")
+        indexes = [models.Index(fields=["confirmed_at"], name="comments_pledge_confirmed")]
+
+    def __str__(self) -> str:
+        return f"pledge {self.pk}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class PledgeReminder(TimeStampedModel):
+    """One reminder email to one pledge about one notice: the unique triple is what makes
+    each reminder go out once, however often the beat runs."""
+
+    class Kind(models.TextChoices):
+        OPENS = "opens", _("The window opened")
+        CLOSING = "closing", _("The window closes soon")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reminders")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("pledge reminder")
+        verbose_name_plural = _("pledge reminders")
+        indexes = [models.Index(fields=["status"], name="comments_pledge_rem_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "notice", "kind"], name="pledge_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} {self.notice_id} {self.kind} ({self.status})"

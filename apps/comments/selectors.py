@@ -52,7 +52,8 @@ def response_latest_owned(public_ids: list[str]) -> Response | None:
 
 
 def builder_prefill(response: Response) -> dict:
-    """Initial builder values from one survey response (three queries)."""
+    """Initial builder values from one survey response (three queries). The employer's code
+    is never filled in: the survey does not ask it."""
     initial: dict = {}
     if response.role_id:
         slug = Role.objects.filter(pk=response.role_id).values_list("slug", flat=True).first()
@@ -64,7 +65,13 @@ def builder_prefill(response: Response) -> dict:
         initial["state"] = response.state
     answers = Answer.objects.filter(
         response=response,
-        question__key__in=["years_in_field", "job_title", "crosswalk_code", "describe_work"],
+        question__key__in=[
+            "years_in_field",
+            "job_title",
+            "crosswalk_code",
+            "crosswalk_fit",
+            "describe_work",
+        ],
     ).values_list("question__key", "text_value", "number_value", "choice__value")
     for key, text, number, choice in answers:
         if key == "years_in_field" and number is not None:
@@ -73,8 +80,14 @@ def builder_prefill(response: Response) -> dict:
             initial["job_title"] = text[:120]
         elif key == "describe_work" and text:
             initial["story"] = text[:2500]
-        elif key == "crosswalk_code" and choice:
-            initial["employer_code"] = choice
+        elif key == "crosswalk_code" and choice and choice != "dont_know":
+            # The survey asked which occupation comes *closest*, not which code the employer
+            # uses: it fills in the closest-occupation question only.
+            initial["closest_code"] = choice
+        elif key == "crosswalk_fit" and choice:
+            initial["closest_fit"] = choice
+    if initial.get("closest_code") in (None, "none"):
+        initial.pop("closest_fit", None)  # a rating left over from an answer changed since
     tasks = (
         TaskRating.objects.filter(response=response, is_relevant=True, task__is_active=True)
         .order_by("-importance", "-frequency", "task__order")
@@ -147,24 +160,49 @@ def submission_counts(*, notice_id: int | None = None) -> dict:
     records = SubmissionRecord.objects.all()
     if notice_id:
         records = records.filter(notice_id=notice_id)
-    total = records.count()
+    return _counts_by_state_and_role(records)
+
+
+def pledge_counts() -> dict:
+    """Confirmed pledges to comment (whose address is still on the list) by state and by
+    role, small cells suppressed like the submitted comments. No address leaves here."""
+    from apps.mailings.models import Subscriber
+
+    from .models import Pledge
+
+    pledges = Pledge.objects.filter(
+        confirmed_at__isnull=False, subscriber__status=Subscriber.Status.CONFIRMED
+    )
+    return _counts_by_state_and_role(pledges)
+
+
+def _counts_by_state_and_role(records) -> dict:
+    """Two grouped queries (the total is the sum of the state groups) and the role labels."""
     states = dict(US_STATES)
-    roles = {r.slug: r.tr("label") for r in Role.objects.all()}
+    roles = dict(_role_labels())
+    grouped = {
+        column: list(records.values(column).annotate(n=Count("id")).order_by(column))
+        for column in ("state", "role")
+    }
+    total = sum(item["n"] for item in grouped["state"])
     tables = {}
     for name, column, labels in (("state", "state", states), ("role", "role", roles)):
-        counts = records.values(column).annotate(n=Count("id")).order_by(column)
         rows = [
             Row(
                 key=item[column] or "",
                 label=labels.get(item[column], item[column]) if item[column] else "",
                 n=item["n"],
             )
-            for item in counts
+            for item in grouped[column]
         ]
         rows.sort(key=lambda r: (r.key == "", str(r.label)))
         rows, total_hidden = suppress_table(rows, total)
         tables[name] = CountTable(title=name, rows=rows, total=total, total_hidden=total_hidden)
     return {"total": total, "by_state": tables["state"], "by_role": tables["role"]}
+
+
+def _role_labels() -> list[tuple[str, str]]:
+    return [(r.slug, r.tr("label")) for r in Role.objects.all()]
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -3,18 +3,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
+from apps.mailings.tokens import MANAGE, PLEDGE, make_token, read_token
 from apps.notices.models import Notice
 from apps.notices.selectors import current_notice_cached, notice_status
 from apps.surveys.ownership import owned_ids
 
-from . import documents, selectors, services
+from . import documents, pledges, selectors, services
 from .drafting import compose_draft
-from .forms import BuilderForm, DraftForm, SubmittedForm, comment_char_limit
+from .forms import BuilderForm, DraftForm, PledgeForm, SubmittedForm, comment_char_limit
+from .models import Pledge
 
 
 def _language() -> str:
@@ -210,5 +213,70 @@ def staff_counts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "comments/staff_counts.html",
-        {"notices": notices, "notice_id": notice_id, "k": settings.SUPPRESSION_MIN_N, **counts},
+        {
+            "notices": notices,
+            "notice_id": notice_id,
+            "k": settings.SUPPRESSION_MIN_N,
+            "pledges": selectors.pledge_counts(),
+            **counts,
+        },
     )
+
+
+# --- Pledge to comment -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def pledge(request: HttpRequest) -> HttpResponse:
+    """One tap: the address (and optionally role and state); a link by email confirms it."""
+    form = PledgeForm(request.POST or None)
+    limited = False
+    if request.method == "POST":
+        limited = _limited(request, "comments-pledge", settings.MAILINGS_SIGNUP_RATE_LIMIT)
+        if not limited and form.is_valid():
+            if not form.is_bot:
+                data = form.cleaned_data
+                pledges.pledge_make(
+                    email=data["email"],
+                    language=_language(),
+                    role=data["role"],
+                    state=data["state"],
+                )
+            return redirect("comments:pledge_sent")
+    status = 429 if limited else (400 if form.is_bound else 200)
+    return render(
+        request,
+        "comments/pledge.html",
+        {"form": form, "limited": limited, "notice": current_notice_cached()},
+        status=status,
+    )
+
+
+@require_GET
+def pledge_sent(request: HttpRequest) -> HttpResponse:
+    # The same words whether the address is new, waiting or has already pledged.
+    return render(request, "comments/pledge_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pledge_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (link checkers that open every URL confirm nothing); POST confirms."""
+    found = read_token(token, PLEDGE)
+    pledge_row = (
+        Pledge.objects.filter(subscriber=found.subscriber).first() if found.subscriber else None
+    )
+    if pledge_row is None:
+        problem = found.problem if found.problem != "ok" else "invalid"
+        return render(request, "mailings/link_invalid.html", {"problem": problem}, status=400)
+    if request.method == "POST" or pledge_row.is_confirmed:
+        pledges.pledge_confirm(subscriber=found.subscriber)
+        return render(
+            request,
+            "comments/pledge_confirmed.html",
+            {
+                "manage_token": make_token(found.subscriber, MANAGE),
+                "notice": current_notice_cached(),
+            },
+        )
+    return render(request, "comments/pledge_confirm.html", {"email": found.subscriber.email})

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (audit sign-ins)
+        from .siteurl import connect_celery_signals
+
+        connect_celery_signals()

@@ -10,14 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from apps.core.siteurl import absolute
 from apps.core.text import render_markdown
 
 from .models import Announcement, Subscriber
-from .tokens import CONFIRM, MANAGE, make_token
-
-
-def absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL + path
+from .tokens import CONFIRM, MANAGE, PLEDGE, make_token
 
 
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
@@ -49,12 +46,19 @@ def _message(
 
 
 def signup_message(subscriber: Subscriber, kind: str) -> EmailMultiAlternatives:
-    """The confirmation email (kind "confirm") or the already-subscribed email ("manage")."""
+    """The confirmation email (kind "confirm"), the already-subscribed email ("manage") or the
+    confirmation of a pledge to comment ("pledge")."""
     links = subscriber_links(subscriber)
     context = {"site_name": settings.SITE_NAME, "subscriber": subscriber, **links}
     if kind == "confirm":
         token = make_token(subscriber, CONFIRM)
         context["confirm_url"] = absolute(reverse("mailings:confirm", kwargs={"token": token}))
+        context["days"] = settings.MAILINGS_CONFIRM_DAYS
+    elif kind == "pledge":  # a pledge to comment (apps.comments), confirmed by the same link
+        token = make_token(subscriber, PLEDGE)
+        context["confirm_url"] = absolute(
+            reverse("comments:pledge_confirm", kwargs={"token": token})
+        )
         context["days"] = settings.MAILINGS_CONFIRM_DAYS
     with translation.override(subscriber.language):
         subject = render_to_string(f"mailings/email/{kind}_subject.txt", context).strip()

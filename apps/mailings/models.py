@@ -100,6 +100,7 @@ class SignupEmail(TimeStampedModel):
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Confirmation link")
         MANAGE = "manage", _("Link to preferences")
+        PLEDGE = "pledge", _("Pledge confirmation link")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

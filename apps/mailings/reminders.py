@@ -1,10 +1,11 @@
 """The text of a comment-deadline reminder, written from the notice in both languages."""
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
+
+from apps.core.siteurl import absolute
 
 
 def _notice_url(notice) -> str:
@@ -17,7 +18,7 @@ def _notice_url(notice) -> str:
             path = ""
     if not path:
         path = reverse("pages:detail", kwargs={"slug": "get-involved"})
-    return settings.PORTAL_BASE_URL + path
+    return absolute(path)
 
 
 def _days_phrase(days_left: int) -> str:

@@ -15,6 +15,9 @@ from .models import Subscriber
 
 CONFIRM = "mailings.confirm"
 MANAGE = "mailings.manage"
+# Confirms a pledge to comment (apps.comments) and, with it, the address: the same double
+# opt-in as the updates list, with a salt of its own.
+PLEDGE = "mailings.pledge"
 _MAX_TOKEN_LENGTH = 300
 
 
@@ -31,7 +34,8 @@ def make_token(subscriber: Subscriber, purpose: str) -> str:
 
 
 def _max_age(purpose: str) -> int:
-    days = settings.MAILINGS_CONFIRM_DAYS if purpose == CONFIRM else settings.MAILINGS_LINK_DAYS
+    short = purpose in (CONFIRM, PLEDGE)
+    days = settings.MAILINGS_CONFIRM_DAYS if short else settings.MAILINGS_LINK_DAYS
     return days * 24 * 60 * 60
 
 

@@ -83,6 +83,11 @@ class Notice(BilingualMixin, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.citation} {self.title_en}".strip()
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("notices:detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The window must close after it opens.")})

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
+
+from apps.core.siteurl import absolute
 
 from .forms import ContactForm
 from .live import live_state
@@ -83,5 +86,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /staff/",
         "Disallow: /accounts/",
         f"Disallow: /{settings.ADMIN_URL}",
+        "Sitemap: " + absolute(reverse("feeds:sitemap")),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

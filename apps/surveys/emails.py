@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.core.siteurl import absolute, site_url
+
 from .models import RespondentContact, Response
 
 
@@ -21,7 +23,7 @@ def resume_link_email_send(*, contact_id: int) -> bool:
     if contact is None or contact.response.status != Response.Status.IN_PROGRESS:
         return False
     token = resume_token_create(response=contact.response)
-    link = settings.PORTAL_BASE_URL + reverse("surveys:resume", kwargs={"token": token})
+    link = absolute(reverse("surveys:resume", kwargs={"token": token}))
     _send(contact, "surveys/email/resume_link", {"link": link, "days": settings.SURVEY_RESUME_DAYS})
     return True
 
@@ -51,7 +53,7 @@ def _send(contact: RespondentContact, template: str, context: dict) -> None:
             "survey": response.version.survey,
             "response": response,
             "site_name": settings.SITE_NAME,
-            "portal_base_url": settings.PORTAL_BASE_URL,
+            "portal_base_url": site_url(),
             **context,
         }
         subject = render_to_string(f"{template}_subject.txt", context).strip()

@@ -57,6 +57,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 THIRD_PARTY_APPS = [
     "crispy_forms",
@@ -81,6 +82,7 @@ LOCAL_APPS = [
     "apps.mailings",
     "apps.privacy",
     "apps.coding",
+    "apps.feeds",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "apps.core.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The request's own address, for absolute links in emails when PORTAL_BASE_URL is unset.
+    "apps.core.siteurl.SiteAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session was confirmed with a second factor.
@@ -344,6 +348,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.mailings.tasks.reminders_send_due",
         "schedule": crontab(minute="*/30"),
     },
+    # Every half hour: pledge reminders (the day a comment window opens, the day before it
+    # closes), each once per pledge, notice and kind.
+    "comments-pledge-reminders": {
+        "task": "apps.comments.tasks.pledge_reminders_send_due",
+        "schedule": crontab(minute="*/30"),
+    },
     # Every night at 03:45: delete contact details of surveys closed longer than
     # PERSONAL_DATA_RETENTION_DAYS.
     "personal-data-purge-expired": {
@@ -432,8 +442,11 @@ DATABASE_DOWN_RETRY_AFTER = env_int("DATABASE_DOWN_RETRY_AFTER", 60)
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 
 # --- Survey ---
-# Public address of the portal, for links in emails sent by Celery workers.
-PORTAL_BASE_URL = (env("PORTAL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# Public address of the portal, for absolute links in emails and feeds. When empty, links use
+# the address the portal is served at (see apps/core/siteurl.py): the request's own host, a
+# request's host remembered for beat jobs, else PORTAL_SERVED_AT (`make run` sets HOST:PORT).
+PORTAL_BASE_URL = (env("PORTAL_BASE_URL", "") or "").rstrip("/")
+PORTAL_SERVED_AT = (env("PORTAL_SERVED_AT", "http://127.0.0.1:8000") or "").rstrip("/")
 SURVEY_RESUME_DAYS = env_int("SURVEY_RESUME_DAYS", 30)
 # A complete response faster than this is flagged (never deleted) for staff to review.
 SURVEY_MIN_SECONDS = env_int("SURVEY_MIN_SECONDS", 240)

@@ -13,6 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Links in emails are pinned here so tests can read them; tests of the served-at default
+# (tests/core/test_siteurl.py) set it to "".
+PORTAL_BASE_URL = "http://127.0.0.1:8000"
 # Tests run tasks eagerly. CI's second pass also sets CELERY_BROKER_URL (the real Redis):
 # the tests marked celery_worker then turn eager mode off and start a real worker.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://")

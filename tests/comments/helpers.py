@@ -49,6 +49,8 @@ def make_survey_response(
     years=7,
     status=Response.Status.COMPLETE,
     task_codes=("T03", "T39"),
+    crosswalk="25-3041",
+    fit="3",
 ):
     """A response with the answers the builder reads, and a private resume token for it."""
     version = survey.versions.get()
@@ -68,8 +70,14 @@ def make_survey_response(
     Answer.objects.create(
         response=response,
         question=questions["crosswalk_code"],
-        choice=questions["crosswalk_code"].choices.get(value="25-3041"),
+        choice=questions["crosswalk_code"].choices.get(value=crosswalk),
     )
+    if fit:
+        Answer.objects.create(
+            response=response,
+            question=questions["crosswalk_fit"],
+            choice=questions["crosswalk_fit"].choices.get(value=fit),
+        )
     Answer.objects.create(
         response=response,
         question=questions["describe_work"],

@@ -24,6 +24,8 @@ def _checked(html: str, name: str, value) -> bool:
 
 def _selected(html: str, name: str) -> str:
     select = html.split(f'name="{name}"')[1].split("</select>")[0]
+    if " selected" not in select:
+        return ""
     return select.split(" selected")[0].rsplit('value="', 1)[1].split('"')[0]
 
 
@@ -44,7 +46,11 @@ def test_private_link_prefills_from_the_own_completed_response(client, survey):
     assert _selected(html, "role") == "tutor"
     assert _selected(html, "state") == "TX"
     assert _selected(html, "setting") == "library_museum"
-    assert _selected(html, "employer_code") == "25-3041"
+    # The survey asked for the closest occupation and how well it fits, never the employer's
+    # code: that question stays at "I don't know".
+    assert _selected(html, "employer_code") == ""
+    assert _selected(html, "closest_code") == "25-3041"
+    assert _checked(html, "closest_fit", "3")
     assert 'value="Homework helper"' in html and 'value="7"' in html
     assert "I help kids catch up on reading after school." in html
     for code in ("T03", "T39"):
@@ -117,3 +123,13 @@ def test_survey_thanks_page_offers_a_comment_from_the_answers(survey):
     html = thanks.content.decode()
     assert 'href="/comment/?from=survey"' in html
     assert "Mine title" in browser.get("/comment/?from=survey").content.decode()
+
+
+def test_dont_know_and_none_of_these_prefill_no_fit_and_no_employer_code(client, survey):
+    _response, token = make_survey_response(survey, crosswalk="dont_know", fit="")
+    html = client.get(f"{BUILDER}?token={token}").content.decode()
+    assert _selected(html, "closest_code") == "" and _selected(html, "employer_code") == ""
+    _response, token = make_survey_response(survey, crosswalk="none", fit="")
+    html = client.get(f"{BUILDER}?token={token}").content.decode()
+    assert _selected(html, "closest_code") == "none" and _selected(html, "employer_code") == ""
+    assert not _checked(html, "closest_fit", "4")

@@ -77,3 +77,21 @@ def test_filter_by_notice_and_constant_queries(
     _records("WA", "coach", 50)
     with django_assert_max_num_queries(15):
         client.get(URL)
+
+
+def test_the_page_with_pledges_needs_no_more_queries_as_they_grow(
+    client, survey, reviewer, django_assert_max_num_queries
+):
+    from apps.comments.models import Pledge
+    from tests.mailings.factories import make_subscriber
+
+    client.force_login(reviewer)
+    client.get(URL)
+    for i in range(30):
+        subscriber = make_subscriber(email=f"p{i}@example.org")
+        Pledge.objects.create(
+            subscriber=subscriber, confirmed_at=subscriber.consent_at, state="CA", role="tutor"
+        )
+    with django_assert_max_num_queries(15):
+        html = client.get(URL).content.decode()
+    assert 'class="pledge-total">30<' in html

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,3 +82,20 @@ def test_a_real_worker_resumes_a_send_whose_worker_died_without_duplicates(real_
     assert received == Counter({r.email: 1 for r in readers if r.email not in already})
     statuses = Counter(Delivery.objects.values_list("status", flat=True))
     assert statuses == {"sent": 8, "unknown": 1}
+
+
+def test_a_real_worker_links_to_the_address_the_send_was_started_from(settings, real_broker):
+    """PORTAL_BASE_URL unset: the request's address travels with the task to the worker."""
+    settings.PORTAL_BASE_URL = ""
+    make_subscriber()
+    announcement = make_announcement()
+    staff = Client(HTTP_HOST="10.1.2.3:8002")
+    staff.force_login(make_user(Role.EDITOR))
+    with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
+        response = staff.post(
+            reverse("mailings:announcement_send", args=[announcement.pk]), {"checked": "on"}
+        )
+        assert response.status_code == 302
+        _wait_until_sent(announcement)
+    assert announcement.status == Announcement.Status.SENT
+    assert "http://10.1.2.3:8002/updates/manage/" in mail.outbox[0].body
