@@ -114,12 +114,10 @@ def test_calendar_has_each_window_deadline_and_dated_milestone(client, items):
         date_label_en="March 2027",
         title_en="Proposals due",
         title_es="Fecha límite de propuestas",
-        status=Milestone.Status.UPCOMING,
         is_provisional=True,
+        provisional_reason_en="Date not announced",
     )
-    Milestone.objects.create(
-        key="undated", date_label_en="Later", title_en="Undated", status="upcoming"
-    )
+    Milestone.objects.create(key="undated", date_label_en="Later", title_en="Undated")
     raw, calendar = _ics(client)
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     notice = items["notice"]
