@@ -351,6 +351,7 @@ def _tasks_csv(tasks) -> HttpResponse:
             "modal_frequency",
             "classification",
             *[f"frequency_{c}_pct" for c in range(1, 8)],
+            "n_rated",
         ]
     )
     for t in tasks:
@@ -367,6 +368,7 @@ def _tasks_csv(tasks) -> HttpResponse:
                 _cell(t.modal_frequency),
                 t.classification,
                 *[_stat(f["share"], "share", t.stats_hidden) for f in t.frequency],
+                _cell(t.rated, t.stats_hidden),
             ]
         )
     return response

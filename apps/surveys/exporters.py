@@ -29,7 +29,7 @@ from .models import (
     Task,
     TaskRating,
 )
-from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES
+from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, state_names_en
 from .selectors import AnswerRow, Structure, answer_values, version_structure
 
 CHUNK = 2000
@@ -224,7 +224,7 @@ class _Layout:
             ("profile_setting", "Main setting (copied from the answers, for filtering)", "code",
              {}, "see the setting question"),
             ("profile_state", "State (copied from the answers, for filtering)", "code",
-             dict(US_STATES), ""),
+             state_names_en(), ""),
             ("status", "Status of the response", "code", dict(STATUS_CODES),
              "only complete responses are counted in the figures"),
             ("started_at", "When the response was started", "date-time (ISO 8601)", {},
@@ -304,7 +304,7 @@ class _Layout:
                         n,
                         question=f"{text} [state]",
                         type="code",
-                        values=dict(US_STATES),
+                        values=state_names_en(),
                         notes=blank,
                     )
                     item.other = self.add(

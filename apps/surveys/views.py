@@ -5,10 +5,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -17,9 +19,10 @@ from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.core.exceptions import ApplicationError
 
-from . import services
+from . import duties, services, timing
 from .forms import SurveyPageForm
-from .models import Collector, Question, Response, Survey, SurveyVersion
+from .models import Collector, Question, Response, Survey, SurveyVersion, Task
+from .models import Role as RoleModel
 from .ownership import collector_id, owned_ids, remember_collector, remember_response
 from .selectors import (
     answer_values,
@@ -35,6 +38,14 @@ from .selectors import (
 from .templatetags.survey_tags import initial_from_answers
 
 BROWSER_COOKIE = "ost_browser"
+DUTIES_STEP_GONE = gettext_noop(
+    "That part of the duties section is not on your path (your list of tasks may have "
+    "changed). Here is where you left off."
+)
+DUTIES_STRAY = gettext_noop(
+    "Ratings were sent for tasks you did not check or were not asked to rate (%(codes)s). "
+    "They were not saved; your other answers were."
+)
 
 
 def _owned(request) -> list[str]:
@@ -113,6 +124,7 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
             "draft": draft,
             "draft_url": _continue_url(draft) if draft else "",
             "page_count": len(structure.pages),
+            "minutes": survey_minutes(structure),
         },
     )
 
@@ -126,31 +138,102 @@ def collector_entry(request: HttpRequest, slug: str) -> HttpResponse:
     return reply
 
 
-def _progress(structure, shown, page) -> dict:
-    """Page number, total and minutes left along the path the respondent is expected to take."""
-    weights = [structure.page_weight(p) for p in shown]
+def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dict:
+    """Page number, total and minutes left along the path the respondent is expected to take
+    (a model of their own path: question types, the tasks of their role and how many they
+    checked; scaled to the real median once enough responses exist)."""
+    path = path or {"values": {}, "task_count": _typical_task_count(), "rated": None}
     index = shown.index(page)
-    remaining = sum(weights[index:])
-    minutes = math.ceil(
-        structure.version.survey.estimated_minutes * remaining / max(1, sum(weights))
+    minutes = timing.path_minutes(
+        structure,
+        shown,
+        path["values"],
+        task_count=path["task_count"],
+        rated=path["rated"],
+        from_page=page,
     )
+    left = minutes["left"]
+    if plan is not None and step:
+        # On a rating screen, the tasks of the screens before are done.
+        done = plan.rated_before(step) * timing.RATE_SECONDS
+        left = max(1, math.ceil((minutes["left_seconds"] - done) / 60))
     return {
         "number": index + 1,
         "total": len(shown),
         "percent": round(100 * index / max(1, len(shown))),
-        "minutes_left": max(1, minutes),
+        "minutes_left": left,
         "is_first": index == 0,
         "is_last": index == len(shown) - 1,
     }
 
 
-def _build_form(request, response, structure, page, answers, *, data=None, lenient=False):
+def _path(response, values, plan) -> dict:
+    """What the time model needs about this respondent: their answers, the size of their
+    role's checklist and, once it is answered, how many tasks they rate."""
+    if plan is not None:
+        count = len(plan.role_tasks) or len(plan.all_tasks)
+        rated = len(plan.assigned) if plan.checklist_saved else None
+        return {"values": values, "task_count": count, "rated": rated}
+    role = next(iter(values.get("role", set())), None)
+    if role is None:
+        return {"values": values, "task_count": _typical_task_count(), "rated": None}
+    count = (
+        Task.objects.filter(Q(for_all_roles=True) | Q(roles__slug=role), is_active=True)
+        .distinct()
+        .count()
+    )
+    if not count:
+        count = Task.objects.filter(is_active=True).count()
+    found = response.task_ratings.aggregate(
+        rows=Count("pk"), rated=Count("pk", filter=Q(is_relevant=True, is_assigned=True))
+    )
+    return {
+        "values": values,
+        "task_count": count,
+        "rated": found["rated"] if found["rows"] else None,
+    }
+
+
+def _typical_task_count() -> int:
+    """Tasks a role's checklist holds on average (before the role is known); cached."""
+    found = cache.get("survey-typical-task-count")
+    if found is None:
+        shared = Task.objects.filter(is_active=True, for_all_roles=True).count()
+        counts = [
+            n + shared
+            for n in RoleModel.objects.annotate(
+                n=Count("tasks", filter=Q(tasks__is_active=True, tasks__for_all_roles=False))
+            ).values_list("n", flat=True)
+        ]
+        found = round(sum(counts) / len(counts)) if counts else 0
+        cache.set("survey-typical-task-count", found, 600)
+    return found
+
+
+def survey_minutes(structure) -> int:
+    """The time the landing page states: the model of a typical paid path, or the median of
+    real completion times once enough responses exist."""
+    pages = expected_pages(structure, {})
+    return timing.path_minutes(structure, pages, {}, task_count=_typical_task_count())["total"]
+
+
+def _page_tasks(structure, page, answers) -> tuple[list, list]:
+    if not any(q.type == Question.Type.TASK_MATRIX for q in page.question_list):
+        return [], []
+    role_slug = next(iter(answer_values(answers, structure).get("role", set())), None)
+    return tasks_for_role(role_slug)
+
+
+def _build_form(
+    request, response, structure, page, answers, *, data=None, lenient=False, plan=None, step=None
+):
     values = answer_values(answers, structure, exclude_page=page)
-    role_tasks, other_tasks = [], []
-    if any(q.type == Question.Type.TASK_MATRIX for q in page.question_list):
-        role_slug = next(iter(answer_values(answers, structure).get("role", set())), None)
-        role_tasks, other_tasks = tasks_for_role(role_slug)
-    ratings = list(response.task_ratings.all()) if role_tasks or other_tasks else []
+    if plan is not None:
+        role_tasks, other_tasks = plan.role_tasks, plan.other_tasks
+        ratings = list(plan.ratings.values())
+    else:
+        role_tasks, other_tasks = _page_tasks(structure, page, answers)
+        ratings = list(response.task_ratings.all()) if role_tasks or other_tasks else []
     contact = (
         getattr(response, "contact", None)
         if any(q.type == Question.Type.EMAIL for q in page.question_list)
@@ -163,9 +246,12 @@ def _build_form(request, response, structure, page, answers, *, data=None, lenie
         role_tasks=role_tasks,
         other_tasks=other_tasks,
         lenient=lenient,
+        duties_step=step,
+        rate_tasks=plan.screen(step) if plan is not None and step else [],
+        allowed_rating_codes={t.code for t in plan.assigned} if plan is not None else None,
         initial=None
         if data is not None
-        else initial_from_answers(page, answers, structure, ratings, contact),
+        else initial_from_answers(page, answers, structure, ratings, contact, step=step),
     )
 
 
@@ -188,9 +274,21 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     expected = expected_pages(structure, values)
     if page not in expected:
         expected = shown
+    # The duties page is walked in steps (?step=0 the checklist, 1..k the rating screens).
+    plan, step = None, None
+    role_tasks, other_tasks = _page_tasks(structure, page, answers)
+    plan = duties.duties_plan(response, page, role_tasks, other_tasks)
+    if plan is not None:
+        raw_step = request.GET.get("step")
+        step = plan.parse_step(raw_step)
+        if step is None:
+            messages.warning(request, _(DUTIES_STEP_GONE))
+            return redirect(_step_url(response, page, plan.resume_step()))
+        if request.method == "GET" and raw_step in (None, "") and plan.resume_step():
+            return redirect(_step_url(response, page, plan.resume_step()))
     if request.method == "GET":
-        form = _build_form(request, response, structure, page, answers)
-        return _render_page(request, response, structure, expected, page, form)
+        form = _build_form(request, response, structure, page, answers, plan=plan, step=step)
+        return _render_page(request, response, structure, expected, page, form, plan=plan)
 
     action = request.POST.get("action", "next")
     is_final = action == "next" and page == expected[-1]
@@ -203,17 +301,38 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         method="POST",
         increment=True,
     ):
-        form = _build_form(request, response, structure, page, answers, data=request.POST)
+        form = _build_form(
+            request, response, structure, page, answers, data=request.POST, plan=plan, step=step
+        )
         form.is_valid()
         return _render_page(
-            request, response, structure, expected, page, form, status=429, limited=True
+            request, response, structure, expected, page, form, status=429, limited=True, plan=plan
         )
     lenient = action in ("back", "save")
     form = _build_form(
-        request, response, structure, page, answers, data=request.POST, lenient=lenient
+        request,
+        response,
+        structure,
+        page,
+        answers,
+        data=request.POST,
+        lenient=lenient,
+        plan=plan,
+        step=step,
     )
     if not form.is_valid():
-        return _render_page(request, response, structure, expected, page, form, status=400)
+        return _render_page(
+            request, response, structure, expected, page, form, status=400, plan=plan
+        )
+    if form.stray_tasks:
+        messages.warning(request, _(DUTIES_STRAY) % {"codes": ", ".join(form.stray_tasks)})
+    # The answers now stored: the other pages' (unchanged) and this page's.
+    shown = visible_pages(structure, {**form.saved_values, **form.page_values()})
+    position = shown.index(page) if page in shown else 0
+    # A duties step followed by another records the page before as the last one saved.
+    steps_follow = plan is not None and (
+        bool(form.cleaned_data.get(plan.question.key)) if step == 0 else step < plan.last_step
+    )
     try:
         on_page = {q.pk for q in page.question_list}
         response = services.response_page_save(
@@ -221,20 +340,26 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
             form=form,
             role_ids=structure.role_ids,
             page_had_answers=any(row.question_id in on_page for row in answers),
+            last_page_key=(shown[position - 1].key if position else "") if steps_follow else None,
         )
     except ApplicationError:
         return redirect("surveys:thanks", public_id=response.public_id)
-    # The answers now stored: the other pages' (unchanged) and this page's.
-    shown = visible_pages(structure, {**form.saved_values, **form.page_values()})
     if action == "save":
         token = services.resume_token_create(response=response)
         return _render_resume(request, response, token)
-    position = shown.index(page) if page in shown else 0
+    if plan is not None and action == "back" and step:
+        return redirect(_step_url(response, page, step - 1))
+    if plan is not None and action != "back" and steps_follow:
+        return redirect(_step_url(response, page, step + 1))
     if action == "back":
         target = shown[max(0, position - 1)]
+        if duties.matrix_question(target) is not None:
+            return redirect(_step_url(response, target, "last"))
         return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
     if position + 1 < len(shown):
         target = shown[position + 1]
+        if duties.matrix_question(target) is not None:
+            return redirect(_step_url(response, target, "0"))
         return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
     try:
         services.response_submit(response=response, structure=structure)
@@ -245,7 +370,15 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     return redirect("surveys:thanks", public_id=response.public_id)
 
 
-def _render_page(request, response, structure, shown, page, form, status=200, limited=False):
+def _step_url(response, page, step) -> str:
+    url = reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": page.key})
+    return f"{url}?step={step}"
+
+
+def _render_page(
+    request, response, structure, shown, page, form, status=200, limited=False, plan=None
+):
+    path = _path(response, answer_values(response_answers(response), structure), plan)
     return render(
         request,
         "surveys/page.html",
@@ -254,12 +387,32 @@ def _render_page(request, response, structure, shown, page, form, status=200, li
             "response": response,
             "page": page,
             "form": form,
-            "progress": _progress(structure, shown, page),
+            "progress": _progress(
+                structure, shown, page, path=path, plan=plan, step=form.duties_step
+            ),
+            "duties": _duties_progress(plan, form.duties_step),
             "limited": limited,
             "is_preview": False,
         },
         status=status,
     )
+
+
+def _duties_progress(plan, step) -> dict | None:
+    """Where the respondent is within the duties section, for the page heading."""
+    if plan is None or step is None:
+        return None
+    screen = plan.screen(step)
+    first = plan.rated_before(step) + 1
+    return {
+        "step": step,
+        "steps": plan.last_step + 1 if step or plan.checklist_saved else None,
+        "first": first,
+        "last": first + len(screen) - 1,
+        "rated_total": len(plan.assigned),
+        "checked_total": len(plan.checked),
+        "percent": round(100 * (first - 1) / max(1, len(plan.assigned))) if step else 0,
+    }
 
 
 def _render_resume(request, response, token: str) -> HttpResponse:
