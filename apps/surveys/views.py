@@ -488,9 +488,10 @@ def page_draft(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     ):
         return JsonResponse({"error": "rate_limited"}, status=429)
     form = _build_form(request, response, structure, page, answers)
-    data = _draft_data(request, form, page)
-    if sum(len(v) for values in data.values() for v in values) > DRAFT_MAX_CHARS:
+    sizes = (len(v) for name in form.fields for v in request.POST.getlist(name))
+    if sum(sizes) > DRAFT_MAX_CHARS:
         return JsonResponse({"error": "too_long"}, status=400)
+    data = _draft_data(request, form, page)
     base = request.POST.get("base")
     try:
         services.response_page_draft_save(
