@@ -142,6 +142,8 @@ _STATE_FIELDS = (
     "version__updated_at",
     "last_page_key",
     "started_at",
+    "language",
+    "resume_page_key",
     "answers__question_id",
     "answers__part",
     "answers__choice_id",
@@ -160,6 +162,7 @@ def response_page_state(public_id, owned_ids) -> tuple[Response, Structure, list
     if not rows:
         return None
     pk, status, version_id, version_status, version_updated, last_key, started = rows[0][:7]
+    language, resume_key = rows[0][7:9]
     response = Response(
         pk=pk,
         public_id=public_id,
@@ -167,13 +170,15 @@ def response_page_state(public_id, owned_ids) -> tuple[Response, Structure, list
         version_id=version_id,
         last_page_key=last_key,
         started_at=started,
+        language=language,
+        resume_page_key=resume_key,
     )
     response._state.adding = False
     structure = _STRUCTURES.get((version_id, version_updated))
     if structure is None:
         structure = version_structure(SurveyVersion.objects.get(pk=version_id))
     response.version = structure.version
-    answers = [AnswerRow(*row[7:]) for row in rows if row[7] is not None]
+    answers = [AnswerRow(*row[9:]) for row in rows if row[9] is not None]
     return response, structure, answers
 
 

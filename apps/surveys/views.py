@@ -395,6 +395,8 @@ def _render_page(
             "submission_key": secrets.token_urlsafe(16),
             "page_revision": page_state.revision if page_state else "0",
             "offline": _offline_context(response, structure, page, values or {}, states),
+            "background_drafts": settings.SURVEY_BACKGROUND_DRAFTS,
+            "offline_prefetch": settings.SURVEY_OFFLINE_PREFETCH,
         },
         status=status,
     )

@@ -452,6 +452,10 @@ SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", "5/h")
 # Background drafts of a page being typed (about one every few seconds while typing).
 SURVEY_DRAFT_RATE_LIMIT = env("SURVEY_DRAFT_RATE_LIMIT", "600/h")
+# The page script sends a draft of the page being typed (background requests), and the
+# service worker fetches every page of a response when the survey opens (offline mode).
+SURVEY_BACKGROUND_DRAFTS = env_bool("SURVEY_BACKGROUND_DRAFTS", True)
+SURVEY_OFFLINE_PREFETCH = env_bool("SURVEY_OFFLINE_PREFETCH", True)
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
 # Longest cell of an imported CSV (csv.field_size_limit while parsing).

@@ -142,7 +142,7 @@
   var timer = null;
   var dirty = false;
   function sendDraft(keepalive) {
-    if (!dirty || !navigator.onLine || !window.fetch) { return; }
+    if (!dirty || !navigator.onLine || !window.fetch || !form.getAttribute("data-draft-url")) { return; }
     dirty = false;
     var body = new URLSearchParams();
     body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
@@ -260,14 +260,14 @@
     var data = event.data || {};
     if (data.type === "status" || data.type === "queued") {
       size = data.size || 0;
-      if (size === 0 && navigator.onLine && store) { store.removeItem(valuesKey); }
       show();
       if (size > 0 && navigator.onLine) { post({ type: "replay" }); }
+    } else if (data.type === "cached") {
+      form.setAttribute("data-offline-ready", "true");
     } else if (data.type === "sending") {
       say(status && status.getAttribute("data-sending"));
     } else if (data.type === "sent") {
       size = 0;
-      if (store) { store.removeItem(valuesKey); }
       var extra = null;
       if (data.attention && data.attention.length) {
         extra = document.createElement("span");
@@ -285,6 +285,7 @@
       }
     }
   });
+  if (sw.startMessages) { sw.startMessages(); }
   function ask() { post({ type: "status" }); }
   window.addEventListener("online", function () { post({ type: "replay" }); ask(); });
   window.addEventListener("offline", function () { show(); ask(); });
@@ -293,7 +294,7 @@
     document.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel=icon][href]").forEach(function (el) {
       assets.push(el.href || el.src);
     });
-    var pages = (offline.pages || []).map(function (p) { return p.url; });
+    var pages = form.hasAttribute("data-prefetch") ? (offline.pages || []).map(function (p) { return p.url; }) : [];
     var worker = sw.controller || reg.active;
     if (worker) { worker.postMessage({ type: "cache", assets: assets, pages: pages }); }
     ask();

@@ -164,10 +164,15 @@ async function cacheUrls(cacheName, urls, headers) {
     var url = new URL(urls[i], self.location.origin);
     if (url.origin !== self.location.origin) { continue; }
     if (await cache.match(url.href, MATCH)) { continue; }
-    try {
-      var response = await fetch(url.href, { credentials: "same-origin", headers: headers, redirect: "manual" });
+    for (var attempt = 0; attempt < 3; attempt += 1) {
+      var response;
+      try {
+        response = await fetch(url.href, { credentials: "same-origin", headers: headers, redirect: "manual" });
+      } catch (error) { return; }  // offline: try again on the next page
       if (response.status === 200) { await cache.put(url.href, response); }
-    } catch (error) { return; }  // offline: try again on the next page
+      if (response.status < 500) { break; }
+      await new Promise(function (resolve) { setTimeout(resolve, 700 * (attempt + 1)); });
+    }
   }
 }
 
