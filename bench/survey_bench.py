@@ -196,8 +196,8 @@ def complete_worker_factory(plan):
         while time.monotonic() < stop_at:
             browser = Browser(HOST, PORT)
             url = start_response(browser, plan)
-            for _ in range(len(plan["pages"]) + 1):
-                key = url.rstrip("/").split("/")[-1]
+            for _ in range(len(plan["pages"]) + 8):
+                key = url.split("?")[0].rstrip("/").split("/")[-1]
                 result = browser.post(url, plan["pages"][key])
                 latencies.append(result.seconds)
                 if result.status != 302:

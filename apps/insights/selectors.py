@@ -328,6 +328,7 @@ class TaskStats:
     task: Task
     n: int
     relevant: int
+    rated: int
     relevance_pct: float | None
     importance_mean: float | None
     importance_sd: float | None
@@ -343,21 +344,26 @@ class TaskStats:
 
 
 def _task_stats(task: Task, row: dict) -> TaskStats:
+    """Relevance over everyone who answered the checklist (n); importance and frequency over
+    those who rated the task (`rated`, counted from the frequency cells: both scales are
+    answered together). Without planned missingness every relevant task is rated, so
+    rated == relevant; with it, the mean and its interval use the rated n only."""
     n, yes = row["n"], row["yes"]
+    rated = sum(row[f"f{c}"] for c in range(1, 8))
     relevance = 100 * yes / n if n else None
     mean = sd = low = high = None
-    if yes:
-        mean = row["imp_sum"] / yes
-        if yes > 1:
-            variance = max(0.0, (row["imp_sq"] - yes * mean * mean) / (yes - 1))
+    if rated:
+        mean = row["imp_sum"] / rated
+        if rated > 1:
+            variance = max(0.0, (row["imp_sq"] - rated * mean * mean) / (rated - 1))
             sd = math.sqrt(variance)
-            half = 1.96 * sd / math.sqrt(yes)
+            half = 1.96 * sd / math.sqrt(rated)
             low, high = mean - half, mean + half
     freq = [
-        {"category": c, "n": row[f"f{c}"], "share": 100 * row[f"f{c}"] / yes if yes else None}
+        {"category": c, "n": row[f"f{c}"], "share": 100 * row[f"f{c}"] / rated if rated else None}
         for c in range(1, 8)
     ]
-    modal = max(freq, key=lambda f: f["n"])["category"] if yes else None
+    modal = max(freq, key=lambda f: f["n"])["category"] if rated else None
     modal_label = str(dict(FREQUENCY_CHOICES)[modal]) if modal else ""
     core = (
         relevance is not None
@@ -366,7 +372,7 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
         and mean >= CORE_IMPORTANCE
     )
     hidden = n < k()
-    stats_hidden = yes < k()
+    stats_hidden = rated < k()
     if stats_hidden:
         mean = sd = low = high = modal = None
         modal_label = ""
@@ -375,6 +381,7 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
         task=task,
         n=n,
         relevant=yes,
+        rated=rated,
         relevance_pct=None if hidden else relevance,
         importance_mean=mean,
         importance_sd=sd,
@@ -386,7 +393,7 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
         classification="" if hidden or stats_hidden else ("core" if core else "supplemental"),
         hidden=hidden,
         stats_hidden=stats_hidden,
-        low_precision=(yes < 10) or (low is not None and high - low > 1.0),
+        low_precision=(rated < 10) or (low is not None and high - low > 1.0),
     )
 
 
@@ -419,11 +426,12 @@ def task_detail(params: dict, task: Task) -> dict:
     )
     pooled["imp_sum"] = pooled["imp_sum"] or 0
     pooled["imp_sq"] = pooled["imp_sq"] or 0
+    rated = sum(pooled[f"f{c}"] for c in range(1, 8))
     importance = _table(
         _("Importance (among those who do this task)"),
         [(str(c), pooled[f"i{c}"]) for c in range(1, 6)],
         {str(v): str(label) for v, label in IMPORTANCE_CHOICES},
-        total=pooled["yes"],
+        total=rated,
         keep_order=True,
         key="importance",
     )
@@ -431,7 +439,7 @@ def task_detail(params: dict, task: Task) -> dict:
         _("Frequency (among those who do this task)"),
         [(str(c), pooled[f"f{c}"]) for c in range(1, 8)],
         {str(v): str(label) for v, label in FREQUENCY_CHOICES},
-        total=pooled["yes"],
+        total=rated,
         keep_order=True,
         key="frequency",
     )

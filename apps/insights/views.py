@@ -281,6 +281,7 @@ def _tasks_csv(tasks) -> HttpResponse:
             "modal_frequency",
             "classification",
             *[f"frequency_{c}_pct" for c in range(1, 8)],
+            "n_rated",
         ]
     )
     for t in tasks:
@@ -297,6 +298,7 @@ def _tasks_csv(tasks) -> HttpResponse:
                 _cell(t.modal_frequency),
                 t.classification,
                 *[_cell(f["share"], t.stats_hidden) for f in t.frequency],
+                _cell(t.rated, t.stats_hidden),
             ]
         )
     return response

@@ -29,7 +29,7 @@ from .models import (
     Task,
     TaskRating,
 )
-from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES
+from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, state_names_en
 from .selectors import AnswerRow, Structure, answer_values, version_structure
 
 CHUNK = 2000
@@ -210,7 +210,7 @@ class _Layout:
             ("profile_setting", "Main setting (copied from the answers, for filtering)", "code",
              {}, "see the setting question"),
             ("profile_state", "State (copied from the answers, for filtering)", "code",
-             dict(US_STATES), ""),
+             state_names_en(), ""),
         ]  # fmt: skip
         for name, question, kind, values, notes in fixed:
             sig = ("fixed", name)
@@ -277,7 +277,7 @@ class _Layout:
                         n,
                         question=f"{text} [state]",
                         type="code",
-                        values=dict(US_STATES),
+                        values=state_names_en(),
                         notes=blank,
                     )
                     item.other = self.add(

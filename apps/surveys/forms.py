@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .conditions import condition_met
 from .models import Question, SurveyPage, Task
-from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES, YES_NO_CHOICES
+from .scales import (
+    FREQUENCY_CHOICES,
+    IMPORTANCE_CHOICES,
+    YES_NO_CHOICES,
+    state_choices,
+    state_name,
+    zip3_states,
+)
 
 REQUIRED = _("Please answer this question.")
 OTHER_REQUIRED = _("Please say what “other” means for you.")
@@ -16,7 +23,16 @@ EXCLUSIVE = _("“%(label)s” cannot be combined with other answers.")
 TIME_TOTAL = _("Your shares add up to %(total)s. They must add up to 100.")
 TASK_RELEVANCE = _("Please say whether this task is part of your current job.")
 TASK_RATING = _("Please rate how important this task is and how often you do it.")
-NUMBER_RANGE = _("Enter a number from %(min)s to %(max)s.")
+TASK_IMPORTANCE = _("Please choose how important this task is.")
+TASK_FREQUENCY = _("Please choose how often you do this task.")
+TASK_NONE_CHECKED = _("Please check at least one task that is part of your job.")
+TASK_UNKNOWN = _("One of the tasks sent is not on this list. Please check the list again.")
+SCALE_UNKNOWN = _("Please choose one of the options shown.")
+NUMBER_RANGE = _("Enter a number from %(min)s to %(max)s, like %(example)s.")
+ZIP3_STATE = _(
+    "ZIP codes starting with %(zip3)s are in %(other)s, not %(state)s. "
+    "Please check the state or the ZIP code."
+)
 ZIP3_INVALID = _("Enter the first three digits of your ZIP code, like 941.")
 TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
@@ -28,12 +44,36 @@ def _number(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
+def normalize_number(text: str) -> str:
+    """A number as people type it, in the form Python reads: "$24.50" -> "24.50", "24,50"
+    (Spanish decimal comma) -> "24.50", "1,200" -> "1200", "1.200,50" -> "1200.50",
+    "12 %" -> "12". Anything else is returned trimmed, for the field to refuse."""
+    text = text.strip().replace("\u00a0", " ")
+    for sign in ("US$", "$", "%", "USD", "usd", "dólares", "dolares"):
+        text = text.replace(sign, "")
+    text = text.replace(" ", "")
+    if "," in text and "." in text:
+        # The separator written last is the decimal one.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        head, _sep, tail = text.rpartition(",")
+        if text.count(",") == 1 and len(tail) in (1, 2) and head.lstrip("-").isdigit():
+            text = f"{head}.{tail}"  # decimal comma: 24,50
+        else:
+            text = text.replace(",", "")  # thousands: 1,200 and 1,200,000
+    return text
+
+
 class NumberField(forms.DecimalField):
-    """A decimal that accepts "10.0" where whole numbers are asked for, and commas in "1,200"."""
+    """A decimal that accepts "10.0" where whole numbers are asked for, "$24.50", the Spanish
+    decimal comma "24,50" and thousands separators "1,200"."""
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().replace(",", "")
+            value = normalize_number(value)
         number = super().to_python(value)
         # Far too many digits to quantize (the decimal context holds 28): left as written, the
         # max_digits check then refuses it with the range message.
@@ -55,6 +95,17 @@ class NumberField(forms.DecimalField):
             raise forms.ValidationError(list(dict.fromkeys(error.messages))) from None
 
 
+def number_example(min_value, max_value, places: int) -> str:
+    """An answer that fits the field, to show in its error message: a quarter of the way up
+    the range, with cents where cents are allowed."""
+    low = min_value if min_value is not None else Decimal(0)
+    high = max_value if max_value is not None else low + 100
+    whole = (low + (high - low) / 4).to_integral_value()
+    if places and whole + Decimal("0.5") <= high:
+        return f"{whole + Decimal('0.5'):.2f}"
+    return f"{whole:f}"
+
+
 def task_field(task: Task, part: str) -> str:
     return f"task_{task.code}_{part}"
 
@@ -74,6 +125,9 @@ class SurveyPageForm(forms.Form):
         role_tasks: list[Task] = (),
         other_tasks: list[Task] = (),
         lenient: bool = False,
+        duties_step: int | None = None,
+        rate_tasks: list[Task] = (),
+        allowed_rating_codes: set[str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -82,9 +136,28 @@ class SurveyPageForm(forms.Form):
         self.role_tasks = list(role_tasks)
         self.other_tasks = list(other_tasks)
         self.lenient = lenient
+        # None: the one-page task matrix (staff preview, paper import). 0: the duties
+        # checklist. 1..k: the rating screens, each rating `rate_tasks`.
+        self.duties_step = duties_step
+        self.rate_tasks = list(rate_tasks)
+        self.step_questions = [
+            q for q in page.question_list if not duties_step or q.type == Question.Type.TASK_MATRIX
+        ]
         self.visible_questions: list[Question] = []
-        for question in page.question_list:
+        for question in self.step_questions:
             self._add_fields(question)
+        # Ratings sent for tasks this respondent did not check or was not asked to rate
+        # (a stale or tampered page): never saved, and the respondent is told.
+        self.stray_tasks: list[str] = []
+        if duties_step and self.is_bound:
+            on_screen = {t.code for t in self.rate_tasks}
+            allowed = allowed_rating_codes or set()
+            for name in self.data:
+                if name.startswith("task_") and name.endswith(("_imp", "_freq", "_rel")):
+                    code = name[5:].rsplit("_", 1)[0]
+                    if code not in on_screen and code not in allowed:
+                        self.stray_tasks.append(code)
+            self.stray_tasks = sorted(set(self.stray_tasks))
 
     # --- building ---
 
@@ -110,7 +183,7 @@ class SurveyPageForm(forms.Form):
             self.fields[key] = self._number_field(q.min_value, q.max_value, q.step)
         elif t == Question.Type.STATE_ZIP:
             self.fields[f"{key}__state"] = forms.ChoiceField(
-                required=False, choices=[("", "—")] + US_STATES
+                required=False, choices=[("", "—")] + state_choices()
             )
             self.fields[f"{key}__zip3"] = forms.CharField(
                 required=False,
@@ -128,6 +201,24 @@ class SurveyPageForm(forms.Form):
                 max_length=254,
                 error_messages={"invalid": _("Enter an email address like name@example.org.")},
             )
+        elif t == Question.Type.TASK_MATRIX and self.duties_step == 0:
+            self.fields[key] = forms.MultipleChoiceField(
+                required=False,
+                choices=[
+                    (task.code, task.tr("text")) for task in self.role_tasks + self.other_tasks
+                ],
+                error_messages={"invalid_choice": TASK_UNKNOWN},
+            )
+        elif t == Question.Type.TASK_MATRIX and self.duties_step:
+            for task in self.rate_tasks:
+                for part, choices in (("imp", IMPORTANCE_CHOICES), ("freq", FREQUENCY_CHOICES)):
+                    self.fields[task_field(task, part)] = forms.TypedChoiceField(
+                        required=False,
+                        coerce=int,
+                        empty_value=None,
+                        choices=choices,
+                        error_messages={"invalid_choice": SCALE_UNKNOWN},
+                    )
         elif t == Question.Type.TASK_MATRIX:
             for task in self.role_tasks + self.other_tasks:
                 self.fields[task_field(task, "rel")] = forms.ChoiceField(
@@ -147,7 +238,11 @@ class SurveyPageForm(forms.Form):
     @staticmethod
     def _number_field(min_value, max_value, step) -> forms.DecimalField:
         places = 0 if step is None or step == step.to_integral_value() else 2
-        message = NUMBER_RANGE % {"min": _number(min_value), "max": _number(max_value)}
+        message = NUMBER_RANGE % {
+            "min": _number(min_value),
+            "max": _number(max_value),
+            "example": number_example(min_value, max_value, places),
+        }
         return NumberField(
             required=False,
             min_value=min_value,
@@ -177,7 +272,7 @@ class SurveyPageForm(forms.Form):
         """Condition values from this page's cleaned answers (the valid ones)."""
         values: dict[str, set[str]] = {}
         data = getattr(self, "cleaned_data", {})
-        for q in self.page.question_list:
+        for q in self.step_questions:
             raw = data.get(q.key)
             if q.type == Question.Type.STATE_ZIP:
                 raw = data.get(f"{q.key}__state")
@@ -191,7 +286,7 @@ class SurveyPageForm(forms.Form):
         values = {**self.saved_values}
         self.visible_questions = []
         # Questions are in order, and a condition only looks at earlier questions.
-        for q in self.page.question_list:
+        for q in self.step_questions:
             values.update(self.page_values())
             if not condition_met(q.condition, values):
                 for name in self.question_fields(q):
@@ -232,6 +327,8 @@ class SurveyPageForm(forms.Form):
                 self.add_error(f"{key}__other", OTHER_REQUIRED)
             if not other_chosen:
                 cleaned[f"{key}__other"] = ""
+        elif q.type == Question.Type.STATE_ZIP:
+            self._check_zip3(q, cleaned)
         elif q.type == Question.Type.TIME_USE:
             shares = [cleaned.get(f"{key}__{c.value}") for c in q.choice_list]
             if any(s is not None for s in shares) and not (self.lenient and None in shares):
@@ -243,7 +340,38 @@ class SurveyPageForm(forms.Form):
         elif q.type == Question.Type.TASK_MATRIX:
             self._check_tasks(q, cleaned)
 
+    def _check_zip3(self, q: Question, cleaned) -> None:
+        """State and ZIP3 must agree (ZIP3 prefix ranges per state); not checked on Back or
+        Save, so moving around never gets stuck on it."""
+        state, zip3 = cleaned.get(f"{q.key}__state"), cleaned.get(f"{q.key}__zip3")
+        if self.lenient or not state or not zip3 or f"{q.key}__zip3" in self._errors:
+            return
+        belongs = zip3_states(zip3)
+        if belongs and state not in belongs:
+            self.add_error(
+                f"{q.key}__zip3",
+                ZIP3_STATE
+                % {
+                    "zip3": zip3,
+                    "other": state_name(sorted(belongs)[0]),
+                    "state": state_name(state),
+                },
+            )
+
     def _check_tasks(self, q: Question, cleaned) -> None:
+        if self.duties_step == 0:
+            if q.is_required and not self.lenient and not cleaned.get(q.key):
+                self.add_error(q.key, TASK_NONE_CHECKED)
+            return
+        if self.duties_step:
+            for task in self.rate_tasks:
+                if self.lenient:
+                    continue
+                for part, message in (("imp", TASK_IMPORTANCE), ("freq", TASK_FREQUENCY)):
+                    name = task_field(task, part)
+                    if cleaned.get(name) is None and name not in self._errors:
+                        self.add_error(name, message)
+            return
         for task in self.role_tasks + self.other_tasks:
             rel = cleaned.get(task_field(task, "rel"))
             is_role_task = task in self.role_tasks

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -109,6 +110,17 @@ class SurveyVersion(TimeStampedModel):
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     notes = models.TextField(_("what changed"), blank=True)
+    max_rated_tasks = models.PositiveSmallIntegerField(
+        _("at most this many tasks rated per respondent"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Empty: everyone rates every task they check. A number: each respondent rates "
+            "importance and frequency for at most this many of the tasks they check, chosen so "
+            "that every task is rated by about the same number of people."
+        ),
+    )
 
     class Meta:
         ordering = ["survey", "-number"]
@@ -453,13 +465,19 @@ class Answer(models.Model):
 
 
 class TaskRating(models.Model):
-    """O*NET-style rating of one task: relevance; if relevant, importance 1-5 and frequency 1-7."""
+    """O*NET-style rating of one task: relevance; if relevant, importance 1-5 and frequency 1-7.
+
+    Relevance comes from the duties checklist, importance and frequency from the second pass.
+    `is_assigned` says whether the respondent was asked to rate the task: with planned
+    missingness (SurveyVersion.max_rated_tasks) a relevant task may be left unrated by design.
+    """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="task_ratings")
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="ratings")
     is_relevant = models.BooleanField()
     importance = models.PositiveSmallIntegerField(null=True, blank=True)
     frequency = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_assigned = models.BooleanField(_("asked to rate"), default=True)
 
     class Meta:
         verbose_name = _("task rating")
@@ -475,9 +493,10 @@ class TaskRating(models.Model):
                         frequency__gte=1,
                         frequency__lte=7,
                     )
-                    | Q(is_relevant=False, importance__isnull=True, frequency__isnull=True)
+                    # Checked, not rated yet (or not assigned for rating).
+                    | Q(importance__isnull=True, frequency__isnull=True)
                 ),
-                name="rating_complete_when_relevant",
+                name="rating_both_scales_or_none",
             ),
         ]
         indexes = [

@@ -50,6 +50,9 @@ def sample_page_data(
         elif t == Question.Type.EMAIL:
             data[key] = "practitioner@example.org"
         elif t == Question.Type.TASK_MATRIX:
+            # The same data serves every duties step: the checklist reads `key` (every role
+            # task checked), each rating screen reads its tasks' importance and frequency.
+            data[key] = [task.code for task in role_tasks]
             for task in role_tasks:
                 data.update(_rate(task))
     return data

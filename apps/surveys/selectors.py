@@ -236,8 +236,10 @@ def response_copy(response: Response) -> list[CopyPage]:
             if q.type == Question.Type.TASK_MATRIX:
                 ratings = response.task_ratings.select_related("task").order_by("task__order")
                 for rating in ratings:
-                    if rating.is_relevant:
+                    if rating.is_relevant and rating.importance and rating.frequency:
                         text = f"{importance[rating.importance]}; {frequency[rating.frequency]}"
+                    elif rating.is_relevant:
+                        text = str(_("Part of my job"))
                     else:
                         text = str(_("Not part of my job"))
                     items.append(CopyItem(rating.task.tr("text"), [text]))
@@ -256,7 +258,7 @@ def response_copy(response: Response) -> list[CopyPage]:
                 elif row.bool_value is not None:
                     answers.append(str(_("Yes") if row.bool_value else _("No")))
                 elif row.part == "state":
-                    answers.append(states.get(row.text_value, row.text_value))
+                    answers.append(str(states.get(row.text_value, row.text_value)))
                 elif row.part == "zip3":
                     answers.append(
                         str(_("ZIP code starts with %(zip3)s")) % {"zip3": row.text_value}

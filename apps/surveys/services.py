@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 
+from . import duties
 from .conditions import condition_met
 from .forms import SurveyPageForm, task_field
 from .models import (
@@ -106,6 +108,12 @@ def _answers_for(q: Question, data: dict, response: Response) -> list[Answer]:
 
 
 def _save_task_ratings(response: Response, form: SurveyPageForm) -> None:
+    if form.duties_step == 0:
+        _save_checklist(response, form)
+        return
+    if form.duties_step:
+        _save_rating_screen(response, form)
+        return
     data = form.cleaned_data
     response.task_ratings.filter(task__in=form.role_tasks + form.other_tasks).delete()
     ratings = []
@@ -121,6 +129,53 @@ def _save_task_ratings(response: Response, form: SurveyPageForm) -> None:
                 )
             )
     TaskRating.objects.bulk_create(ratings)
+
+
+def _save_checklist(response: Response, form: SurveyPageForm) -> None:
+    """Pass one: a row per role task (checked or not) and per other task checked. Tasks
+    still checked keep their ratings; with planned missingness their assignment stays."""
+    question = next(q for q in form.step_questions if q.type == Question.Type.TASK_MATRIX)
+    checked_codes = set(form.cleaned_data.get(question.key) or [])
+    tasks = form.role_tasks + form.other_tasks
+    existing = {r.task_id: r for r in response.task_ratings.filter(task__in=tasks)}
+    checked = [t for t in tasks if t.code in checked_codes]
+    already = {pk for pk, r in existing.items() if r.is_relevant and r.is_assigned}
+    assigned = duties.assign_for_rating(
+        form.page.version, checked, already, response_id=response.pk
+    )
+    rows = duties.checklist_rows(
+        response, (form.role_tasks, form.other_tasks), checked_codes, existing, assigned
+    )
+    if existing:
+        response.task_ratings.filter(task__in=tasks).delete()
+    TaskRating.objects.bulk_create(rows)
+
+
+def _save_rating_screen(response: Response, form: SurveyPageForm) -> None:
+    """Pass two: importance and frequency of the tasks on this screen (both or neither:
+    on Back or Save a half-rated task keeps no rating)."""
+    data = form.cleaned_data
+    rows = {
+        r.task_id: r
+        for r in response.task_ratings.filter(
+            task__in=form.rate_tasks, is_relevant=True, is_assigned=True
+        )
+    }
+    changed = []
+    for task in form.rate_tasks:
+        row = rows.get(task.pk)
+        if row is None:
+            continue
+        imp, freq = data.get(task_field(task, "imp")), data.get(task_field(task, "freq"))
+        if imp is None or freq is None:
+            if form.lenient and (imp is None and freq is None):
+                continue  # nothing chosen: keep what was saved
+            imp = freq = None
+        if (row.importance, row.frequency) != (imp, freq):
+            row.importance, row.frequency = imp, freq
+            changed.append(row)
+    if changed:
+        TaskRating.objects.bulk_update(changed, ["importance", "frequency"])
 
 
 def _save_contact(response: Response, q: Question, email: str, values) -> None:
@@ -148,27 +203,35 @@ def response_page_save(
     form: SurveyPageForm,
     role_ids: dict[str, int] | None = None,
     page_had_answers: bool = True,
+    last_page_key: str | None = None,
     resume_page_key: str = "",
     language: str = "",
 ) -> Response:
     """Store one page's answers, replacing what the page held before. The first statement
     locks the response row, so two tabs saving at once cannot interleave. A caller that knows
-    the page held no answers yet passes page_had_answers=False to skip the DELETE."""
+    the page held no answers yet passes page_had_answers=False to skip the DELETE.
+
+    Only the questions of the form's step are touched (the duties rating screens leave the
+    write-in tasks alone). `last_page_key` overrides the page recorded as last saved: a
+    duties step before the last one records the page before, so a returning respondent
+    lands back in the duties section."""
     page: SurveyPage = form.page
     data = form.cleaned_data
     values = {**form.saved_values, **form.page_values()}
     profile = response_profile(values, role_ids or dict(Role.objects.values_list("slug", "pk")))
+    saved_key = page.key if last_page_key is None else last_page_key
     extra = {"resume_page_key": resume_page_key or page.key}
     if language:
         extra["language"] = language[:5]
-    if not _claim_and_update(response.pk, page.key, {**extra, **profile}):
+    if not _claim_and_update(response.pk, saved_key, {**extra, **profile}):
         raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
     _page_saved(response.pk, page.key)
     visible = {q.pk for q in form.visible_questions}
-    if page_had_answers:
-        _delete_page_answers(response.pk, [q.pk for q in page.question_list])
+    step_question_ids = [q.pk for q in form.step_questions if q.type != Question.Type.TASK_MATRIX]
+    if page_had_answers and step_question_ids:
+        _delete_page_answers(response.pk, step_question_ids)
     answers: list[Answer] = []
-    for q in page.question_list:
+    for q in form.step_questions:
         if q.pk not in visible:
             if q.type == Question.Type.TASK_MATRIX:
                 response.task_ratings.all().delete()
@@ -182,7 +245,7 @@ def response_page_save(
         else:
             answers.extend(_answers_for(q, data, response))
     _insert_answers(answers)
-    response.last_page_key = page.key
+    response.last_page_key = saved_key
     response.resume_page_key = extra["resume_page_key"]
     return response
 
@@ -360,7 +423,10 @@ def first_unanswered_page(structure: Structure, response: Response) -> SurveyPag
     rows = response_answers(response)
     values = answer_values(rows, structure)
     answered = {row.question_id for row in rows}
-    has_ratings = response.task_ratings.exists()
+    ratings = response.task_ratings.aggregate(
+        rows=Count("pk"), unrated=Count("pk", filter=duties.duties_done_q())
+    )
+    has_ratings = ratings["rows"] > 0 and ratings["unrated"] == 0
     has_contact = RespondentContact.objects.filter(response=response).exists()
     for page in visible_pages(structure, values):
         for q in page.question_list:

@@ -44,9 +44,9 @@ WRITE_BATCH = 5000  # rows per INSERT statement for answers and ratings
 # Model fields after id and response_id, in model order: rows are built positionally
 # (twice as fast as keyword arguments), so `_check_columns` guards the order.
 ANSWER_COLUMNS = ("question_id", "part", "choice_id", "text_value", "number_value", "bool_value")
-RATING_COLUMNS = ("task_id", "is_relevant", "importance", "frequency")
+RATING_COLUMNS = ("task_id", "is_relevant", "importance", "frequency", "is_assigned")
 AnswerRow = tuple[int, str, int | None, str, Decimal | int | None, bool | None]
-RatingRow = tuple[int, bool, int | None, int | None]
+RatingRow = tuple[int, bool, int | None, int | None, bool]
 
 
 class _Dist:
@@ -1099,12 +1099,12 @@ class _Generator:
             else:
                 relevance = 0.55
             if self.rng.random() >= relevance:
-                ratings.append((task.pk, False, None, None))
+                ratings.append((task.pk, False, None, None, False))
                 continue
             importance = (IMPORTANCE_CORE if is_core else IMPORTANCE_SUPPLEMENTAL).draw(self.rng)
             mode = TASK_FREQUENCY.get(task.code, 4) - (0 if shown_first else 1)
             frequency = max(1, min(7, mode + FREQUENCY_SHIFT.draw(self.rng)))
-            ratings.append((task.pk, True, importance, frequency))
+            ratings.append((task.pk, True, importance, frequency, True))
         return ratings
 
 

@@ -6,12 +6,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,9 +23,10 @@ from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.core.exceptions import ApplicationError
 
-from . import services
+from . import duties, services, timing
 from .forms import LONG_TEXT_MAX, SurveyPageForm
-from .models import Collector, Question, Response, ResponsePage, Survey, SurveyVersion
+from .models import Collector, Question, Response, ResponsePage, Survey, SurveyVersion, Task
+from .models import Role as RoleModel
 from .ownership import collector_id, owned_ids, remember_collector, remember_response
 from .selectors import (
     answer_values,
@@ -40,6 +43,14 @@ from .selectors import (
 from .templatetags.survey_tags import initial_from_answers
 
 BROWSER_COOKIE = "ost_browser"
+DUTIES_STEP_GONE = gettext_noop(
+    "That part of the duties section is not on your path (your list of tasks may have "
+    "changed). Here is where you left off."
+)
+DUTIES_STRAY = gettext_noop(
+    "Ratings were sent for tasks you did not check or were not asked to rate (%(codes)s). "
+    "They were not saved; your other answers were."
+)
 
 
 def _owned(request) -> list[str]:
@@ -119,6 +130,7 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
             "draft_url": _continue_url(draft) if draft else "",
             "page_count": len(structure.pages),
             "resume_days": settings.SURVEY_RESUME_DAYS,
+            "minutes": survey_minutes(structure),
         },
     )
 
@@ -132,31 +144,102 @@ def collector_entry(request: HttpRequest, slug: str) -> HttpResponse:
     return reply
 
 
-def _progress(structure, shown, page) -> dict:
-    """Page number, total and minutes left along the path the respondent is expected to take."""
-    weights = [structure.page_weight(p) for p in shown]
+def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dict:
+    """Page number, total and minutes left along the path the respondent is expected to take
+    (a model of their own path: question types, the tasks of their role and how many they
+    checked; scaled to the real median once enough responses exist)."""
+    path = path or {"values": {}, "task_count": _typical_task_count(), "rated": None}
     index = shown.index(page)
-    remaining = sum(weights[index:])
-    minutes = math.ceil(
-        structure.version.survey.estimated_minutes * remaining / max(1, sum(weights))
+    minutes = timing.path_minutes(
+        structure,
+        shown,
+        path["values"],
+        task_count=path["task_count"],
+        rated=path["rated"],
+        from_page=page,
     )
+    left = minutes["left"]
+    if plan is not None and step:
+        # On a rating screen, the tasks of the screens before are done.
+        done = plan.rated_before(step) * timing.RATE_SECONDS
+        left = max(1, math.ceil((minutes["left_seconds"] - done) / 60))
     return {
         "number": index + 1,
         "total": len(shown),
         "percent": round(100 * index / max(1, len(shown))),
-        "minutes_left": max(1, minutes),
+        "minutes_left": left,
         "is_first": index == 0,
         "is_last": index == len(shown) - 1,
     }
 
 
-def _build_form(request, response, structure, page, answers, *, data=None, lenient=False):
+def _path(response, values, plan) -> dict:
+    """What the time model needs about this respondent: their answers, the size of their
+    role's checklist and, once it is answered, how many tasks they rate."""
+    if plan is not None:
+        count = len(plan.role_tasks) or len(plan.all_tasks)
+        rated = len(plan.assigned) if plan.checklist_saved else None
+        return {"values": values, "task_count": count, "rated": rated}
+    role = next(iter(values.get("role", set())), None)
+    if role is None:
+        return {"values": values, "task_count": _typical_task_count(), "rated": None}
+    count = (
+        Task.objects.filter(Q(for_all_roles=True) | Q(roles__slug=role), is_active=True)
+        .distinct()
+        .count()
+    )
+    if not count:
+        count = Task.objects.filter(is_active=True).count()
+    found = response.task_ratings.aggregate(
+        rows=Count("pk"), rated=Count("pk", filter=Q(is_relevant=True, is_assigned=True))
+    )
+    return {
+        "values": values,
+        "task_count": count,
+        "rated": found["rated"] if found["rows"] else None,
+    }
+
+
+def _typical_task_count() -> int:
+    """Tasks a role's checklist holds on average (before the role is known); cached."""
+    found = cache.get("survey-typical-task-count")
+    if found is None:
+        shared = Task.objects.filter(is_active=True, for_all_roles=True).count()
+        counts = [
+            n + shared
+            for n in RoleModel.objects.annotate(
+                n=Count("tasks", filter=Q(tasks__is_active=True, tasks__for_all_roles=False))
+            ).values_list("n", flat=True)
+        ]
+        found = round(sum(counts) / len(counts)) if counts else 0
+        cache.set("survey-typical-task-count", found, 600)
+    return found
+
+
+def survey_minutes(structure) -> int:
+    """The time the landing page states: the model of a typical paid path, or the median of
+    real completion times once enough responses exist."""
+    pages = expected_pages(structure, {})
+    return timing.path_minutes(structure, pages, {}, task_count=_typical_task_count())["total"]
+
+
+def _page_tasks(structure, page, answers) -> tuple[list, list]:
+    if not any(q.type == Question.Type.TASK_MATRIX for q in page.question_list):
+        return [], []
+    role_slug = next(iter(answer_values(answers, structure).get("role", set())), None)
+    return tasks_for_role(role_slug)
+
+
+def _build_form(
+    request, response, structure, page, answers, *, data=None, lenient=False, plan=None, step=None
+):
     values = answer_values(answers, structure, exclude_page=page)
-    role_tasks, other_tasks = [], []
-    if any(q.type == Question.Type.TASK_MATRIX for q in page.question_list):
-        role_slug = next(iter(answer_values(answers, structure).get("role", set())), None)
-        role_tasks, other_tasks = tasks_for_role(role_slug)
-    ratings = list(response.task_ratings.all()) if role_tasks or other_tasks else []
+    if plan is not None:
+        role_tasks, other_tasks = plan.role_tasks, plan.other_tasks
+        ratings = list(plan.ratings.values())
+    else:
+        role_tasks, other_tasks = _page_tasks(structure, page, answers)
+        ratings = list(response.task_ratings.all()) if role_tasks or other_tasks else []
     contact = (
         getattr(response, "contact", None)
         if any(q.type == Question.Type.EMAIL for q in page.question_list)
@@ -169,9 +252,12 @@ def _build_form(request, response, structure, page, answers, *, data=None, lenie
         role_tasks=role_tasks,
         other_tasks=other_tasks,
         lenient=lenient,
+        duties_step=step,
+        rate_tasks=plan.screen(step) if plan is not None and step else [],
+        allowed_rating_codes={t.code for t in plan.assigned} if plan is not None else None,
         initial=None
         if data is not None
-        else initial_from_answers(page, answers, structure, ratings, contact),
+        else initial_from_answers(page, answers, structure, ratings, contact, step=step),
     )
 
 
@@ -193,10 +279,11 @@ def _state_for(states, page_key) -> ResponsePage | None:
     return next((s for s in states if s.page_key == page_key), None)
 
 
-def _draft_data(request, form, page) -> dict[str, list[str]]:
-    """The page's own fields as typed (email addresses left out: they stay with the contact)."""
+def _draft_data(request, form, page, step=None) -> dict[str, list[str]]:
+    """The page's own fields as typed (email addresses left out: they stay with the contact);
+    on the duties page, with the step they were typed on."""
     emails = {q.key for q in page.question_list if q.type == Question.Type.EMAIL}
-    data = {}
+    data = {} if step is None else {"__step": [str(step)]}
     for name in form.fields:
         if name in emails:
             continue
@@ -227,44 +314,74 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     expected = expected_pages(structure, values)
     if page not in expected:
         expected = shown if page in shown else structure.pages
+    # The duties page is walked in steps (?step=0 the checklist, 1..k the rating screens).
+    plan, step = None, None
+    role_tasks, other_tasks = _page_tasks(structure, page, answers)
+    plan = duties.duties_plan(response, page, role_tasks, other_tasks)
+    if plan is not None:
+        raw_step = request.GET.get("step")
+        step = plan.parse_step(raw_step)
+        if step is None:
+            messages.warning(request, _(DUTIES_STEP_GONE))
+            return redirect(_step_url(response, page, plan.resume_step()))
+        if (
+            request.method == "GET"
+            and raw_step in (None, "")
+            and plan.resume_step()
+            and not prefetch
+        ):
+            return redirect(_step_url(response, page, plan.resume_step()))
     states = _page_states(response)
     page_state = _state_for(states, page.key)
+    render_extra = {
+        "page_state": page_state,
+        "values": values,
+        "states": states,
+        "plan": plan,
+        "step": step,
+    }
     if request.method == "GET":
         if not prefetch and (page_state is None or page_state.seen_at is None):
             services.response_page_seen(response=response, page_key=page.key)
-        form = _build_form(request, response, structure, page, answers)
-        if page_state is not None and page_state.draft:
+        form = _build_form(request, response, structure, page, answers, plan=plan, step=step)
+        draft = page_state.draft if page_state is not None else None
+        if draft and _draft_step(draft) == step:
             # What was typed here and not saved yet (on this device or another): shown as
             # typed, checked only when the page is sent.
             form = _build_form(
-                request, response, structure, page, answers, data=_query(page_state.draft)
+                request,
+                response,
+                structure,
+                page,
+                answers,
+                data=_query(draft),
+                plan=plan,
+                step=step,
             )
             form.full_clean()
             form._errors = ErrorDict()
-        return _render_page(
-            request,
-            response,
-            structure,
-            expected,
-            page,
-            form,
-            page_state,
-            values=values,
-            states=states,
-        )
+        return _render_page(request, response, structure, expected, page, form, **render_extra)
 
     action = request.POST.get("action", "next")
     key = request.POST.get("submission_key", "")
     lenient = action in ("back", "save")
     form = _build_form(
-        request, response, structure, page, answers, data=request.POST, lenient=lenient
+        request,
+        response,
+        structure,
+        page,
+        answers,
+        data=request.POST,
+        lenient=lenient,
+        plan=plan,
+        step=step,
     )
     if action not in ACTIONS or (key and not SUBMISSION_KEY.match(key)):
         form.is_valid()
         form._errors = ErrorDict()
         return _render_page(
-            request, response, structure, expected, page, form, page_state,
-            status=400, notice=UNREADABLE, values=values, states=states,
+            request, response, structure, expected, page, form,
+            status=400, notice=UNREADABLE, **render_extra,
         )  # fmt: skip
     digest = services.submission_digest(request.POST)
     if key:
@@ -286,38 +403,49 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     ):
         form.is_valid()
         return _render_page(
-            request, response, structure, expected, page, form, page_state,
-            status=429, limited=True, values=values, states=states,
+            request, response, structure, expected, page, form,
+            status=429, limited=True, **render_extra,
         )  # fmt: skip
     if not form.is_valid():
         # Nothing typed is lost: the page's fields are kept as a draft. Back and "Save and
         # finish later" never stop on an error; Next shows what to fix.
         try:
             services.response_page_draft_save(
-                response=response, page_key=page.key, data=_draft_data(request, form, page)
+                response=response, page_key=page.key, data=_draft_data(request, form, page, step)
             )
         except ApplicationError:
             return redirect("surveys:thanks", public_id=response.public_id)
         if action == "back":
-            position = shown.index(page) if page in shown else 0
-            target = shown[max(0, position - 1)]
-            Response.objects.filter(pk=response.pk).update(resume_page_key=target.key)
-            return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
+            if plan is not None and step:
+                target_url = _step_url(response, page, step - 1)
+            else:
+                position = shown.index(page) if page in shown else 0
+                target = shown[max(0, position - 1)]
+                Response.objects.filter(pk=response.pk).update(resume_page_key=target.key)
+                target_url = _page_url(response, target, "last")
+            return redirect(target_url)
         if action == "save":
-            return _render_resume(
-                request, response, services.resume_token_create(response=response)
-            )
+            token = services.resume_token_create(response=response)
+            return _render_resume(request, response, token)
         return _render_page(
-            request, response, structure, expected, page, form, page_state, status=400,
-            values=values, states=states,
-        )  # fmt: skip
+            request, response, structure, expected, page, form, status=400, **render_extra
+        )
+    if form.stray_tasks:
+        messages.warning(request, _(DUTIES_STRAY) % {"codes": ", ".join(form.stray_tasks)})
     # The answers about to be stored: the other pages' (unchanged) and this page's.
     shown = visible_pages(structure, {**form.saved_values, **form.page_values()})
     position = shown.index(page) if page in shown else 0
-    if action == "save":
+    # A duties step followed by another records the page before as the last one saved.
+    steps_follow = plan is not None and (
+        bool(form.cleaned_data.get(plan.question.key)) if step == 0 else step < plan.last_step
+    )
+    # Where this button leads: also where every way back in opens (resume_page_key).
+    if action == "save" or (plan is not None and action == "back" and step):
         target = page
     elif action == "back":
         target = shown[max(0, position - 1)]
+    elif plan is not None and steps_follow:
+        target = page
     else:
         target = shown[min(position + 1, len(shown) - 1)]
     try:
@@ -327,6 +455,7 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
             form=form,
             role_ids=structure.role_ids,
             page_had_answers=any(row.question_id in on_page for row in answers),
+            last_page_key=(shown[position - 1].key if position else "") if steps_follow else None,
             resume_page_key=target.key,
             language=get_language() or "",
         )
@@ -336,20 +465,24 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         token = services.resume_token_create(response=response)
         reply = _render_resume(request, response, token)
         target_url = _continue_url(response)
-    elif action == "back" or position + 1 < len(shown):
-        target_url = reverse(
-            "surveys:page", kwargs={"public_id": response.public_id, "page_key": target.key}
-        )
-        reply = redirect(target_url)
     else:
-        try:
-            services.response_submit(response=response, structure=structure)
-        except ApplicationError as error:
-            missing = services.first_unanswered_page(structure, response)
-            messages.error(request, error.message)
-            Response.objects.filter(pk=response.pk).update(resume_page_key=missing.key)
-            return redirect("surveys:page", public_id=response.public_id, page_key=missing.key)
-        target_url = reverse("surveys:thanks", kwargs={"public_id": response.public_id})
+        if plan is not None and action == "back" and step:
+            target_url = _step_url(response, page, step - 1)
+        elif plan is not None and action != "back" and steps_follow:
+            target_url = _step_url(response, page, step + 1)
+        elif action == "back":
+            target_url = _page_url(response, target, "last")
+        elif position + 1 < len(shown):
+            target_url = _page_url(response, target, "0")
+        else:
+            try:
+                services.response_submit(response=response, structure=structure)
+            except ApplicationError as error:
+                missing = services.first_unanswered_page(structure, response)
+                messages.error(request, error.message)
+                Response.objects.filter(pk=response.pk).update(resume_page_key=missing.key)
+                return redirect("surveys:page", public_id=response.public_id, page_key=missing.key)
+            target_url = reverse("surveys:thanks", kwargs={"public_id": response.public_id})
         reply = redirect(target_url)
     if key:
         services.submission_record(
@@ -358,10 +491,28 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     return reply
 
 
+def _step_url(response, page, step) -> str:
+    url = reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": page.key})
+    return f"{url}?step={step}"
+
+
+def _page_url(response, page, duties_step: str) -> str:
+    """A page's address; the duties page opens at the given step (checklist "0" or "last")."""
+    if duties.matrix_question(page) is not None:
+        return _step_url(response, page, duties_step)
+    return reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": page.key})
+
+
+def _draft_step(draft: dict):
+    """The duties step a draft was typed on (None for other pages)."""
+    raw = (draft.get("__step") or [""])[0]
+    return int(raw) if str(raw).isdigit() else None
+
+
 def _query(draft: dict) -> QueryDict:
     data = QueryDict(mutable=True)
     for name, values in draft.items():
-        if isinstance(name, str) and isinstance(values, list):
+        if isinstance(name, str) and isinstance(values, list) and not name.startswith("__"):
             data.setlist(name, [str(v) for v in values])
     return data
 
@@ -379,7 +530,13 @@ def _render_page(
     notice="",
     values=None,
     states=(),
+    plan=None,
+    step=None,
 ):
+    path = _path(response, answer_values(response_answers(response), structure), plan)
+    draft_url = reverse(
+        "surveys:page_draft", kwargs={"public_id": response.public_id, "page_key": page.key}
+    )
     return render(
         request,
         "surveys/page.html",
@@ -388,18 +545,41 @@ def _render_page(
             "response": response,
             "page": page,
             "form": form,
-            "progress": _progress(structure, shown, page),
+            "progress": _progress(
+                structure, shown, page, path=path, plan=plan, step=form.duties_step
+            ),
+            "duties": _duties_progress(plan, form.duties_step),
             "limited": limited,
             "notice": notice,
             "is_preview": False,
             "submission_key": secrets.token_urlsafe(16),
             "page_revision": page_state.revision if page_state else "0",
+            # Drafts of a duties step are kept apart from the other steps' (on the phone).
+            "draft_key": page.key if step is None else f"{page.key}~{step}",
+            "draft_url": draft_url if step is None else f"{draft_url}?step={step}",
             "offline": _offline_context(response, structure, page, values or {}, states),
             "background_drafts": settings.SURVEY_BACKGROUND_DRAFTS,
             "offline_prefetch": settings.SURVEY_OFFLINE_PREFETCH,
         },
         status=status,
     )
+
+
+def _duties_progress(plan, step) -> dict | None:
+    """Where the respondent is within the duties section, for the page heading."""
+    if plan is None or step is None:
+        return None
+    screen = plan.screen(step)
+    first = plan.rated_before(step) + 1
+    return {
+        "step": step,
+        "steps": plan.last_step + 1 if step or plan.checklist_saved else None,
+        "first": first,
+        "last": first + len(screen) - 1,
+        "rated_total": len(plan.assigned),
+        "checked_total": len(plan.checked),
+        "percent": round(100 * (first - 1) / max(1, len(plan.assigned))) if step else 0,
+    }
 
 
 def _offline_context(response, structure, page, values, states) -> dict:
@@ -493,7 +673,9 @@ def page_draft(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     sizes = (len(v) for name in form.fields for v in request.POST.getlist(name))
     if sum(sizes) > DRAFT_MAX_CHARS:
         return JsonResponse({"error": "too_long"}, status=400)
-    data = _draft_data(request, form, page)
+    raw_step = request.GET.get("step", "")
+    step = int(raw_step) if raw_step.isdigit() and len(raw_step) <= 3 else None
+    data = _draft_data(request, form, page, step)
     base = request.POST.get("base")
     try:
         services.response_page_draft_save(

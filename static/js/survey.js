@@ -64,7 +64,7 @@
   var responseId = form.getAttribute("data-response");
   var pageKey = form.getAttribute("data-page");
   var revision = form.getAttribute("data-revision");
-  var draftKey = "ost-draft:" + responseId + ":" + pageKey;
+  var draftKey = "ost-draft:" + responseId + ":" + (form.getAttribute("data-draft-key") || pageKey);
   var valuesKey = "ost-values:" + responseId;
   var SKIP = { csrfmiddlewaretoken: 1, submission_key: 1, offline_next: 1, action: 1 };
   var offline = {};

@@ -25,7 +25,7 @@ def page_url(response: Response, key: str) -> str:
 
 
 def current_key(http_response) -> str:
-    return http_response.url.rstrip("/").split("/")[-1]
+    return http_response.url.split("?")[0].rstrip("/").split("/")[-1]
 
 
 def complete(client, survey, choices: dict | None = None) -> tuple[Response, list[str]]:
@@ -35,18 +35,18 @@ def complete(client, survey, choices: dict | None = None) -> tuple[Response, lis
     response = start(client, survey)
     structure = version_structure(response.version)
     key = structure.pages[0].key
+    url = page_url(response, key)
     seen = []
     role = {**PAID_FRONTLINE, **(choices or {})}["role"]
     role_tasks, _others = tasks_for_role(role)
-    for _ in range(len(structure.pages) + 1):
-        seen.append(key)
+    for _ in range(len(structure.pages) + 8):
+        if key not in seen:
+            seen.append(key)
         page = structure.page(key)
-        reply = client.post(
-            page_url(response, key), page_data(page, choices, role_tasks=role_tasks)
-        )
+        reply = client.post(url, page_data(page, choices, role_tasks=role_tasks))
         assert reply.status_code == 302, (key, reply.content.decode()[:3000])
         if "/thanks/" in reply.url:
             response.refresh_from_db()
             return response, seen
-        key = current_key(reply)
+        key, url = current_key(reply), reply.url
     raise AssertionError(f"never reached the thank-you page: {seen}")

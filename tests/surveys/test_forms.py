@@ -178,14 +178,22 @@ def test_numbers_respect_bounds_and_steps(page, tasks):
     huge = "1" + "0" * 28  # more digits than the decimal context holds (found by Hypothesis)
     for bad in ["81", "-1", "abc", "1.234", "NaN", "Infinity", huge, "-" + huge, "1e40"]:
         form = form_for(page, VALID | ratings(tasks) | {"num": bad}, tasks)
-        assert form.errors["num"] == ["Enter a number from 0 to 80."], bad
+        assert form.errors["num"] == ["Enter a number from 0 to 80, like 20.50."], bad
     assert form_for(page, VALID | ratings(tasks) | {"num": "22.5"}, tasks).is_valid()
 
 
-def test_whole_number_question_accepts_10_point_0_and_commas(page, tasks):
+def test_whole_number_question_accepts_10_point_0_and_thousands(page, tasks):
+    for typed, number in [("10.0", 10), ("1,00", 1), ("$12", 12), ("1,200", None)]:
+        form = form_for(page, VALID | ratings(tasks) | {"yn": "yes", "count": typed}, tasks)
+        if number is None:  # 1200 is read right, and is above the highest (500)
+            assert form.errors["count"] == ["Enter a number from 1 to 500, like 126."]
+        else:
+            assert form.is_valid(), (typed, form.errors)
+            assert form.cleaned_data["count"] == number
+    # "1,2" is one point two with a decimal comma: not a whole number, and the message
+    # shows the expected form with an example.
     form = form_for(page, VALID | ratings(tasks) | {"yn": "yes", "count": "1,2"}, tasks)
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["count"] == 12
+    assert form.errors["count"] == ["Enter a number from 1 to 500, like 126."]
 
 
 def test_condition_hides_and_unhides_a_required_question(page, tasks):

@@ -3,10 +3,16 @@
 import json
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from apps.surveys.forms import SurveyPageForm, task_field
 from apps.surveys.models import Question
-from apps.surveys.scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES, YES_NO_CHOICES
+from apps.surveys.scales import (
+    FREQUENCY_CHOICES,
+    IMPORTANCE_CHOICES,
+    YES_NO_CHOICES,
+    state_choices,
+)
 
 register = template.Library()
 
@@ -15,7 +21,7 @@ def _num(value) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-def initial_from_answers(page, answers, structure, ratings, contact) -> dict:
+def initial_from_answers(page, answers, structure, ratings, contact, step=None) -> dict:
     """Form initial values for a page from the answers saved before (AnswerRow tuples)."""
     initial: dict = {}
     on_page = {q.pk: q for q in page.question_list}
@@ -43,6 +49,10 @@ def initial_from_answers(page, answers, structure, ratings, contact) -> dict:
             initial[f"{key}__{answer.part}"] = answer.text_value
         elif t == Question.Type.TIME_USE:
             initial[f"{key}__{choice[answer.choice_id].value}"] = _num(answer.number_value)
+    matrix = next((q for q in page.question_list if q.type == Question.Type.TASK_MATRIX), None)
+    if matrix is not None and step == 0:
+        codes = {r.task_id: r for r in ratings if r.is_relevant}
+        initial[matrix.key] = [r.task.code for r in codes.values()]
     for rating in ratings:
         task = rating.task
         initial[task_field(task, "rel")] = "yes" if rating.is_relevant else "no"
@@ -88,6 +98,9 @@ def survey_question(form: SurveyPageForm, question: Question) -> dict:
         "condition": json.dumps(question.condition) if question.condition else "",
         "errors": [],
     }
+    # The multiple-choice hint is printed once: not again when the help text says it.
+    hint = str(_("Choose all that apply.")).rstrip(".").lower()
+    ctx["help_says_all"] = hint in (ctx["help"] or "").lower()
     if t in (Question.Type.SINGLE_CHOICE, Question.Type.MULTI_CHOICE, Question.Type.SCALE):
         chosen = _value(form, key)
         ctx["options"] = [
@@ -108,9 +121,11 @@ def survey_question(form: SurveyPageForm, question: Question) -> dict:
         ctx["input_type"] = "radio"
         ctx["errors"] = _errors(form, key)
     elif t == Question.Type.STATE_ZIP:
-        ctx["states"] = _options([("", "—")] + US_STATES, _value(form, f"{key}__state"))
+        ctx["states"] = _options([("", "—")] + state_choices(), _value(form, f"{key}__state"))
         ctx["zip3"] = _value(form, f"{key}__zip3") or ""
-        ctx["errors"] = _errors(form, f"{key}__state") + _errors(form, f"{key}__zip3")
+        ctx["state_errors"] = _errors(form, f"{key}__state")
+        ctx["zip3_errors"] = _errors(form, f"{key}__zip3")
+        ctx["errors"] = ctx["state_errors"] + ctx["zip3_errors"]
     elif t == Question.Type.TIME_USE:
         ctx["parts"] = [
             {
@@ -121,6 +136,22 @@ def survey_question(form: SurveyPageForm, question: Question) -> dict:
             for c in question.choice_list
         ]
         ctx["errors"] = [e for p in ctx["parts"] for e in _errors(form, p["name"])]
+    elif t == Question.Type.TASK_MATRIX and form.duties_step == 0:
+        chosen = {str(v) for v in (_value(form, key) or [])}
+        rows = [
+            {"code": task.code, "text": task.tr("text"), "checked": task.code in chosen}
+            for task in form.role_tasks + form.other_tasks
+        ]
+        ctx["mode"] = "checklist"
+        ctx["role_rows"] = rows[: len(form.role_tasks)] if form.role_tasks else rows
+        ctx["other_rows"] = rows[len(form.role_tasks) :] if form.role_tasks else []
+        ctx["other_open"] = any(row["checked"] for row in ctx["other_rows"])
+        ctx["errors"] = _errors(form, key)
+    elif t == Question.Type.TASK_MATRIX and form.duties_step:
+        ctx["mode"] = "rate"
+        ctx["rate_rows"] = [_rate_row(form, task) for task in form.rate_tasks]
+        ctx["importance_scale"] = [(v, label) for v, label in IMPORTANCE_CHOICES]
+        ctx["frequency_scale"] = [(v, label) for v, label in FREQUENCY_CHOICES]
     elif t == Question.Type.TASK_MATRIX:
         ctx["role_tasks"] = [_task(form, task) for task in form.role_tasks]
         ctx["other_tasks"] = [_task(form, task) for task in form.other_tasks]
@@ -156,9 +187,58 @@ def _task(form: SurveyPageForm, task) -> dict:
     }
 
 
+def _rate_row(form: SurveyPageForm, task) -> dict:
+    scales = []
+    for part, choices, legend in (
+        ("imp", IMPORTANCE_CHOICES, _("How important is it to your job?")),
+        ("freq", FREQUENCY_CHOICES, _("How often do you do it?")),
+    ):
+        name = task_field(task, part)
+        scales.append(
+            {
+                "name": name,
+                "part": part,
+                "legend": legend,
+                "options": _options(choices, _value(form, name)),
+                "low": choices[0][1],
+                "high": choices[-1][1],
+                "errors": _errors(form, name),
+            }
+        )
+    return {"code": task.code, "text": task.tr("text"), "scales": scales}
+
+
 @register.filter
 def first_error_id(form: SurveyPageForm) -> str:
     """The id of the first field with an error, for the error summary's link."""
     for name in form.errors:
-        return f"field-{name}"
+        return "survey-form" if name == "__all__" else f"field-{name}"
     return ""
+
+
+@register.simple_tag
+def error_summary(form: SurveyPageForm) -> list[dict]:
+    """Each error on the page with the anchor of its field and what the field asks."""
+    if not form.is_bound:
+        return []
+    labels = {}
+    for q in form.step_questions:
+        text = q.tr("text")
+        for name in form.question_fields(q):
+            labels[name] = text
+    for task in list(form.role_tasks) + list(form.other_tasks) + list(form.rate_tasks):
+        short = task.tr("text")
+        short = short if len(short) <= 70 else short[:67].rsplit(" ", 1)[0] + "…"
+        for part in ("rel", "imp", "freq"):
+            labels[task_field(task, part)] = short
+    items = []
+    for name, messages in form.errors.items():
+        for message in messages:
+            items.append(
+                {
+                    "anchor": "survey-form" if name == "__all__" else f"field-{name}",
+                    "label": labels.get(name, ""),
+                    "message": message,
+                }
+            )
+    return items

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0004_dashboard_freshness_indexes'),
+        ('surveys', '0005_two_pass_duties_and_planned_missingness'),
     ]
 
     operations = [
