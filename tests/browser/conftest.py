@@ -75,8 +75,10 @@ class Pages:
         self.contexts = []
         self.console_errors: list[str] = []
 
-    def open(self, viewport=DESKTOP, locale="en-US"):
-        context = self.browser.new_context(viewport=viewport, locale=locale)
+    def open(self, viewport=DESKTOP, locale="en-US", service_workers="allow"):
+        context = self.browser.new_context(
+            viewport=viewport, locale=locale, service_workers=service_workers
+        )
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
