@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench loadtest
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-ux loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ clean:
 bench: install messages
 	$(BIN)/python bench/survey_bench.py
 	$(BIN)/python bench/insights_bench.py
+
+# The survey's effort on a phone: headless Chromium (/usr/bin/chromium) at 390 x 844 walks
+# every role's path on a throwaway SQLite database; prints a table and writes
+# bench/results/ux.json (taps, keypresses, screens, keystroke-level time per role and page).
+bench-ux: install messages
+	$(BIN)/python bench/ux_bench.py
 
 # Load and fault test of the production stack on loopback, with its own PostgreSQL, Redis and
 # SMTP sink on non-default ports (about 10 minutes; LOADTEST_* variables change sizes and

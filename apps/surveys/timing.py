@@ -32,8 +32,8 @@ SECONDS = {
     Question.Type.TASK_MATRIX: 0,  # counted per task below
 }
 PAGE_SECONDS = 5
-CHECK_SECONDS = 4.5  # read one task statement, tap it if it is part of the job
-RATE_SECONDS = 7.5  # two one-tap scales for one checked task
+CHECK_SECONDS = 6.5  # read one task statement, tap it if it is part of the job
+RATE_SECONDS = 13  # re-read a checked task, two one-tap scales
 RATE_SCREEN_SECONDS = 5
 CHECKED_SHARE = 2 / 3  # expected share of a role's tasks checked, before the checklist
 REAL_MINIMUM = 30

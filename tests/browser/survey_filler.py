@@ -41,6 +41,14 @@ def fill_page(page, *, choices=None, numbers=None, texts=None, rate_tasks=True) 
             continue
         key = q.get_attribute("data-question")
         answered.append(key)
+        if q.locator(".duties-checklist").count():
+            if rate_tasks:
+                check_tasks_on(q)
+            continue
+        if q.locator(".task-rate-list").count():
+            if rate_tasks:
+                rate_checked_on(q)
+            continue
         if q.locator(".task").count():
             if rate_tasks:
                 rate_tasks_on(q)
@@ -86,3 +94,25 @@ def rate_tasks_on(container, importance="4", frequency="5") -> int:
         task.locator("select[name$='_imp']").select_option(importance)
         task.locator("select[name$='_freq']").select_option(frequency)
     return tasks.count()
+
+
+def check_tasks_on(container, share=2 / 3) -> int:
+    """Duties pass one: tap the first `share` of the role's tasks in the checklist."""
+    boxes = container.locator(".task-checklist").first.locator("input[type=checkbox]")
+    count = max(1, round(boxes.count() * share))
+    for i in range(count):
+        box = boxes.nth(i)
+        if not box.is_checked():
+            container.locator(f"label[for='{box.get_attribute('id')}']").click()
+    return count
+
+
+def rate_checked_on(container, importance="4", frequency="5") -> int:
+    """Duties pass two: one tap on each segmented scale of the screen."""
+    scales = container.locator(".seg-scale")
+    for i in range(scales.count()):
+        scale = scales.nth(i)
+        value = importance if "seg-imp" in (scale.get_attribute("class") or "") else frequency
+        radio = scale.locator(f"input[value='{value}']")
+        scale.locator(f"label[for='{radio.get_attribute('id')}']").click()
+    return scales.count()

@@ -389,3 +389,16 @@ def test_time_left_follows_the_path_and_real_medians(client, survey):
     assert survey_minutes(structure) == 10  # median 570 s
     html = client.get(survey.get_absolute_url()).content.decode()
     assert "About 10 minutes" in html
+
+
+def test_the_task_bank_is_in_american_spelling(survey):
+    british = re.compile(
+        r"\b(practise|behaviour|authoris\w*|recognis\w*|analys(e|ed|ing)|counselling|"
+        r"organis\w*|colour|centre|programme|favour\w*|enrolment|licence)\b",
+        re.IGNORECASE,
+    )
+    tasks = list(Task.objects.all())
+    assert len(tasks) == 40
+    assert [t.code for t in tasks if british.search(t.text_en)] == []
+    # The Spanish statements are there too.
+    assert all(t.text_es for t in tasks)

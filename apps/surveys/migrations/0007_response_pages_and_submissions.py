@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0005_two_pass_duties_and_planned_missingness'),
+        ('surveys', '0006_task_bank_american_spelling'),
     ]
 
     operations = [
