@@ -142,8 +142,9 @@ def test_pages_sent_offline_reach_the_server_once_when_back_online(survey_site, 
     assert not [e for e in errors if "Failed to fetch" not in e], errors
 
 
-def test_a_closed_tab_brings_back_what_was_typed(survey_site, pages):
-    page = _start(pages, survey_site.url)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_closed_tab_brings_back_what_was_typed(survey_site, pages, lang):
+    page = _start(pages, survey_site.url, lang=lang)
     fill_page(page)
     _next(page)
     page.locator("input[name=job_title]").fill("Program director")
@@ -155,8 +156,18 @@ def test_a_closed_tab_brings_back_what_was_typed(survey_site, pages):
     again.goto(url)
     assert again.locator("input[name=job_title]").input_value() == "Program director"
     assert again.locator("#field-role-2").is_checked()
-    again.get_by_text("We put back what you had typed on this page.").wait_for()
+    restored = {
+        "en": "We put back what you had typed on this page.",
+        "es": "Recuperamos lo que había escrito en esta página.",
+    }
+    again.get_by_text(restored[lang]).wait_for()
     assert_no_axe_violations(again)
+    # The connection drops: the status line says what happens, in the page's language.
+    again.context.set_offline(True)
+    offline = {"en": "You are offline.", "es": "No tiene conexión."}
+    again.locator("#offline-status").get_by_text(offline[lang], exact=False).wait_for()
+    assert_no_axe_violations(again)
+    again.context.set_offline(False)
 
 
 def test_the_half_done_page_follows_the_respondent_to_another_device(survey_site, pages, settings):
@@ -199,7 +210,7 @@ def test_back_never_validates_and_loses_nothing(survey_site, pages):
     assert page.locator(".time-share").first.input_value() == "abc"
 
 
-@pytest.mark.parametrize("stop_on", ["role", "setting", "education_career"])
+@pytest.mark.parametrize("stop_on", ["role", "education_career", "demographics"])
 def test_resume_by_link_email_and_cookie_lands_on_the_page_where_they_stopped(
     survey_site, pages, stop_on
 ):
@@ -234,3 +245,39 @@ def test_resume_by_link_email_and_cookie_lands_on_the_page_where_they_stopped(
     button.click()
     page.wait_for_load_state()
     assert _key(page.url) == stop_on
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_thank_you_page_and_the_copy_of_answers_in_both_languages(survey_site, pages, lang):
+    from django.test import Client
+
+    from apps.surveys.models import Survey
+    from tests.surveys.helpers import complete
+
+    client = Client()
+    client.cookies["django_language"] = lang
+    response, _seen = complete(client, Survey.objects.get(slug="ost-roles-duties"))
+    page = pages.open(viewport=PHONE)
+    host = survey_site.url.split("//")[1].split(":")[0]
+    page.context.add_cookies(
+        [
+            {"name": name, "value": morsel.value, "domain": host, "path": "/"}
+            for name, morsel in client.cookies.items()
+        ]
+    )
+    page.goto(f"{survey_site.url}/survey/r/{response.public_id}/thanks/")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator(f"main a[href='/updates/?lang={lang}']").count() == 1
+    assert page.locator(f"main a[href='/comment/?lang={lang}']").count() == 1
+    assert page.locator(f"main a[href='/comment/?from=survey&lang={lang}']").count() == 1
+    assert_no_axe_violations(page)
+    copy = {"en": "See my answers on a printable page", "es": "Ver mis respuestas en una página"}
+    page.get_by_role("link", name=copy[lang]).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == {"en": "My answers", "es": "Mis respuestas"}[lang]
+    assert page.get_by_text("Answer to job_title").count() == 1
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        page.locator("a[href$='my-answers.pdf']").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert not pages.console_errors, pages.console_errors
