@@ -23,7 +23,10 @@ def version_copy_as_draft(*, version: SurveyVersion, by=None) -> SurveyVersion:
     """Copy a version's pages, questions and choices into a new draft version."""
     number = (version.survey.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     draft = SurveyVersion.objects.create(
-        survey=version.survey, number=number, notes=f"Copied from version {version.number}"
+        survey=version.survey,
+        number=number,
+        notes=f"Copied from version {version.number}",
+        max_rated_tasks=version.max_rated_tasks,
     )
     for page in version.pages.order_by("order", "id"):
         questions = list(page.questions.order_by("order", "id").prefetch_related("choices"))

@@ -402,3 +402,22 @@ def test_the_task_bank_is_in_american_spelling(survey):
     assert [t.code for t in tasks if british.search(t.text_en)] == []
     # The Spanish statements are there too.
     assert all(t.text_es for t in tasks)
+
+
+def test_staff_set_the_cap_per_version_in_the_admin_and_copies_keep_it(
+    client, survey, administrator
+):
+    from django.urls import reverse
+
+    from apps.surveys.versioning import version_copy_as_draft
+
+    version = survey.versions.get()
+    client.force_login(administrator)
+    url = reverse("admin:surveys_surveyversion_change", args=[version.pk])
+    html = client.get(url).content.decode()
+    assert 'name="max_rated_tasks"' in html
+    assert version.max_rated_tasks is None  # off by default
+    SurveyVersion.objects.filter(pk=version.pk).update(max_rated_tasks=8)
+    version.refresh_from_db()
+    draft = version_copy_as_draft(version=version, by=administrator)
+    assert draft.max_rated_tasks == 8
