@@ -74,14 +74,18 @@ def pages_html(seeded):
     role_tasks, _other = tasks_for_role("frontline")
     url = start.url
     html["survey eligibility (errors)"] = public.post(url, {}).content.decode()
-    for page in structure.pages:
-        html[f"survey {page.key}"] = public.get(url).content.decode()
+    for _ in range(len(structure.pages) + 10):  # the duties page takes several steps
+        page = structure.page(url.split("?")[0].rstrip("/").split("/")[-1])
+        html[f"survey {page.key} {url.partition('?')[2]}"] = public.get(url).content.decode()
         reply = public.post(url, sample_page_data(page, role_tasks=role_tasks))
         assert reply.status_code == 302, (page.key, reply.status_code)
         if "/thanks/" in reply.url:
             break
         url = reply.url
     html["survey thanks"] = public.get(reply.url).content.decode()
+    html["survey my answers"] = public.get(
+        reply.url.replace("/thanks/", "/my-answers/")
+    ).content.decode()
     html.update(_comment_pages(public))
     staff = Client()
     staff.force_login(make_user(Role.ADMINISTRATOR))

@@ -325,17 +325,18 @@ DASHBOARD_PAGES = {
 
 def dashboard_url(kind: str, filters: dict, *, absolute: bool = False) -> str:
     """The dashboard view a block's figures come from, with the same filters ("" for quotes);
-    absolute (on PORTAL_BASE_URL) for documents read away from the portal."""
-    from django.conf import settings
+    absolute (on the portal's address, apps.core.siteurl) for documents read away from it."""
     from django.urls import reverse
     from django.utils.http import urlencode
+
+    from apps.core.siteurl import absolute as absolute_url
 
     name = DASHBOARD_PAGES.get(kind)
     if name is None:
         return ""
     query = urlencode([(key, filters[key]) for key in FILTER_KEYS if key in (filters or {})])
     url = reverse(name) + (f"?{query}" if query else "")
-    return settings.PORTAL_BASE_URL + url if absolute else url
+    return absolute_url(url) if absolute else url
 
 
 def short_stamp(stamp: str) -> str:

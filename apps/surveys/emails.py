@@ -24,6 +24,9 @@ def resume_link_email_send(*, contact_id: int) -> bool:
         return False
     token = resume_token_create(response=contact.response)
     link = absolute(reverse("surveys:resume", kwargs={"token": token}))
+    lang = (contact.response.language or "")[:2]
+    if lang in dict(settings.LANGUAGES):
+        link += f"?lang={lang}"  # the link reopens the survey in the respondent's language
     _send(contact, "surveys/email/resume_link", {"link": link, "days": settings.SURVEY_RESUME_DAYS})
     return True
 

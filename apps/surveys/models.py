@@ -309,6 +309,10 @@ class Response(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     last_page_key = models.CharField(_("last page saved"), max_length=50, blank=True)
+    # Where the respondent stopped: the page the last save led to (the next page after Next,
+    # the same page after "Save and finish later", the previous one after Back), or the page
+    # a background draft came from. Every way back in (links, email, cookie) opens it.
+    resume_page_key = models.CharField(_("page to resume on"), max_length=50, blank=True)
     duration_seconds = models.PositiveIntegerField(
         _("minutes taken, in seconds"), null=True, blank=True
     )
@@ -376,6 +380,56 @@ class ResumeToken(models.Model):
 
     def __str__(self) -> str:
         return f"Resume link for response {self.response_id}"
+
+
+class ResponsePage(models.Model):
+    """One page of one response as the respondent met it: when it was first shown, when it was
+    last saved, and what was typed on it since (a draft, kept until the page is saved)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="page_states")
+    page_key = models.CharField(max_length=50)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    # The page's form fields as typed ({name: [values]}), not validated; never shown to staff.
+    draft = models.JSONField(null=True, blank=True)
+    draft_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response page")
+        verbose_name_plural = _("response pages")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "page_key"], name="response_page_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_key} of response {self.response_id}"
+
+    @property
+    def revision(self) -> str:
+        """Changes whenever the page is saved: a draft typed on an older revision is stale."""
+        return str(int(self.saved_at.timestamp() * 1000)) if self.saved_at else "0"
+
+
+class PageSubmission(models.Model):
+    """One accepted page submission, by the key its form carried: a replayed offline queue, a
+    resent POST or a double tap with the same key and the same answers changes nothing."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="submissions")
+    key = models.CharField(max_length=64)
+    page_key = models.CharField(max_length=50)
+    digest = models.CharField(max_length=64)
+    target = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("page submission")
+        verbose_name_plural = _("page submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "key"], name="page_submission_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_key} of response {self.response_id} ({self.key[:8]})"
 
 
 class Answer(models.Model):

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from .conditions import condition_met, condition_possible
 from .models import Choice, Question, Response, Role, Survey, SurveyPage, SurveyVersion, Task
@@ -141,6 +142,8 @@ _STATE_FIELDS = (
     "version__updated_at",
     "last_page_key",
     "started_at",
+    "language",
+    "resume_page_key",
     "answers__question_id",
     "answers__part",
     "answers__choice_id",
@@ -159,6 +162,7 @@ def response_page_state(public_id, owned_ids) -> tuple[Response, Structure, list
     if not rows:
         return None
     pk, status, version_id, version_status, version_updated, last_key, started = rows[0][:7]
+    language, resume_key = rows[0][7:9]
     response = Response(
         pk=pk,
         public_id=public_id,
@@ -166,13 +170,15 @@ def response_page_state(public_id, owned_ids) -> tuple[Response, Structure, list
         version_id=version_id,
         last_page_key=last_key,
         started_at=started,
+        language=language,
+        resume_page_key=resume_key,
     )
     response._state.adding = False
     structure = _STRUCTURES.get((version_id, version_updated))
     if structure is None:
         structure = version_structure(SurveyVersion.objects.get(pk=version_id))
     response.version = structure.version
-    answers = [AnswerRow(*row[7:]) for row in rows if row[7] is not None]
+    answers = [AnswerRow(*row[9:]) for row in rows if row[9] is not None]
     return response, structure, answers
 
 
@@ -193,3 +199,79 @@ def collector_counts(survey: Survey):
         started=Count("responses"),
         complete=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE)),
     ).order_by("name")
+
+
+@dataclass
+class CopyItem:
+    question: str
+    answers: list[str]
+
+
+@dataclass
+class CopyPage:
+    title: str
+    items: list[CopyItem]
+
+
+def response_copy(response: Response) -> list[CopyPage]:
+    """The respondent's own answers as text, in the active language, page by page, for the
+    copy they keep (printable page and PDF). The email address is left out on purpose. Three
+    queries: answers, task ratings with their tasks, and the structure (cached)."""
+    from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES
+
+    structure = version_structure(response.version)
+    rows = response_answers(response)
+    values = answer_values(rows, structure)
+    by_question: dict[int, list[AnswerRow]] = {}
+    for row in rows:
+        by_question.setdefault(row.question_id, []).append(row)
+    importance, frequency = dict(IMPORTANCE_CHOICES), dict(FREQUENCY_CHOICES)
+    states = dict(US_STATES)
+    pages = []
+    for page in visible_pages(structure, values):
+        items = []
+        for q in page.question_list:
+            if q.type == Question.Type.EMAIL:
+                continue
+            if q.type == Question.Type.TASK_MATRIX:
+                ratings = response.task_ratings.select_related("task").order_by("task__order")
+                for rating in ratings:
+                    if rating.is_relevant and rating.importance and rating.frequency:
+                        text = f"{importance[rating.importance]}; {frequency[rating.frequency]}"
+                    elif rating.is_relevant:
+                        text = str(_("Part of my job"))
+                    else:
+                        text = str(_("Not part of my job"))
+                    items.append(CopyItem(rating.task.tr("text"), [text]))
+                continue
+            found = by_question.get(q.pk)
+            if not found:
+                continue
+            answers = []
+            for row in found:
+                choice = structure.choice_by_id.get(row.choice_id) if row.choice_id else None
+                if q.type == Question.Type.TIME_USE and choice is not None:
+                    answers.append(f"{choice.tr('label')}: {_number(row.number_value)}%")
+                elif choice is not None:
+                    label = choice.tr("label")
+                    answers.append(f"{label}: {row.text_value}" if row.text_value else label)
+                elif row.bool_value is not None:
+                    answers.append(str(_("Yes") if row.bool_value else _("No")))
+                elif row.part == "state":
+                    answers.append(str(states.get(row.text_value, row.text_value)))
+                elif row.part == "zip3":
+                    answers.append(
+                        str(_("ZIP code starts with %(zip3)s")) % {"zip3": row.text_value}
+                    )
+                elif row.number_value is not None:
+                    answers.append(_number(row.number_value))
+                else:
+                    answers.append(row.text_value)
+            items.append(CopyItem(q.tr("text"), answers))
+        if items:
+            pages.append(CopyPage(page.tr("title"), items))
+    return pages
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value.normalize():f}"

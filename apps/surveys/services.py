@@ -21,9 +21,11 @@ from .forms import SurveyPageForm, task_field
 from .models import (
     Answer,
     Collector,
+    PageSubmission,
     Question,
     RespondentContact,
     Response,
+    ResponsePage,
     ResumeToken,
     Role,
     SurveyPage,
@@ -202,6 +204,8 @@ def response_page_save(
     role_ids: dict[str, int] | None = None,
     page_had_answers: bool = True,
     last_page_key: str | None = None,
+    resume_page_key: str = "",
+    language: str = "",
 ) -> Response:
     """Store one page's answers, replacing what the page held before. The first statement
     locks the response row, so two tabs saving at once cannot interleave. A caller that knows
@@ -216,8 +220,12 @@ def response_page_save(
     values = {**form.saved_values, **form.page_values()}
     profile = response_profile(values, role_ids or dict(Role.objects.values_list("slug", "pk")))
     saved_key = page.key if last_page_key is None else last_page_key
-    if not _claim_and_update(response.pk, saved_key, profile):
+    extra = {"resume_page_key": resume_page_key or page.key}
+    if language:
+        extra["language"] = language[:5]
+    if not _claim_and_update(response.pk, saved_key, {**extra, **profile}):
         raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
+    _page_saved(response.pk, page.key)
     visible = {q.pk for q in form.visible_questions}
     step_question_ids = [q.pk for q in form.step_questions if q.type != Question.Type.TASK_MATRIX]
     if page_had_answers and step_question_ids:
@@ -238,7 +246,96 @@ def response_page_save(
             answers.extend(_answers_for(q, data, response))
     _insert_answers(answers)
     response.last_page_key = saved_key
+    response.resume_page_key = extra["resume_page_key"]
     return response
+
+
+def _page_saved(response_id: int, page_key: str) -> None:
+    """The page is saved: note when, and drop its draft (the answers now hold what was typed)."""
+    now = timezone.now()
+    ResponsePage.objects.bulk_create(
+        [ResponsePage(response_id=response_id, page_key=page_key, seen_at=now, saved_at=now)],
+        update_conflicts=True,
+        unique_fields=["response", "page_key"],
+        update_fields=["saved_at", "draft", "draft_at"],
+    )
+
+
+def response_page_seen(*, response: Response, page_key: str) -> None:
+    """Note that the page was shown (once: a page seen before keeps its first time)."""
+    ResponsePage.objects.bulk_create(
+        [ResponsePage(response_id=response.pk, page_key=page_key, seen_at=timezone.now())],
+        ignore_conflicts=True,
+    )
+
+
+DRAFT_STALE = _("This page was saved since; the draft was not kept.")
+
+
+@transaction.atomic
+def response_page_draft_save(
+    *, response: Response, page_key: str, data: dict[str, list[str]], base: str | None = None
+) -> ResponsePage:
+    """Keep what is typed on a page that is not saved yet (or not valid yet). With `base` (the
+    page revision the typing started from), a draft older than the page's last save is refused,
+    so a late background draft cannot hide answers saved after it."""
+    locked = (
+        Response.objects.select_for_update()
+        .filter(pk=response.pk, status=Response.Status.IN_PROGRESS)
+        .first()
+    )
+    if locked is None:
+        raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
+    state = ResponsePage.objects.filter(response=locked, page_key=page_key).first()
+    if base is not None and state is not None and state.revision != base:
+        raise ApplicationError(DRAFT_STALE)
+    now = timezone.now()
+    if state is None:
+        state = ResponsePage(response=locked, page_key=page_key, seen_at=now)
+    state.draft, state.draft_at = data, now
+    state.save()
+    Response.objects.filter(pk=locked.pk).update(resume_page_key=page_key)
+    return state
+
+
+def response_resume_page(
+    structure: Structure, response: Response, values, states: list[ResponsePage]
+) -> SurveyPage:
+    """Where a returning respondent picks up, on the path their answers give: the page they
+    stopped on (where their last save or draft left them); if that page is no longer on the
+    path, the page after the last page saved; with nothing saved, the first page never seen."""
+    shown = visible_pages(structure, values)
+    keys = [p.key for p in shown]
+    if response.resume_page_key in keys:
+        return shown[keys.index(response.resume_page_key)]
+    saved = [keys.index(s.page_key) for s in states if s.saved_at and s.page_key in keys]
+    if saved:
+        return shown[min(max(saved) + 1, len(shown) - 1)]
+    seen = {s.page_key for s in states if s.seen_at}
+    return next((p for p in shown if p.key not in seen), shown[0])
+
+
+def submission_digest(data) -> str:
+    """What a page submission said, without the per-load fields (token, key, offline target)."""
+    skip = {"csrfmiddlewaretoken", "submission_key", "offline_next"}
+    items = sorted((k, sorted(data.getlist(k))) for k in data if k not in skip)
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
+def submission_find(*, response: Response, key: str) -> PageSubmission | None:
+    return PageSubmission.objects.filter(response_id=response.pk, key=key).first()
+
+
+def submission_record(
+    *, response: Response, key: str, page_key: str, digest_: str, target: str
+) -> None:
+    """Remember an accepted submission (a later one with the same key and answers is a replay).
+    Runs in the request's transaction: a concurrent twin waits for this row, then updates it."""
+    PageSubmission.objects.update_or_create(
+        response_id=response.pk,
+        key=key,
+        defaults={"page_key": page_key, "digest": digest_, "target": target[:300]},
+    )
 
 
 # The three statements below run on every survey page save. They are plain, portable SQL

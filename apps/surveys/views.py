@@ -1,17 +1,21 @@
 """The practitioner survey: landing, one page at a time, save and resume, thank-you."""
 
 import math
+import re
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -20,14 +24,15 @@ from apps.accounts.roles import Role
 from apps.core.exceptions import ApplicationError
 
 from . import duties, services, timing
-from .forms import SurveyPageForm
-from .models import Collector, Question, Response, Survey, SurveyVersion, Task
+from .forms import LONG_TEXT_MAX, SurveyPageForm
+from .models import Collector, Question, Response, ResponsePage, Survey, SurveyVersion, Task
 from .models import Role as RoleModel
 from .ownership import collector_id, owned_ids, remember_collector, remember_response
 from .selectors import (
     answer_values,
     expected_pages,
     response_answers,
+    response_copy,
     response_for_session,
     response_page_state,
     survey_published_version,
@@ -124,6 +129,7 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
             "draft": draft,
             "draft_url": _continue_url(draft) if draft else "",
             "page_count": len(structure.pages),
+            "resume_days": settings.SURVEY_RESUME_DAYS,
             "minutes": survey_minutes(structure),
         },
     )
@@ -255,6 +261,38 @@ def _build_form(
     )
 
 
+PREFETCH_HEADER = "HTTP_X_SURVEY_PREFETCH"
+SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+ACTIONS = ("next", "back", "save")
+UNREADABLE = _lazy(
+    "This page reached us in a form we could not read, so nothing on it was saved. "
+    "Your answers are still here: please check them and press the button again."
+)
+UNKNOWN_PAGE = _lazy("That page is not part of this survey. Here is where you left off.")
+
+
+def _page_states(response) -> list[ResponsePage]:
+    return list(ResponsePage.objects.filter(response_id=response.pk))
+
+
+def _state_for(states, page_key) -> ResponsePage | None:
+    return next((s for s in states if s.page_key == page_key), None)
+
+
+def _draft_data(request, form, page, step=None) -> dict[str, list[str]]:
+    """The page's own fields as typed (email addresses left out: they stay with the contact);
+    on the duties page, with the step they were typed on."""
+    emails = {q.key for q in page.question_list if q.type == Question.Type.EMAIL}
+    data = {} if step is None else {"__step": [str(step)]}
+    for name in form.fields:
+        if name in emails:
+            continue
+        values = [v[:LONG_TEXT_MAX] for v in request.POST.getlist(name)][:20]
+        if values:
+            data[name] = values
+    return data
+
+
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     state = response_page_state(public_id, _owned(request))
@@ -265,15 +303,17 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         return redirect("surveys:thanks", public_id=response.public_id)
     page = structure.page(page_key)
     if page is None:
-        raise Http404
+        messages.error(request, UNKNOWN_PAGE)
+        return redirect(_continue_url(response))
     values = answer_values(answers, structure)
     shown = visible_pages(structure, values)
-    if page not in shown:
-        return redirect("surveys:page", public_id=response.public_id, page_key=shown[0].key)
+    prefetch = request.method == "GET" and request.META.get(PREFETCH_HEADER) == "1"
+    if page not in shown and not prefetch:
+        return redirect(_continue_url(response))
 
     expected = expected_pages(structure, values)
     if page not in expected:
-        expected = shown
+        expected = shown if page in shown else structure.pages
     # The duties page is walked in steps (?step=0 the checklist, 1..k the rating screens).
     plan, step = None, None
     role_tasks, other_tasks = _page_tasks(structure, page, answers)
@@ -284,30 +324,46 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         if step is None:
             messages.warning(request, _(DUTIES_STEP_GONE))
             return redirect(_step_url(response, page, plan.resume_step()))
-        if request.method == "GET" and raw_step in (None, "") and plan.resume_step():
+        if (
+            request.method == "GET"
+            and raw_step in (None, "")
+            and plan.resume_step()
+            and not prefetch
+        ):
             return redirect(_step_url(response, page, plan.resume_step()))
+    states = _page_states(response)
+    page_state = _state_for(states, page.key)
+    render_extra = {
+        "page_state": page_state,
+        "values": values,
+        "states": states,
+        "plan": plan,
+        "step": step,
+    }
     if request.method == "GET":
+        if not prefetch and (page_state is None or page_state.seen_at is None):
+            services.response_page_seen(response=response, page_key=page.key)
         form = _build_form(request, response, structure, page, answers, plan=plan, step=step)
-        return _render_page(request, response, structure, expected, page, form, plan=plan)
+        draft = page_state.draft if page_state is not None else None
+        if draft and _draft_step(draft) == step:
+            # What was typed here and not saved yet (on this device or another): shown as
+            # typed, checked only when the page is sent.
+            form = _build_form(
+                request,
+                response,
+                structure,
+                page,
+                answers,
+                data=_query(draft),
+                plan=plan,
+                step=step,
+            )
+            form.full_clean()
+            form._errors = ErrorDict()
+        return _render_page(request, response, structure, expected, page, form, **render_extra)
 
     action = request.POST.get("action", "next")
-    is_final = action == "next" and page == expected[-1]
-    # Submissions are rate limited per client address; saving pages inside a response is not.
-    if is_final and is_ratelimited(
-        request,
-        group="survey-submit",
-        key="ip",
-        rate=settings.SURVEY_SUBMIT_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    ):
-        form = _build_form(
-            request, response, structure, page, answers, data=request.POST, plan=plan, step=step
-        )
-        form.is_valid()
-        return _render_page(
-            request, response, structure, expected, page, form, status=429, limited=True, plan=plan
-        )
+    key = request.POST.get("submission_key", "")
     lenient = action in ("back", "save")
     form = _build_form(
         request,
@@ -320,19 +376,78 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         plan=plan,
         step=step,
     )
-    if not form.is_valid():
+    if action not in ACTIONS or (key and not SUBMISSION_KEY.match(key)):
+        form.is_valid()
+        form._errors = ErrorDict()
         return _render_page(
-            request, response, structure, expected, page, form, status=400, plan=plan
+            request, response, structure, expected, page, form,
+            status=400, notice=UNREADABLE, **render_extra,
+        )  # fmt: skip
+    digest = services.submission_digest(request.POST)
+    if key:
+        # The response row is locked first, so a double tap's twin waits and then sees this.
+        Response.objects.select_for_update().filter(pk=response.pk).values_list("pk").first()
+        earlier = services.submission_find(response=response, key=key)
+        if earlier is not None and earlier.digest == digest:
+            return redirect(earlier.target or _continue_url(response))
+
+    is_final = action == "next" and page == expected[-1]
+    # Submissions are rate limited per client address; saving pages inside a response is not.
+    if is_final and is_ratelimited(
+        request,
+        group="survey-submit",
+        key="ip",
+        rate=settings.SURVEY_SUBMIT_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    ):
+        form.is_valid()
+        return _render_page(
+            request, response, structure, expected, page, form,
+            status=429, limited=True, **render_extra,
+        )  # fmt: skip
+    if not form.is_valid():
+        # Nothing typed is lost: the page's fields are kept as a draft. Back and "Save and
+        # finish later" never stop on an error; Next shows what to fix.
+        try:
+            services.response_page_draft_save(
+                response=response, page_key=page.key, data=_draft_data(request, form, page, step)
+            )
+        except ApplicationError:
+            return redirect("surveys:thanks", public_id=response.public_id)
+        if action == "back":
+            if plan is not None and step:
+                target_url = _step_url(response, page, step - 1)
+            else:
+                position = shown.index(page) if page in shown else 0
+                target = shown[max(0, position - 1)]
+                Response.objects.filter(pk=response.pk).update(resume_page_key=target.key)
+                target_url = _page_url(response, target, "last")
+            return redirect(target_url)
+        if action == "save":
+            token = services.resume_token_create(response=response)
+            return _render_resume(request, response, token)
+        return _render_page(
+            request, response, structure, expected, page, form, status=400, **render_extra
         )
     if form.stray_tasks:
         messages.warning(request, _(DUTIES_STRAY) % {"codes": ", ".join(form.stray_tasks)})
-    # The answers now stored: the other pages' (unchanged) and this page's.
+    # The answers about to be stored: the other pages' (unchanged) and this page's.
     shown = visible_pages(structure, {**form.saved_values, **form.page_values()})
     position = shown.index(page) if page in shown else 0
     # A duties step followed by another records the page before as the last one saved.
     steps_follow = plan is not None and (
         bool(form.cleaned_data.get(plan.question.key)) if step == 0 else step < plan.last_step
     )
+    # Where this button leads: also where every way back in opens (resume_page_key).
+    if action == "save" or (plan is not None and action == "back" and step):
+        target = page
+    elif action == "back":
+        target = shown[max(0, position - 1)]
+    elif plan is not None and steps_follow:
+        target = page
+    else:
+        target = shown[min(position + 1, len(shown) - 1)]
     try:
         on_page = {q.pk for q in page.question_list}
         response = services.response_page_save(
@@ -341,33 +456,39 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
             role_ids=structure.role_ids,
             page_had_answers=any(row.question_id in on_page for row in answers),
             last_page_key=(shown[position - 1].key if position else "") if steps_follow else None,
+            resume_page_key=target.key,
+            language=get_language() or "",
         )
     except ApplicationError:
         return redirect("surveys:thanks", public_id=response.public_id)
     if action == "save":
         token = services.resume_token_create(response=response)
-        return _render_resume(request, response, token)
-    if plan is not None and action == "back" and step:
-        return redirect(_step_url(response, page, step - 1))
-    if plan is not None and action != "back" and steps_follow:
-        return redirect(_step_url(response, page, step + 1))
-    if action == "back":
-        target = shown[max(0, position - 1)]
-        if duties.matrix_question(target) is not None:
-            return redirect(_step_url(response, target, "last"))
-        return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
-    if position + 1 < len(shown):
-        target = shown[position + 1]
-        if duties.matrix_question(target) is not None:
-            return redirect(_step_url(response, target, "0"))
-        return redirect("surveys:page", public_id=response.public_id, page_key=target.key)
-    try:
-        services.response_submit(response=response, structure=structure)
-    except ApplicationError as error:
-        missing = services.first_unanswered_page(structure, response)
-        messages.error(request, error.message)
-        return redirect("surveys:page", public_id=response.public_id, page_key=missing.key)
-    return redirect("surveys:thanks", public_id=response.public_id)
+        reply = _render_resume(request, response, token)
+        target_url = _continue_url(response)
+    else:
+        if plan is not None and action == "back" and step:
+            target_url = _step_url(response, page, step - 1)
+        elif plan is not None and action != "back" and steps_follow:
+            target_url = _step_url(response, page, step + 1)
+        elif action == "back":
+            target_url = _page_url(response, target, "last")
+        elif position + 1 < len(shown):
+            target_url = _page_url(response, target, "0")
+        else:
+            try:
+                services.response_submit(response=response, structure=structure)
+            except ApplicationError as error:
+                missing = services.first_unanswered_page(structure, response)
+                messages.error(request, error.message)
+                Response.objects.filter(pk=response.pk).update(resume_page_key=missing.key)
+                return redirect("surveys:page", public_id=response.public_id, page_key=missing.key)
+            target_url = reverse("surveys:thanks", kwargs={"public_id": response.public_id})
+        reply = redirect(target_url)
+    if key:
+        services.submission_record(
+            response=response, key=key, page_key=page.key, digest_=digest, target=target_url
+        )
+    return reply
 
 
 def _step_url(response, page, step) -> str:
@@ -375,10 +496,47 @@ def _step_url(response, page, step) -> str:
     return f"{url}?step={step}"
 
 
+def _page_url(response, page, duties_step: str) -> str:
+    """A page's address; the duties page opens at the given step (checklist "0" or "last")."""
+    if duties.matrix_question(page) is not None:
+        return _step_url(response, page, duties_step)
+    return reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": page.key})
+
+
+def _draft_step(draft: dict):
+    """The duties step a draft was typed on (None for other pages)."""
+    raw = (draft.get("__step") or [""])[0]
+    return int(raw) if str(raw).isdigit() else None
+
+
+def _query(draft: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in draft.items():
+        if isinstance(name, str) and isinstance(values, list) and not name.startswith("__"):
+            data.setlist(name, [str(v) for v in values])
+    return data
+
+
 def _render_page(
-    request, response, structure, shown, page, form, status=200, limited=False, plan=None
+    request,
+    response,
+    structure,
+    shown,
+    page,
+    form,
+    page_state=None,
+    status=200,
+    limited=False,
+    notice="",
+    values=None,
+    states=(),
+    plan=None,
+    step=None,
 ):
     path = _path(response, answer_values(response_answers(response), structure), plan)
+    draft_url = reverse(
+        "surveys:page_draft", kwargs={"public_id": response.public_id, "page_key": page.key}
+    )
     return render(
         request,
         "surveys/page.html",
@@ -392,7 +550,16 @@ def _render_page(
             ),
             "duties": _duties_progress(plan, form.duties_step),
             "limited": limited,
+            "notice": notice,
             "is_preview": False,
+            "submission_key": secrets.token_urlsafe(16),
+            "page_revision": page_state.revision if page_state else "0",
+            # Drafts of a duties step are kept apart from the other steps' (on the phone).
+            "draft_key": page.key if step is None else f"{page.key}~{step}",
+            "draft_url": draft_url if step is None else f"{draft_url}?step={step}",
+            "offline": _offline_context(response, structure, page, values or {}, states),
+            "background_drafts": settings.SURVEY_BACKGROUND_DRAFTS,
+            "offline_prefetch": settings.SURVEY_OFFLINE_PREFETCH,
         },
         status=status,
     )
@@ -415,8 +582,45 @@ def _duties_progress(plan, step) -> dict | None:
     }
 
 
+def _offline_context(response, structure, page, values, states) -> dict:
+    """What the page script needs to keep working offline: every page's address and display
+    condition (to find the next page from the answers typed), and the draft endpoint."""
+    pages = [
+        {
+            "key": p.key,
+            "url": reverse(
+                "surveys:page", kwargs={"public_id": response.public_id, "page_key": p.key}
+            ),
+            "condition": p.condition or None,
+            "rev": next((s.revision for s in states if s.page_key == p.key), "0"),
+        }
+        for p in structure.pages
+    ]
+    return {
+        "data": {
+            "pages": pages,
+            "values": {key: sorted(chosen) for key, chosen in values.items()},
+        },
+        "response": str(response.public_id),
+        "page": page.key,
+        "pages": pages,
+        "draft_url": reverse(
+            "surveys:page_draft",
+            kwargs={"public_id": response.public_id, "page_key": page.key},
+        ),
+        "thanks_url": reverse("surveys:thanks", kwargs={"public_id": response.public_id}),
+    }
+
+
+def _lang_query(response: Response) -> str:
+    lang = (response.language or "")[:2]
+    return f"?lang={lang}" if lang in dict(settings.LANGUAGES) else ""
+
+
 def _render_resume(request, response, token: str) -> HttpResponse:
-    link = request.build_absolute_uri(reverse("surveys:resume", kwargs={"token": token}))
+    link = request.build_absolute_uri(
+        reverse("surveys:resume", kwargs={"token": token}) + _lang_query(response)
+    )
     return render(
         request,
         "surveys/resume_link.html",
@@ -431,16 +635,55 @@ def _render_resume(request, response, token: str) -> HttpResponse:
 
 
 def _continue_url(response: Response) -> str:
-    """Where a returning respondent picks up: the first page still missing a required answer,
-    else the page after the last one saved."""
+    """Where a returning respondent picks up (services.response_resume_page)."""
     structure = version_structure(response.version)
-    target = services.first_unanswered_page(structure, response)
-    if target is None:
-        shown = visible_pages(structure, answer_values(response_answers(response), structure))
-        keys = [p.key for p in shown]
-        index = keys.index(response.last_page_key) + 1 if response.last_page_key in keys else 0
-        target = shown[min(index, len(shown) - 1)]
+    values = answer_values(response_answers(response), structure)
+    fresh = Response.objects.filter(pk=response.pk).values_list("resume_page_key", flat=True)
+    response.resume_page_key = fresh.first() or ""
+    target = services.response_resume_page(structure, response, values, _page_states(response))
     return reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": target.key})
+
+
+DRAFT_MAX_CHARS = 20_000
+
+
+@require_POST
+def page_draft(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
+    """Background save of what is typed on a page (the page script calls it while online), so
+    the half-done page comes back on any device. Owner-checked, CSRF-protected, rate limited."""
+    state = response_page_state(public_id, _owned(request))
+    if state is None:
+        return JsonResponse({"error": "not_found"}, status=404)
+    response, structure, answers = state
+    if response.status != Response.Status.IN_PROGRESS:
+        return JsonResponse({"error": "submitted"}, status=409)
+    page = structure.page(page_key)
+    if page is None:
+        return JsonResponse({"error": "unknown_page"}, status=404)
+    if is_ratelimited(
+        request,
+        group="survey-draft",
+        key="ip",
+        rate=settings.SURVEY_DRAFT_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    ):
+        return JsonResponse({"error": "rate_limited"}, status=429)
+    form = _build_form(request, response, structure, page, answers)
+    sizes = (len(v) for name in form.fields for v in request.POST.getlist(name))
+    if sum(sizes) > DRAFT_MAX_CHARS:
+        return JsonResponse({"error": "too_long"}, status=400)
+    raw_step = request.GET.get("step", "")
+    step = int(raw_step) if raw_step.isdigit() and len(raw_step) <= 3 else None
+    data = _draft_data(request, form, page, step)
+    base = request.POST.get("base")
+    try:
+        services.response_page_draft_save(
+            response=response, page_key=page.key, data=data, base=base[:20] if base else None
+        )
+    except ApplicationError:
+        return JsonResponse({"error": "stale"}, status=409)
+    return JsonResponse({"saved": True})
 
 
 @require_POST
@@ -474,13 +717,27 @@ def resume_email(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def resume_open(request: HttpRequest, token: str) -> HttpResponse:
-    """A private resume link: reopens the draft in this browser, on any device."""
+    """A private resume link: reopens the draft in this browser, on any device, in the
+    language the response was started in."""
     response = services.resume_token_redeem(token=token)
     if response is None:
         return render(request, "surveys/resume_invalid.html", status=404)
     reply = redirect(_continue_url(response))
     remember_response(request, reply, response.public_id)
+    _keep_language(request, reply, response)
     return reply
+
+
+def _keep_language(request, reply: HttpResponse, response: Response) -> None:
+    lang = (response.language or "")[:2]
+    if lang in dict(settings.LANGUAGES) and request.GET.get("lang", lang) == lang:
+        reply.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            lang,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        )
 
 
 def survey_thanks(request: HttpRequest, public_id) -> HttpResponse:
@@ -493,8 +750,63 @@ def survey_thanks(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "surveys/thanks.html",
-        {"survey": response.version.survey, "response": response, "share_url": share_url},
+        {
+            "survey": response.version.survey,
+            "response": response,
+            "share_url": share_url,
+            "lang_query": _lang_query(response),
+        },
     )
+
+
+def _submitted_response(request, public_id) -> Response | None:
+    response = response_for_session(public_id, _owned(request))
+    if response is None or response.status == Response.Status.IN_PROGRESS:
+        return None
+    return response
+
+
+def answers_copy(request: HttpRequest, public_id) -> HttpResponse:
+    """A printable copy of the respondent's own answers, in the response's language."""
+    response = _submitted_response(request, public_id)
+    if response is None:
+        return render(request, "surveys/not_yours.html", status=404)
+    with translation.override(response.language or settings.LANGUAGE_CODE):
+        return render(
+            request,
+            "surveys/answers_copy.html",
+            {
+                "survey": response.version.survey,
+                "response": response,
+                "pages": response_copy(response),
+                "lang_query": _lang_query(response),
+            },
+        )
+
+
+def answers_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    """The same copy as a PDF (reportlab), in the response's language."""
+    from .copies import answers_pdf_bytes
+
+    response = _submitted_response(request, public_id)
+    if response is None:
+        return render(request, "surveys/not_yours.html", status=404)
+    with translation.override(response.language or settings.LANGUAGE_CODE):
+        content = answers_pdf_bytes(response, response_copy(response))
+        filename = _("my-survey-answers") + ".pdf"
+    reply = HttpResponse(content, content_type="application/pdf")
+    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
+    reply["Cache-Control"] = "private, no-store"
+    return reply
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The survey's service worker, at the site root so its scope covers /survey/ and /s/.
+    It loads Workbox from the npm packages served as static files (no CDN)."""
+    reply = render(request, "surveys/sw.js", content_type="text/javascript")
+    reply["Service-Worker-Allowed"] = "/"
+    reply["Cache-Control"] = "no-cache"
+    return reply
 
 
 @role_required(Role.EDITOR)

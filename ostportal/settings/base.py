@@ -227,6 +227,18 @@ STATICFILES_DIRS = [
     # Front-end libraries installed from the npm registry (package.json), served as ours.
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
+    # The survey's service worker (offline pages and the offline queue) loads these builds.
+    *(
+        (f"vendor/{name}", NODE_MODULES / name / "build")
+        for name in (
+            "workbox-core",
+            "workbox-routing",
+            "workbox-strategies",
+            "workbox-cacheable-response",
+            "workbox-expiration",
+            "workbox-background-sync",
+        )
+    ),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -388,6 +400,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The survey's service worker (/survey-sw.js) and the scripts it imports.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
@@ -454,6 +469,12 @@ SURVEY_START_RATE_LIMIT = env("SURVEY_START_RATE_LIMIT", "30/h")
 SURVEY_SUBMIT_RATE_LIMIT = env("SURVEY_SUBMIT_RATE_LIMIT", "30/h")
 # Resume links emailed from one client address.
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", "5/h")
+# Background drafts of a page being typed (about one every few seconds while typing).
+SURVEY_DRAFT_RATE_LIMIT = env("SURVEY_DRAFT_RATE_LIMIT", "600/h")
+# The page script sends a draft of the page being typed (background requests), and the
+# service worker fetches every page of a response when the survey opens (offline mode).
+SURVEY_BACKGROUND_DRAFTS = env_bool("SURVEY_BACKGROUND_DRAFTS", True)
+SURVEY_OFFLINE_PREFETCH = env_bool("SURVEY_OFFLINE_PREFETCH", True)
 SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", 2_000_000)
 SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", 5000)
 # Longest cell of an imported CSV (csv.field_size_limit while parsing).

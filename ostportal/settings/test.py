@@ -25,3 +25,9 @@ CONTACT_EMAIL_RECIPIENTS = ["staff-inbox@example.org"]
 # Serve static files straight from the finders (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Background requests of the survey page (drafts, offline prefetch) are off by default in
+# tests: on the in-memory SQLite test database a read during another request's write fails
+# at once ("table is locked"), so they would make unrelated browser tests flaky. The tests of
+# those features switch them on (tests/browser/test_survey_offline.py).
+SURVEY_BACKGROUND_DRAFTS = False
+SURVEY_OFFLINE_PREFETCH = False

@@ -29,6 +29,9 @@ DESKTOP = {"width": 1280, "height": 900}
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
 # make between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Offline tests: context.set_offline() does not reach a service worker's own requests; with
+# this switch Playwright reports them to context.route(), which can then drop them.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -72,8 +75,10 @@ class Pages:
         self.contexts = []
         self.console_errors: list[str] = []
 
-    def open(self, viewport=DESKTOP, locale="en-US"):
-        context = self.browser.new_context(viewport=viewport, locale=locale)
+    def open(self, viewport=DESKTOP, locale="en-US", service_workers="allow"):
+        context = self.browser.new_context(
+            viewport=viewport, locale=locale, service_workers=service_workers
+        )
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -121,8 +122,9 @@ def test_survey_thanks_page_offers_a_comment_from_the_answers(survey):
     browser = _owning_client(mine)
     thanks = browser.get(reverse("surveys:thanks", kwargs={"public_id": mine.public_id}))
     html = thanks.content.decode()
-    assert 'href="/comment/?from=survey"' in html
-    assert "Mine title" in browser.get("/comment/?from=survey").content.decode()
+    # The link keeps the respondent's language (?lang=) when the response has one.
+    link = re.search(r'href="(/comment/\?from=survey(?:&amp;lang=[a-z]{2})?)"', html).group(1)
+    assert "Mine title" in browser.get(link.replace("&amp;", "&")).content.decode()
 
 
 def test_dont_know_and_none_of_these_prefill_no_fit_and_no_employer_code(client, survey):
