@@ -7,6 +7,7 @@ from django.urls import reverse, reverse_lazy
 
 from apps.core.models import AuditEvent
 from apps.core.redirects import is_safe_next
+from apps.operations.delivery import contact_delivery
 
 from . import two_factor
 from .forms import SignInForm
@@ -64,6 +65,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "role": roles[-1],
             "is_editor": level >= Role.EDITOR.level,
             "is_administrator": level >= Role.ADMINISTRATOR.level,
+            "contact_delivery": contact_delivery(),
         },
     )
 
