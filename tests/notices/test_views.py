@@ -42,9 +42,7 @@ def test_banner_shows_on_every_public_page_while_a_window_is_open(client, toolki
     assert notice.is_published
 
 
-def test_banner_counts_days_left_and_speaks_spanish(
-    client, spanish_client, toolkit, monkeypatch
-):
+def test_banner_counts_days_left_and_speaks_spanish(client, spanish_client, toolkit, monkeypatch):
     frozen = et(2026, 7, 29, 22, 30)
     monkeypatch.setattr(timezone, "now", lambda: frozen)
     notice = _open_notice(closes_at=et(2026, 8, 3, 23, 59))
