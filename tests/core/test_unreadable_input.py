@@ -78,3 +78,13 @@ def test_a_long_username_error_is_in_spanish_for_a_spanish_visitor(spanish_clien
     reply = spanish_client.post(reverse("accounts:login"), {"username": "u" * 256, "password": "x"})
     assert reply.status_code == 200
     assert "150 caracteres" in reply.content.decode()
+
+
+def test_an_admin_list_filter_the_database_cannot_hold_is_a_bad_filter_not_a_500(client):
+    """Found by tests/test_fuzz_inputs.py: a 40-digit id in a list filter overflowed SQLite."""
+    from django.conf import settings
+
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    reply = client.get(f"/{settings.ADMIN_URL}surveys/question/?page={'9' * 40}")
+    assert reply.status_code == 302
+    assert reply.url.endswith("?e=1")
