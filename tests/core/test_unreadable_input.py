@@ -81,10 +81,15 @@ def test_a_long_username_error_is_in_spanish_for_a_spanish_visitor(spanish_clien
 
 
 def test_an_admin_list_filter_the_database_cannot_hold_is_a_bad_filter_not_a_500(client):
-    """Found by tests/test_fuzz_inputs.py: a 40-digit id in a list filter overflowed SQLite."""
+    """Found by tests/test_fuzz_inputs.py: a 40-digit id in a list filter overflowed SQLite
+    (500). SQLite now gets the admin's "bad filter" redirect; PostgreSQL lists no rows."""
     from django.conf import settings
+    from django.db import connection
 
     client.force_login(make_user(Role.ADMINISTRATOR))
     reply = client.get(f"/{settings.ADMIN_URL}surveys/question/?page={'9' * 40}")
-    assert reply.status_code == 302
-    assert reply.url.endswith("?e=1")
+    if connection.vendor == "sqlite":
+        assert reply.status_code == 302
+        assert reply.url.endswith("?e=1")
+    else:
+        assert reply.status_code == 200
