@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,11 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")
+        # AuthenticationForm sets max_length after the field is built, so it is never
+        # checked: a longer username would reach the failed-login record (255 characters)
+        # and fail there. Refuse it as a field error instead.
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length or 150))
         self.fields["password"].label = _("Password")
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +30,18 @@ class StaffSessionMiddleware:
             reply = self._idle_check(request) or self._two_factor_check(request)
             if reply is not None:
                 return reply
+            self._admin_check(request)
         return self.get_response(request)
+
+    def _admin_check(self, request):
+        """A signed-in account the Django admin would not let in gets the 403 page. (The
+        admin itself would send it to its sign-in form, which sends a signed-in visitor
+        back to the admin: a redirect loop.)"""
+        if not request.path.startswith("/" + settings.ADMIN_URL):
+            return
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied
 
     def _idle_check(self, request):
         now = int(time.time())

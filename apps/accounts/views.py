@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 
 from apps.core.models import AuditEvent
+from apps.core.redirects import is_safe_next
+from apps.operations.delivery import contact_delivery
 
 from . import two_factor
 from .forms import SignInForm
@@ -18,6 +20,11 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """Only a path on this site; anything else falls back to the staff landing page."""
+        target = super().get_redirect_url()
+        return target if is_safe_next(target, self.request) else ""
 
     def form_valid(self, form):
         """With two-factor sign-in on, the right password only leads to the code step."""
@@ -58,6 +65,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "role": roles[-1],
             "is_editor": level >= Role.EDITOR.level,
             "is_administrator": level >= Role.ADMINISTRATOR.level,
+            "contact_delivery": contact_delivery(),
         },
     )
 

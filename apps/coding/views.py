@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role, user_role_level
 from apps.core.csvsafe import neutralize
 from apps.core.exceptions import ApplicationError
+from apps.core.redirects import is_safe_next
 from apps.insights.selectors import OPEN_TEXT_KEYS, labels
 from apps.insights.suppression import k
 from apps.surveys.filters import ResponseFilterForm, filter_params
@@ -58,9 +59,7 @@ def _context(request: HttpRequest, page: str, **extra) -> dict:
 
 def _back(request, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = fallback
-    return redirect(target or fallback)
+    return redirect(target if is_safe_next(target, request) else fallback)
 
 
 # --- Coding ---

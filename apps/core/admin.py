@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import DataError, transaction
 
 from apps.accounts.roles import Role, user_role_level
 
@@ -6,7 +8,20 @@ from .models import AuditEvent
 from .services import audit_record
 
 
-class AuditedAdminMixin:
+class SafeLookupsAdminMixin:
+    """A list filter from the address that the database cannot hold (a 40-digit id: SQLite
+    raises OverflowError, PostgreSQL DataError) is treated like any other bad filter: the
+    admin shows the unfiltered list with its "?e=1" notice instead of a server error."""
+
+    def get_changelist_instance(self, request):
+        try:
+            with transaction.atomic():
+                return super().get_changelist_instance(request)
+        except (OverflowError, DataError) as error:
+            raise IncorrectLookupParameters(str(error)) from error
+
+
+class AuditedAdminMixin(SafeLookupsAdminMixin):
     """Every add, change and delete made through the admin also goes to the audit log."""
 
     def log_addition(self, request, obj, message):
@@ -38,7 +53,7 @@ class AuditedAdminMixin:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(SafeLookupsAdminMixin, admin.ModelAdmin):
     """Read-only, and for Administrators only."""
 
     list_display = (

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .delivery import contact_delivery
 from .queues import queue_depth
 from .status import StatusItem, register
 
@@ -115,7 +116,22 @@ def emails_waiting() -> list[StatusItem]:
         ),
     )
     confirmations = len(confirmations_pending_ids())
+    delivery = contact_delivery(waiting=contact["pending"])
+    recipients = (
+        StatusItem(
+            _("Contact message recipients"),
+            _("none"),
+            "problem",
+            _(
+                "Contact-form messages are stored but emailed to no one. Add addresses under "
+                "Site settings in the admin, or set CONTACT_EMAIL_RECIPIENTS."
+            ),
+        )
+        if delivery.undeliverable
+        else StatusItem(_("Contact message recipients"), str(delivery.recipients), "ok")
+    )
     return [
+        recipients,
         StatusItem(
             _("Contact messages not yet emailed to staff"),
             str(contact["pending"]),

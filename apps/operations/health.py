@@ -48,3 +48,15 @@ def broker_ready() -> bool:
 
 def readiness() -> dict[str, bool]:
     return {"database": database_ready(), "broker": broker_ready()}
+
+
+def readiness_warnings() -> list[str]:
+    """Names of problems that leave the process ready but need a person (never raises)."""
+    from .delivery import contact_delivery
+
+    try:
+        undeliverable = contact_delivery().undeliverable
+    except Exception:  # noqa: BLE001  (a warning check must not fail the readiness answer)
+        logger.warning("Readiness: contact delivery check failed", exc_info=True)
+        return []
+    return ["contact_recipients_missing"] if undeliverable else []

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 
-from .health import readiness
+from .health import readiness, readiness_warnings
 from .status import status_items
 
 
@@ -34,6 +34,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
     body = {
         "status": "ok" if ready else "unavailable",
         "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+        # Problems that do not make this process unfit for traffic, but that someone must
+        # fix: contact messages with nowhere to go.
+        "warnings": readiness_warnings() if checks["database"] else [],
     }
     return JsonResponse(body, status=200 if ready else 503)
 

@@ -6,7 +6,7 @@ questions, and whole numbers as text for scales. An unanswered question meets ne
 nor "not_in".
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 Values = Mapping[str, set[str]]
 
@@ -41,19 +41,6 @@ def condition_possible(condition: dict | None, values: Values) -> bool:
     if condition.get("question", "") not in values:
         return True
     return condition_met(condition, values)
-
-
-def condition_keys(condition: dict | None) -> Iterable[str]:
-    """Every question key a condition refers to."""
-    if not condition:
-        return []
-    if "all" in condition or "any" in condition:
-        return [
-            k
-            for part in condition.get("all", condition.get("any", []))
-            for k in condition_keys(part)
-        ]
-    return [condition.get("question", "")]
 
 
 def validate_condition(condition, known: Mapping[str, set[str] | None]) -> list[str]:

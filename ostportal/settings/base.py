@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL bytes and text that is not UTF-8 in a query string or form: the translated 400 page.
+    "apps.core.middleware.UnreadableInputMiddleware",
     "apps.core.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The request's own address, for absolute links in emails when PORTAL_BASE_URL is unset.

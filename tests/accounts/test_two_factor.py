@@ -1,10 +1,12 @@
 """Two-factor sign-in, the Administrator requirement, idle staff sessions, the admin's address."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -131,18 +133,40 @@ def test_wrong_codes_count_as_failed_sign_ins_and_lock_the_account_out(client, s
     assert not _signed_in(client)
 
 
-def test_after_a_wrong_code_the_device_pauses_and_says_so(client):
+def test_after_a_wrong_code_the_device_pauses_and_says_so(client, monkeypatch):
+    # django-otp pauses a device for 2**(failures - 1) seconds after a wrong code, timed with
+    # timezone.now(): a clock that only moves when the test says so, so a slow machine
+    # cannot let the pause run out between two requests.
+    clock = _DateClock(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
+    monkeypatch.setattr(timezone, "now", clock.now)
     editor = make_user(Role.EDITOR)
     device = add_totp_device(editor)
     _password(client, editor)
     assert "That code is not right" in client.post(CODE, {"code": "123456"}).content.decode()
     # Even the right code is refused during the pause, with a message that says why.
+    clock.advance(0.9)
     reply = client.post(CODE, {"code": totp_code(device)})
     assert reply.status_code == 400
     assert "Wait a few seconds" in reply.content.decode()
     assert not _signed_in(client)
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # refused unread, not one more failure
+    # Once the second has passed, the right code signs in.
+    clock.advance(0.2)
+    reply = client.post(CODE, {"code": totp_code(device)})
+    assert reply.status_code == 302
+    assert _signed_in(client)
+
+
+class _DateClock:
+    def __init__(self, start: datetime):
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
 
 
 def test_the_code_page_expires(client, settings, monkeypatch):

@@ -11,7 +11,7 @@ from apps.notices.models import Notice, SampleComment, TalkingPoint, ToolkitSect
 from apps.notices.seeding import seed_toolkit
 from apps.notices.selectors import notice_status
 
-from .factories import make_notice
+from .factories import et, make_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -42,20 +42,36 @@ def test_banner_shows_on_every_public_page_while_a_window_is_open(client, toolki
     assert notice.is_published
 
 
-def test_banner_counts_days_left_and_speaks_spanish(client, spanish_client, toolkit):
-    notice = _open_notice()
+def test_banner_counts_days_left_and_speaks_spanish(client, spanish_client, toolkit, monkeypatch):
+    frozen = et(2026, 7, 29, 22, 30)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    notice = _open_notice(closes_at=et(2026, 8, 3, 23, 59))
     html = client.get("/").content.decode()
-    days = notice_status(notice).days_left
-    assert days in (5, 6)  # ET calendar days: depends on the hour of the run
-    assert f"{days} days left" in html
+    # Eastern calendar days from July 29 to August 3, the last day counted.
+    assert notice_status(notice).days_left == 5
+    assert "5 days left" in html
     es = spanish_client.get("/").content.decode()
     assert "Periodo de comentarios abierto hasta" in es
 
 
-def test_banner_on_the_last_day_says_so(client, toolkit):
-    now = timezone.now()
-    _open_notice(closes_at=now + timedelta(seconds=30))
-    assert "last day to comment" in client.get("/").content.decode()
+@pytest.mark.parametrize("hour, minute", [(0, 1), (12, 0), (23, 59)])
+def test_banner_on_the_last_day_says_so(client, toolkit, monkeypatch, hour, minute):
+    # The clock is fixed on the deadline's Eastern day (at any hour of it, up to 30 s before
+    # midnight), so the test does not depend on when it runs.
+    frozen = et(2026, 8, 3, hour, minute, 0)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    _open_notice(closes_at=et(2026, 8, 3, 23, 59, 30))
+    html = client.get("/").content.decode()
+    assert "last day to comment" in html
+
+
+def test_the_day_before_the_last_day_is_not_the_last_day(client, toolkit, monkeypatch):
+    frozen = et(2026, 8, 2, 23, 59, 40)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    _open_notice(closes_at=et(2026, 8, 3, 0, 0, 10))
+    html = client.get("/").content.decode()
+    assert BANNER in html
+    assert "last day to comment" not in html
 
 
 def test_no_banner_when_no_window_is_open(client, toolkit):

@@ -22,6 +22,7 @@ def test_readiness_ok_when_database_and_broker_answer(client):
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "broker": "ok"},
+        "warnings": [],
     }
 
 
