@@ -132,18 +132,31 @@ def render_markdown(text: str, live=None) -> SafeString:
     return mark_safe(clean)  # noqa: S308
 
 
-def _replace_live_tokens(html: str, live) -> str:
-    from apps.pages.live import TOKENS, live_state_or_none, render_token
+# The app that knows the live state (apps.pages) registers how a token is rendered, so core
+# imports no feature app (the layer contract in .importlinter).
+_live_tokens = None
 
+
+def register_live_tokens(*, tokens, state_lookup, render) -> None:
+    """Called by apps.pages at start-up: the token names, a function giving the current live
+    state (or None), and one rendering a token for a state (inline or as a block)."""
+    global _live_tokens
+    _live_tokens = (frozenset(tokens), state_lookup, render)
+
+
+def _replace_live_tokens(html: str, live) -> str:
+    if _live_tokens is None:
+        return html
+    tokens, state_lookup, render_token = _live_tokens
     state = live
 
     def replace(match: re.Match) -> str:
         nonlocal state
         token = match.group(2)
-        if token not in TOKENS:
+        if token not in tokens:
             return match.group(0)
         if state is None:
-            state = live_state_or_none()
+            state = state_lookup()
         block = bool(match.group(1) and match.group(3))
         sentence = render_token(token, state, inline=not block)
         if block:
