@@ -173,7 +173,7 @@ class Row:
 # --- Linked tables: primary and complementary suppression ---
 
 
-def protect_linked(values: dict, relations: list[tuple]) -> set:
+def protect_linked(values: dict, relations: list[tuple], weight=None) -> set:
     """Which cells to hide so that no hidden cell follows from the shown ones.
 
     `values` maps a cell id to its (true) count; each relation (total id, [member ids]) says
@@ -181,14 +181,17 @@ def protect_linked(values: dict, relations: list[tuple]) -> set:
     until nothing changes, a relation in which exactly one non-zero cell is hidden hides its
     smallest other non-zero cell (complementary), and any hidden cell that the relations
     still determine exactly (linear algebra over the hidden cells) hides another cell beside
-    it. Zero cells are never hidden and never hide others."""
+    it. Zero cells are never hidden and never hide others. `weight(cell)` (default 1)
+    multiplies a cell's count into its cost: the cheapest visible cell is hidden first, so a
+    heavy cell (a pooled total) is kept when a lighter one does the job."""
+    weight = weight or (lambda cell: 1)
     hidden = {cell for cell, n in values.items() if is_small(n)}
     while True:
         changed = False
         for total, members in relations:
             line = [c for c in (total, *members) if values.get(c, 0)]
             if sum(1 for c in line if c in hidden) == 1:
-                changed |= _hide_smallest(line, values, hidden)
+                changed |= _hide_cheapest(line, values, hidden, weight)
         if not changed:
             determined = _determined(values, relations, hidden)
             if not determined:
@@ -197,7 +200,7 @@ def protect_linked(values: dict, relations: list[tuple]) -> set:
                 lines = [(t, m) for t, m in relations if cell == t or cell in m]
                 for total, members in lines:
                     line = [c for c in (total, *members) if values.get(c, 0)]
-                    if _hide_smallest(line, values, hidden):
+                    if _hide_cheapest(line, values, hidden, weight):
                         changed = True
                         break
                 if changed:
@@ -206,8 +209,10 @@ def protect_linked(values: dict, relations: list[tuple]) -> set:
                 return hidden | {c for t, m in relations for c in (t, *m) if values.get(c, 0)}
 
 
-def _hide_smallest(line: list, values: dict, hidden: set) -> bool:
-    visible = sorted((c for c in line if c not in hidden), key=lambda c: (values[c], str(c)))
+def _hide_cheapest(line: list, values: dict, hidden: set, weight) -> bool:
+    visible = sorted(
+        (c for c in line if c not in hidden), key=lambda c: (values[c] * weight(c), str(c))
+    )
     if not visible:
         return False
     hidden.add(visible[0])
@@ -289,6 +294,14 @@ def apply_rows(rows: list[Row], ids: list, hidden: set, total, total_hidden: boo
             row.share = 100 * min(row.n, shown_total) / shown_total
 
 
+def _grid_weight(cell) -> int:
+    """Costs of hiding in a grid: keep the grand total and the pooled column totals; rather
+    hide a row total (one role's table total) than a cell inside it."""
+    if cell == "grand":
+        return 1000
+    return {"column": 100, "cell": 2}.get(cell[0], 1)
+
+
 def protect_grid(
     cells: dict[tuple[str, str], int],
     row_totals: dict[str, int] | None = None,
@@ -320,7 +333,7 @@ def protect_grid(
     relations.append(("grand", [("row", r) for r in row_keys]))
     if sum(column_totals.values()) == values["grand"]:
         relations.append(("grand", [("column", c) for c in column_keys]))
-    hidden = protect_linked(values, relations)
+    hidden = protect_linked(values, relations, _grid_weight)
     return (
         {(cell[1], cell[2]) for cell in hidden if isinstance(cell, tuple) and cell[0] == "cell"},
         {cell[1] for cell in hidden if isinstance(cell, tuple) and cell[0] == "row"},

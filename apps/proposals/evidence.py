@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.insights import selectors as insights
-from apps.insights.suppression import is_small, k
+from apps.insights.disclosure import k
 from apps.surveys.filters import FILTER_KEYS, ResponseFilterForm
 
 from .models import EvidenceBlock
@@ -118,7 +118,7 @@ def _job_titles(filters: dict, options: dict) -> dict:
                 "title": gettext("Canonical job titles"),
                 "columns": ["title", "n", "roles"],
                 "rows": rows,
-                "total": _n(data["total"], is_small(data["total"])),
+                "total": _n(data["total"], data["total_hidden"]),
             }
         ],
         "facts": [
