@@ -26,7 +26,6 @@ def exact_unless_marked(request, settings):
 def test_with_the_noise_counts_pass_the_disclosure_layer(survey):
     from apps.comments.selectors import submission_counts
     from apps.insights.disclosure import MAX_NOISE
-
     from apps.surveys.scales import US_STATES
 
     for i, (state, _name) in enumerate(US_STATES[:16]):

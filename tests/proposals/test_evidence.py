@@ -157,9 +157,7 @@ def test_definition_draft_joins_several_core_tasks(build):
 
 
 @pytest.mark.noisy
-def test_with_the_noise_blocks_show_the_dashboard_figures_not_the_true_ones(
-    proposal, data, editor
-):
+def test_with_the_noise_blocks_show_the_dashboard_figures_not_the_true_ones(proposal, data, editor):
     from apps.insights.disclosure import MAX_NOISE
 
     block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, key="tasks")
