@@ -64,6 +64,22 @@ def free_text(field: str = "text_value"):
     return Substr(Lower(Trim(field)), 1, 200)
 
 
+def answered_value():
+    """What a choice counter counts for one answer: the choice's code, or "yes"/"no" for a
+    yes/no question (stored as a boolean, without a choice)."""
+    return Case(
+        When(choice__isnull=False, then=F("choice__value")),
+        When(bool_value=True, then=Value("yes")),
+        When(bool_value=False, then=Value("no")),
+        output_field=CharField(),
+    )
+
+
+def has_answered_value() -> Q:
+    """Answers a choice counter counts (see answered_value)."""
+    return Q(choice__isnull=False) | Q(bool_value__isnull=False)
+
+
 def _counted() -> Q:
     return Q(status=Response.Status.COMPLETE, is_excluded=False)
 
@@ -109,11 +125,11 @@ def _count_statements(dim: str, batch: int) -> list:
                 ).annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
             )
         )
-    choices = answers.filter(choice__isnull=False)
+    choices = answers.filter(has_answered_value())
     statements += [
         (
             "choice",
-            choices.values(**base, k=F("question__key"), it=F("choice__value")).annotate(
+            choices.values(**base, k=F("question__key"), it=answered_value()).annotate(
                 n=Count("pk"), t=NO_SUM, c=key_sum("response_id")
             ),
         ),

@@ -14,17 +14,19 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from apps.surveys.filters import filtered_responses
+from apps.surveys.filters import filtered_responses, funnel_responses
 from apps.surveys.models import (
     Answer,
+    Question,
     Response,
     SurveyVersion,
     Task,
     TaskRating,
 )
-from apps.surveys.scales import FREQUENCY_CHOICES
+from apps.surveys.scales import FREQUENCY_CHOICES, YES_NO_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
+from . import formatting
 from .disclosure import (
     Row,
     Tally,
@@ -74,17 +76,27 @@ class Labels:
 
 
 def labels() -> Labels:
-    """Question and choice labels in the active language (cached structure: no query)."""
+    """Question and choice labels in the active language: from the published survey version,
+    then from the versions before it for questions it no longer asks (cached structures)."""
     survey = survey_open_list().first()
     result = Labels()
     if survey is None:
         return result
-    version = survey.versions.filter(status=SurveyVersion.Status.PUBLISHED).first()
-    if version is None:
-        return result
-    for key, question in version_structure(version).questions.items():
-        result.questions[key] = question.tr("text")
-        result.choices[key] = {c.value: c.tr("label") for c in question.choice_list}
+    live = (SurveyVersion.Status.PUBLISHED, SurveyVersion.Status.RETIRED)
+    versions = sorted(
+        survey.versions.filter(status__in=live),
+        key=lambda v: (v.status != SurveyVersion.Status.PUBLISHED, -v.number),
+    )
+    yes_no = {value: str(label) for value, label in YES_NO_CHOICES}
+    for version in versions:
+        for key, question in version_structure(version).questions.items():
+            if key in result.questions:
+                continue
+            result.questions[key] = question.tr("text")
+            if question.type == Question.Type.YES_NO:
+                result.choices[key] = dict(yes_no)
+            else:
+                result.choices[key] = {c.value: c.tr("label") for c in question.choice_list}
     return result
 
 
@@ -218,14 +230,9 @@ def overview(params: dict) -> dict:
     lab = labels()
     total = source.total()
     complete_by_week = _weekly(source.profile("day"))
-    partial_qs = Response.objects.filter(status=Response.Status.IN_PROGRESS)
-    for column in ("version", "collector", "state", "setting"):
-        if params.get(column):
-            partial_qs = partial_qs.filter(
-                **{f"{column}_id" if column in ("version", "collector") else column: params[column]}
-            )
-    if params.get("role"):
-        partial_qs = partial_qs.filter(role__slug=params["role"])
+    # Started, not finished: the in-progress responses the funnel counts (same filters; the
+    # date range applies to the day they were started).
+    partial_qs = funnel_responses(params).filter(status=Response.Status.IN_PROGRESS)
     partial_by_week = _weekly(
         (row["day"], Tally(row["n"], row["ck"]))
         for row in partial_qs.values(day=TruncDate("started_at"))
@@ -276,43 +283,57 @@ def overview(params: dict) -> dict:
     }
 
 
-def completion_funnel(params: dict) -> Table:
-    """How many responses reached each page: complete ones count for every page."""
-    survey = survey_open_list().first()
-    version = (
-        survey.versions.filter(status=SurveyVersion.Status.PUBLISHED).first() if survey else None
+def _funnel_pages(version_ids) -> tuple[list[str], dict[str, str], dict[int, list[str]]]:
+    """The page keys of the versions (each version's own order), their union in survey
+    order (the published version's order, then pages only older versions have, after the
+    page they followed) and a title per key (from the newest version that has the page)."""
+    versions = sorted(
+        SurveyVersion.objects.filter(pk__in=version_ids),
+        key=lambda v: (v.status != SurveyVersion.Status.PUBLISHED, -v.number),
     )
-    if version is None:
-        return Table(title=_("Completion funnel"), rows=[], total=0)
-    structure = version_structure(version)
-    qs = Response.objects.filter(version=version).exclude(status=Response.Status.SCREENED_OUT)
-    if params.get("collector"):
-        qs = qs.filter(collector_id=params["collector"])
-    counts = {
-        (row["last_page_key"], row["status"]): Tally(row["n"], row["ck"])
-        for row in qs.values("last_page_key", "status")
+    order: list[str] = []
+    titles: dict[str, str] = {}
+    pages_of: dict[int, list[str]] = {}
+    for version in versions:
+        keys = [p.key for p in version_structure(version).pages]
+        pages_of[version.pk] = keys
+        for index, key in enumerate(keys):
+            if key in titles:
+                continue
+            titles[key] = version_structure(version).page(key).tr("title")
+            before = next((keys[i] for i in range(index - 1, -1, -1) if keys[i] in order), None)
+            order.insert(order.index(before) + 1 if before else 0, key)
+    return order, titles, pages_of
+
+
+def completion_funnel(params: dict) -> Table:
+    """How many responses reached each page, over every survey version (pages matched by
+    their key): an unfinished response reached the pages of its version up to the last one
+    it saved, a complete one every page. Same filters as the figures (the date range on the
+    day submitted, or started for unfinished responses); excluded responses are left out,
+    flagged ones unless included. Screened-out responses are not counted as started."""
+    counts: dict[tuple[int, str, str], int] = {
+        (row["version_id"], row["last_page_key"], row["status"]): Tally(row["n"], row["ck"])
+        for row in funnel_responses(params)
+        .values("version_id", "last_page_key", "status")
         .annotate(n=Count("pk"), ck=key_sum("pk"))
         .order_by()
     }
-    complete = sum(
-        (n for (page, status), n in counts.items() if status == Response.Status.COMPLETE),
-        Tally(0),
-    )
-    keys = [p.key for p in structure.pages]
-    reached = []
-    for index, page in enumerate(structure.pages):
-        beyond = sum(
-            (
-                n
-                for (key, status), n in counts.items()
-                if status == Response.Status.IN_PROGRESS and key in keys[index:]
-            ),
-            Tally(0),
-        )
-        reached.append((page.key, beyond + complete))
+    order, titles, pages_of = _funnel_pages({version for version, _p, _s in counts})
+    reached = dict.fromkeys(order, Tally(0))
+    complete = Tally(0)
+    for (version, last_page, status), n in counts.items():
+        keys = pages_of.get(version, [])
+        if status == Response.Status.COMPLETE:
+            complete += n
+            upto = len(keys)
+        else:
+            upto = keys.index(last_page) + 1 if last_page in keys else 0
+        for key in keys[:upto]:
+            reached[key] += n
     started = sum(counts.values(), Tally(0))
     rows = [Row(key="started", label=_("Started"), n=started)]
-    rows += [Row(key=key, label=structure.page(key).tr("title"), n=n) for key, n in reached]
+    rows += [Row(key=key, label=titles[key], n=reached[key]) for key in order]
     rows.append(Row(key="complete", label=_("Submitted"), n=complete))
     # Nested counts, not parts of a total: each is protected on its own, shares of the start.
     apply_rows(
@@ -324,7 +345,7 @@ def completion_funnel(params: dict) -> Table:
     )
     return Table(
         title=_("Completion funnel: responses that saved each page"),
-        rows=rows,
+        rows=rows if started else [],
         total=shown_count(started),
         total_hidden=is_small(started),
         key="funnel",
@@ -384,6 +405,10 @@ class TaskStats:
     hidden: bool
     stats_hidden: bool
     low_precision: bool
+    # Digits that keep the shown figure on the side of the core threshold the exact one is
+    # on (66.996% is shown as 66.996, not 67, beside "supplemental").
+    relevance_digits: int = formatting.DIGITS["relevance"]
+    importance_digits: int = formatting.DIGITS["importance"]
 
 
 def _task_stats(
@@ -441,6 +466,12 @@ def _task_stats(
         hidden=hidden,
         stats_hidden=stats_hidden,
         low_precision=(yes < 10) or (low is not None and high - low > 1.0),
+        relevance_digits=formatting.digits_beside(
+            None if hidden else relevance, CORE_RELEVANCE, formatting.DIGITS["relevance"]
+        ),
+        importance_digits=formatting.digits_beside(
+            mean, CORE_IMPORTANCE, formatting.DIGITS["importance"]
+        ),
     )
 
 
@@ -680,6 +711,7 @@ def crosswalk(params: dict) -> dict:
         "by_role": role_tables,
         "none_share": none_row.share if none_row else None,
         "fit_scale": lab.choices.get("crosswalk_fit", {}),
+        "fit_range": formatting.scale_range(lab.choices.get("crosswalk_fit", {})),
     }
 
 

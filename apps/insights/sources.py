@@ -74,8 +74,8 @@ class RawSource:
         counts: dict[str, dict[str, int]] = {key: {} for key in keys}
         answered: dict[str, int] = dict.fromkeys(keys, 0)
         for row in (
-            answers.filter(choice__isnull=False)
-            .values("question_id", value=F("choice__value"))
+            answers.filter(cube.has_answered_value())
+            .values("question_id", value=cube.answered_value())
             .annotate(n=Count("pk"), ck=key_sum("response_id"))
             .order_by()
         ):
