@@ -62,7 +62,9 @@ def test_a_job_goes_from_pending_to_done(
     assert [p.name for p in leftovers(settings)] == [path.name]  # no temporary file left
 
 
-def test_task_arguments_survive_json(administrator, monkeypatch, django_capture_on_commit_callbacks):
+def test_task_arguments_survive_json(
+    administrator, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr(export_job_run_task, "delay", lambda **kwargs: sent.append(kwargs))
     job = request(administrator, capture=django_capture_on_commit_callbacks)
