@@ -181,10 +181,14 @@ def open_answers(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     search = request.GET.get("q", "")[:100]
     params = filter_params(request.GET)
-    answers = selectors.open_answers(params, question=question, search=search)
-    count = selectors.open_answer_count(params, question=question, search=search)
-    if count is not None:
-        answers = KnownCount(answers, count)
+    group = selectors.open_answer_group(params)
+    if group["allowed"]:
+        answers = selectors.open_answers(params, question=question, search=search)
+        count = selectors.open_answer_count(params, question=question, search=search)
+        if count is not None:
+            answers = KnownCount(answers, count)
+    else:  # fewer than K respondents: their answers would point to them
+        answers = []
     page = Paginator(answers, 25).get_page(request.GET.get("page", 1))
     lab = selectors.labels()
     questions = [(key, lab.questions.get(key, key)) for key in selectors.OPEN_TEXT_KEYS]
@@ -198,6 +202,7 @@ def open_answers(request: HttpRequest) -> HttpResponse:
             question=question,
             search=search,
             questions=questions,
+            group=group,
         ),
     )
 
