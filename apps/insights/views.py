@@ -20,8 +20,8 @@ from apps.surveys.filters import ResponseFilterForm, filter_params
 from apps.surveys.models import Task
 
 from . import formatting, selectors
+from .disclosure import MAX_NOISE, k
 from .models import SavedView, TitleMapping
-from .suppression import k
 
 PAGES = [
     ("insights:overview", gettext_lazy("Overview")),
@@ -44,6 +44,7 @@ def _context(request: HttpRequest, page: str, **extra) -> dict:
         "pages": PAGES,
         "saved_views": SavedView.objects.filter(user=request.user),
         "suppression_k": k(),
+        "disclosure_noise": MAX_NOISE,
         **extra,
     }
 
