@@ -360,3 +360,14 @@ def test_grid_with_explicit_totals_that_do_not_add_up_links_only_what_adds_up():
     assert ("r1", "B") in hidden and "B" in columns
     # The row does not add up (20 != 13): only the columns and the grand total link cells.
     assert ("r1", "A") not in hidden
+
+
+def test_the_noise_is_stable_for_a_given_secret():
+    """Known answers: the figures already published (proposal versions, CSVs) keep their
+    values across releases as long as SECRET_KEY is the same. A change to the key mixing or
+    the noise table would re-noise every figure, and must be deliberate."""
+    assert d.key_multiplier() == 1167147787
+    assert [d.cell_key(t) for t in (1, 2, 12345, 10**12)] == [11, 23, 168, 233]
+    assert [d.noise_of_cell_key(i) for i in range(16)] == [
+        1, 0, -1, 1, -2, 1, 0, 1, -1, 1, 0, 1, 2, 0, -1, 0
+    ]  # fmt: skip
