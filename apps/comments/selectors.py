@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from apps.insights.suppression import Row, suppress_table
+from apps.insights.disclosure import Row, Tally, is_small, key_sum, protect_table, shown_count
 from apps.notices.models import SampleComment, TalkingPoint
 from apps.surveys.models import Answer, Response, ResumeToken, Role, TaskRating
 from apps.surveys.scales import US_STATES
@@ -165,7 +165,7 @@ def submission_counts(*, notice_id: int | None = None) -> dict:
 
 def pledge_counts() -> dict:
     """Confirmed pledges to comment (whose address is still on the list) by state and by
-    role, small cells suppressed like the submitted comments. No address leaves here."""
+    role, through the disclosure layer like the submitted comments. No address leaves here."""
     from apps.mailings.models import Subscriber
 
     from .models import Pledge
@@ -177,28 +177,37 @@ def pledge_counts() -> dict:
 
 
 def _counts_by_state_and_role(records) -> dict:
-    """Two grouped queries (the total is the sum of the state groups) and the role labels."""
+    """Two grouped queries (the total is the sum of the state groups, with its record keys)
+    and the role labels; every count passes through the disclosure layer."""
     states = dict(US_STATES)
     roles = dict(_role_labels())
     grouped = {
-        column: list(records.values(column).annotate(n=Count("id")).order_by(column))
+        column: list(
+            records.values(column).annotate(n=Count("id"), ck=key_sum("id")).order_by(column)
+        )
         for column in ("state", "role")
     }
-    total = sum(item["n"] for item in grouped["state"])
+    total = sum((Tally(item["n"], item["ck"]) for item in grouped["state"]), Tally(0))
     tables = {}
     for name, column, labels in (("state", "state", states), ("role", "role", roles)):
         rows = [
             Row(
                 key=item[column] or "",
                 label=labels.get(item[column], item[column]) if item[column] else "",
-                n=item["n"],
+                n=Tally(item["n"], item["ck"]),
             )
             for item in grouped[column]
         ]
         rows.sort(key=lambda r: (r.key == "", str(r.label)))
-        rows, total_hidden = suppress_table(rows, total)
-        tables[name] = CountTable(title=name, rows=rows, total=total, total_hidden=total_hidden)
-    return {"total": total, "by_state": tables["state"], "by_role": tables["role"]}
+        rows, total_hidden = protect_table(rows, total)
+        shown = None if total_hidden else shown_count(total)
+        tables[name] = CountTable(title=name, rows=rows, total=shown, total_hidden=total_hidden)
+    return {
+        "total": shown_count(total),
+        "total_hidden": is_small(total),
+        "by_state": tables["state"],
+        "by_role": tables["role"],
+    }
 
 
 def _role_labels() -> list[tuple[str, str]]:

@@ -27,9 +27,21 @@ from apps.surveys.scales import FREQUENCY_CHOICES, YES_NO_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
 from . import formatting
+from .disclosure import (
+    Row,
+    Tally,
+    apply_rows,
+    is_small,
+    k,
+    key_sum,
+    protect_grid,
+    protect_share,
+    protect_stat,
+    protect_table,
+    shown_count,
+)
 from .models import RepresentationTarget, TitleMapping
-from .sources import collector_names, rating_aggregates, source_for, week_of
-from .suppression import Row, is_small, k, suppress_table, suppressed_value
+from .sources import collector_names, rating_aggregates, source_for, task_tallies, week_of
 
 CORE_RELEVANCE = 67.0
 CORE_IMPORTANCE = 3.0
@@ -101,23 +113,30 @@ def _table(
         Row(key=str(value), label=label_map.get(str(value), str(value) or _("(blank)")), n=n)
         for value, n in counts
     ]
+    true_total = sum(r.n for r in rows) if total is None else total
+    rows, hidden = protect_table(rows, total)
     if not keep_order:
-        rows.sort(key=lambda r: (-r.n, r.key))
-    rows, hidden = suppress_table(rows, total)
+        _largest_first(rows)
     return Table(
         title=title,
         rows=rows,
-        total=sum(r.n for r in rows) if total is None else total,
+        total=None if hidden else shown_count(true_total),
         total_hidden=hidden,
         key=key,
     )
+
+
+def _largest_first(rows: list[Row]) -> None:
+    """Sort protected rows by their shown count; hidden rows last, in the order of their
+    keys (their true size, even their order by size, is not shown)."""
+    rows.sort(key=lambda r: (r.hidden, -(r.n or 0), r.key))
 
 
 def choice_table(source, key: str, lab: Labels, *, keep_order: bool = True) -> Table:
     """One question's distribution, suppressed; in survey order, or largest first."""
     table = choice_tables(source, (key,), lab)[key]
     if not keep_order:
-        table.rows.sort(key=lambda r: (-r.n, r.key))
+        _largest_first(table.rows)
     return table
 
 
@@ -156,12 +175,12 @@ def number_summaries(source, keys: tuple[str, ...], lab: Labels) -> list[dict]:
             {
                 "key": key,
                 "title": lab.questions.get(key, key),
-                "n": n,
+                "n": shown_count(n),
                 "n_hidden": is_small(n),
-                "mean": suppressed_value(mean, n),
-                "p25": suppressed_value(p25, n),
-                "median": suppressed_value(p50, n),
-                "p75": suppressed_value(p75, n),
+                "mean": protect_stat(mean, n),
+                "p25": protect_stat(p25, n),
+                "median": protect_stat(p50, n),
+                "p75": protect_stat(p75, n),
             }
         )
     return result
@@ -169,7 +188,7 @@ def number_summaries(source, keys: tuple[str, ...], lab: Labels) -> list[dict]:
 
 def _summary_from_counts(counts: dict[float, int]):
     """n, mean, 25th, 50th and 75th percentile (linear interpolation) of value counts."""
-    n = sum(counts.values())
+    n = sum(counts.values(), Tally(0))
     if not n:
         return 0, None, None, None, None
     ordered = sorted(counts.items())
@@ -215,8 +234,10 @@ def overview(params: dict) -> dict:
     # date range applies to the day they were started).
     partial_qs = funnel_responses(params).filter(status=Response.Status.IN_PROGRESS)
     partial_by_week = _weekly(
-        (row["day"], row["n"])
-        for row in partial_qs.values(day=TruncDate("started_at")).annotate(n=Count("pk")).order_by()
+        (row["day"], Tally(row["n"], row["ck"]))
+        for row in partial_qs.values(day=TruncDate("started_at"))
+        .annotate(n=Count("pk"), ck=key_sum("pk"))
+        .order_by()
     )
     weeks = sorted(set(complete_by_week) | set(partial_by_week))
     over_time = _table(
@@ -226,17 +247,31 @@ def overview(params: dict) -> dict:
         keep_order=True,
         key="weekly",
     )
-    for row, week in zip(over_time.rows, weeks, strict=True):
-        row.partial = partial_by_week.get(week, 0)
-        row.partial_hidden = is_small(row.partial)
+    # The unfinished column is a table of its own (with its total, in the CSV): protected
+    # as one, so no hidden week follows from the total.
+    unfinished = _table(
+        _("Responses started and not finished, by week started"),
+        [(w.isoformat(), partial_by_week.get(w, Tally(0))) for w in weeks],
+        {},
+        keep_order=True,
+        key="weekly_unfinished",
+    )
+    for row, partial in zip(over_time.rows, unfinished.rows, strict=True):
+        row.partial = partial.n
+        row.partial_hidden = partial.hidden
     by_collector = source.profile("collector")
     names = collector_names([value for value, _n in by_collector])
     by_state = source.profile("state")
     by_setting = source.profile("setting")
+    state_table = _table(_("Responses by state"), by_state, {}, key="state")
+    setting_table = _table(
+        _("Responses by setting"), by_setting, lab.choices.get("setting", {}), key="setting"
+    )
     return {
-        "total": total,
+        "total": shown_count(total),
         "total_hidden": is_small(total),
         "over_time": over_time,
+        "unfinished": unfinished,
         "funnel": completion_funnel(params),
         "by_collector": _table(
             _("Responses by partner link"),
@@ -244,18 +279,16 @@ def overview(params: dict) -> dict:
             {},
             key="collector",
         ),
-        "by_state": _table(_("Responses by state"), by_state, {}, key="state"),
+        "by_state": state_table,
         "by_role": _table(
             _("Responses by main role"),
             source.profile("role"),
             lab.choices.get("role", {}),
             key="role",
         ),
-        "by_setting": _table(
-            _("Responses by setting"), by_setting, lab.choices.get("setting", {}), key="setting"
-        ),
+        "by_setting": setting_table,
         "by_employer": choice_table(source, "employer_type", lab),
-        "representativeness": representativeness(dict(by_state), dict(by_setting), total, lab),
+        "representativeness": representativeness(state_table, setting_table, lab),
     }
 
 
@@ -289,15 +322,15 @@ def completion_funnel(params: dict) -> Table:
     day submitted, or started for unfinished responses); excluded responses are left out,
     flagged ones unless included. Screened-out responses are not counted as started."""
     counts: dict[tuple[int, str, str], int] = {
-        (row["version_id"], row["last_page_key"], row["status"]): row["n"]
+        (row["version_id"], row["last_page_key"], row["status"]): Tally(row["n"], row["ck"])
         for row in funnel_responses(params)
         .values("version_id", "last_page_key", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), ck=key_sum("pk"))
         .order_by()
     }
     order, titles, pages_of = _funnel_pages({version for version, _p, _s in counts})
-    reached = dict.fromkeys(order, 0)
-    complete = 0
+    reached = dict.fromkeys(order, Tally(0))
+    complete = Tally(0)
     for (version, last_page, status), n in counts.items():
         keys = pages_of.get(version, [])
         if status == Response.Status.COMPLETE:
@@ -307,43 +340,55 @@ def completion_funnel(params: dict) -> Table:
             upto = keys.index(last_page) + 1 if last_page in keys else 0
         for key in keys[:upto]:
             reached[key] += n
-    started = sum(counts.values())
+    started = sum(counts.values(), Tally(0))
     rows = [Row(key="started", label=_("Started"), n=started)]
     rows += [Row(key=key, label=titles[key], n=reached[key]) for key in order]
     rows.append(Row(key="complete", label=_("Submitted"), n=complete))
-    for row in rows:
-        row.hidden = is_small(row.n)
-        row.share = None if row.hidden or not started else 100 * row.n / started
+    # Nested counts, not parts of a total: each is protected on its own, shares of the start.
+    apply_rows(
+        rows,
+        list(range(len(rows))),
+        {i for i, row in enumerate(rows) if is_small(row.n)},
+        started,
+        is_small(started),
+    )
     return Table(
         title=_("Completion funnel: responses that saved each page"),
         rows=rows if started else [],
-        total=started,
+        total=shown_count(started),
         total_hidden=is_small(started),
         key="funnel",
     )
 
 
-def representativeness(by_state: dict, by_setting: dict, total: int, lab: Labels) -> list[dict]:
-    """Sample share against the targets staff entered, per state and per setting."""
+def representativeness(by_state: Table, by_setting: Table, lab: Labels) -> list[dict]:
+    """Sample share against the targets staff entered, per state and per setting.
+
+    Read from the protected state and setting tables shown beside it, so a cell hidden
+    there (primary or complementary) is hidden here too."""
     targets = list(RepresentationTarget.objects.all())
     if not targets:
         return []
+    rows = {
+        "state": {r.key: r for r in by_state.rows},
+        "setting": {r.key: r for r in by_setting.rows},
+    }
     result = []
     for target in targets:
-        counts = by_state if target.dimension == "state" else by_setting
-        n = counts.get(target.value, 0)
+        table = by_state if target.dimension == "state" else by_setting
+        row = rows["state" if target.dimension == "state" else "setting"].get(target.value)
         label = lab.choices.get("setting", {}).get(target.value, target.value)
-        share = 100 * n / total if total else 0.0
-        hidden = is_small(n)
+        hidden = table.total_hidden or (row is not None and row.hidden)
+        share = None if hidden else (row.share if row is not None else 0.0)
         result.append(
             {
                 "dimension": target.get_dimension_display(),
                 "value": label,
-                "n": n,
+                "n": None if hidden else (row.n if row is not None else 0),
                 "hidden": hidden,
-                "sample_percent": None if hidden else share,
+                "sample_percent": share,
                 "target_percent": float(target.target_percent),
-                "gap": None if hidden else share - float(target.target_percent),
+                "gap": None if share is None else share - float(target.target_percent),
             }
         )
     return result
@@ -376,14 +421,22 @@ class TaskStats:
     importance_digits: int = formatting.DIGITS["importance"]
 
 
-def _task_stats(task: Task, row: dict) -> TaskStats:
-    """Relevance over everyone who answered the checklist (n); importance and frequency over
-    those who rated the task (`rated`, counted from the frequency cells: both scales are
-    answered together). Without planned missingness every relevant task is rated, so
-    rated == relevant; with it, the mean and its interval use the rated n only."""
+def _task_stats(
+    task: Task, row: dict, *, hide_n=False, hide_yes=False, hide_relevance=False
+) -> TaskStats:
+    """A task's figures, protected. Relevance is over everyone who answered the checklist (n);
+    importance and frequency over those who rated the task (`rated`, counted from the
+    frequency cells: both scales are answered together). Without planned missingness every
+    relevant task is rated, so rated == relevant; with it, the mean and its interval use the
+    rated n only. The hide_* flags come from the linked protection of a by-role table
+    (task_detail); alone, n is hidden when under K, the ratings when the rated n is, and the
+    relevance share when yes or its complement (no) is 1..K-1."""
     n, yes = row["n"], row["yes"]
-    rated = sum(row[f"f{c}"] for c in range(1, 8))
-    relevance = 100 * yes / n if n else None
+    rated = sum((row[f"f{c}"] for c in range(1, 8)), Tally(0))
+    hidden = n < k() or bool(hide_n)
+    stats_hidden = rated < k() or bool(hide_yes)
+    true_relevance = 100 * yes / n if n else None
+    relevance = None if hidden or hide_relevance else protect_share(yes, n)
     mean = sd = low = high = None
     if rated:
         mean = row["imp_sum"] / rated
@@ -392,34 +445,36 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
             sd = math.sqrt(variance)
             half = 1.96 * sd / math.sqrt(rated)
             low, high = mean - half, mean + half
+    frequency_rows = [Row(key=str(c), label=str(c), n=row[f"f{c}"]) for c in range(1, 8)]
+    modal = max(range(1, 8), key=lambda c: row[f"f{c}"]) if rated else None
+    protect_table(frequency_rows, rated)
     freq = [
-        {"category": c, "n": row[f"f{c}"], "share": 100 * row[f"f{c}"] / rated if rated else None}
-        for c in range(1, 8)
+        {"category": c, "n": r.n, "share": r.share}
+        for c, r in zip(range(1, 8), frequency_rows, strict=True)
     ]
-    modal = max(freq, key=lambda f: f["n"])["category"] if rated else None
     modal_label = str(dict(FREQUENCY_CHOICES)[modal]) if modal else ""
+    # The label follows the relevance shown (the true one when the share itself is hidden).
+    decide = relevance if relevance is not None else true_relevance
     core = (
-        relevance is not None
+        decide is not None
         and mean is not None
-        and relevance >= CORE_RELEVANCE
+        and decide >= CORE_RELEVANCE
         and mean >= CORE_IMPORTANCE
     )
-    hidden = n < k()
-    stats_hidden = rated < k()
     if stats_hidden:
         mean = sd = low = high = modal = None
         modal_label = ""
         freq = [{**f, "n": None, "share": None} for f in freq]
     return TaskStats(
         task=task,
-        n=n,
-        relevant=yes,
-        rated=rated,
-        relevance_pct=None if hidden else relevance,
-        importance_mean=mean,
-        importance_sd=sd,
-        ci_low=low,
-        ci_high=high,
+        n=None if hidden else shown_count(n),
+        relevant=None if relevance is None else shown_count(yes),
+        rated=None if stats_hidden else shown_count(rated),
+        relevance_pct=relevance,
+        importance_mean=protect_stat(mean, rated),
+        importance_sd=protect_stat(sd, rated),
+        ci_low=protect_stat(low, rated),
+        ci_high=protect_stat(high, rated),
         frequency=freq,
         modal_frequency=modal,
         modal_frequency_label=modal_label,
@@ -448,7 +503,7 @@ def task_table(params: dict, *, sort: str = "relevance") -> list[TaskStats]:
     keys = {
         "relevance": lambda s: -(s.relevance_pct if s.relevance_pct is not None else -1),
         "importance": lambda s: -(s.importance_mean if s.importance_mean is not None else -1),
-        "n": lambda s: -s.n,
+        "n": lambda s: -(s.n or 0),
         "code": lambda s: s.task.order,
     }
     return sorted(stats, key=keys.get(sort, keys["relevance"]))
@@ -459,16 +514,16 @@ def task_detail(params: dict, task: Task) -> dict:
     from apps.surveys.scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES
 
     ratings = TaskRating.objects.filter(response__in=filtered_responses(params), task=task)
-    pooled = ratings.aggregate(
-        **rating_aggregates(),
-        **{f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)},
-    )
+    importance_counts = {f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)} | {
+        f"ck_i{c}": key_sum("response_id", filter=Q(importance=c)) for c in range(1, 6)
+    }
+    pooled = task_tallies(ratings.aggregate(**rating_aggregates(), **importance_counts))
     pooled["imp_sum"] = pooled["imp_sum"] or 0
     pooled["imp_sq"] = pooled["imp_sq"] or 0
     rated = sum(pooled[f"f{c}"] for c in range(1, 8))
     importance = _table(
         _("Importance (among those who do this task)"),
-        [(str(c), pooled[f"i{c}"]) for c in range(1, 6)],
+        [(str(c), Tally(pooled[f"i{c}"], pooled[f"ck_i{c}"])) for c in range(1, 6)],
         {str(v): str(label) for v, label in IMPORTANCE_CHOICES},
         total=rated,
         keep_order=True,
@@ -482,23 +537,44 @@ def task_detail(params: dict, task: Task) -> dict:
         keep_order=True,
         key="frequency",
     )
-    by_role = []
     lab = labels()
+    roles = {}
     for row in ratings.values("response__role__slug").annotate(**rating_aggregates()).order_by():
-        row = {**row, "imp_sum": row["imp_sum"] or 0, "imp_sq": row["imp_sq"] or 0}
-        stats = _task_stats(task, row)
-        by_role.append(
-            (
-                lab.choices.get("role", {}).get(
-                    row["response__role__slug"] or "", row["response__role__slug"] or "—"
-                ),
-                stats,
-            )
+        row = task_tallies(row)
+        row["imp_sum"], row["imp_sq"] = row["imp_sum"] or 0, row["imp_sq"] or 0
+        roles[row["response__role__slug"] or ""] = row
+    # Roles x (yes, no) with the pooled figures as margins: protected together, so that no
+    # role's hidden count follows from the pooled one minus the roles shown.
+    cells = {}
+    for role, row in roles.items():
+        cells[(role, "yes")] = row["yes"]
+        cells[(role, "no")] = row["n"] - row["yes"]
+    hidden_cells, hidden_roles, hidden_columns, pooled_hidden = protect_grid(
+        cells,
+        {role: row["n"] for role, row in roles.items()},
+        {"yes": pooled["yes"], "no": pooled["n"] - pooled["yes"]},
+    )
+    by_role = []
+    for role, row in roles.items():
+        stats = _task_stats(
+            task,
+            row,
+            hide_n=role in hidden_roles,
+            hide_yes=(role, "yes") in hidden_cells,
+            hide_relevance=(role, "yes") in hidden_cells or (role, "no") in hidden_cells,
         )
-    by_role.sort(key=lambda pair: -pair[1].n)
+        label = lab.choices.get("role", {}).get(role, role or "—")
+        by_role.append((label, stats))
+    by_role.sort(key=lambda pair: (pair[1].hidden, -(pair[1].n or 0), str(pair[0])))
     return {
         "task": task,
-        "pooled": _task_stats(task, pooled),
+        "pooled": _task_stats(
+            task,
+            pooled,
+            hide_n=pooled_hidden,
+            hide_yes="yes" in hidden_columns,
+            hide_relevance=bool(hidden_columns),
+        ),
         "importance": importance,
         "frequency": frequency,
         "by_role": by_role,
@@ -511,7 +587,7 @@ def write_in_tasks(params: dict) -> list[Row]:
     Write-ins are free text: only those written by at least K respondents in the same words
     are listed with their text."""
     counts = sorted(source_for(params).write_ins(), key=lambda item: (-item[1], item[0]))[:200]
-    return [Row(key=norm, label=norm, n=n) for norm, n in counts if not is_small(n)]
+    return [Row(key=norm, label=norm, n=shown_count(n)) for norm, n in counts if n >= k()]
 
 
 # --- Job titles ---
@@ -534,40 +610,51 @@ def job_titles(params: dict) -> dict:
         norm = normalize_title(raw)
         if not norm:
             continue
-        variants[norm] = variants.get(norm, 0) + n
+        variants[norm] = variants.get(norm, Tally(0)) + n
         name = mapping.get(norm, norm)
         by_role = canonical.setdefault(name, {})
-        by_role[role] = by_role.get(role, 0) + n
+        by_role[role] = by_role.get(role, Tally(0)) + n
     lab = labels()
     role_labels = lab.choices.get("role", {})
     canonical_rows = []
     for name, by_role in canonical.items():
-        total = sum(by_role.values())
+        total = sum(by_role.values(), Tally(0))
         roles = [Row(key=r, label=role_labels.get(r, r or "—"), n=n) for r, n in by_role.items()]
-        roles, _hidden = suppress_table(sorted(roles, key=lambda r: (-r.n, r.key)), total)
+        roles, _hidden = protect_table(roles, total)
+        _largest_first(roles)
         canonical_rows.append(
             {
                 "title": name,
-                "n": total,
-                "hidden": is_small(total),
+                "n": shown_count(total),
+                "true_n": total,
+                "hidden": total < k(),
                 "roles": roles,
                 "merged": name in mapping.values(),
             }
         )
-    canonical_rows.sort(key=lambda c: (-c["n"], c["title"]))
+    canonical_rows.sort(key=lambda c: (-(c["n"] or 0), c["title"]))
+    for row in canonical_rows:
+        del row["true_n"]
     variant_rows = sorted(
         (
-            {"normalized": norm, "n": n, "hidden": is_small(n), "canonical": mapping.get(norm, "")}
+            {
+                "normalized": norm,
+                "n": shown_count(n),
+                "hidden": n < k(),
+                "canonical": mapping.get(norm, ""),
+            }
             for norm, n in variants.items()
         ),
-        key=lambda v: (-v["n"], v["normalized"]),
+        key=lambda v: (-(v["n"] or 0), v["normalized"]),
     )
+    total = sum(variants.values(), Tally(0))
     # A title written by fewer than K people could identify them: its text is not listed.
     return {
         "canonical": [c for c in canonical_rows if not c["hidden"]],
-        "variants": [v for v in variant_rows if not v["hidden"]],
+        "variants": [{**v, "n": v["n"]} for v in variant_rows if not v["hidden"]],
         "hidden_titles": sum(1 for v in variant_rows if v["hidden"]),
-        "total": sum(variants.values()),
+        "total": shown_count(total),
+        "total_hidden": is_small(total),
     }
 
 
@@ -580,20 +667,61 @@ def crosswalk(params: dict) -> dict:
     lab = labels()
     code_labels = lab.choices.get("crosswalk_code", {})
     role_labels = lab.choices.get("role", {})
-    pooled = choice_table(source, "crosswalk_code", lab, keep_order=False)
-    by_role: dict[str, list[tuple[str, int]]] = {}
+    counts, answered = source.choices(("crosswalk_code",))
+    pooled_counts = counts["crosswalk_code"]
+    by_role: dict[str, dict[str, int]] = {}
     for role, code, n in source.crosswalk_by_role():
-        by_role.setdefault(role, []).append((code, n))
-    role_tables = [
-        _table(role_labels.get(role, role or "—"), counts, code_labels, key=role)
-        for role, counts in sorted(
-            by_role.items(), key=lambda item: (-sum(n for _c, n in item[1]), item[0])
-        )
+        by_role.setdefault(role, {})[code] = n
+    # Roles x codes with the pooled table as the column totals: protected together, so no
+    # hidden role cell follows from the pooled count minus the roles shown (or the reverse).
+    cells = {(role, code): n for role, codes in by_role.items() for code, n in codes.items()}
+    role_totals = {role: sum(codes.values(), Tally(0)) for role, codes in by_role.items()}
+    hidden_cells, hidden_roles, hidden_codes, total_hidden = protect_grid(
+        cells, role_totals, dict(pooled_counts)
+    )
+    total = answered["crosswalk_code"]
+    total_hidden = total_hidden or total < k()
+    order = list(code_labels)
+    codes = sorted(pooled_counts, key=lambda c: order.index(c) if c in order else len(order))
+    pooled_rows = [
+        Row(key=code, label=code_labels.get(code, code or _("(blank)")), n=pooled_counts[code])
+        for code in codes
     ]
+    apply_rows(pooled_rows, codes, hidden_codes, total, total_hidden)
+    _largest_first(pooled_rows)
+    pooled = Table(
+        title=lab.questions.get("crosswalk_code", "crosswalk_code"),
+        rows=pooled_rows,
+        total=None if total_hidden else shown_count(total),
+        total_hidden=total_hidden,
+        key="crosswalk_code",
+    )
     fit_by_code = source.fit_by_code()
     for row in pooled.rows:
         n, mean = fit_by_code.get(row.key, (0, None))
-        row.fit_mean = suppressed_value(mean, n)
+        row.fit_mean = None if row.hidden else protect_stat(mean, n)
+    role_tables = []
+    for role, role_counts in sorted(
+        by_role.items(), key=lambda item: (-sum(item[1].values()), item[0])
+    ):
+        role_codes = sorted(role_counts, key=lambda c: codes.index(c) if c in codes else 0)
+        rows = [
+            Row(key=code, label=code_labels.get(code, code), n=role_counts[code])
+            for code in role_codes
+        ]
+        hidden = {code for code in role_codes if (role, code) in hidden_cells}
+        role_hidden = role in hidden_roles
+        apply_rows(rows, role_codes, hidden, role_totals[role], role_hidden)
+        _largest_first(rows)
+        role_tables.append(
+            Table(
+                title=role_labels.get(role, role or "—"),
+                rows=rows,
+                total=None if role_hidden else shown_count(role_totals[role]),
+                total_hidden=role_hidden,
+                key=role,
+            )
+        )
     none_row = next((r for r in pooled.rows if r.key == "none"), None)
     return {
         "pooled": pooled,
@@ -655,6 +783,19 @@ def open_answer_count(params: dict, *, question: str = "", search: str = "") -> 
     return source_for(params).open_count(keys)
 
 
+def open_answer_group(params: dict) -> dict:
+    """Whether the filtered group is large enough to list its open answers (at least K
+    respondents), and the roles and settings too rare in it to print beside an answer
+    (a role held by 1..K-1 of the group would point to that person)."""
+    source = source_for(params)
+    total = source.total()
+    return {
+        "allowed": total >= k(),
+        "rare_roles": {role for role, n in source.profile("role") if is_small(n)},
+        "rare_settings": {setting for setting, n in source.profile("setting") if is_small(n)},
+    }
+
+
 def open_answers(params: dict, *, question: str = "", search: str = ""):
     """Open-text answers with the respondent's role and setting (never contact details)."""
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
@@ -671,6 +812,7 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
             "response__language",
             "response__role__label_en",
             "response__role__label_es",
+            "response__role__slug",
             "response__submitted_at",
         )
         .order_by("-response__submitted_at", "pk")

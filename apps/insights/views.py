@@ -20,8 +20,8 @@ from apps.surveys.filters import ResponseFilterForm, filter_params, filtered_res
 from apps.surveys.models import SurveyVersion, Task
 
 from . import formatting, selectors
+from .disclosure import MAX_NOISE, k
 from .models import SavedView, TitleMapping
-from .suppression import k
 
 FILTER_NOT_APPLIED = gettext_lazy("The filter “%(filter)s” was not applied: %(why)s")
 NOTHING_MATCHES = gettext_lazy(
@@ -77,6 +77,7 @@ def _context(request: HttpRequest, page: str, **extra) -> dict:
         "pages": PAGES,
         "saved_views": SavedView.objects.filter(user=request.user),
         "suppression_k": k(),
+        "disclosure_noise": MAX_NOISE,
         **extra,
     }
 
@@ -108,7 +109,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         tables = [
             data["over_time"],
-            _unfinished_by_week(data["over_time"]),
+            data["unfinished"],
             data["funnel"],
             data["by_collector"],
             data["by_state"],
@@ -215,10 +216,14 @@ def open_answers(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     search = request.GET.get("q", "")[:100]
     params = filter_params(request.GET)
-    answers = selectors.open_answers(params, question=question, search=search)
-    count = selectors.open_answer_count(params, question=question, search=search)
-    if count is not None:
-        answers = KnownCount(answers, count)
+    group = selectors.open_answer_group(params)
+    if group["allowed"]:
+        answers = selectors.open_answers(params, question=question, search=search)
+        count = selectors.open_answer_count(params, question=question, search=search)
+        if count is not None:
+            answers = KnownCount(answers, count)
+    else:  # fewer than K respondents: their answers would point to them
+        answers = []
     page = Paginator(answers, 25).get_page(request.GET.get("page", 1))
     lab = selectors.labels()
     questions = [(key, lab.questions.get(key, key)) for key in selectors.OPEN_TEXT_KEYS]
@@ -232,6 +237,7 @@ def open_answers(request: HttpRequest) -> HttpResponse:
             question=question,
             search=search,
             questions=questions,
+            group=group,
         ),
     )
 
@@ -289,24 +295,6 @@ def _stat(value, digits, hidden: bool = False) -> str:
         return f"<{k()}"
     places = formatting.DIGITS[digits] if isinstance(digits, str) else digits
     return formatting.plain(value, places)
-
-
-def _unfinished_by_week(over_time) -> selectors.Table:
-    """The weekly "started, not finished" column of the overview as a table of its own (the
-    CSV has one count a row)."""
-    from .suppression import Row
-
-    rows = [
-        Row(key=row.key, label=row.label, n=row.partial, hidden=row.partial_hidden)
-        for row in over_time.rows
-    ]
-    return selectors.Table(
-        title=_("Responses started and not finished, by week started"),
-        rows=rows,
-        total=sum(row.n for row in rows),
-        total_hidden=selectors.is_small(sum(row.n for row in rows)),
-        key="weekly_unfinished",
-    )
 
 
 def _tables_csv(name: str, tables, *, fit: bool = False) -> HttpResponse:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.insights import formatting
 from apps.insights import selectors as insights
+from apps.insights.disclosure import k
 from apps.insights.formatting import SUPPRESSED_STAT
-from apps.insights.suppression import is_small, k
 from apps.surveys.filters import FILTER_KEYS, ResponseFilterForm
 
 from .models import EvidenceBlock
@@ -92,7 +92,9 @@ def _tasks(filters: dict, options: dict) -> dict:
                 high = formatting.figure(t.ci_high, "importance")
                 importance += f" ({low}–{high})"
         relevance = (
-            SUPPRESSED_STAT if t.hidden else formatting.plain(t.relevance_pct, t.relevance_digits)
+            SUPPRESSED_STAT
+            if t.hidden or t.relevance_pct is None
+            else formatting.plain(t.relevance_pct, t.relevance_digits)
         )
         rows.append(
             [
@@ -129,7 +131,7 @@ def _job_titles(filters: dict, options: dict) -> dict:
                 "title": gettext("Canonical job titles"),
                 "columns": ["title", "n", "roles"],
                 "rows": rows,
-                "total": _n(data["total"], is_small(data["total"])),
+                "total": _n(data["total"], data["total_hidden"]),
             }
         ],
         "facts": [

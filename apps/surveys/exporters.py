@@ -469,17 +469,37 @@ class ResponsesExporter(Exporter):
     with a codebook; no contact details. Three streamed queries, whatever the row count."""
 
     identifier = "responses"
-    verbose_name = _("Survey responses (one row per response)")
-    requires_role = StaffRole.REVIEWER
-    includes_personal_data = False
+    verbose_name = _("Survey responses (one row per response, without free text or ZIP3)")
+    # Record-level data: Administrators only, every request and download audited. Reviewers
+    # get the aggregate figures (dashboards and their CSVs) through the disclosure layer.
+    requires_role = StaffRole.ADMINISTRATOR
+    includes_personal_data = True
+    # Quasi-identifiers (free text such as the employer's name, "other" answers, ZIP3) go
+    # in the separate opt-in file (ResponseIdentifiersExporter), never in this one. (None:
+    # every column in one file, for tests of the layout only; no registered exporter.)
+    quasi_identifiers: bool | None = False
 
     def __init__(self) -> None:
         self._layout: _Layout | None = None
+        self._keep: list[int] | None = None
 
     def layout(self, options: dict) -> _Layout:
         if self._layout is None:
             self._layout = _Layout(self._versions(options), labels=bool(options.get("labels")))
         return self._layout
+
+    def _kept(self, layout: _Layout) -> list[int]:
+        """Positions of the columns this file holds: everything but the quasi-identifiers,
+        or (the opt-in file) the response number and the quasi-identifiers only."""
+        if self._keep is None:
+            self._keep = [
+                index
+                for index, col in enumerate(layout.cols.values())
+                if self.quasi_identifiers is None
+                or index == 0
+                or is_quasi_identifier(col) == self.quasi_identifiers
+            ]
+        return self._keep
 
     def _versions(self, options: dict) -> list[SurveyVersion]:
         ids = _all_matching(options).order_by().values("version_id").distinct()
@@ -496,13 +516,20 @@ class ResponsesExporter(Exporter):
         return versions
 
     def columns(self, options: dict) -> list[Column]:
-        return self.layout(options).columns()
+        layout = self.layout(options)
+        columns = layout.columns()
+        return [columns[i] for i in self._kept(layout)]
 
     def count(self, options: dict) -> int:
         return _all_matching(options).count()
 
     def rows(self, options: dict) -> Iterator[list]:
         layout = self.layout(options)
+        keep = self._kept(layout)
+        for row in self._all_rows(options, layout):
+            yield [row[i] for i in keep]
+
+    def _all_rows(self, options: dict, layout: _Layout) -> Iterator[list]:
         yield list(layout.cols)
         matching = _all_matching(options).filter(version_id__in=list(layout.plans)).order_by()
         ids = matching.values("pk")
@@ -555,6 +582,21 @@ class ResponsesExporter(Exporter):
             )
             layout.fill_ratings(row, ratings.take(pk))
             yield row
+
+
+def is_quasi_identifier(col: _Col) -> bool:
+    """Free text typed by the respondent (names such as the employer's, job titles, "other"
+    answers, open answers) and the ZIP3: with a role and a state they single people out."""
+    return bool(col.signature) and col.signature[0] == "q" and col.type == "text"
+
+
+@register
+class ResponseIdentifiersExporter(ResponsesExporter):
+    """The opt-in second file: response number, free text and ZIP3 (Administrators)."""
+
+    identifier = "responses_identifiers"
+    verbose_name = _("Survey responses: free text and ZIP3 (quasi-identifiers, opt-in file)")
+    quasi_identifiers = True
 
 
 @register

@@ -49,14 +49,16 @@ def suppressed(
     counts: dict[str, int], k: int, total: int | None = None, prefer=frozenset()
 ) -> tuple[set, bool]:
     """Which cells a table of counts hides (primary: 1..k-1; complementary: the smallest
-    other non-zero cell when exactly one is hidden), and whether its total is hidden. The
-    rule does not say which of several equally small cells is the complement: one of them in
-    `prefer` (the cells the page hid) is taken when there is one."""
+    other non-zero cell when exactly one is hidden and the cells add up to the total shown),
+    and whether its total is hidden. The rule does not say which of several equally small
+    cells is the complement: one of them in `prefer` (the cells the page hid) is taken when
+    there is one."""
+    additive = total is None or total == sum(counts.values())
     total = sum(counts.values()) if total is None else total
     if 0 < total < k:
         return {key for key, n in counts.items() if n > 0}, True
     hidden = {key for key, n in counts.items() if 0 < n < k}
-    if len(hidden) == 1:
+    if len(hidden) == 1 and additive:
         rest = sorted(
             (n, key not in prefer, key) for key, n in counts.items() if key not in hidden and n > 0
         )
@@ -150,6 +152,7 @@ class Export:
             "low": low,
             "high": high,
             "frequency": {c: 100 * frequency[c] / len(yes) if yes else None for c in range(1, 8)},
+            "frequency_n": {c: frequency[c] for c in range(1, 8)},
             "modal": max(range(1, 8), key=lambda c: (frequency[c], -c)) if yes else None,
             "class": "core" if core else "supplemental",
         }

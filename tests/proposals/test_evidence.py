@@ -157,3 +157,17 @@ def test_definition_draft_joins_several_core_tasks(build):
         build(ratings={"T01": (True, 4, 5), "T02": (True, 4, 5), "T04": (True, 5, 5)})
     required = evidence.definition_draft()["required"]
     assert required.count("; ") == 2 and "; and " in required and required.endswith(".")
+
+
+@pytest.mark.noisy
+def test_with_the_noise_blocks_show_the_dashboard_figures_not_the_true_ones(proposal, data, editor):
+    from apps.insights.disclosure import MAX_NOISE
+
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, key="tasks")
+    overview = insights.overview({})
+    assert block.snapshot["facts"][0][1] == str(overview["total"])
+    assert abs(overview["total"] - 15) <= MAX_NOISE
+    tasks = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
+    rows = {row[0].split()[0]: row for row in tasks.snapshot["tables"][0]["rows"]}
+    for stats in insights.task_table({}):
+        assert rows[stats.task.code][1] == (f"<{evidence.k()}" if stats.hidden else str(stats.n))
