@@ -14,7 +14,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from apps.surveys.filters import filtered_responses
 from apps.surveys.models import (
     Answer,
     Response,
@@ -26,7 +25,14 @@ from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
 from .models import RepresentationTarget, TitleMapping
-from .sources import collector_names, rating_aggregates, source_for, week_of
+from .sources import (
+    collector_names,
+    rating_aggregates,
+    scoped,
+    scoped_responses,
+    source_for,
+    week_of,
+)
 from .suppression import Row, is_small, k, suppress_table, suppressed_value
 
 CORE_RELEVANCE = 67.0
@@ -207,6 +213,7 @@ def overview(params: dict) -> dict:
             )
     if params.get("role"):
         partial_qs = partial_qs.filter(role__slug=params["role"])
+    partial_qs = scoped(partial_qs, params)
     partial_by_week = _weekly(
         (row["day"], row["n"])
         for row in partial_qs.values(day=TruncDate("started_at")).annotate(n=Count("pk")).order_by()
@@ -264,6 +271,7 @@ def completion_funnel(params: dict) -> Table:
     qs = Response.objects.filter(version=version).exclude(status=Response.Status.SCREENED_OUT)
     if params.get("collector"):
         qs = qs.filter(collector_id=params["collector"])
+    qs = scoped(qs, params)
     counts = {
         (row["last_page_key"], row["status"]): row["n"]
         for row in qs.values("last_page_key", "status").annotate(n=Count("pk")).order_by()
@@ -412,7 +420,7 @@ def task_detail(params: dict, task: Task) -> dict:
     """One task: its importance and frequency distributions, and its figures by role."""
     from apps.surveys.scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES
 
-    ratings = TaskRating.objects.filter(response__in=filtered_responses(params), task=task)
+    ratings = TaskRating.objects.filter(response__in=scoped_responses(params), task=task)
     pooled = ratings.aggregate(
         **rating_aggregates(),
         **{f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)},
@@ -611,7 +619,7 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
     """Open-text answers with the respondent's role and setting (never contact details)."""
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
     answers = (
-        Answer.objects.filter(response__in=filtered_responses(params), question__key__in=keys)
+        Answer.objects.filter(response__in=scoped_responses(params), question__key__in=keys)
         .exclude(text_value="")
         .select_related("question", "response__role")
         .only(
@@ -630,3 +638,12 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
     if search:
         answers = answers.filter(text_value__icontains=search[:100])
     return answers
+
+
+def link_counts(params: dict) -> Table:
+    """Complete responses per partner link (row keys are collector ids), suppressed as one
+    table whose total is shown beside it."""
+    counts = source_for(params).profile("collector")
+    names = collector_names([value for value, _n in counts])
+    table = _table(_("Responses by partner link"), counts, names, key="collector")
+    return table
