@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
@@ -210,9 +210,9 @@ def _tasks(tasks) -> list[dict]:
 )
 def public(request):
     if not selectors.results_published():
-        return 404, {"detail": _("The results are not public yet.")}
+        return Status(404, {"detail": _("The results are not public yet.")})
     data = selectors.public_results()
-    return 200, {
+    body = {
         "k": data["k"],
         "method": METHOD_NOTE,
         "as_of": data["as_of"],
@@ -223,6 +223,7 @@ def public(request):
         "core_tasks": _tasks(data["core_tasks"]),
         "crosswalk": _table(data["crosswalk"]),
     }
+    return Status(200, body)
 
 
 @api.get(
@@ -241,11 +242,11 @@ def scope(request):
     filters = filter_params(request.GET)
     wanted = request.GET.get("collector")
     if wanted and filters.get("collector") not in selectors.partner_collector_ids(partner):
-        return 400, {"detail": _("That link is not one of your organization's links.")}
+        return Status(400, {"detail": _("That link is not one of your organization's links.")})
     data = selectors.partner_dashboard(partner, filters)
     overview = data["overview"]
     progress = data["progress"]
-    return 200, {
+    body = {
         "partner": partner.name,
         "k": progress["k"],
         "method": METHOD_NOTE,
@@ -259,6 +260,7 @@ def scope(request):
         "weekly": _table(overview["over_time"]),
         "tasks": _tasks(data["tasks"]),
     }
+    return Status(200, body)
 
 
 @api.get("/links", response=list[LinkOut], summary="The partner's links", url_name="links")
