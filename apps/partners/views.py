@@ -44,8 +44,9 @@ class PartnerSignInView(SignInView):
 
     template_name = "partners/sign_in.html"
 
-    def get_default_redirect_url(self):
-        return reverse("partners:dashboard")
+    def get_redirect_url(self):
+        """Where to go after the password (or after the two-factor code): the dashboard."""
+        return super().get_redirect_url() or reverse("partners:dashboard")
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:

@@ -231,3 +231,17 @@ def test_staff_see_what_a_partner_saw_and_downloaded(client, partner_a, user_a):
     assert page.status_code == 200
     assert user_a.username in page.content.decode()
     assert "dashboard" in page.content.decode()
+
+
+def test_a_partner_with_two_factor_gives_the_code_then_reaches_the_dashboard(client, user_a):
+    from tests.factories import add_totp_device, totp_code
+
+    device = add_totp_device(user_a)
+    reply = client.post(
+        reverse("partners:sign_in"), {"username": user_a.username, "password": PASSWORD}
+    )
+    assert reply.status_code == 302 and reply.url.startswith(reverse("accounts:sign_in_code"))
+    assert client.get(reverse("partners:dashboard")).status_code == 302  # not signed in yet
+    reply = client.post(reply.url, {"code": totp_code(device)})
+    assert reply.status_code == 302 and reply.url == reverse("partners:dashboard")
+    assert client.get(reverse("partners:dashboard")).status_code == 200
