@@ -233,7 +233,7 @@ def public(request):
     description=(
         "Filters (all optional, all inside the partner's links): date_from, date_to "
         "(YYYY-MM-DD), collector (the id of one of the partner's links), state (two letters), "
-        "role (slug)."
+        "role (slug), setting (code)."
     ),
     url_name="scope",
 )

@@ -31,7 +31,6 @@ INVITATION_INVALID = _("This invitation link is not valid. Ask the portal team f
 INVITATION_EXPIRED = _("This invitation has expired. Ask the portal team for a new one.")
 INVITATION_USED = _("This invitation has already been used. Sign in with your password instead.")
 EMAIL_TAKEN = _("An account with this email address already exists. Sign in instead.")
-ALREADY_MEMBER = _("This person already belongs to a partner.")
 NO_OPEN_SURVEY = _("No survey is open right now, so no new link can be made.")
 END_DATE_PAST = _("The end date cannot be in the past.")
 END_DATE_TOO_FAR = _("Choose an end date within a year from today.")

@@ -245,3 +245,32 @@ def test_a_partner_with_two_factor_gives_the_code_then_reaches_the_dashboard(cli
     reply = client.post(reply.url, {"code": totp_code(device)})
     assert reply.status_code == 302 and reply.url == reverse("partners:dashboard")
     assert client.get(reverse("partners:dashboard")).status_code == 200
+
+
+def test_partner_pages_take_the_same_number_of_queries_whatever_the_data(
+    client, survey, respond, partner_a, user_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import make_partner
+
+    client.force_login(user_a)
+
+    def queries() -> dict[str, int]:
+        counts = {}
+        for name in ("dashboard", "duties", "links"):
+            client.get(reverse(f"partners:{name}"))  # warm the figures and caches
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(f"partners:{name}")).status_code == 200
+            counts[name] = len(captured)
+        return counts
+
+    respond(partner_a.links.first().collector, 6)
+    before = queries()
+    bigger = make_partner(survey, "Alpha more", links=3)
+    for link in bigger.links.all():
+        link.partner = partner_a
+        link.save()
+        respond(link.collector, 7, state="TX")
+    assert queries() == before
