@@ -274,3 +274,13 @@ def test_partner_pages_take_the_same_number_of_queries_whatever_the_data(
         link.save()
         respond(link.collector, 7, state="TX")
     assert queries() == before
+
+
+def test_administrators_give_existing_links_to_a_partner_in_the_admin(client, partner_a):
+    from django.conf import settings
+
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    base = "/" + settings.ADMIN_URL + "partners/partner/"
+    assert client.get(base).status_code == 200
+    page = client.get(f"{base}{partner_a.pk}/change/")
+    assert page.status_code == 200 and "Alpha Network link 0" in page.content.decode()
