@@ -499,4 +499,7 @@ MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)
 # closing date (Survey.closes_at); a survey without a closing date keeps them until it gets one.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
 # Everything that can find and delete personal data by email address (apps.privacy.registry).
-PERSONAL_DATA_DELETERS = ["apps.privacy.deleters.survey_responses"]
+PERSONAL_DATA_DELETERS = [
+    "apps.privacy.deleters.survey_responses",
+    "apps.partners.privacy.partner_invitations",
+]

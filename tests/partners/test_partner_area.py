@@ -284,3 +284,13 @@ def test_administrators_give_existing_links_to_a_partner_in_the_admin(client, pa
     assert client.get(base).status_code == 200
     page = client.get(f"{base}{partner_a.pk}/change/")
     assert page.status_code == 200 and "Alpha Network link 0" in page.content.decode()
+
+
+def test_a_deletion_request_reaches_partner_invitations(partner_a):
+    from apps.privacy.registry import deleters
+
+    services.partner_invite(partner=partner_a, email="Gone@Alpha.example", by=None)
+    (entry,) = [e for e in deleters() if e.key.startswith("apps.partners")]
+    assert entry.deleter.count(email="gone@alpha.example") == 1
+    assert entry.deleter.delete(email="gone@alpha.example") == 1
+    assert not Invitation.objects.exists()
