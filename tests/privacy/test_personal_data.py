@@ -195,7 +195,10 @@ def test_administrator_finds_counts_then_deletes_everything_linked_to_an_address
     assert event.actor == administrator
     assert event.details == {
         "deletion_request": True,
-        "counts": {"apps.privacy.deleters.survey_responses": 2},
+        "counts": {
+            "apps.privacy.deleters.survey_responses": 2,
+            "apps.partners.privacy.partner_invitations": 0,
+        },
     }
     _no_personal_data_in(event, "maria@example.org")
 
