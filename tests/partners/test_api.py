@@ -120,3 +120,15 @@ def test_the_partner_makes_and_revokes_its_token_in_the_partner_area(client, use
     assert _get(client, "/links", token=token).status_code == 200
     client.post(reverse("partners:api_token"), {"action": "revoke"})
     assert _get(client, "/links", token=token).status_code == 401
+
+
+def test_guessing_tokens_from_one_address_is_stopped(client, partner_a, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PARTNER_API_GUESS_RATE = "3/m"
+    token = services.api_token_issue(partner=partner_a, by=None)
+    codes = [_get(client, "/links", token=f"ostp_guess{i}").status_code for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+    # Even the right token waits until the minute is over: guessing cannot go on in between.
+    assert _get(client, "/links", token=token).status_code == 429
