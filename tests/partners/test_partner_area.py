@@ -294,3 +294,23 @@ def test_a_deletion_request_reaches_partner_invitations(partner_a):
     assert entry.deleter.count(email="gone@alpha.example") == 1
     assert entry.deleter.delete(email="gone@alpha.example") == 1
     assert not Invitation.objects.exists()
+
+
+def test_the_flyer_is_one_page_with_the_call_in_english_and_spanish():
+    import base64
+    import zlib
+    from datetime import date
+
+    from apps.partners.documents import flyer_pdf
+
+    pdf = flyer_pdf(
+        url="https://example.org/s/alpha-x1/", name="Spring fair", ends_on=date(2030, 1, 2)
+    )
+    assert len(re.findall(rb"/Type /Page[^s]", pdf)) == 1
+    streams = re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+    text = b"".join(
+        zlib.decompress(base64.a85decode(stream.strip().removesuffix(b"~>"))) for stream in streams
+    )
+    for words in (b"Your work counts", b"Su trabajo cuenta", b"https://example.org/s/alpha-x1/"):
+        assert words in text, words
+    assert b"Open until 2030-01-02" in text and b"Abierta hasta el 2030-01-02" in text
