@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from apps.insights.suppression import Row, suppress_table
+from apps.insights.disclosure import Row, Tally, is_small, key_sum, protect_table, shown_count
 from apps.notices.models import SampleComment, TalkingPoint
 from apps.surveys.models import Answer, Response, ResumeToken, Role, TaskRating
 from apps.surveys.scales import US_STATES
@@ -147,24 +147,31 @@ def submission_counts(*, notice_id: int | None = None) -> dict:
     records = SubmissionRecord.objects.all()
     if notice_id:
         records = records.filter(notice_id=notice_id)
-    total = records.count()
+    counted = records.aggregate(n=Count("id"), ck=key_sum("id"))
+    total = Tally(counted["n"], counted["ck"])
     states = dict(US_STATES)
     roles = {r.slug: r.tr("label") for r in Role.objects.all()}
     tables = {}
     for name, column, labels in (("state", "state", states), ("role", "role", roles)):
-        counts = records.values(column).annotate(n=Count("id")).order_by(column)
+        counts = records.values(column).annotate(n=Count("id"), ck=key_sum("id")).order_by(column)
         rows = [
             Row(
                 key=item[column] or "",
                 label=labels.get(item[column], item[column]) if item[column] else "",
-                n=item["n"],
+                n=Tally(item["n"], item["ck"]),
             )
             for item in counts
         ]
         rows.sort(key=lambda r: (r.key == "", str(r.label)))
-        rows, total_hidden = suppress_table(rows, total)
-        tables[name] = CountTable(title=name, rows=rows, total=total, total_hidden=total_hidden)
-    return {"total": total, "by_state": tables["state"], "by_role": tables["role"]}
+        rows, total_hidden = protect_table(rows, total)
+        shown = None if total_hidden else shown_count(total)
+        tables[name] = CountTable(title=name, rows=rows, total=shown, total_hidden=total_hidden)
+    return {
+        "total": shown_count(total),
+        "total_hidden": is_small(total),
+        "by_state": tables["state"],
+        "by_role": tables["role"],
+    }
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

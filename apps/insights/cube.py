@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from apps.surveys.models import Answer, Question, Response, TaskRating
 
+from .disclosure import key_sum
 from .models import CubeBuild, CubeMember, SliceCount, SliceTask
 
 logger = logging.getLogger(__name__)
@@ -54,11 +55,29 @@ PROFILE_COLUMNS = ("day", "state", "role", "setting", "collector")
 TITLE_KEY = "job_title"
 WRITE_IN_KEYS = ("write_in_1", "write_in_2", "write_in_3")
 ADD, SUBTRACT = 1, -1
+# Sums of the record keys (apps/insights/disclosure.py) beside each task count.
+TASK_KEY_COLUMNS = ["ck_n", "ck_yes"] + [f"ck_f{c}" for c in range(1, 8)]
 
 
 def free_text(field: str = "text_value"):
     """How titles and write-ins are grouped: trimmed, lowercased, first 200 characters."""
     return Substr(Lower(Trim(field)), 1, 200)
+
+
+def answered_value():
+    """What a choice counter counts for one answer: the choice's code, or "yes"/"no" for a
+    yes/no question (stored as a boolean, without a choice)."""
+    return Case(
+        When(choice__isnull=False, then=F("choice__value")),
+        When(bool_value=True, then=Value("yes")),
+        When(bool_value=False, then=Value("no")),
+        output_field=CharField(),
+    )
+
+
+def has_answered_value() -> Q:
+    """Answers a choice counter counts (see answered_value)."""
+    return Q(choice__isnull=False) | Q(bool_value__isnull=False)
 
 
 def _counted() -> Q:
@@ -94,7 +113,7 @@ def _count_statements(dim: str, batch: int) -> list:
             "total",
             members.values(
                 dv=F(dim), rl=F("role"), fl=F("flagged"), k=Value(""), it=Value("")
-            ).annotate(n=Count("pk"), t=NO_SUM),
+            ).annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
         ),
     ]
     for column in PROFILE_COLUMNS:
@@ -103,15 +122,15 @@ def _count_statements(dim: str, batch: int) -> list:
                 "profile",
                 members.values(
                     dv=F(dim), rl=F("role"), fl=F("flagged"), k=Value(column), it=F(column)
-                ).annotate(n=Count("pk"), t=NO_SUM),
+                ).annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
             )
         )
-    choices = answers.filter(choice__isnull=False)
+    choices = answers.filter(has_answered_value())
     statements += [
         (
             "choice",
-            choices.values(**base, k=F("question__key"), it=F("choice__value")).annotate(
-                n=Count("pk"), t=NO_SUM
+            choices.values(**base, k=F("question__key"), it=answered_value()).annotate(
+                n=Count("pk"), t=NO_SUM, c=key_sum("response_id")
             ),
         ),
         # Respondents who answered each multiple-choice question (for single choice it is
@@ -120,39 +139,47 @@ def _count_statements(dim: str, batch: int) -> list:
             "answered",
             choices.filter(question__key__in=multi_keys)
             .values(**base, k=F("question__key"), it=Value(""))
-            .annotate(n=Count("response_id", distinct=True), t=NO_SUM),
+            .annotate(
+                n=Count("response_id", distinct=True),
+                t=NO_SUM,
+                c=key_sum("response_id", distinct=True),
+            ),
         ),
         (
             "number",
             answers.filter(number_value__isnull=False)
             .values(**base, k=F("question__key"), it=Cast("number_value", CharField()))
-            .annotate(n=Count("pk"), t=NO_SUM),
+            .annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
         ),
         (
             "title",
             answers.filter(question__key=TITLE_KEY)
             .exclude(text_value="")
             .values(**base, k=F(f"{m}role"), it=free_text())
-            .annotate(n=Count("pk"), t=NO_SUM),
+            .annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
         ),
         (
             "writein",
             answers.filter(question__key__in=WRITE_IN_KEYS)
             .exclude(text_value="")
             .values(**base, k=Value(""), it=free_text())
-            .annotate(n=Count("response_id", distinct=True), t=NO_SUM),
+            .annotate(
+                n=Count("response_id", distinct=True),
+                t=NO_SUM,
+                c=key_sum("response_id", distinct=True),
+            ),
         ),
         (
             "open",
             answers.exclude(text_value="")
             .values(**base, k=F("question__key"), it=Value(""))
-            .annotate(n=Count("pk"), t=NO_SUM),
+            .annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
         ),
         (
             "xw_role",
             answers.filter(question__key="crosswalk_code")
             .values(**base, k=F(f"{m}role"), it=F("choice__value"))
-            .annotate(n=Count("pk"), t=NO_SUM),
+            .annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
         ),
         (
             "fit",
@@ -162,7 +189,11 @@ def _count_statements(dim: str, batch: int) -> list:
                 response__answers__question__key="crosswalk_code",
             )
             .values(**base, k=Value(""), it=F("response__answers__choice__value"))
-            .annotate(n=Count("pk"), t=Cast(Sum("number_value"), CharField())),
+            .annotate(
+                n=Count("pk"),
+                t=Cast(Sum("number_value"), CharField()),
+                c=key_sum("response_id"),
+            ),
         ),
     ]
     return statements
@@ -179,6 +210,9 @@ def _task_statement(dim: str, batch: int):
             isum=Sum("importance"),
             isq=Sum(F("importance") * F("importance")),
             **{f"q{c}": Count("pk", filter=Q(frequency=c)) for c in range(1, 8)},
+            cn=key_sum("response_id"),
+            cyes=key_sum("response_id", filter=Q(is_relevant=True)),
+            **{f"c{c}": key_sum("response_id", filter=Q(frequency=c)) for c in range(1, 8)},
         )
     )
 
@@ -214,26 +248,33 @@ def _apply(batch: int, sign: int) -> None:
                 _upsert(
                     cursor,
                     count_table,
-                    ["dim", "metric", "value", "role", "flagged", "key", "item", "n", "total"],
+                    ["dim", "metric", "value", "role", "flagged", "key", "item"]
+                    + ["n", "total", "ck"],
                     "%s, %s, slice.dv, slice.rl, slice.fl, slice.k, slice.it, %s * slice.n, "
-                    "%s * CAST(slice.t AS DOUBLE PRECISION)",
+                    "%s * CAST(slice.t AS DOUBLE PRECISION), %s * COALESCE(slice.c, 0)",
                     ["dim", "metric", "value", "role", "flagged", "key", "item"],
                     queryset,
-                    [dim, metric, sign, sign],
+                    [dim, metric, sign, sign, sign],
                 )
             _upsert(
                 cursor,
                 task_table,
                 ["dim", "value", "role", "flagged", "task_id", "n", "yes", "imp_sum", "imp_sq"]
-                + [f"f{c}" for c in range(1, 8)],
+                + [f"f{c}" for c in range(1, 8)]
+                + TASK_KEY_COLUMNS,
                 "%s, slice.dv, slice.rl, slice.fl, slice.tid, "
                 + ", ".join(
                     f"%s * slice.{c}"
                     for c in ["n", "yes", "isum", "isq"] + [f"q{i}" for i in range(1, 8)]
+                )
+                + ", "
+                + ", ".join(
+                    f"%s * COALESCE(slice.{c}, 0)"
+                    for c in ["cn", "cyes"] + [f"c{i}" for i in range(1, 8)]
                 ),
                 ["dim", "value", "role", "flagged", "task_id"],
                 _task_statement(dim, batch),
-                [dim] + [sign] * 11,
+                [dim] + [sign] * 20,
             )
     if sign == SUBTRACT:
         SliceCount.objects.filter(n=0).delete()

@@ -144,6 +144,8 @@ class SliceCount(models.Model):
     item = models.CharField(max_length=200)
     n = models.BigIntegerField()
     total = models.FloatField(null=True)
+    # Sum of the counted respondents' record keys (apps/insights/disclosure.py).
+    ck = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -176,6 +178,16 @@ class SliceTask(models.Model):
     f5 = models.BigIntegerField()
     f6 = models.BigIntegerField()
     f7 = models.BigIntegerField()
+    # Sums of the record keys of the respondents in n, yes and f1..f7 (disclosure.py).
+    ck_n = models.BigIntegerField(default=0)
+    ck_yes = models.BigIntegerField(default=0)
+    ck_f1 = models.BigIntegerField(default=0)
+    ck_f2 = models.BigIntegerField(default=0)
+    ck_f3 = models.BigIntegerField(default=0)
+    ck_f4 = models.BigIntegerField(default=0)
+    ck_f5 = models.BigIntegerField(default=0)
+    ck_f6 = models.BigIntegerField(default=0)
+    ck_f7 = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -14,16 +14,32 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
+from apps.surveys.filters import funnel_responses
 from apps.surveys.models import (
     Answer,
+    Question,
     Response,
     SurveyVersion,
     Task,
     TaskRating,
 )
-from apps.surveys.scales import FREQUENCY_CHOICES
+from apps.surveys.scales import FREQUENCY_CHOICES, YES_NO_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
+from . import formatting
+from .disclosure import (
+    Row,
+    Tally,
+    apply_rows,
+    is_small,
+    k,
+    key_sum,
+    protect_grid,
+    protect_share,
+    protect_stat,
+    protect_table,
+    shown_count,
+)
 from .models import RepresentationTarget, TitleMapping
 from .sources import (
     collector_names,
@@ -31,9 +47,9 @@ from .sources import (
     scoped,
     scoped_responses,
     source_for,
+    task_tallies,
     week_of,
 )
-from .suppression import Row, is_small, k, suppress_table, suppressed_value
 
 CORE_RELEVANCE = 67.0
 CORE_IMPORTANCE = 3.0
@@ -68,17 +84,27 @@ class Labels:
 
 
 def labels() -> Labels:
-    """Question and choice labels in the active language (cached structure: no query)."""
+    """Question and choice labels in the active language: from the published survey version,
+    then from the versions before it for questions it no longer asks (cached structures)."""
     survey = survey_open_list().first()
     result = Labels()
     if survey is None:
         return result
-    version = survey.versions.filter(status=SurveyVersion.Status.PUBLISHED).first()
-    if version is None:
-        return result
-    for key, question in version_structure(version).questions.items():
-        result.questions[key] = question.tr("text")
-        result.choices[key] = {c.value: c.tr("label") for c in question.choice_list}
+    live = (SurveyVersion.Status.PUBLISHED, SurveyVersion.Status.RETIRED)
+    versions = sorted(
+        survey.versions.filter(status__in=live),
+        key=lambda v: (v.status != SurveyVersion.Status.PUBLISHED, -v.number),
+    )
+    yes_no = {value: str(label) for value, label in YES_NO_CHOICES}
+    for version in versions:
+        for key, question in version_structure(version).questions.items():
+            if key in result.questions:
+                continue
+            result.questions[key] = question.tr("text")
+            if question.type == Question.Type.YES_NO:
+                result.choices[key] = dict(yes_no)
+            else:
+                result.choices[key] = {c.value: c.tr("label") for c in question.choice_list}
     return result
 
 
@@ -95,23 +121,30 @@ def _table(
         Row(key=str(value), label=label_map.get(str(value), str(value) or _("(blank)")), n=n)
         for value, n in counts
     ]
+    true_total = sum(r.n for r in rows) if total is None else total
+    rows, hidden = protect_table(rows, total)
     if not keep_order:
-        rows.sort(key=lambda r: (-r.n, r.key))
-    rows, hidden = suppress_table(rows, total)
+        _largest_first(rows)
     return Table(
         title=title,
         rows=rows,
-        total=sum(r.n for r in rows) if total is None else total,
+        total=None if hidden else shown_count(true_total),
         total_hidden=hidden,
         key=key,
     )
+
+
+def _largest_first(rows: list[Row]) -> None:
+    """Sort protected rows by their shown count; hidden rows last (their true size, even
+    their order among themselves, is not shown)."""
+    rows.sort(key=lambda r: (r.hidden, -(r.n or 0), r.key if not r.hidden else ""))
 
 
 def choice_table(source, key: str, lab: Labels, *, keep_order: bool = True) -> Table:
     """One question's distribution, suppressed; in survey order, or largest first."""
     table = choice_tables(source, (key,), lab)[key]
     if not keep_order:
-        table.rows.sort(key=lambda r: (-r.n, r.key))
+        _largest_first(table.rows)
     return table
 
 
@@ -150,12 +183,12 @@ def number_summaries(source, keys: tuple[str, ...], lab: Labels) -> list[dict]:
             {
                 "key": key,
                 "title": lab.questions.get(key, key),
-                "n": n,
+                "n": shown_count(n),
                 "n_hidden": is_small(n),
-                "mean": suppressed_value(mean, n),
-                "p25": suppressed_value(p25, n),
-                "median": suppressed_value(p50, n),
-                "p75": suppressed_value(p75, n),
+                "mean": protect_stat(mean, n),
+                "p25": protect_stat(p25, n),
+                "median": protect_stat(p50, n),
+                "p75": protect_stat(p75, n),
             }
         )
     return result
@@ -163,7 +196,7 @@ def number_summaries(source, keys: tuple[str, ...], lab: Labels) -> list[dict]:
 
 def _summary_from_counts(counts: dict[float, int]):
     """n, mean, 25th, 50th and 75th percentile (linear interpolation) of value counts."""
-    n = sum(counts.values())
+    n = sum(counts.values(), Tally(0))
     if not n:
         return 0, None, None, None, None
     ordered = sorted(counts.items())
@@ -205,18 +238,14 @@ def overview(params: dict) -> dict:
     lab = labels()
     total = source.total()
     complete_by_week = _weekly(source.profile("day"))
-    partial_qs = Response.objects.filter(status=Response.Status.IN_PROGRESS)
-    for column in ("version", "collector", "state", "setting"):
-        if params.get(column):
-            partial_qs = partial_qs.filter(
-                **{f"{column}_id" if column in ("version", "collector") else column: params[column]}
-            )
-    if params.get("role"):
-        partial_qs = partial_qs.filter(role__slug=params["role"])
-    partial_qs = scoped(partial_qs, params)
+    # Started, not finished: the in-progress responses the funnel counts (same filters; the
+    # date range applies to the day they were started).
+    partial_qs = scoped(funnel_responses(params), params).filter(status=Response.Status.IN_PROGRESS)
     partial_by_week = _weekly(
-        (row["day"], row["n"])
-        for row in partial_qs.values(day=TruncDate("started_at")).annotate(n=Count("pk")).order_by()
+        (row["day"], Tally(row["n"], row["ck"]))
+        for row in partial_qs.values(day=TruncDate("started_at"))
+        .annotate(n=Count("pk"), ck=key_sum("pk"))
+        .order_by()
     )
     weeks = sorted(set(complete_by_week) | set(partial_by_week))
     over_time = _table(
@@ -227,14 +256,19 @@ def overview(params: dict) -> dict:
         key="weekly",
     )
     for row, week in zip(over_time.rows, weeks, strict=True):
-        row.partial = partial_by_week.get(week, 0)
-        row.partial_hidden = is_small(row.partial)
+        partial = partial_by_week.get(week, 0)
+        row.partial = shown_count(partial)
+        row.partial_hidden = is_small(partial)
     by_collector = source.profile("collector")
     names = collector_names([value for value, _n in by_collector])
     by_state = source.profile("state")
     by_setting = source.profile("setting")
+    state_table = _table(_("Responses by state"), by_state, {}, key="state")
+    setting_table = _table(
+        _("Responses by setting"), by_setting, lab.choices.get("setting", {}), key="setting"
+    )
     return {
-        "total": total,
+        "total": shown_count(total),
         "total_hidden": is_small(total),
         "over_time": over_time,
         "funnel": completion_funnel(params),
@@ -244,85 +278,116 @@ def overview(params: dict) -> dict:
             {},
             key="collector",
         ),
-        "by_state": _table(_("Responses by state"), by_state, {}, key="state"),
+        "by_state": state_table,
         "by_role": _table(
             _("Responses by main role"),
             source.profile("role"),
             lab.choices.get("role", {}),
             key="role",
         ),
-        "by_setting": _table(
-            _("Responses by setting"), by_setting, lab.choices.get("setting", {}), key="setting"
-        ),
+        "by_setting": setting_table,
         "by_employer": choice_table(source, "employer_type", lab),
-        "representativeness": representativeness(dict(by_state), dict(by_setting), total, lab),
+        "representativeness": representativeness(state_table, setting_table, lab),
     }
+
+
+def _funnel_pages(version_ids) -> tuple[list[str], dict[str, str], dict[int, list[str]]]:
+    """The page keys of the versions (each version's own order), their union in survey
+    order (the published version's order, then pages only older versions have, after the
+    page they followed) and a title per key (from the newest version that has the page)."""
+    versions = sorted(
+        SurveyVersion.objects.filter(pk__in=version_ids),
+        key=lambda v: (v.status != SurveyVersion.Status.PUBLISHED, -v.number),
+    )
+    order: list[str] = []
+    titles: dict[str, str] = {}
+    pages_of: dict[int, list[str]] = {}
+    for version in versions:
+        keys = [p.key for p in version_structure(version).pages]
+        pages_of[version.pk] = keys
+        for index, key in enumerate(keys):
+            if key in titles:
+                continue
+            titles[key] = version_structure(version).page(key).tr("title")
+            before = next((keys[i] for i in range(index - 1, -1, -1) if keys[i] in order), None)
+            order.insert(order.index(before) + 1 if before else 0, key)
+    return order, titles, pages_of
 
 
 def completion_funnel(params: dict) -> Table:
-    """How many responses reached each page: complete ones count for every page."""
-    survey = survey_open_list().first()
-    version = (
-        survey.versions.filter(status=SurveyVersion.Status.PUBLISHED).first() if survey else None
-    )
-    if version is None:
-        return Table(title=_("Completion funnel"), rows=[], total=0)
-    structure = version_structure(version)
-    qs = Response.objects.filter(version=version).exclude(status=Response.Status.SCREENED_OUT)
-    if params.get("collector"):
-        qs = qs.filter(collector_id=params["collector"])
-    qs = scoped(qs, params)
-    counts = {
-        (row["last_page_key"], row["status"]): row["n"]
-        for row in qs.values("last_page_key", "status").annotate(n=Count("pk")).order_by()
+    """How many responses reached each page, over every survey version (pages matched by
+    their key): an unfinished response reached the pages of its version up to the last one
+    it saved, a complete one every page. Same filters as the figures (the date range on the
+    day submitted, or started for unfinished responses); excluded responses are left out,
+    flagged ones unless included. Screened-out responses are not counted as started."""
+    counts: dict[tuple[int, str, str], int] = {
+        (row["version_id"], row["last_page_key"], row["status"]): Tally(row["n"], row["ck"])
+        for row in scoped(funnel_responses(params), params)
+        .values("version_id", "last_page_key", "status")
+        .annotate(n=Count("pk"), ck=key_sum("pk"))
+        .order_by()
     }
-    complete = sum(n for (page, status), n in counts.items() if status == Response.Status.COMPLETE)
-    keys = [p.key for p in structure.pages]
-    reached = []
-    for index, page in enumerate(structure.pages):
-        beyond = sum(
-            n
-            for (key, status), n in counts.items()
-            if status == Response.Status.IN_PROGRESS and key in keys[index:]
-        )
-        reached.append((page.key, beyond + complete))
-    started = sum(counts.values())
+    order, titles, pages_of = _funnel_pages({version for version, _p, _s in counts})
+    reached = dict.fromkeys(order, Tally(0))
+    complete = Tally(0)
+    for (version, last_page, status), n in counts.items():
+        keys = pages_of.get(version, [])
+        if status == Response.Status.COMPLETE:
+            complete += n
+            upto = len(keys)
+        else:
+            upto = keys.index(last_page) + 1 if last_page in keys else 0
+        for key in keys[:upto]:
+            reached[key] += n
+    started = sum(counts.values(), Tally(0))
     rows = [Row(key="started", label=_("Started"), n=started)]
-    rows += [Row(key=key, label=structure.page(key).tr("title"), n=n) for key, n in reached]
+    rows += [Row(key=key, label=titles[key], n=reached[key]) for key in order]
     rows.append(Row(key="complete", label=_("Submitted"), n=complete))
-    for row in rows:
-        row.hidden = is_small(row.n)
-        row.share = None if row.hidden or not started else 100 * row.n / started
+    # Nested counts, not parts of a total: each is protected on its own, shares of the start.
+    apply_rows(
+        rows,
+        list(range(len(rows))),
+        {i for i, row in enumerate(rows) if is_small(row.n)},
+        started,
+        is_small(started),
+    )
     return Table(
         title=_("Completion funnel: responses that saved each page"),
-        rows=rows,
-        total=started,
+        rows=rows if started else [],
+        total=shown_count(started),
         total_hidden=is_small(started),
         key="funnel",
     )
 
 
-def representativeness(by_state: dict, by_setting: dict, total: int, lab: Labels) -> list[dict]:
-    """Sample share against the targets staff entered, per state and per setting."""
+def representativeness(by_state: Table, by_setting: Table, lab: Labels) -> list[dict]:
+    """Sample share against the targets staff entered, per state and per setting.
+
+    Read from the protected state and setting tables shown beside it, so a cell hidden
+    there (primary or complementary) is hidden here too."""
     targets = list(RepresentationTarget.objects.all())
     if not targets:
         return []
+    rows = {
+        "state": {r.key: r for r in by_state.rows},
+        "setting": {r.key: r for r in by_setting.rows},
+    }
     result = []
     for target in targets:
-        counts = by_state if target.dimension == "state" else by_setting
-        n = counts.get(target.value, 0)
+        table = by_state if target.dimension == "state" else by_setting
+        row = rows["state" if target.dimension == "state" else "setting"].get(target.value)
         label = lab.choices.get("setting", {}).get(target.value, target.value)
-        share = 100 * n / total if total else 0.0
-        hidden = is_small(n)
+        hidden = table.total_hidden or (row is not None and row.hidden)
+        share = None if hidden else (row.share if row is not None else 0.0)
         result.append(
             {
                 "dimension": target.get_dimension_display(),
                 "value": label,
-                "n": n,
+                "n": None if hidden else (row.n if row is not None else 0),
                 "hidden": hidden,
-                "sample_percent": None if hidden else share,
+                "sample_percent": share,
                 "target_percent": float(target.target_percent),
-                "gap": None if hidden else share - float(target.target_percent),
+                "gap": None if share is None else share - float(target.target_percent),
             }
         )
     return result
@@ -348,11 +413,23 @@ class TaskStats:
     hidden: bool
     stats_hidden: bool
     low_precision: bool
+    # Digits that keep the shown figure on the side of the core threshold the exact one is
+    # on (66.996% is shown as 66.996, not 67, beside "supplemental").
+    relevance_digits: int = formatting.DIGITS["relevance"]
+    importance_digits: int = formatting.DIGITS["importance"]
 
 
-def _task_stats(task: Task, row: dict) -> TaskStats:
+def _task_stats(
+    task: Task, row: dict, *, hide_n=False, hide_yes=False, hide_relevance=False
+) -> TaskStats:
+    """A task's figures, protected. The hide_* flags come from the linked protection of a
+    by-role table (task_detail); alone, n and yes are hidden when under K and the relevance
+    share when yes or its complement (no) is 1..K-1."""
     n, yes = row["n"], row["yes"]
-    relevance = 100 * yes / n if n else None
+    hidden = n < k() or bool(hide_n)
+    stats_hidden = yes < k() or bool(hide_yes)
+    true_relevance = 100 * yes / n if n else None
+    relevance = None if hidden or hide_relevance else protect_share(yes, n)
     mean = sd = low = high = None
     if yes:
         mean = row["imp_sum"] / yes
@@ -361,33 +438,35 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
             sd = math.sqrt(variance)
             half = 1.96 * sd / math.sqrt(yes)
             low, high = mean - half, mean + half
+    frequency_rows = [Row(key=str(c), label=str(c), n=row[f"f{c}"]) for c in range(1, 8)]
+    modal = max(range(1, 8), key=lambda c: row[f"f{c}"]) if yes else None
+    protect_table(frequency_rows, yes)
     freq = [
-        {"category": c, "n": row[f"f{c}"], "share": 100 * row[f"f{c}"] / yes if yes else None}
-        for c in range(1, 8)
+        {"category": c, "n": r.n, "share": r.share}
+        for c, r in zip(range(1, 8), frequency_rows, strict=True)
     ]
-    modal = max(freq, key=lambda f: f["n"])["category"] if yes else None
     modal_label = str(dict(FREQUENCY_CHOICES)[modal]) if modal else ""
+    # The label follows the relevance shown (the true one when the share itself is hidden).
+    decide = relevance if relevance is not None else true_relevance
     core = (
-        relevance is not None
+        decide is not None
         and mean is not None
-        and relevance >= CORE_RELEVANCE
+        and decide >= CORE_RELEVANCE
         and mean >= CORE_IMPORTANCE
     )
-    hidden = n < k()
-    stats_hidden = yes < k()
     if stats_hidden:
         mean = sd = low = high = modal = None
         modal_label = ""
         freq = [{**f, "n": None, "share": None} for f in freq]
     return TaskStats(
         task=task,
-        n=n,
-        relevant=yes,
-        relevance_pct=None if hidden else relevance,
-        importance_mean=mean,
-        importance_sd=sd,
-        ci_low=low,
-        ci_high=high,
+        n=None if hidden else shown_count(n),
+        relevant=None if relevance is None else shown_count(yes),
+        relevance_pct=relevance,
+        importance_mean=protect_stat(mean, yes),
+        importance_sd=protect_stat(sd, yes),
+        ci_low=protect_stat(low, yes),
+        ci_high=protect_stat(high, yes),
         frequency=freq,
         modal_frequency=modal,
         modal_frequency_label=modal_label,
@@ -395,6 +474,12 @@ def _task_stats(task: Task, row: dict) -> TaskStats:
         hidden=hidden,
         stats_hidden=stats_hidden,
         low_precision=(yes < 10) or (low is not None and high - low > 1.0),
+        relevance_digits=formatting.digits_beside(
+            None if hidden else relevance, CORE_RELEVANCE, formatting.DIGITS["relevance"]
+        ),
+        importance_digits=formatting.digits_beside(
+            mean, CORE_IMPORTANCE, formatting.DIGITS["importance"]
+        ),
     )
 
 
@@ -410,7 +495,7 @@ def task_table(params: dict, *, sort: str = "relevance") -> list[TaskStats]:
     keys = {
         "relevance": lambda s: -(s.relevance_pct if s.relevance_pct is not None else -1),
         "importance": lambda s: -(s.importance_mean if s.importance_mean is not None else -1),
-        "n": lambda s: -s.n,
+        "n": lambda s: -(s.n or 0),
         "code": lambda s: s.task.order,
     }
     return sorted(stats, key=keys.get(sort, keys["relevance"]))
@@ -421,15 +506,15 @@ def task_detail(params: dict, task: Task) -> dict:
     from apps.surveys.scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES
 
     ratings = TaskRating.objects.filter(response__in=scoped_responses(params), task=task)
-    pooled = ratings.aggregate(
-        **rating_aggregates(),
-        **{f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)},
-    )
+    importance_counts = {f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)} | {
+        f"ck_i{c}": key_sum("response_id", filter=Q(importance=c)) for c in range(1, 6)
+    }
+    pooled = task_tallies(ratings.aggregate(**rating_aggregates(), **importance_counts))
     pooled["imp_sum"] = pooled["imp_sum"] or 0
     pooled["imp_sq"] = pooled["imp_sq"] or 0
     importance = _table(
         _("Importance (among those who do this task)"),
-        [(str(c), pooled[f"i{c}"]) for c in range(1, 6)],
+        [(str(c), Tally(pooled[f"i{c}"], pooled[f"ck_i{c}"])) for c in range(1, 6)],
         {str(v): str(label) for v, label in IMPORTANCE_CHOICES},
         total=pooled["yes"],
         keep_order=True,
@@ -443,23 +528,44 @@ def task_detail(params: dict, task: Task) -> dict:
         keep_order=True,
         key="frequency",
     )
-    by_role = []
     lab = labels()
+    roles = {}
     for row in ratings.values("response__role__slug").annotate(**rating_aggregates()).order_by():
-        row = {**row, "imp_sum": row["imp_sum"] or 0, "imp_sq": row["imp_sq"] or 0}
-        stats = _task_stats(task, row)
-        by_role.append(
-            (
-                lab.choices.get("role", {}).get(
-                    row["response__role__slug"] or "", row["response__role__slug"] or "—"
-                ),
-                stats,
-            )
+        row = task_tallies(row)
+        row["imp_sum"], row["imp_sq"] = row["imp_sum"] or 0, row["imp_sq"] or 0
+        roles[row["response__role__slug"] or ""] = row
+    # Roles x (yes, no) with the pooled figures as margins: protected together, so that no
+    # role's hidden count follows from the pooled one minus the roles shown.
+    cells = {}
+    for role, row in roles.items():
+        cells[(role, "yes")] = row["yes"]
+        cells[(role, "no")] = row["n"] - row["yes"]
+    hidden_cells, hidden_roles, hidden_columns, pooled_hidden = protect_grid(
+        cells,
+        {role: row["n"] for role, row in roles.items()},
+        {"yes": pooled["yes"], "no": pooled["n"] - pooled["yes"]},
+    )
+    by_role = []
+    for role, row in roles.items():
+        stats = _task_stats(
+            task,
+            row,
+            hide_n=role in hidden_roles,
+            hide_yes=(role, "yes") in hidden_cells,
+            hide_relevance=(role, "yes") in hidden_cells or (role, "no") in hidden_cells,
         )
-    by_role.sort(key=lambda pair: -pair[1].n)
+        label = lab.choices.get("role", {}).get(role, role or "—")
+        by_role.append((label, stats))
+    by_role.sort(key=lambda pair: (pair[1].hidden, -(pair[1].n or 0), str(pair[0])))
     return {
         "task": task,
-        "pooled": _task_stats(task, pooled),
+        "pooled": _task_stats(
+            task,
+            pooled,
+            hide_n=pooled_hidden,
+            hide_yes="yes" in hidden_columns,
+            hide_relevance=bool(hidden_columns),
+        ),
         "importance": importance,
         "frequency": frequency,
         "by_role": by_role,
@@ -472,7 +578,7 @@ def write_in_tasks(params: dict) -> list[Row]:
     Write-ins are free text: only those written by at least K respondents in the same words
     are listed with their text."""
     counts = sorted(source_for(params).write_ins(), key=lambda item: (-item[1], item[0]))[:200]
-    return [Row(key=norm, label=norm, n=n) for norm, n in counts if not is_small(n)]
+    return [Row(key=norm, label=norm, n=shown_count(n)) for norm, n in counts if n >= k()]
 
 
 # --- Job titles ---
@@ -495,40 +601,51 @@ def job_titles(params: dict) -> dict:
         norm = normalize_title(raw)
         if not norm:
             continue
-        variants[norm] = variants.get(norm, 0) + n
+        variants[norm] = variants.get(norm, Tally(0)) + n
         name = mapping.get(norm, norm)
         by_role = canonical.setdefault(name, {})
-        by_role[role] = by_role.get(role, 0) + n
+        by_role[role] = by_role.get(role, Tally(0)) + n
     lab = labels()
     role_labels = lab.choices.get("role", {})
     canonical_rows = []
     for name, by_role in canonical.items():
-        total = sum(by_role.values())
+        total = sum(by_role.values(), Tally(0))
         roles = [Row(key=r, label=role_labels.get(r, r or "—"), n=n) for r, n in by_role.items()]
-        roles, _hidden = suppress_table(sorted(roles, key=lambda r: (-r.n, r.key)), total)
+        roles, _hidden = protect_table(roles, total)
+        _largest_first(roles)
         canonical_rows.append(
             {
                 "title": name,
-                "n": total,
-                "hidden": is_small(total),
+                "n": shown_count(total),
+                "true_n": total,
+                "hidden": total < k(),
                 "roles": roles,
                 "merged": name in mapping.values(),
             }
         )
-    canonical_rows.sort(key=lambda c: (-c["n"], c["title"]))
+    canonical_rows.sort(key=lambda c: (-(c["n"] or 0), c["title"]))
+    for row in canonical_rows:
+        del row["true_n"]
     variant_rows = sorted(
         (
-            {"normalized": norm, "n": n, "hidden": is_small(n), "canonical": mapping.get(norm, "")}
+            {
+                "normalized": norm,
+                "n": shown_count(n),
+                "hidden": n < k(),
+                "canonical": mapping.get(norm, ""),
+            }
             for norm, n in variants.items()
         ),
-        key=lambda v: (-v["n"], v["normalized"]),
+        key=lambda v: (-(v["n"] or 0), v["normalized"]),
     )
+    total = sum(variants.values(), Tally(0))
     # A title written by fewer than K people could identify them: its text is not listed.
     return {
         "canonical": [c for c in canonical_rows if not c["hidden"]],
-        "variants": [v for v in variant_rows if not v["hidden"]],
+        "variants": [{**v, "n": v["n"]} for v in variant_rows if not v["hidden"]],
         "hidden_titles": sum(1 for v in variant_rows if v["hidden"]),
-        "total": sum(variants.values()),
+        "total": shown_count(total),
+        "total_hidden": is_small(total),
     }
 
 
@@ -541,26 +658,68 @@ def crosswalk(params: dict) -> dict:
     lab = labels()
     code_labels = lab.choices.get("crosswalk_code", {})
     role_labels = lab.choices.get("role", {})
-    pooled = choice_table(source, "crosswalk_code", lab, keep_order=False)
-    by_role: dict[str, list[tuple[str, int]]] = {}
+    counts, answered = source.choices(("crosswalk_code",))
+    pooled_counts = counts["crosswalk_code"]
+    by_role: dict[str, dict[str, int]] = {}
     for role, code, n in source.crosswalk_by_role():
-        by_role.setdefault(role, []).append((code, n))
-    role_tables = [
-        _table(role_labels.get(role, role or "—"), counts, code_labels, key=role)
-        for role, counts in sorted(
-            by_role.items(), key=lambda item: (-sum(n for _c, n in item[1]), item[0])
-        )
+        by_role.setdefault(role, {})[code] = n
+    # Roles x codes with the pooled table as the column totals: protected together, so no
+    # hidden role cell follows from the pooled count minus the roles shown (or the reverse).
+    cells = {(role, code): n for role, codes in by_role.items() for code, n in codes.items()}
+    role_totals = {role: sum(codes.values(), Tally(0)) for role, codes in by_role.items()}
+    hidden_cells, hidden_roles, hidden_codes, total_hidden = protect_grid(
+        cells, role_totals, dict(pooled_counts)
+    )
+    total = answered["crosswalk_code"]
+    total_hidden = total_hidden or total < k()
+    order = list(code_labels)
+    codes = sorted(pooled_counts, key=lambda c: order.index(c) if c in order else len(order))
+    pooled_rows = [
+        Row(key=code, label=code_labels.get(code, code or _("(blank)")), n=pooled_counts[code])
+        for code in codes
     ]
+    apply_rows(pooled_rows, codes, hidden_codes, total, total_hidden)
+    _largest_first(pooled_rows)
+    pooled = Table(
+        title=lab.questions.get("crosswalk_code", "crosswalk_code"),
+        rows=pooled_rows,
+        total=None if total_hidden else shown_count(total),
+        total_hidden=total_hidden,
+        key="crosswalk_code",
+    )
     fit_by_code = source.fit_by_code()
     for row in pooled.rows:
         n, mean = fit_by_code.get(row.key, (0, None))
-        row.fit_mean = suppressed_value(mean, n)
+        row.fit_mean = None if row.hidden else protect_stat(mean, n)
+    role_tables = []
+    for role, role_counts in sorted(
+        by_role.items(), key=lambda item: (-sum(item[1].values()), item[0])
+    ):
+        role_codes = sorted(role_counts, key=lambda c: codes.index(c) if c in codes else 0)
+        rows = [
+            Row(key=code, label=code_labels.get(code, code), n=role_counts[code])
+            for code in role_codes
+        ]
+        hidden = {code for code in role_codes if (role, code) in hidden_cells}
+        role_hidden = role in hidden_roles
+        apply_rows(rows, role_codes, hidden, role_totals[role], role_hidden)
+        _largest_first(rows)
+        role_tables.append(
+            Table(
+                title=role_labels.get(role, role or "—"),
+                rows=rows,
+                total=None if role_hidden else shown_count(role_totals[role]),
+                total_hidden=role_hidden,
+                key=role,
+            )
+        )
     none_row = next((r for r in pooled.rows if r.key == "none"), None)
     return {
         "pooled": pooled,
         "by_role": role_tables,
         "none_share": none_row.share if none_row else None,
         "fit_scale": lab.choices.get("crosswalk_fit", {}),
+        "fit_range": formatting.scale_range(lab.choices.get("crosswalk_fit", {})),
     }
 
 

@@ -23,6 +23,7 @@ from apps.surveys.models import Answer, Collector, Question, TaskRating
 
 from . import cube
 from .cube import week_of
+from .disclosure import KEY_PRIME, Tally, key_multiplier, key_sum
 from .models import SliceCount, SliceTask
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ class RawSource:
         self.responses = scoped_responses(params)
 
     def total(self) -> int:
-        return self.responses.count()
+        row = self.responses.aggregate(n=Count("pk"), ck=key_sum("pk"))
+        return Tally(row["n"], row["ck"])
 
     def profile(self, column: str) -> list[tuple[str, int]]:
         """Respondents by day submitted, state, role (slug), setting or collector (id)."""
@@ -67,13 +69,15 @@ class RawSource:
             "setting": F("setting"),
             "collector": F("collector_id"),
         }[column]
-        rows = self.responses.values(v=expression).annotate(n=Count("pk")).order_by()
+        rows = (
+            self.responses.values(v=expression).annotate(n=Count("pk"), ck=key_sum("pk")).order_by()
+        )
         result = []
         for row in rows:
             value = row["v"]
             if isinstance(value, date):
                 value = value.isoformat()
-            result.append(("" if value is None else str(value), row["n"]))
+            result.append(("" if value is None else str(value), Tally(row["n"], row["ck"])))
         return result
 
     def choices(self, keys) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
@@ -85,18 +89,19 @@ class RawSource:
         counts: dict[str, dict[str, int]] = {key: {} for key in keys}
         answered: dict[str, int] = dict.fromkeys(keys, 0)
         for row in (
-            answers.filter(choice__isnull=False)
-            .values("question_id", value=F("choice__value"))
-            .annotate(n=Count("pk"))
+            answers.filter(cube.has_answered_value())
+            .values("question_id", value=cube.answered_value())
+            .annotate(n=Count("pk"), ck=key_sum("response_id"))
             .order_by()
         ):
             key = qids[row["question_id"]]
-            counts[key][row["value"]] = counts[key].get(row["value"], 0) + row["n"]
+            n = Tally(row["n"], row["ck"])
+            counts[key][row["value"]] = counts[key].get(row["value"], 0) + n
             if row["question_id"] not in multi:
-                answered[key] += row["n"]
+                answered[key] += n
         if multi:
-            for question_id, n in _distinct_respondents(answers.filter(question_id__in=multi)):
-                answered[qids[question_id]] += n
+            for question_id, n, ck in _distinct_respondents(answers.filter(question_id__in=multi)):
+                answered[qids[question_id]] += Tally(n, ck)
         return counts, answered
 
     def numbers(self, keys) -> dict[str, dict[float, int]]:
@@ -107,18 +112,18 @@ class RawSource:
                 response__in=self.responses, question__key__in=keys, number_value__isnull=False
             )
             .values("number_value", key=F("question__key"))
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), ck=key_sum("response_id"))
             .order_by()
         )
         for row in rows:
             table = result[row["key"]]
             value = float(row["number_value"])
-            table[value] = table.get(value, 0) + row["n"]
+            table[value] = table.get(value, 0) + Tally(row["n"], row["ck"])
         return result
 
     def tasks(self) -> dict[int, dict]:
         return {
-            row["task_id"]: row
+            row["task_id"]: task_tallies(row)
             for row in TaskRating.objects.filter(response__in=self.responses)
             .values("task_id")
             .annotate(**rating_aggregates())
@@ -131,10 +136,10 @@ class RawSource:
             Answer.objects.filter(response__in=self.responses, question__key=cube.TITLE_KEY)
             .exclude(text_value="")
             .values(raw=cube.free_text(), role=F("response__role__slug"))
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), ck=key_sum("response_id"))
             .order_by()
         )
-        return [(row["raw"], row["role"] or "", row["n"]) for row in rows]
+        return [(row["raw"], row["role"] or "", Tally(row["n"], row["ck"])) for row in rows]
 
     def write_ins(self) -> list[tuple[str, int]]:
         """(write-in task lowercased and trimmed, respondents who wrote it)."""
@@ -142,10 +147,12 @@ class RawSource:
             Answer.objects.filter(response__in=self.responses, question__key__in=cube.WRITE_IN_KEYS)
             .exclude(text_value="")
             .values(norm=cube.free_text())
-            .annotate(n=Count("response_id", distinct=True))
+            .annotate(
+                n=Count("response_id", distinct=True), ck=key_sum("response_id", distinct=True)
+            )
             .order_by()
         )
-        return [(row["norm"], row["n"]) for row in rows]
+        return [(row["norm"], Tally(row["n"], row["ck"])) for row in rows]
 
     def open_count(self, keys) -> int | None:
         """How many open-text answers to these questions (None: let the list count them)."""
@@ -156,10 +163,10 @@ class RawSource:
         rows = (
             Answer.objects.filter(response__in=self.responses, question__key="crosswalk_code")
             .values(role=F("response__role__slug"), code=F("choice__value"))
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), ck=key_sum("response_id"))
             .order_by()
         )
-        return [(row["role"] or "", row["code"], row["n"]) for row in rows]
+        return [(row["role"] or "", row["code"], Tally(row["n"], row["ck"])) for row in rows]
 
     def fit_by_code(self) -> dict[str, tuple[int, float | None]]:
         """Per occupation code chosen: (respondents who rated the fit, their mean rating)."""
@@ -169,12 +176,12 @@ class RawSource:
         # One join of each fit answer to the same respondent's code answer (hash join).
         return {
             row["response__answers__choice__value"]: (
-                row["n"],
+                Tally(row["n"], row["ck"]),
                 float(row["mean"]) if row["mean"] is not None else None,
             )
             for row in fit.filter(response__answers__question__key="crosswalk_code")
             .values("response__answers__choice__value")
-            .annotate(n=Count("pk"), mean=Avg("number_value"))
+            .annotate(n=Count("pk"), mean=Avg("number_value"), ck=key_sum("response_id"))
             .order_by()
         }
 
@@ -211,15 +218,18 @@ class CubeSource:
             self._slice(SliceCount)
             .filter(metric=metric, **filters)
             .values("key", "item")
-            .annotate(n=Sum("n"), t=Sum("total"))
+            .annotate(n=Sum("n"), t=Sum("total"), ck=Sum("ck"))
             .order_by()
         )
 
     def total(self) -> int:
-        return self._slice(SliceCount).filter(metric="total").aggregate(n=Sum("n"))["n"] or 0
+        row = self._slice(SliceCount).filter(metric="total").aggregate(n=Sum("n"), ck=Sum("ck"))
+        return Tally(row["n"] or 0, row["ck"])
 
     def profile(self, column: str) -> list[tuple[str, int]]:
-        return [(row["item"], row["n"]) for row in self._counts("profile", key=column)]
+        return [
+            (row["item"], Tally(row["n"], row["ck"])) for row in self._counts("profile", key=column)
+        ]
 
     def choices(self, keys):
         multi = set(
@@ -233,17 +243,18 @@ class CubeSource:
             self._slice(SliceCount)
             .filter(metric__in=("choice", "answered"), key__in=keys)
             .values("metric", "key", "item")
-            .annotate(n=Sum("n"))
+            .annotate(n=Sum("n"), ck=Sum("ck"))
             .order_by()
         )
         for row in rows:
             key = row["key"]
+            n = Tally(row["n"], row["ck"])
             if row["metric"] == "answered":
-                answered[key] += row["n"]
+                answered[key] += n
             else:
-                counts[key][row["item"]] = row["n"]
+                counts[key][row["item"]] = n
                 if key not in multi:  # one answer a respondent
-                    answered[key] += row["n"]
+                    answered[key] += n
         return counts, answered
 
     def numbers(self, keys) -> dict[str, dict[float, int]]:
@@ -251,7 +262,7 @@ class CubeSource:
         for row in self._counts("number", key__in=keys):
             table = result[row["key"]]
             value = float(row["item"])
-            table[value] = table.get(value, 0) + row["n"]
+            table[value] = table.get(value, 0) + Tally(row["n"], row["ck"])
         return result
 
     def tasks(self) -> dict[int, dict]:
@@ -264,38 +275,46 @@ class CubeSource:
                 s_imp=Sum("imp_sum"),
                 s_sq=Sum("imp_sq"),
                 **{f"s{c}": Sum(f"f{c}") for c in range(1, 8)},
+                **{f"s_{c}": Sum(c) for c in cube.TASK_KEY_COLUMNS},
             )
             .order_by()
         )
         return {
-            row["task_id"]: {
-                "task_id": row["task_id"],
-                "n": row["sn"],
-                "yes": row["syes"],
-                "imp_sum": row["s_imp"],
-                "imp_sq": row["s_sq"],
-                **{f"f{c}": row[f"s{c}"] for c in range(1, 8)},
-            }
+            row["task_id"]: task_tallies(
+                {
+                    "task_id": row["task_id"],
+                    "n": row["sn"],
+                    "yes": row["syes"],
+                    "imp_sum": row["s_imp"],
+                    "imp_sq": row["s_sq"],
+                    **{f"f{c}": row[f"s{c}"] for c in range(1, 8)},
+                    **{c: row[f"s_{c}"] for c in cube.TASK_KEY_COLUMNS},
+                }
+            )
             for row in rows
         }
 
     def titles(self) -> list[tuple[str, str, int]]:
-        return [(row["item"], row["key"], row["n"]) for row in self._counts("title")]
+        return [
+            (row["item"], row["key"], Tally(row["n"], row["ck"])) for row in self._counts("title")
+        ]
 
     def write_ins(self) -> list[tuple[str, int]]:
-        return [(row["item"], row["n"]) for row in self._counts("writein")]
+        return [(row["item"], Tally(row["n"], row["ck"])) for row in self._counts("writein")]
 
     def open_count(self, keys) -> int | None:
         row = self._slice(SliceCount).filter(metric="open", key__in=keys).aggregate(n=Sum("n"))
         return row["n"] or 0
 
     def crosswalk_by_role(self) -> list[tuple[str, str, int]]:
-        return [(row["key"], row["item"], row["n"]) for row in self._counts("xw_role")]
+        return [
+            (row["key"], row["item"], Tally(row["n"], row["ck"])) for row in self._counts("xw_role")
+        ]
 
     def fit_by_code(self) -> dict[str, tuple[int, float | None]]:
         result = {}
         for row in self._counts("fit"):
-            n, total = row["n"], row["t"]
+            n, total = Tally(row["n"], row["ck"]), row["t"]
             result[row["item"]] = (n, total / n if n and total is not None else None)
         return result
 
@@ -335,11 +354,23 @@ def rating_aggregates() -> dict:
         "imp_sum": Sum("importance"),
         "imp_sq": Sum(F("importance") * F("importance")),
         **{f"f{c}": Count("pk", filter=Q(frequency=c)) for c in range(1, 8)},
+        "ck_n": key_sum("response_id"),
+        "ck_yes": key_sum("response_id", filter=Q(is_relevant=True)),
+        **{f"ck_f{c}": key_sum("response_id", filter=Q(frequency=c)) for c in range(1, 8)},
     }
 
 
-def _distinct_respondents(answers) -> list[tuple[int, int]]:
-    """(question id, respondents) for a set of answers: a DISTINCT subquery, then a count.
+def task_tallies(row: dict) -> dict:
+    """A task's counts (n, yes, f1..f7) as tallies carrying their record-key sums."""
+    row = dict(row)
+    for name in ("n", "yes", *(f"f{c}" for c in range(1, 8))):
+        row[name] = Tally(row.get(name) or 0, row.pop(f"ck_{name}", 0))
+    return row
+
+
+def _distinct_respondents(answers) -> list[tuple[int, int, int]]:
+    """(question id, respondents, their record-key sum) for a set of answers: a DISTINCT
+    subquery, then a count.
 
     Written this way because COUNT(DISTINCT ...) per group makes PostgreSQL sort every
     row, while SELECT DISTINCT can be hashed (seconds against a fraction of one at 100k)."""
@@ -350,8 +381,10 @@ def _distinct_respondents(answers) -> list[tuple[int, int]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT question_id, COUNT(*) FROM ({inner_sql}) respondents GROUP BY question_id",
-            params,
+            "SELECT question_id, COUNT(*), "
+            "SUM((CAST(response_id AS BIGINT) * %s) %% %s) "
+            f"FROM ({inner_sql}) respondents GROUP BY question_id",
+            [key_multiplier(), KEY_PRIME, *params],
         )
         return list(cursor.fetchall())
 

@@ -19,7 +19,7 @@ from apps.core.csvsafe import neutralize
 from apps.surveys.filters import ResponseFilterForm, filter_params
 from apps.surveys.models import Task
 
-from . import selectors
+from . import formatting, selectors
 from .models import SavedView, TitleMapping
 from .suppression import k
 
@@ -158,7 +158,7 @@ def titles(request: HttpRequest) -> HttpResponse:
 def crosswalk(request: HttpRequest) -> HttpResponse:
     data = selectors.crosswalk(filter_params(request.GET))
     if request.GET.get("format") == "csv":
-        return _tables_csv("crosswalk", [data["pooled"], *data["by_role"]])
+        return _tables_csv("crosswalk", [data["pooled"], *data["by_role"]], fit=True)
     return render(
         request, "insights/crosswalk.html", _context(request, "insights:crosswalk", data=data)
     )
@@ -240,28 +240,46 @@ def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
 
 
 def _cell(value, hidden: bool = False):
+    """A count or a text cell: "<K" when hidden, neutralized text otherwise."""
     if hidden:
         return f"<{k()}"
     if value is None:
         return ""
-    return round(value, 2) if isinstance(value, float) else neutralize(value)
+    return neutralize(value) if isinstance(value, str) else value
 
 
-def _tables_csv(name: str, tables) -> HttpResponse:
+def _stat(value, digits, hidden: bool = False) -> str:
+    """A statistic cell, rounded as the dashboard shows it (formatting.py), never localized;
+    "<K" when its count is hidden, blank when the statistic is."""
+    if hidden:
+        return f"<{k()}"
+    places = formatting.DIGITS[digits] if isinstance(digits, str) else digits
+    return formatting.plain(value, places)
+
+
+def _tables_csv(name: str, tables, *, fit: bool = False) -> HttpResponse:
     response, writer = _csv_response(name)
-    writer.writerow(["table", "category", "n", "percent"])
+    writer.writerow(["table", "category", "n", "percent", *(["mean_fit"] if fit else [])])
     for table in tables:
         for row in table.rows:
+            extra = [_stat(getattr(row, "fit_mean", None), "fit")] if fit else []
             writer.writerow(
                 [
                     neutralize(str(table.title)),
                     neutralize(row.label),
                     _cell(row.n, row.hidden),
-                    _cell(row.share, row.hidden),
+                    _stat(row.share, "share", row.hidden),
+                    *extra,
                 ]
             )
         writer.writerow(
-            [neutralize(str(table.title)), _("Total"), _cell(table.total, table.total_hidden), ""]
+            [
+                neutralize(str(table.title)),
+                _("Total"),
+                _cell(table.total, table.total_hidden),
+                "",
+                *([""] if fit else []),
+            ]
         )
     return response
 
@@ -289,14 +307,14 @@ def _tasks_csv(tasks) -> HttpResponse:
                 t.task.code,
                 neutralize(t.task.text_en),
                 _cell(t.n, t.hidden),
-                _cell(t.relevance_pct, t.hidden),
-                _cell(t.importance_mean),
-                _cell(t.importance_sd),
-                _cell(t.ci_low),
-                _cell(t.ci_high),
+                _stat(t.relevance_pct, t.relevance_digits, t.hidden),
+                _stat(t.importance_mean, t.importance_digits),
+                _stat(t.importance_sd, "sd"),
+                _stat(t.ci_low, "importance"),
+                _stat(t.ci_high, "importance"),
                 _cell(t.modal_frequency),
                 t.classification,
-                *[_cell(f["share"], t.stats_hidden) for f in t.frequency],
+                *[_stat(f["share"], "share", t.stats_hidden) for f in t.frequency],
             ]
         )
     return response
@@ -322,10 +340,10 @@ def _workforce_csv(data) -> HttpResponse:
             [
                 neutralize(number["title"]),
                 _cell(number["n"], number["n_hidden"]),
-                _cell(number["mean"]),
-                _cell(number["p25"]),
-                _cell(number["median"]),
-                _cell(number["p75"]),
+                _stat(number["mean"], "number"),
+                _stat(number["p25"], "number"),
+                _stat(number["median"], "number"),
+                _stat(number["p75"], "number"),
             ]
         )
     writer.writerow([])

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from apps.insights import selectors as insights
+from apps.insights.disclosure import k
 from apps.insights.sources import source_for
-from apps.insights.suppression import is_small, k
 
 from .models import ApiToken, Partner, PartnerLink, PartnerMember, ResultsPublication
 
@@ -45,24 +45,24 @@ def partner_params(partner: Partner, filters: dict) -> dict:
 
 
 def partner_dashboard(partner: Partner, filters: dict) -> dict:
-    """The partner's overview and duties (suppressed), and progress against the target."""
+    """The partner's overview and duties (through the disclosure layer), and progress
+    against the target over all its links."""
     params = partner_params(partner, filters)
-    # Progress is over all the partner's links, whatever the filters.
-    scope_total = insights.link_counts({"collectors": partner_collector_ids(partner)}).total
+    scope = insights.link_counts({"collectors": partner_collector_ids(partner)})
     return {
         "params": params,
         "overview": insights.overview(params),
         "tasks": insights.task_table(params, sort="relevance"),
-        "progress": progress(partner, scope_total),
+        "progress": progress(partner, scope.total, hidden=scope.total_hidden),
     }
 
 
-def progress(partner: Partner, total: int) -> dict:
-    """Complete responses against the target staff set; the count is hidden under k."""
-    hidden = is_small(total)
+def progress(partner: Partner, total: int | None, *, hidden: bool) -> dict:
+    """Complete responses (as the disclosure layer shows them) against the target staff set;
+    no count when it is hidden."""
     target = partner.target_responses
     percent = None
-    if target and not hidden:
+    if target and not hidden and total is not None:
         percent = min(100.0, 100 * total / target)
     return {
         "total": None if hidden else total,

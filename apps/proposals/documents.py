@@ -132,8 +132,8 @@ def _block_caption(block: dict) -> str:
     return label
 
 
-def _header(columns: list[str]) -> list[str]:
-    return [evidence.column_label(c) for c in columns]
+def _header(table: dict) -> list[str]:
+    return [evidence.column_label(c, table) for c in table["columns"]]
 
 
 def build_docx(version: ProposalVersion, dest: Path, on_progress: Callable[[int], None]) -> int:
@@ -181,7 +181,7 @@ def _docx_block(doc, block: dict) -> None:
             doc.add_paragraph().add_run(_(table["title"])).bold = True
         grid = doc.add_table(rows=1, cols=len(table["columns"]))
         grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, _header(table["columns"]), strict=True):
+        for cell, text in zip(grid.rows[0].cells, _header(table), strict=True):
             cell.text = text
             for run in cell.paragraphs[0].runs:
                 run.bold = True
@@ -279,12 +279,7 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                         story.append(
                             Paragraph(f"<b>{_pdf_text(_(table['title']))}</b>", styles["BodyText"])
                         )
-                    data = [
-                        [
-                            Paragraph(f"<b>{_pdf_text(h)}</b>", cell)
-                            for h in _header(table["columns"])
-                        ]
-                    ]
+                    data = [[Paragraph(f"<b>{_pdf_text(h)}</b>", cell) for h in _header(table)]]
                     data += [[Paragraph(_pdf_text(c), cell) for c in row] for row in table["rows"]]
                     grid = Table(data, repeatRows=1)
                     grid.setStyle(

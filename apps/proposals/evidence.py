@@ -18,13 +18,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.insights import formatting
 from apps.insights import selectors as insights
-from apps.insights.suppression import is_small, k
+from apps.insights.disclosure import k
+from apps.insights.formatting import SUPPRESSED_STAT
 from apps.surveys.filters import FILTER_KEYS, ResponseFilterForm
 
 from .models import EvidenceBlock
 
-SUPPRESSED_STAT = "—"
 DEFAULT_TITLE_LIMIT = 15
 MAX_LIMIT = 100
 # Workforce-profile facts an editor can pick (numbers first, then distributions).
@@ -44,7 +45,7 @@ COLUMN_LABELS = {
     "roles": _("By main role"),
     "category": _("Category"),
     "share": _("%"),
-    "fit": _("Mean fit (1–5)"),
+    "fit": _("Mean fit"),
     "mean": _("Mean"),
     "median": _("Median"),
     "p25_p75": _("25th–75th percentile"),
@@ -52,12 +53,17 @@ COLUMN_LABELS = {
 }
 
 
+# Column labels that name the scale of the figure (from the question's own choices).
+SCALED_LABELS = {"fit": _("Mean fit (%(low)s–%(high)s)")}
+
+
 def _n(value: int, hidden: bool) -> str:
-    return f"<{k()}" if hidden else str(value)
+    return formatting.count(value, hidden)
 
 
-def _stat(value, digits: int = 1) -> str:
-    return SUPPRESSED_STAT if value is None else f"{value:.{digits}f}"
+def _stat(value, kind: str = "share") -> str:
+    """A statistic rounded as the dashboards round it (apps/insights/formatting.py)."""
+    return formatting.figure(value, kind)
 
 
 def _table_rows(table) -> list[list[str]]:
@@ -79,15 +85,22 @@ def _tasks(filters: dict, options: dict) -> dict:
     for t in insights.task_table(filters, sort="relevance")[:limit]:
         if t.stats_hidden:
             importance = SUPPRESSED_STAT
-        elif t.ci_low is not None:
-            importance = f"{t.importance_mean:.2f} ({t.ci_low:.2f}–{t.ci_high:.2f})"
         else:
-            importance = _stat(t.importance_mean, 2)
+            importance = formatting.plain(t.importance_mean, t.importance_digits)
+            if t.ci_low is not None:
+                low = formatting.figure(t.ci_low, "importance")
+                high = formatting.figure(t.ci_high, "importance")
+                importance += f" ({low}–{high})"
+        relevance = (
+            SUPPRESSED_STAT
+            if t.hidden or t.relevance_pct is None
+            else formatting.plain(t.relevance_pct, t.relevance_digits)
+        )
         rows.append(
             [
                 f"{t.task.code} {t.task.text_en}",
                 _n(t.n, t.hidden),
-                _stat(t.relevance_pct, 0),
+                relevance,
                 importance,
                 t.modal_frequency_label or SUPPRESSED_STAT,
                 t.classification or SUPPRESSED_STAT,
@@ -118,7 +131,7 @@ def _job_titles(filters: dict, options: dict) -> dict:
                 "title": gettext("Canonical job titles"),
                 "columns": ["title", "n", "roles"],
                 "rows": rows,
-                "total": _n(data["total"], is_small(data["total"])),
+                "total": _n(data["total"], data["total_hidden"]),
             }
         ],
         "facts": [
@@ -135,19 +148,20 @@ def _crosswalk(filters: dict, options: dict) -> dict:
             row.label,
             _n(row.n, row.hidden),
             _stat(row.share),
-            _stat(getattr(row, "fit_mean", None), 2),
+            _stat(getattr(row, "fit_mean", None), "fit"),
         ]
         for row in pooled.rows
     ]
+    table = {
+        "title": str(pooled.title),
+        "columns": ["category", "n", "share", "fit"],
+        "rows": rows,
+        "total": _n(pooled.total, pooled.total_hidden),
+    }
+    if data.get("fit_range"):
+        table["scales"] = {"fit": list(data["fit_range"])}
     return {
-        "tables": [
-            {
-                "title": str(pooled.title),
-                "columns": ["category", "n", "share", "fit"],
-                "rows": rows,
-                "total": _n(pooled.total, pooled.total_hidden),
-            }
-        ],
+        "tables": [table],
         "facts": [
             [gettext("Share saying no existing occupation fits (%)"), _stat(data["none_share"])]
         ],
@@ -169,9 +183,11 @@ def _profile(filters: dict, options: dict) -> dict:
                     [
                         str(n["title"]),
                         _n(n["n"], n["n_hidden"]),
-                        _stat(n["mean"]),
-                        _stat(n["median"]),
-                        SUPPRESSED_STAT if n["p25"] is None else f"{n['p25']:.1f}–{n['p75']:.1f}",
+                        _stat(n["mean"], "number"),
+                        _stat(n["median"], "number"),
+                        SUPPRESSED_STAT
+                        if n["p25"] is None
+                        else f"{_stat(n['p25'], 'number')}–{_stat(n['p75'], 'number')}",
                     ]
                     for n in numbers
                 ],
@@ -307,7 +323,12 @@ def filters_description(filters: dict) -> list[tuple[str, str]]:
     ]
 
 
-def column_label(key: str) -> str:
+def column_label(key: str, table: dict | None = None) -> str:
+    """A snapshot column's heading in the active language; a column whose figures are on a
+    rating scale names that scale, from the question's own choices (stored in the table)."""
+    scale = ((table or {}).get("scales") or {}).get(key)
+    if scale and key in SCALED_LABELS:
+        return str(SCALED_LABELS[key]) % {"low": scale[0], "high": scale[1]}
     return str(COLUMN_LABELS.get(key, key))
 
 

@@ -176,14 +176,15 @@ def evidence_block_remove(*, block: EvidenceBlock, by) -> None:
 
 def methods_facts() -> dict:
     """Sample size and dates of the complete, included responses (the overview's total)."""
-    from apps.insights.suppression import is_small, k
+    from apps.insights.disclosure import Tally, is_small, k, key_sum, shown_count
     from apps.surveys.filters import filtered_responses
 
     stats = filtered_responses({}).aggregate(
-        n=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at")
+        n=Count("pk"), ck=key_sum("pk"), first=Min("submitted_at"), last=Max("submitted_at")
     )
+    n = Tally(stats["n"], stats["ck"])
     return {
-        "sample_size": f"<{k()}" if is_small(stats["n"]) else str(stats["n"]),
+        "sample_size": f"<{k()}" if is_small(n) else str(shown_count(n)),
         "first_on": stats["first"].date().isoformat() if stats["first"] else "",
         "last_on": stats["last"].date().isoformat() if stats["last"] else "",
         "k": k(),

@@ -33,16 +33,30 @@ from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES
 from .selectors import AnswerRow, Structure, answer_values, version_structure
 
 CHUNK = 2000
+STATUS_CODES = (
+    ("complete", "complete"),
+    ("in_progress", "started, not submitted"),
+    ("screened_out", "ended at the eligibility questions"),
+)
+FIXED_COLUMNS = 18
 NOT_SHOWN = "blank = not shown on this respondent's path"
 NOT_SHOWN_OR_SKIPPED = "blank = not shown on this respondent's path, or left unanswered"
 T = Question.Type
 
 
 def _responses(options: dict) -> QuerySet[Response]:
-    # Imported here: the shared dashboard filter lives in insights, which depends on surveys.
+    """The responses the figures count under the export's filters."""
     from apps.surveys.filters import filtered_responses
 
     return filtered_responses(options.get("filters") or {})
+
+
+def _all_matching(options: dict) -> QuerySet[Response]:
+    """Every response matching the export's filters, counted in the figures or not (the
+    status, excluded, flag and counted columns say which and why)."""
+    from apps.surveys.filters import matching_responses
+
+    return matching_responses(options.get("filters") or {})
 
 
 def _number(value):
@@ -211,6 +225,19 @@ class _Layout:
              {}, "see the setting question"),
             ("profile_state", "State (copied from the answers, for filtering)", "code",
              dict(US_STATES), ""),
+            ("status", "Status of the response", "code", dict(STATUS_CODES),
+             "only complete responses are counted in the figures"),
+            ("started_at", "When the response was started", "date-time (ISO 8601)", {},
+             "unfinished responses are dated by this, complete ones by submitted_at"),
+            ("last_page", "Key of the last page the respondent saved", "text", {},
+             "pages are matched across survey versions by this key (completion funnel)"),
+            ("excluded", "Excluded by staff", "0/1", {1: "yes", 0: "no"},
+             "excluded responses are never counted in the figures"),
+            ("counted", "Counted in the figures under this export's filters", "0/1",
+             {1: "yes", 0: "no"},
+             "1 = status complete, excluded 0, and flag_too_fast and flag_duplicate 0 unless "
+             "the export included flagged responses; the completion funnel also counts "
+             "in_progress rows that are not excluded (and not flagged, the same way)"),
         ]  # fmt: skip
         for name, question, kind, values, notes in fixed:
             sig = ("fixed", name)
@@ -429,6 +456,10 @@ _RESPONSE_FIELDS = (
     "role__slug",
     "setting",
     "state",
+    "status",
+    "started_at",
+    "last_page_key",
+    "is_excluded",
 )
 
 
@@ -438,20 +469,40 @@ class ResponsesExporter(Exporter):
     with a codebook; no contact details. Three streamed queries, whatever the row count."""
 
     identifier = "responses"
-    verbose_name = _("Survey responses (one row per response)")
-    requires_role = StaffRole.REVIEWER
-    includes_personal_data = False
+    verbose_name = _("Survey responses (one row per response, without free text or ZIP3)")
+    # Record-level data: Administrators only, every request and download audited. Reviewers
+    # get the aggregate figures (dashboards and their CSVs) through the disclosure layer.
+    requires_role = StaffRole.ADMINISTRATOR
+    includes_personal_data = True
+    # Quasi-identifiers (free text such as the employer's name, "other" answers, ZIP3) go
+    # in the separate opt-in file (ResponseIdentifiersExporter), never in this one. (None:
+    # every column in one file, for tests of the layout only; no registered exporter.)
+    quasi_identifiers: bool | None = False
 
     def __init__(self) -> None:
         self._layout: _Layout | None = None
+        self._keep: list[int] | None = None
 
     def layout(self, options: dict) -> _Layout:
         if self._layout is None:
             self._layout = _Layout(self._versions(options), labels=bool(options.get("labels")))
         return self._layout
 
+    def _kept(self, layout: _Layout) -> list[int]:
+        """Positions of the columns this file holds: everything but the quasi-identifiers,
+        or (the opt-in file) the response number and the quasi-identifiers only."""
+        if self._keep is None:
+            self._keep = [
+                index
+                for index, col in enumerate(layout.cols.values())
+                if self.quasi_identifiers is None
+                or index == 0
+                or is_quasi_identifier(col) == self.quasi_identifiers
+            ]
+        return self._keep
+
     def _versions(self, options: dict) -> list[SurveyVersion]:
-        ids = _responses(options).order_by().values("version_id").distinct()
+        ids = _all_matching(options).order_by().values("version_id").distinct()
         versions = list(
             SurveyVersion.objects.filter(pk__in=ids).select_related("survey").order_by("number")
         )
@@ -465,15 +516,22 @@ class ResponsesExporter(Exporter):
         return versions
 
     def columns(self, options: dict) -> list[Column]:
-        return self.layout(options).columns()
+        layout = self.layout(options)
+        columns = layout.columns()
+        return [columns[i] for i in self._kept(layout)]
 
     def count(self, options: dict) -> int:
-        return _responses(options).count()
+        return _all_matching(options).count()
 
     def rows(self, options: dict) -> Iterator[list]:
         layout = self.layout(options)
+        keep = self._kept(layout)
+        for row in self._all_rows(options, layout):
+            yield [row[i] for i in keep]
+
+    def _all_rows(self, options: dict, layout: _Layout) -> Iterator[list]:
         yield list(layout.cols)
-        matching = _responses(options).filter(version_id__in=list(layout.plans)).order_by()
+        matching = _all_matching(options).filter(version_id__in=list(layout.plans)).order_by()
         ids = matching.values("pk")
         responses = (
             matching.order_by("pk").values_list(*_RESPONSE_FIELDS).iterator(chunk_size=CHUNK)
@@ -490,29 +548,55 @@ class ResponsesExporter(Exporter):
             .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
             .iterator(chunk_size=CHUNK)
         )
+        flagged = bool((options.get("filters") or {}).get("flagged"))
         try:
-            yield from self._rows(layout, responses, answers, ratings)
+            yield from self._rows(layout, responses, answers, ratings, flagged)
         finally:
             answers.close()
             ratings.close()
             responses.close()
 
     @staticmethod
-    def _rows(layout, responses, answers, ratings) -> Iterator[list]:
+    def _rows(layout, responses, answers, ratings, flagged: bool) -> Iterator[list]:
+        from apps.surveys.filters import is_counted
+
         width = layout.width
         for record in responses:
             (pk, version_id, number, collector, channel, language, submitted, duration,
-             too_fast, duplicate, staff, role, setting, state) = record  # fmt: skip
+             too_fast, duplicate, staff, role, setting, state, status, started, last_page,
+             excluded) = record  # fmt: skip
+            counted = is_counted(
+                status=status,
+                is_excluded=excluded,
+                is_flagged=too_fast or duplicate,
+                flagged=flagged,
+            )
             row = [None] * width
-            row[:13] = [
+            row[:FIXED_COLUMNS] = [
                 pk, number, collector, channel, language, _iso(submitted), duration,
                 int(too_fast), int(duplicate), int(staff), role, setting, state,
+                status, _iso(started), last_page, int(excluded), int(counted),
             ]  # fmt: skip
             layout.fill_answers(
                 row, layout.plans[version_id], [AnswerRow(*a[1:]) for a in answers.take(pk)]
             )
             layout.fill_ratings(row, ratings.take(pk))
             yield row
+
+
+def is_quasi_identifier(col: _Col) -> bool:
+    """Free text typed by the respondent (names such as the employer's, job titles, "other"
+    answers, open answers) and the ZIP3: with a role and a state they single people out."""
+    return bool(col.signature) and col.signature[0] == "q" and col.type == "text"
+
+
+@register
+class ResponseIdentifiersExporter(ResponsesExporter):
+    """The opt-in second file: response number, free text and ZIP3 (Administrators)."""
+
+    identifier = "responses_identifiers"
+    verbose_name = _("Survey responses: free text and ZIP3 (quasi-identifiers, opt-in file)")
+    quasi_identifiers = True
 
 
 @register

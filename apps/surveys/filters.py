@@ -4,7 +4,7 @@ The filter state lives in the URL (GET parameters), so a view can be bookmarked 
 """
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.surveys.models import Collector, Response, Role, SurveyVersion
@@ -86,21 +86,23 @@ def filter_params(data) -> dict:
     return params
 
 
-def filtered_responses(params: dict) -> QuerySet[Response]:
-    """Complete, not excluded responses matching the filters (flagged ones only if asked)."""
+def _day_bounds(params: dict):
+    """(start, end) aware datetimes of the filters' date range (either may be None)."""
     from datetime import date, datetime, time
 
     from django.utils import timezone
 
-    qs = Response.objects.included()
-    if not params.get("flagged"):
-        qs = qs.filter(is_too_fast=False, is_duplicate=False)
+    start = end = None
     if params.get("date_from"):
-        start = datetime.combine(date.fromisoformat(params["date_from"]), time.min)
-        qs = qs.filter(submitted_at__gte=timezone.make_aware(start))
+        start = timezone.make_aware(
+            datetime.combine(date.fromisoformat(params["date_from"]), time.min)
+        )
     if params.get("date_to"):
-        end = datetime.combine(date.fromisoformat(params["date_to"]), time.max)
-        qs = qs.filter(submitted_at__lte=timezone.make_aware(end))
+        end = timezone.make_aware(datetime.combine(date.fromisoformat(params["date_to"]), time.max))
+    return start, end
+
+
+def _dimensions(qs: QuerySet[Response], params: dict) -> QuerySet[Response]:
     if params.get("version"):
         qs = qs.filter(version_id=params["version"])
     if params.get("collector"):
@@ -112,3 +114,52 @@ def filtered_responses(params: dict) -> QuerySet[Response]:
     if params.get("setting"):
         qs = qs.filter(setting=params["setting"])
     return qs
+
+
+def filtered_responses(params: dict) -> QuerySet[Response]:
+    """Complete, not excluded responses matching the filters (flagged ones only if asked)."""
+    qs = Response.objects.included()
+    if not params.get("flagged"):
+        qs = qs.filter(is_too_fast=False, is_duplicate=False)
+    start, end = _day_bounds(params)
+    if start:
+        qs = qs.filter(submitted_at__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__lte=end)
+    return _dimensions(qs, params)
+
+
+def matching_responses(params: dict) -> QuerySet[Response]:
+    """Every response matching the filters' dimensions, whatever its status, exclusion or
+    flags: complete ones by the day submitted, the others by the day started. The figures
+    count the subset `filtered_responses` gives; the responses export lists all of these
+    with the columns that say why a response is or is not counted."""
+    qs = Response.objects.all()
+    start, end = _day_bounds(params)
+    complete = Q(status=Response.Status.COMPLETE)
+    if start:
+        qs = qs.filter(
+            (complete & Q(submitted_at__gte=start)) | (~complete & Q(started_at__gte=start))
+        )
+    if end:
+        qs = qs.filter((complete & Q(submitted_at__lte=end)) | (~complete & Q(started_at__lte=end)))
+    return _dimensions(qs, params)
+
+
+def funnel_responses(params: dict) -> QuerySet[Response]:
+    """Responses the completion funnel counts: started (not ended at eligibility), not
+    excluded, flagged ones only if asked, matching the filters (see matching_responses)."""
+    qs = (
+        matching_responses(params)
+        .exclude(status=Response.Status.SCREENED_OUT)
+        .filter(is_excluded=False)
+    )
+    if not params.get("flagged"):
+        qs = qs.filter(is_too_fast=False, is_duplicate=False)
+    return qs
+
+
+def is_counted(*, status: str, is_excluded: bool, is_flagged: bool, flagged: bool) -> bool:
+    """Whether a response counts in the figures: complete, not excluded, and not flagged
+    unless flagged responses are included (the rule `filtered_responses` applies)."""
+    return status == Response.Status.COMPLETE and not is_excluded and (flagged or not is_flagged)

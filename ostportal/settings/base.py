@@ -473,6 +473,9 @@ SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
 # INSIGHTS_CUBE_MAX_AGE seconds that no longer matches the responses is not used.
 INSIGHTS_CUBE = env_bool("INSIGHTS_CUBE", True)
 INSIGHTS_CUBE_MAX_AGE = env_int("INSIGHTS_CUBE_MAX_AGE", 60)
+# Cell-key noise on every count the dashboards, exports and proposal show (disclosure.py).
+# Only tests of the arithmetic turn it off.
+INSIGHTS_NOISE = True
 EXPORTS_DIR = Path(env("EXPORTS_DIR", str(BASE_DIR / "var" / "exports")))
 # Export files are removed this many days after they are made.
 EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 7)

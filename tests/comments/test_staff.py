@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.db.models import Count
 
 from apps.comments.models import SubmissionRecord
 
@@ -11,6 +12,29 @@ def _records(state: str, role: str, n: int) -> None:
     SubmissionRecord.objects.bulk_create(
         SubmissionRecord(state=state, role=role, tracking_hash="") for _ in range(n)
     )
+
+
+@pytest.fixture(autouse=True)
+def exact_unless_marked(request, settings):
+    """The hand-counted figures below are compared without the cell-key noise; a test
+    marked `noisy` keeps it."""
+    if "noisy" not in request.keywords:
+        settings.INSIGHTS_NOISE = False
+
+
+@pytest.mark.noisy
+def test_with_the_noise_counts_pass_the_disclosure_layer(survey):
+    from apps.comments.selectors import submission_counts
+    from apps.insights.disclosure import MAX_NOISE
+    from apps.surveys.scales import US_STATES
+
+    for i, (state, _name) in enumerate(US_STATES[:16]):
+        _records(state, "frontline", 5 + i)
+    counts = submission_counts()
+    true = dict(SubmissionRecord.objects.values_list("state").annotate(n=Count("id")))
+    shown = {row.key: row.n for row in counts["by_state"].rows}
+    assert all(abs(shown[key] - true[key]) <= MAX_NOISE for key in true)
+    assert shown != true  # the noise is on (16 cells: the chance all get 0 is 1 in 65,536)
 
 
 def test_anonymous_is_sent_to_sign_in(client):

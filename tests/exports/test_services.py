@@ -42,12 +42,12 @@ def leftovers(settings) -> list[Path]:
 
 
 def test_a_job_goes_from_pending_to_done(
-    survey, reviewer, settings, django_capture_on_commit_callbacks
+    survey, administrator, settings, django_capture_on_commit_callbacks
 ):
     answered(survey)
     answered(survey)
     with django_capture_on_commit_callbacks() as callbacks:
-        job = export_job_request(kind="responses", format="csv", options={}, by=reviewer)
+        job = export_job_request(kind="responses", format="csv", options={}, by=administrator)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.PENDING
     assert len(callbacks) == 1
@@ -62,18 +62,20 @@ def test_a_job_goes_from_pending_to_done(
     assert [p.name for p in leftovers(settings)] == [path.name]  # no temporary file left
 
 
-def test_task_arguments_survive_json(reviewer, monkeypatch, django_capture_on_commit_callbacks):
+def test_task_arguments_survive_json(
+    administrator, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr(export_job_run_task, "delay", lambda **kwargs: sent.append(kwargs))
-    job = request(reviewer, capture=django_capture_on_commit_callbacks)
+    job = request(administrator, capture=django_capture_on_commit_callbacks)
     assert sent == [{"job_id": job.pk}]
     assert json.loads(json.dumps(sent[0])) == sent[0]
     assert json.loads(json.dumps(job.options)) == job.options
 
 
-def test_options_keep_only_valid_filters(reviewer, django_capture_on_commit_callbacks):
+def test_options_keep_only_valid_filters(administrator, django_capture_on_commit_callbacks):
     job = request(
-        reviewer,
+        administrator,
         options={"filters": {"state": "TX", "version": "nope", "colour": "red"}, "labels": 1},
         capture=django_capture_on_commit_callbacks,
     )
@@ -97,7 +99,7 @@ def test_the_exporters_role_is_checked(editor, administrator, django_capture_on_
 
 
 def test_a_failing_exporter_marks_the_job_failed_with_the_generic_message(
-    survey, reviewer, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+    survey, administrator, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     answered(survey)
 
@@ -106,7 +108,7 @@ def test_a_failing_exporter_marks_the_job_failed_with_the_generic_message(
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(ResponsesExporter, "rows", broken)
-    job = request(reviewer, capture=django_capture_on_commit_callbacks)
+    job = request(administrator, capture=django_capture_on_commit_callbacks)
     assert job.status == ExportJob.Status.FAILED
     assert job.error_message == str(EXPORT_FAILED)
     assert "secret" not in job.error_message
@@ -178,13 +180,13 @@ def test_a_database_error_gives_the_job_back_for_a_retry(reviewer, monkeypatch, 
 
 
 def test_broker_outage_leaves_the_job_pending_with_a_clear_message(
-    reviewer, monkeypatch, django_capture_on_commit_callbacks
+    administrator, monkeypatch, django_capture_on_commit_callbacks
 ):
     def refuse(**kwargs):
         raise BrokerDown("connection refused")
 
     monkeypatch.setattr(export_job_run_task, "delay", refuse)
-    job = request(reviewer, capture=django_capture_on_commit_callbacks)
+    job = request(administrator, capture=django_capture_on_commit_callbacks)
     assert job.status == ExportJob.Status.PENDING
     assert job.message == str(EXPORT_QUEUE_DOWN)
     monkeypatch.undo()

@@ -59,7 +59,19 @@ def test_users_without_a_staff_role_get_403(client, reviewer, no_role_user):
     assert client.post(REQUEST, {"kind": "responses", "format": "csv"}).status_code == 403
 
 
-@pytest.mark.parametrize("role", ["reviewer", "editor", "administrator"])
+@pytest.mark.parametrize("role", ["reviewer", "editor"])
+def test_reviewers_and_editors_get_no_record_level_export(role, request, client, survey):
+    """Record-level data is for Administrators; Reviewers and Editors get aggregates."""
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(LIST).content.decode()
+    assert 'value="responses"' not in page and 'value="responses_identifiers"' not in page
+    for kind in ("responses", "responses_identifiers"):
+        reply = client.post(REQUEST, {"kind": kind, "format": "csv"})
+        assert reply.status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["administrator"])
 def test_staff_export_responses_from_request_to_download(
     role, request, client, survey, django_capture_on_commit_callbacks
 ):
@@ -99,9 +111,9 @@ def test_staff_export_responses_from_request_to_download(
     assert job.get_absolute_url() in client.get(LIST).content.decode()
 
 
-def test_xlsx_download_has_the_spreadsheet_type(client, reviewer):
-    job = done_job(reviewer, fmt="xlsx")
-    client.force_login(reviewer)
+def test_xlsx_download_has_the_spreadsheet_type(client, administrator):
+    job = done_job(administrator, fmt="xlsx")
+    client.force_login(administrator)
     file = client.get(reverse("exports:download", kwargs={"pk": job.pk}))
     assert file["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,25 +131,25 @@ def test_another_reviewer_cannot_see_or_download_a_job(client, reviewer, adminis
         assert client.get(url).status_code == 200, url
 
 
-def test_download_only_when_done(client, reviewer):
-    job = ExportJob.objects.create(kind="responses", format="csv", requested_by=reviewer)
-    client.force_login(reviewer)
+def test_download_only_when_done(client, administrator):
+    job = ExportJob.objects.create(kind="responses", format="csv", requested_by=administrator)
+    client.force_login(administrator)
     detail, status, download = job_urls(job)
     assert client.get(download).status_code == 404
     assert client.get(status).json()["download_url"] == ""
     assert 'data-export-finished="false"' in client.get(detail).content.decode()
 
 
-def test_failed_job_page_shows_the_message(client, reviewer):
+def test_failed_job_page_shows_the_message(client, administrator):
     job = ExportJob.objects.create(
         kind="responses",
         format="csv",
-        requested_by=reviewer,
+        requested_by=administrator,
         status=ExportJob.Status.FAILED,
         error_message="The export could not be made. Please try again; if it fails again, "
         "tell an administrator.",
     )
-    client.force_login(reviewer)
+    client.force_login(administrator)
     html = client.get(job.get_absolute_url()).content.decode()
     assert "The export could not be made." in html
     assert client.get(job_urls(job)[1]).json()["message"].startswith("The export could not")
@@ -181,8 +193,8 @@ def test_responses_downloads_are_not_audited(client, reviewer):
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORTED).exists()
 
 
-def test_an_invalid_request_shows_the_form_again(client, reviewer):
-    client.force_login(reviewer)
+def test_an_invalid_request_shows_the_form_again(client, administrator):
+    client.force_login(administrator)
     reply = client.post(REQUEST, {"kind": "responses", "format": "pdf"})
     assert reply.status_code == 400
     assert "exports/exportjob_list.html" in [t.name for t in reply.templates]
@@ -208,7 +220,7 @@ def test_the_admin_lists_jobs_read_only_for_administrators(client, reviewer, edi
 
 
 def test_the_dashboard_partial_carries_the_filters(
-    client, reviewer, django_capture_on_commit_callbacks
+    client, administrator, django_capture_on_commit_callbacks
 ):
     import re
 
@@ -225,7 +237,7 @@ def test_the_dashboard_partial_carries_the_filters(
         "state": "TX",
         "flagged": "True",
     }
-    client.force_login(reviewer)
+    client.force_login(administrator)
     fields.pop("csrfmiddlewaretoken")
     post_request(client, django_capture_on_commit_callbacks, **fields)
     assert ExportJob.objects.get().options["filters"] == {"state": "TX", "flagged": True}

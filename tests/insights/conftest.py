@@ -79,3 +79,9 @@ def build(survey):
         return response
 
     return make
+
+
+@pytest.fixture
+def exact(settings):
+    """Figures without the cell-key noise, for tests of the arithmetic (suppression stays)."""
+    settings.INSIGHTS_NOISE = False

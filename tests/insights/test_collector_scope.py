@@ -37,19 +37,19 @@ def test_a_set_of_links_counts_only_their_responses_in_both_sources(links, setti
         assert dict(source.profile("state")) == {"CA": 6, "TX": 3}
 
 
-def test_an_empty_set_of_links_counts_nothing_never_everything(links, settings):
+def test_an_empty_set_of_links_counts_nothing_never_everything(links, settings, exact):
     for cube in (True, False):
         settings.INSIGHTS_CUBE = cube
         assert source_for({"collectors": []}).total() == 0
         assert selectors.overview({"collectors": []})["total"] == 0
 
 
-def test_the_set_combines_with_other_filters(links):
+def test_the_set_combines_with_other_filters(links, exact):
     data = selectors.overview({"collectors": [links[0].pk, links[2].pk], "state": "NV"})
     assert data["total"] == 8
 
 
-def test_link_counts_are_suppressed_as_one_table(links):
+def test_link_counts_are_suppressed_as_one_table(links, exact):
     table = selectors.link_counts({"collectors": [link.pk for link in links]})
     rows = {row.key: row for row in table.rows}
     assert table.total == 17

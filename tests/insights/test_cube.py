@@ -207,12 +207,13 @@ def test_refresh_only_rebuilds_after_a_change(build):
     assert selectors.overview({})["total"] == 0
 
 
-def test_with_tasks_eager_a_stale_build_is_rebuilt_before_the_page_reads_it(build):
-    build()
-    assert selectors.overview({})["total"] == 1
+def test_with_tasks_eager_a_stale_build_is_rebuilt_before_the_page_reads_it(build, exact):
+    for _ in range(5):
+        build()
+    assert selectors.overview({})["total"] == 5
     build()
     # No beat ran: the dashboard itself brought the figures up to date.
-    assert selectors.overview({})["total"] == 2
+    assert selectors.overview({})["total"] == 6
 
 
 @pytest.fixture
@@ -246,10 +247,11 @@ def test_with_a_broker_a_stale_build_is_used_for_a_minute_then_not(build, settin
         assert queued.call_count == 1
 
 
-def test_a_broker_that_is_down_leaves_the_page_working(build, not_eager):
-    build()
+def test_a_broker_that_is_down_leaves_the_page_working(build, not_eager, exact):
+    for _ in range(5):
+        build()
     with mock.patch("apps.insights.tasks.cube_refresh.delay", side_effect=OSError("down")):
-        assert selectors.overview({})["total"] == 1
+        assert selectors.overview({})["total"] == 5
 
 
 @pytest.mark.django_db(transaction=True)

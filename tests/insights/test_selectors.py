@@ -7,7 +7,7 @@ import pytest
 from apps.insights import selectors
 from apps.insights.suppression import Row, suppress_table
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact")]
 
 
 def test_suppression_hides_small_cells_and_one_complement():
@@ -34,15 +34,14 @@ def test_two_small_cells_need_no_extra_complement():
 
 
 def test_task_figures_match_a_hand_computation(build):
-    # T01 rated by 6 frontline workers: 5 yes (importance 5,4,4,3,2), 1 no.
+    # T01 rated by 5 frontline workers, all yes (importance 5,4,4,3,2).
     imps = [5, 4, 4, 3, 2]
     for imp in imps:
         build(ratings={"T01": (True, imp, 5), "T02": (True, 2, 1)})
-    build(ratings={"T01": (False, None, None), "T02": (True, 2, 1)})
     stats = {s.task.code: s for s in selectors.task_table({})}
     t01 = stats["T01"]
-    assert t01.n == 6 and t01.relevant == 5
-    assert t01.relevance_pct == pytest.approx(100 * 5 / 6)
+    assert t01.n == 5 and t01.relevant == 5
+    assert t01.relevance_pct == pytest.approx(100.0)
     mean = sum(imps) / 5
     sd = math.sqrt(sum((x - mean) ** 2 for x in imps) / 4)
     assert t01.importance_mean == pytest.approx(mean)
@@ -50,7 +49,7 @@ def test_task_figures_match_a_hand_computation(build):
     assert t01.ci_low == pytest.approx(mean - 1.96 * sd / math.sqrt(5))
     assert t01.frequency[4]["share"] == pytest.approx(100.0)  # all said "daily" (5)
     assert t01.modal_frequency == 5
-    assert t01.classification == "core"  # 83% relevant, mean 3.6
+    assert t01.classification == "core"  # 100% relevant, mean 3.6
     assert stats["T02"].classification == "supplemental"  # 100% relevant but mean 2.0
 
 
@@ -58,7 +57,8 @@ def test_task_with_fewer_than_k_relevant_answers_hides_its_statistics(build):
     for rel in [True, True, False, False, False, False]:
         build(ratings={"T05": (rel, 5 if rel else None, 3 if rel else None)})
     t05 = next(s for s in selectors.task_table({}) if s.task.code == "T05")
-    assert not t05.hidden and t05.relevance_pct == pytest.approx(100 * 2 / 6)
+    # 2 of 6: the share times n would give the 2 away, so it is hidden too.
+    assert not t05.hidden and t05.relevance_pct is None
     assert t05.stats_hidden and t05.importance_mean is None and t05.classification == ""
 
 
@@ -115,15 +115,19 @@ def test_job_titles_normalize_merge_and_hide_rare_titles(build):
 
 
 def test_crosswalk_shares_and_fit(build):
-    for _ in range(6):
+    for _ in range(9):
         build(answers={"crosswalk_code": "39-9032", "crosswalk_fit": "3"})
+    for _ in range(6):
+        build(answers={"crosswalk_code": "39-9011", "crosswalk_fit": "2"})
     for _ in range(4):
         build(answers={"crosswalk_code": "none"})
     data = selectors.crosswalk({})
     rows = {r.key: r for r in data["pooled"].rows}
-    assert rows["39-9032"].n == 6
+    assert rows["39-9032"].n == 9 and rows["39-9032"].share == pytest.approx(100 * 9 / 19)
     assert rows["39-9032"].fit_mean == pytest.approx(3.0)
     assert rows["none"].hidden  # 4 < 5
+    # 39-9011 (6) is hidden with it, else 19 - 9 - 6 would give the 4; so is its fit mean.
+    assert rows["39-9011"].hidden and rows["39-9011"].fit_mean is None
     assert data["none_share"] is None
 
 

@@ -10,6 +10,13 @@ from apps.surveys.selectors import version_structure
 from tests.factories import make_user
 
 
+@pytest.fixture(autouse=True)
+def exact(settings):
+    """Figures without the cell-key noise, so tests can state exact counts (suppression
+    stays). test_disclosure_reaches_partners.py runs with the noise."""
+    settings.INSIGHTS_NOISE = False
+
+
 @pytest.fixture
 def survey(db):
     seed_survey()

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.utils import translation
 
+from apps.insights import formatting
 from apps.insights import selectors as insights
 from apps.proposals import evidence, services
 from apps.proposals.models import EvidenceBlock
@@ -26,11 +27,13 @@ def test_task_block_matches_the_duties_selector(proposal, data, editor):
         row = rows[stats.task.code]
         assert row[1] == (f"<{evidence.k()}" if stats.hidden else str(stats.n))
         if stats.relevance_pct is not None:
-            assert row[2] == f"{stats.relevance_pct:.0f}"
+            assert row[2] == formatting.plain(stats.relevance_pct, stats.relevance_digits)
         if not stats.stats_hidden:
-            assert row[3].startswith(f"{stats.importance_mean:.2f}")
+            assert row[3].startswith(formatting.plain(stats.importance_mean, 2))
         assert row[5] == (stats.classification or "—")
     assert rows["T01"][5] == "core" and rows["T02"][5] == "supplemental"
+    # 10 of 15 (66.67%) is below the 67% threshold: never shown as "67" beside its label.
+    assert rows["T02"][2] == "66.7" and rows["T01"][2] == "100"
 
 
 def test_task_block_hides_statistics_of_a_task_rated_by_fewer_than_k(proposal, data, editor):
@@ -154,3 +157,17 @@ def test_definition_draft_joins_several_core_tasks(build):
         build(ratings={"T01": (True, 4, 5), "T02": (True, 4, 5), "T04": (True, 5, 5)})
     required = evidence.definition_draft()["required"]
     assert required.count("; ") == 2 and "; and " in required and required.endswith(".")
+
+
+@pytest.mark.noisy
+def test_with_the_noise_blocks_show_the_dashboard_figures_not_the_true_ones(proposal, data, editor):
+    from apps.insights.disclosure import MAX_NOISE
+
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, key="tasks")
+    overview = insights.overview({})
+    assert block.snapshot["facts"][0][1] == str(overview["total"])
+    assert abs(overview["total"] - 15) <= MAX_NOISE
+    tasks = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
+    rows = {row[0].split()[0]: row for row in tasks.snapshot["tables"][0]["rows"]}
+    for stats in insights.task_table({}):
+        assert rows[stats.task.code][1] == (f"<{evidence.k()}" if stats.hidden else str(stats.n))

@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal
+
 from django import template
 
 from apps.proposals import evidence
@@ -7,8 +10,24 @@ register = template.Library()
 
 
 @register.filter
-def column_label(key: str) -> str:
-    return evidence.column_label(key)
+def column_label(key: str, table: dict | None = None) -> str:
+    return evidence.column_label(key, table)
+
+
+_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+
+
+@register.filter
+def localized_figures(text) -> str:
+    """A snapshot cell (plain figures such as "3.93 (3.80–4.06)") with its decimal numbers in
+    the active language's format ("3,93 (3,80–4,06)" in Spanish); other text unchanged."""
+    from django.utils import formats
+
+    def one(match: re.Match) -> str:
+        digits = len(match.group(2))
+        return formats.number_format(Decimal(match.group(0)), digits, use_l10n=True)
+
+    return _DECIMAL.sub(one, str(text))
 
 
 @register.filter
