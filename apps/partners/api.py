@@ -28,7 +28,9 @@ METHOD_NOTE = (
     "Counts are complete survey responses staff have not excluded. A count from 1 to k-1 "
     "respondents is never given (null, hidden=true); where one cell of a table is hidden, the "
     "next smallest is hidden too, so it cannot be worked out from the total. Statistics (means, "
-    "shares) resting on fewer than k respondents are null."
+    "shares) resting on fewer than k respondents are null. Counts of k or more carry a small "
+    "fixed perturbation (at most 2 either way) that depends only on the respondents counted, "
+    "as on the staff dashboards."
 )
 
 
