@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench loadtest
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench loadtest mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ format: install
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
+
+# Mutation testing of the disclosure-control layer only, against its own tests (README,
+# "Disclosure control"). Mutates apps/insights/disclosure.py in place and restores it.
+mutation: install
+	rm -f .mutmut-cache
+	$(BIN)/mutmut run --paths-to-mutate apps/insights/disclosure.py \
+		--runner "$(BIN)/pytest -x -q -p no:cacheprovider tests/insights/test_disclosure.py" \
+		--tests-dir tests/insights --no-progress; \
+	$(BIN)/mutmut results
 
 ci: lint migrations-check test
 

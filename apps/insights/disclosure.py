@@ -5,10 +5,10 @@ comment counts and the partner API all get their figures from the insights selec
 selectors pass every count and every statistic through the functions below. The method
 (README, "Disclosure control") follows the national statistical offices:
 
-1. Cell-key perturbation (ABS TableBuilder, US Census Bureau). Every response has a secret
-   record key (`record_key`, computed in SQL from its id). A count is read together with the
-   sum of its contributors' record keys (a `Tally`); the sum modulo 256 is the cell key, and a
-   fixed table turns it into a small noise (-2..+2) added to every count of at least K. The
+1. Cell-key perturbation (ABS TableBuilder, US Census Bureau). A count is read together with
+   the sum of its contributors' response ids (a `Tally`, summed in SQL beside the count); a
+   secret mixing of that sum gives the cell key (0..255), and a fixed table turns the cell key
+   into a small noise (-2..+2) added to every count of at least K. The
    same set of respondents always gets the same noise, however the query was phrased, so
    asking again does not average the noise away; two queries that differ by one person
    differ by noise, not by that person.
@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import BigIntegerField, F, Q, Sum, Value
-from django.db.models.functions import Cast, Mod
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast
 
-# Record keys are (id * multiplier) mod a prime: distinct for distinct ids below the prime, so
-# a SUM(DISTINCT key) over a respondent's several answers counts each respondent once.
+# The cell key of a set of respondents is (sum of their ids * a secret multiplier) mod a prime,
+# mod 256: the database only sums ids (cheap, and SUM(DISTINCT id) counts a respondent with
+# several answers once); the secret mixing happens here.
 KEY_PRIME = 2_147_483_647
 CELL_KEYS = 256
 MAX_NOISE = 2
@@ -52,26 +53,24 @@ def _secret(label: str) -> int:
 
 
 def key_multiplier() -> int:
-    """The secret multiplier of the record keys, in 1..KEY_PRIME-1 (from SECRET_KEY)."""
+    """The secret multiplier of the cell keys, in 1..KEY_PRIME-1 (from SECRET_KEY)."""
     return _secret("insights-record-key") % (KEY_PRIME - 1) + 1
 
 
-def record_key(field: str = "pk"):
-    """SQL expression: the record key of the response whose id is in `field`."""
-    return Mod(
-        Cast(F(field), BigIntegerField()) * Value(key_multiplier(), BigIntegerField()),
-        Value(KEY_PRIME, BigIntegerField()),
-    )
-
-
 def key_sum(field: str = "pk", *, filter: Q | None = None, distinct: bool = False):
-    """SQL aggregate: the sum of the record keys of the rows counted beside it."""
-    return Sum(record_key(field), filter=filter, distinct=distinct)
+    """SQL aggregate: the sum of the ids of the respondents counted beside it (the record
+    key of a response is its id; `field` holds it)."""
+    return Sum(Cast(field, BigIntegerField()), filter=filter, distinct=distinct)
 
 
 def record_key_of(response_id: int) -> int:
-    """The record key of one response, as `record_key` computes it in SQL (for tests)."""
-    return response_id * key_multiplier() % KEY_PRIME
+    """The record key of one response, as `key_sum` adds it up in SQL."""
+    return response_id
+
+
+def cell_key(key_total: int) -> int:
+    """The cell key (0..255) of a set of respondents whose record keys sum to `key_total`."""
+    return key_total % KEY_PRIME * key_multiplier() % KEY_PRIME % CELL_KEYS
 
 
 class Tally(int):
@@ -110,13 +109,18 @@ def _noise_table() -> list[int]:
 _NOISE: dict[str, list[int]] = {}
 
 
-def noise(key: int) -> int:
-    """The perturbation of a cell whose contributors' record keys sum to `key`."""
+def noise_of_cell_key(key: int) -> int:
+    """The perturbation the table gives a cell key (taken modulo 256)."""
     secret = settings.SECRET_KEY
     if secret not in _NOISE:
         _NOISE.clear()
         _NOISE[secret] = _noise_table()
     return _NOISE[secret][key % CELL_KEYS]
+
+
+def noise(key_total: int) -> int:
+    """The perturbation of a cell whose contributors' record keys sum to `key_total`."""
+    return noise_of_cell_key(cell_key(key_total))
 
 
 def is_small(n) -> bool:

@@ -774,6 +774,19 @@ def open_answer_count(params: dict, *, question: str = "", search: str = "") -> 
     return source_for(params).open_count(keys)
 
 
+def open_answer_group(params: dict) -> dict:
+    """Whether the filtered group is large enough to list its open answers (at least K
+    respondents), and the roles and settings too rare in it to print beside an answer
+    (a role held by 1..K-1 of the group would point to that person)."""
+    source = source_for(params)
+    total = source.total()
+    return {
+        "allowed": total >= k(),
+        "rare_roles": {role for role, n in source.profile("role") if is_small(n)},
+        "rare_settings": {setting for setting, n in source.profile("setting") if is_small(n)},
+    }
+
+
 def open_answers(params: dict, *, question: str = "", search: str = ""):
     """Open-text answers with the respondent's role and setting (never contact details)."""
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
@@ -790,6 +803,7 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
             "response__language",
             "response__role__label_en",
             "response__role__label_es",
+            "response__role__slug",
             "response__submitted_at",
         )
         .order_by("-response__submitted_at", "pk")

@@ -23,7 +23,7 @@ from apps.surveys.models import Answer, Collector, Question, TaskRating
 
 from . import cube
 from .cube import week_of
-from .disclosure import KEY_PRIME, Tally, key_multiplier, key_sum
+from .disclosure import Tally, key_sum
 from .models import SliceCount, SliceTask
 
 logger = logging.getLogger(__name__)
@@ -381,10 +381,9 @@ def _distinct_respondents(answers) -> list[tuple[int, int, int]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT question_id, COUNT(*), "
-            "SUM((CAST(response_id AS BIGINT) * %s) %% %s) "
+            "SELECT question_id, COUNT(*), SUM(CAST(response_id AS BIGINT)) "
             f"FROM ({inner_sql}) respondents GROUP BY question_id",
-            [key_multiplier(), KEY_PRIME, *params],
+            params,
         )
         return list(cursor.fetchall())
 

@@ -20,8 +20,8 @@ from apps.surveys.filters import ResponseFilterForm, filter_params
 from apps.surveys.models import Task
 
 from . import formatting, selectors
+from .disclosure import MAX_NOISE, k
 from .models import SavedView, TitleMapping
-from .suppression import k
 
 PAGES = [
     ("insights:overview", gettext_lazy("Overview")),
@@ -44,6 +44,7 @@ def _context(request: HttpRequest, page: str, **extra) -> dict:
         "pages": PAGES,
         "saved_views": SavedView.objects.filter(user=request.user),
         "suppression_k": k(),
+        "disclosure_noise": MAX_NOISE,
         **extra,
     }
 
@@ -181,10 +182,14 @@ def open_answers(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     search = request.GET.get("q", "")[:100]
     params = filter_params(request.GET)
-    answers = selectors.open_answers(params, question=question, search=search)
-    count = selectors.open_answer_count(params, question=question, search=search)
-    if count is not None:
-        answers = KnownCount(answers, count)
+    group = selectors.open_answer_group(params)
+    if group["allowed"]:
+        answers = selectors.open_answers(params, question=question, search=search)
+        count = selectors.open_answer_count(params, question=question, search=search)
+        if count is not None:
+            answers = KnownCount(answers, count)
+    else:  # fewer than K respondents: their answers would point to them
+        answers = []
     page = Paginator(answers, 25).get_page(request.GET.get("page", 1))
     lab = selectors.labels()
     questions = [(key, lab.questions.get(key, key)) for key in selectors.OPEN_TEXT_KEYS]
@@ -198,6 +203,7 @@ def open_answers(request: HttpRequest) -> HttpResponse:
             question=question,
             search=search,
             questions=questions,
+            group=group,
         ),
     )
 

@@ -3,6 +3,8 @@
 The filter state lives in the URL (GET parameters), so a view can be bookmarked and shared.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +69,9 @@ class ResponseFilterForm(forms.Form):
 def filter_params(data) -> dict:
     """Validated filter values from GET data (JSON-safe: ids, slugs, ISO dates).
 
-    Invalid values are dropped rather than failing the page."""
+    Invalid values are dropped rather than failing the page. Dates are widened to whole
+    weeks (Monday to Sunday), so two views can never differ by the responses of a single
+    day (disclosure control, apps/insights/disclosure.py)."""
     form = ResponseFilterForm(data)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
@@ -80,8 +84,10 @@ def filter_params(data) -> dict:
             value = value.pk
         elif key == "role":
             value = value.slug
-        elif key in ("date_from", "date_to"):
-            value = value.isoformat()
+        elif key == "date_from":  # whole weeks: Monday ...
+            value = (value - timedelta(days=value.weekday())).isoformat()
+        elif key == "date_to":  # ... to Sunday
+            value = (value + timedelta(days=6 - value.weekday())).isoformat()
         params[key] = value
     return params
 

@@ -94,10 +94,13 @@ def dataset(survey):
 
 def _filters(dataset) -> list[dict]:
     today = timezone.localdate()
+    monday = today - timedelta(days=45 + (today - timedelta(days=45)).weekday())
+    sunday = today + timedelta(days=6 - today.weekday())
     collector = Collector.objects.order_by("pk").first()
     return [
         {},
-        {"date_from": (today - timedelta(days=45)).isoformat(), "date_to": today.isoformat()},
+        # Whole weeks (Monday to Sunday): the dashboards widen any date range to them.
+        {"date_from": monday.isoformat(), "date_to": sunday.isoformat()},
         {"state": "CA"},
         {"role": "frontline"},
         {"collector": collector.pk},

@@ -46,7 +46,7 @@ def test_queries_per_page_do_not_grow_with_the_data(
 
     client.force_login(make_user(Role.REVIEWER))
     url = reverse(name)
-    for i in range(3):
+    for i in range(5):  # K: a group large enough for every page to list what it lists
         build(
             state="TX",
             role="tutor",
@@ -70,6 +70,8 @@ def test_queries_per_page_do_not_grow_with_the_data(
 
 
 def test_survey_text_shown_to_staff_is_escaped(client, build):
+    for _ in range(4):
+        build()
     build(answers={"describe_work": '<img src=x onerror="alert(1)">I lead the homework club'})
     client.force_login(make_user(Role.REVIEWER))
     html = client.get(reverse("insights:open_answers")).content.decode()
@@ -77,7 +79,36 @@ def test_survey_text_shown_to_staff_is_escaped(client, build):
     assert "&lt;img src=x onerror=" in html
 
 
-def test_filters_live_in_the_url_and_saved_views_reopen_them(client, build):
+def test_open_answers_are_listed_only_for_groups_of_at_least_k(client, build):
+    client.force_login(make_user(Role.REVIEWER))
+    url = reverse("insights:open_answers")
+    for _ in range(4):
+        build(state="WA", role="frontline", answers={"describe_work": "I run the art room"})
+    html = client.get(url, {"state": "WA"}).content.decode()
+    assert "I run the art room" not in html
+    assert "Open answers are listed only for groups of at least 5 people" in html
+    build(state="WA", role="frontline", answers={"describe_work": "I run the art room"})
+    build(state="WA", role="site_lead", answers={"describe_work": "I lead the site"})
+    html = client.get(url, {"state": "WA"}).content.decode()
+    assert "I run the art room" in html and "I lead the site" in html
+    # One site lead among six: the role printed beside the answer would point to them.
+    assert "Site" not in html.split("I lead the site")[1].split("</li>")[0]
+    assert "Frontline" in html.split("I run the art room")[1].split("</li>")[0]
+
+
+def test_open_answers_of_a_group_under_k_never_load(client, build):
+    from apps.insights import selectors
+
+    for _ in range(3):
+        build(state="NV", answers={"describe_work": "alone"})
+    assert selectors.open_answer_group({"state": "NV"})["allowed"] is False
+    assert selectors.open_answer_group({})["allowed"] is False  # 3 in all
+    for _ in range(2):
+        build(state="NV")
+    assert selectors.open_answer_group({"state": "NV"})["allowed"] is True
+
+
+def test_filters_live_in_the_url_and_saved_views_reopen_them(client, build, exact):
     for _ in range(5):
         build(state="WA")
     client.force_login(make_user(Role.REVIEWER))

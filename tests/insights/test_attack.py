@@ -1,0 +1,212 @@
+"""An attacker with every figure the dashboards, their CSVs and the proposal blocks show tries
+the seven derivations of issue 12 on generated responses. None may give a count of 1..K-1
+exactly.
+
+The attacker sees the figures as shown (with the cell-key noise). The truth is read with the
+noise switched off (suppression unchanged), only to score the attacker.
+"""
+
+from collections import Counter
+from datetime import timedelta
+from itertools import combinations
+
+import pytest
+from django.utils import timezone
+
+from apps.insights import cube, sources
+from apps.insights import selectors as insights
+from apps.insights.disclosure import MAX_NOISE
+from apps.surveys.models import Response
+from apps.surveys.synthetic import synthetic_responses_generate
+
+pytestmark = pytest.mark.django_db
+
+K = 5
+
+
+@pytest.fixture
+def generated(survey, settings):
+    settings.SUPPRESSION_MIN_N = K
+    synthetic_responses_generate(survey=survey, count=240, seed=23)
+    # Spread the submissions over eight weeks, and flag a few, so that views differ by few.
+    now = timezone.now()
+    for i, pk in enumerate(Response.objects.order_by("pk").values_list("pk", flat=True)):
+        Response.objects.filter(pk=pk).update(
+            submitted_at=now - timedelta(days=(i * 7) % 56), is_too_fast=i % 61 == 0
+        )
+    cube.rebuild()
+    return survey
+
+
+def _shown_and_true(settings, function, *args, **kwargs):
+    settings.INSIGHTS_NOISE = True
+    shown = function(*args, **kwargs)
+    settings.INSIGHTS_NOISE = False
+    true = function(*args, **kwargs)
+    settings.INSIGHTS_NOISE = True
+    return shown, true
+
+
+def _cells(data: dict) -> dict:
+    """Every count the overview, workforce and crosswalk pages show, by (table, category)."""
+    cells = {}
+    for key in ("by_role", "by_state", "by_setting", "by_employer", "by_collector"):
+        for row in data["overview"][key].rows:
+            cells[(key, row.key)] = None if row.hidden else row.n
+    for table in data["workforce"]["tables"] + data["workforce"]["demographics"]:
+        for row in table.rows:
+            cells[(table.key, row.key)] = None if row.hidden else row.n
+    for row in data["crosswalk"]["pooled"].rows:
+        cells[("crosswalk", row.key)] = None if row.hidden else row.n
+    cells[("total", "")] = None if data["overview"]["total_hidden"] else data["overview"]["total"]
+    return cells
+
+
+def _view(params):
+    return {
+        "overview": insights.overview(params),
+        "workforce": insights.workforce_profile(params),
+        "crosswalk": insights.crosswalk(params),
+    }
+
+
+def test_1_relevance_times_n_never_gives_a_hidden_yes_or_no_count(generated, settings):
+    for params in ({}, {"role": "frontline"}, {"state": "CA"}):
+        shown, true = _shown_and_true(settings, insights.task_table, params)
+        truth = {t.task.code: t for t in true}
+        settings.INSIGHTS_NOISE = False
+        exact_rows = sources.source_for(params).tasks()
+        for t in shown:
+            row = exact_rows[t.task.pk]
+            yes, no = row["yes"], row["n"] - row["yes"]
+            if 0 < yes < K or 0 < no < K:
+                assert t.relevance_pct is None, (params, t.task.code)
+                assert t.relevant is None
+                assert truth[t.task.code].relevance_pct is None
+
+
+def _lines_ok(hidden_flags_by_line):
+    """No line (a total and its parts) with exactly one hidden non-zero part."""
+    return all(sum(flags) != 1 for flags in hidden_flags_by_line)
+
+
+def test_2_task_detail_by_role_cannot_be_subtracted_from_the_pooled_figure(generated, settings):
+    from apps.surveys.models import Task
+
+    settings.INSIGHTS_NOISE = False  # the strongest attacker: exact shown figures
+    checked = 0
+    for task in Task.objects.order_by("order")[:12]:
+        detail = insights.task_detail({}, task)
+        pooled = detail["pooled"]
+        roles = [stats for _label, stats in detail["by_role"]]
+        if not pooled.hidden:
+            hidden = [s.hidden for s in roles if s.n != 0]
+            assert sum(hidden) != 1, task.code  # n column: pooled n minus the others
+        if pooled.relevance_pct is not None:
+            hidden_relevance = [s.relevance_pct is None for s in roles if not s.hidden]
+            hidden_relevance += [True for s in roles if s.hidden]
+            assert sum(hidden_relevance) != 1 or len(roles) == 1, task.code
+        checked += 1
+    assert checked == 12
+
+
+def test_3_crosswalk_role_tables_cannot_be_subtracted_from_the_pooled_table(generated, settings):
+    settings.INSIGHTS_NOISE = False
+    for params in ({}, {"state": "CA"}, {"setting": "school_campus"}):
+        data = insights.crosswalk(params)
+        pooled = {row.key: row for row in data["pooled"].rows}
+        for code, row in pooled.items():
+            if row.hidden:
+                continue
+            hidden = [
+                next(r for r in table.rows if r.key == code).hidden
+                for table in data["by_role"]
+                if any(r.key == code and (r.n or r.hidden) for r in table.rows)
+            ]
+            assert sum(hidden) != 1, (params, code)
+        for table in data["by_role"]:
+            if not table.total_hidden:
+                assert sum(r.hidden for r in table.rows) != 1, (params, table.key)
+
+
+def test_4_representativeness_hides_what_the_setting_table_hides(generated, settings):
+    from apps.insights.models import RepresentationTarget
+
+    for value in ("school_campus", "community_center", "faith_based", "home_based"):
+        RepresentationTarget.objects.create(dimension="setting", value=value, target_percent=10)
+    for params in ({}, {"state": "CA"}, {"role": "frontline"}):
+        data = insights.overview(params)
+        settings_rows = {row.key: row for row in data["by_setting"].rows}
+        for target in data["representativeness"]:
+            key = next(
+                (k for k, r in settings_rows.items() if r.label == target["value"]),
+                None,
+            )
+            if key is not None and settings_rows[key].hidden:
+                assert target["hidden"] and target["sample_percent"] is None
+
+
+def _neighbours():
+    """Pairs of views one filter apart."""
+    today = timezone.localdate()
+    views = [{}, {"flagged": True}]
+    for state in ("CA", "TX", "NY"):
+        views += [{"state": state}, {"state": state, "flagged": True}]
+    for weeks in (4, 5, 8):
+        views.append({"date_from": (today - timedelta(weeks=weeks)).isoformat()})
+    pairs = []
+    for a, b in combinations(views, 2):
+        differ = set(a.items()) ^ set(b.items())
+        if len({key for key, _value in differ}) == 1:
+            pairs.append((a, b))
+    return pairs
+
+
+def test_5_differencing_views_one_filter_apart_gives_noise_not_people(generated, settings):
+    pairs = _neighbours()
+    assert len(pairs) >= 8
+    tallies = Counter()
+    for a, b in pairs:
+        shown_a, true_a = _shown_and_true(settings, _view, a)
+        shown_b, true_b = _shown_and_true(settings, _view, b)
+        sa, sb, ta, tb = _cells(shown_a), _cells(shown_b), _cells(true_a), _cells(true_b)
+        for cell in sa.keys() & sb.keys():
+            if sa[cell] is None or sb[cell] is None:
+                continue
+            true_difference = abs(ta[cell] - tb[cell])
+            if not 0 < true_difference < K:
+                continue
+            guess = abs(sa[cell] - sb[cell])
+            tallies["small differences"] += 1
+            tallies["guessed right"] += guess == true_difference
+            assert abs(guess - true_difference) <= 2 * MAX_NOISE
+    # Plenty of one-to-four-person differences exist between these views...
+    assert tallies["small differences"] >= 30, tallies
+    # ...and the shown figures give them away no better than a coin: the attacker cannot
+    # tell a right guess from a wrong one.
+    assert tallies["guessed right"] < 0.6 * tallies["small differences"], tallies
+
+
+def test_5_asking_the_same_people_again_gives_the_same_figures(generated, settings):
+    """Averaging repeated or rephrased queries gets nothing: the same respondents, however
+    the view is phrased, give the same noisy figures."""
+    today = timezone.localdate()
+    wide = {"date_from": (today - timedelta(weeks=30)).isoformat()}
+    assert _cells(_view({})) == _cells(_view({}))
+    assert _cells(_view({})) == _cells(_view(wide))  # every response is in both views
+
+
+def test_5_dates_are_widened_to_whole_weeks():
+    from apps.surveys.filters import filter_params
+
+    params = filter_params({"date_from": "2026-11-04", "date_to": "2026-11-18"})
+    assert params == {"date_from": "2026-11-02", "date_to": "2026-11-22"}
+    one_day_shorter = filter_params({"date_from": "2026-11-04", "date_to": "2026-11-17"})
+    assert one_day_shorter == params  # one day shorter: the very same view
+
+
+def test_7_open_answers_of_a_small_group_are_not_listed(generated):
+    for params in ({"state": "WY"}, {"state": "CA", "role": "program_director"}):
+        group = insights.open_answer_group(params)
+        total = sources.source_for(params).total()
+        assert group["allowed"] is (total >= K)
