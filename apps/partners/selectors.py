@@ -57,6 +57,11 @@ def partner_dashboard(partner: Partner, filters: dict) -> dict:
     }
 
 
+def partner_duties(partner: Partner, filters: dict) -> list:
+    """The task ratings of the partner's scope (through the disclosure layer)."""
+    return insights.task_table(partner_params(partner, filters), sort="relevance")
+
+
 def progress(partner: Partner, total: int | None, *, hidden: bool) -> dict:
     """Complete responses (as the disclosure layer shows them) against the target staff set;
     no count when it is hidden."""

@@ -116,7 +116,7 @@ def dashboard(request: HttpRequest, partner: Partner) -> HttpResponse:
 @partner_required
 def duties(request: HttpRequest, partner: Partner) -> HttpResponse:
     filters = _scoped_filters(request, partner)
-    data = selectors.partner_dashboard(partner, filters)
+    tasks = selectors.partner_duties(partner, filters)
     links = selectors.partner_link_list(partner)
     services.partner_activity_record(
         partner=partner,
@@ -130,9 +130,9 @@ def duties(request: HttpRequest, partner: Partner) -> HttpResponse:
         "partners/duties.html",
         {
             "partner": partner,
-            "tasks": data["tasks"],
+            "tasks": tasks,
             "filter_form": PartnerFilterForm(request.GET or None, links=links),
-            "suppression_k": data["progress"]["k"],
+            "suppression_k": selectors.k(),
             "section": "duties",
         },
     )
