@@ -1,11 +1,13 @@
 """Reads for partners. Every figure comes from apps.insights.selectors with the partner's
 scope as the `collectors` filter, so the same disclosure control applies within it."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from apps.insights import selectors as insights
+from apps.insights.cube import watermark
 from apps.insights.disclosure import k
 from apps.insights.sources import source_for
 
@@ -114,9 +116,11 @@ PUBLIC_CACHE_SECONDS = 60
 
 
 def public_results() -> dict:
-    """The headline figures the public sees, with their data stamp (cached a minute per
-    language; the figures themselves are the staff selectors' unfiltered, suppressed ones)."""
-    key = f"partners:public-results:{get_language()}"
+    """The headline figures the public sees, with their data stamp: the staff selectors'
+    unfiltered figures through the disclosure layer. Cached a minute per language and state
+    of the responses (a submitted, excluded or deleted response changes the key at once)."""
+    noise = getattr(settings, "INSIGHTS_NOISE", True)
+    key = f"partners:public-results:{get_language()}:{noise}:{watermark()}"
     data = cache.get(key)
     if data is not None:
         return data

@@ -67,3 +67,11 @@ def test_the_codebook_lists_questions_answer_codes_and_scales(client, survey):
     importance = [r for r in rows if r[0] == "task_importance" and r[5]]
     assert [r[5] for r in importance] == ["1", "2", "3", "4", "5"]
     assert all(r[6] and r[7] for r in importance)  # English and Spanish labels
+
+
+def test_new_responses_show_at_once_despite_the_cache(client, respond, partner_a):
+    ResultsPublication.objects.create(pk=1, is_published=True)
+    respond(partner_a.links.first().collector, 6)
+    assert client.get(reverse("partners:public_results")).context["data"]["total"] == 6
+    respond(partner_a.links.first().collector, 3)
+    assert client.get(reverse("partners:public_results")).context["data"]["total"] == 9
