@@ -255,10 +255,18 @@ def overview(params: dict) -> dict:
         keep_order=True,
         key="weekly",
     )
-    for row, week in zip(over_time.rows, weeks, strict=True):
-        partial = partial_by_week.get(week, 0)
-        row.partial = shown_count(partial)
-        row.partial_hidden = is_small(partial)
+    # The unfinished column is a table of its own (with its total, in the CSV): protected
+    # as one, so no hidden week follows from the total.
+    unfinished = _table(
+        _("Responses started and not finished, by week started"),
+        [(w.isoformat(), partial_by_week.get(w, Tally(0))) for w in weeks],
+        {},
+        keep_order=True,
+        key="weekly_unfinished",
+    )
+    for row, partial in zip(over_time.rows, unfinished.rows, strict=True):
+        row.partial = partial.n
+        row.partial_hidden = partial.hidden
     by_collector = source.profile("collector")
     names = collector_names([value for value, _n in by_collector])
     by_state = source.profile("state")
@@ -271,6 +279,7 @@ def overview(params: dict) -> dict:
         "total": shown_count(total),
         "total_hidden": is_small(total),
         "over_time": over_time,
+        "unfinished": unfinished,
         "funnel": completion_funnel(params),
         "by_collector": _table(
             _("Responses by partner link"),

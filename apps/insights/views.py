@@ -16,12 +16,20 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.core.csvsafe import neutralize
-from apps.surveys.filters import ResponseFilterForm, filter_params
-from apps.surveys.models import Task
+from apps.surveys.filters import ResponseFilterForm, filter_params, filtered_responses
+from apps.surveys.models import SurveyVersion, Task
 
 from . import formatting, selectors
 from .disclosure import MAX_NOISE, k
 from .models import SavedView, TitleMapping
+
+FILTER_NOT_APPLIED = gettext_lazy("The filter “%(filter)s” was not applied: %(why)s")
+NOTHING_MATCHES = gettext_lazy(
+    "No complete responses match these filters. Clear a filter or widen the dates."
+)
+VERSION_HAS_NO_RESPONSES = gettext_lazy(
+    "Survey version %(number)s has no complete responses yet, so there are no figures for it."
+)
 
 PAGES = [
     ("insights:overview", gettext_lazy("Overview")),
@@ -33,10 +41,35 @@ PAGES = [
 ]
 
 
+def filter_notices(data, params: dict) -> tuple[list[str], str]:
+    """(filters given but not applied, each with why; a message when nothing matches the
+    filters applied), in the user's language, for the top of every dashboard page."""
+    form = ResponseFilterForm(data or None)
+    problems = []
+    if form.is_bound and not form.is_valid():
+        for name, errors in form.errors.items():
+            if name in form.fields and data.get(name, "") != "":
+                problems.append(
+                    FILTER_NOT_APPLIED
+                    % {"filter": form.fields[name].label, "why": " ".join(errors)}
+                )
+    empty = ""
+    if params and not filtered_responses(params).exists():
+        version = params.get("version") and SurveyVersion.objects.filter(pk=params["version"])
+        if version and not filtered_responses({"version": params["version"]}).exists():
+            empty = VERSION_HAS_NO_RESPONSES % {"number": version.first().number}
+        else:
+            empty = NOTHING_MATCHES
+    return problems, empty
+
+
 def _context(request: HttpRequest, page: str, **extra) -> dict:
     params = filter_params(request.GET)
     query = urlencode(params)
+    problems, empty = filter_notices(request.GET, params)
     return {
+        "filter_problems": problems,
+        "nothing_matches": empty,
         "filter_form": ResponseFilterForm(request.GET or None),
         "params": params,
         "query": query,
@@ -76,6 +109,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         tables = [
             data["over_time"],
+            data["unfinished"],
             data["funnel"],
             data["by_collector"],
             data["by_state"],

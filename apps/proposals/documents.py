@@ -132,6 +132,25 @@ def _block_caption(block: dict) -> str:
     return label
 
 
+def _block_source(block: dict) -> str:
+    """Where a block's figures come from: the dashboard view with the same filters (an
+    absolute link), when they were computed and the data stamp (see evidence.py)."""
+    from django.utils.dateparse import parse_datetime
+
+    parts = []
+    url = evidence.dashboard_url(block["kind"], block.get("filters") or {}, absolute=True)
+    if url:
+        parts.append(_("Dashboard view with the same filters: %(url)s") % {"url": url})
+    taken = parse_datetime(block.get("taken_at") or "")
+    if taken is not None:
+        parts.append(_("figures computed %(when)s") % {"when": taken.strftime("%Y-%m-%d %H:%M %Z")})
+    if block.get("data_stamp"):
+        parts.append(
+            _("data stamp %(stamp)s") % {"stamp": evidence.short_stamp(block["data_stamp"])}
+        )
+    return "; ".join(parts)
+
+
 def _header(table: dict) -> list[str]:
     return [evidence.column_label(c, table) for c in table["columns"]]
 
@@ -171,9 +190,18 @@ def build_docx(version: ProposalVersion, dest: Path, on_progress: Callable[[int]
     return done
 
 
+def _small_font():
+    from docx.shared import Pt
+
+    return Pt(8)
+
+
 def _docx_block(doc, block: dict) -> None:
     snapshot = block["snapshot"]
     doc.add_paragraph().add_run(_block_caption(block)).italic = True
+    source = _block_source(block)
+    if source:
+        doc.add_paragraph().add_run(source).font.size = _small_font()
     for label, value in snapshot.get("facts", []):
         doc.add_paragraph(f"{_(label)}: {value}")
     for table in snapshot.get("tables", []):
@@ -272,6 +300,9 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                 story.append(
                     Paragraph(f"<i>{_pdf_text(_block_caption(block))}</i>", styles["BodyText"])
                 )
+                source = _block_source(block)
+                if source:
+                    story.append(Paragraph(_pdf_text(source), cell))
                 for label, value in snapshot.get("facts", []):
                     story.append(Paragraph(_pdf_text(f"{_(label)}: {value}"), styles["BodyText"]))
                 for table in snapshot.get("tables", []):

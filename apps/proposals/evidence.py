@@ -315,6 +315,36 @@ def block_is_stale(block: EvidenceBlock, *, stamp: str, force: bool = False) -> 
     return fresh != block.fingerprint
 
 
+# The dashboard page each kind of block takes its figures from.
+DASHBOARD_PAGES = {
+    EvidenceBlock.Kind.TASKS: "insights:duties",
+    EvidenceBlock.Kind.JOB_TITLES: "insights:titles",
+    EvidenceBlock.Kind.CROSSWALK: "insights:crosswalk",
+    EvidenceBlock.Kind.PROFILE: "insights:workforce",
+    EvidenceBlock.Kind.OVERVIEW: "insights:overview",
+}
+
+
+def dashboard_url(kind: str, filters: dict, *, absolute: bool = False) -> str:
+    """The dashboard view a block's figures come from, with the same filters ("" for quotes);
+    absolute (on PORTAL_BASE_URL) for documents read away from the portal."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    name = DASHBOARD_PAGES.get(kind)
+    if name is None:
+        return ""
+    query = urlencode([(key, filters[key]) for key in FILTER_KEYS if key in (filters or {})])
+    url = reverse(name) + (f"?{query}" if query else "")
+    return settings.PORTAL_BASE_URL + url if absolute else url
+
+
+def short_stamp(stamp: str) -> str:
+    """The part of a data stamp people compare (12 hex digits)."""
+    return (stamp or "")[:12]
+
+
 def filters_description(filters: dict) -> list[tuple[str, str]]:
     """(label, value) pairs of the filters a block used, in the active language."""
     form = ResponseFilterForm()

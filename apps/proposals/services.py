@@ -214,6 +214,7 @@ def _freeze(proposal: Proposal) -> dict:
                         "snapshot": b.snapshot,
                         "fingerprint": b.fingerprint,
                         "taken_at": b.refreshed_at.isoformat() if b.refreshed_at else "",
+                        "data_stamp": b.data_stamp,
                     }
                     for b in s.blocks.all()
                 ],

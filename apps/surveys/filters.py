@@ -3,7 +3,7 @@
 The filter state lives in the URL (GET parameters), so a view can be bookmarked and shared.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -22,6 +22,20 @@ FILTER_KEYS = (
     "setting",
     "flagged",
 )
+
+
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+DATE_OUT_OF_RANGE = _("Enter a date between %(first)s and %(last)s.")
+
+
+def _within_range(day):
+    """Dates far outside the survey's life would overflow date arithmetic: refused."""
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise forms.ValidationError(
+            DATE_OUT_OF_RANGE, params={"first": EARLIEST_DAY.year, "last": LATEST_DAY.year}
+        )
+    return day
 
 
 class ResponseFilterForm(forms.Form):
@@ -57,6 +71,12 @@ class ResponseFilterForm(forms.Form):
     flagged = forms.BooleanField(
         label=_("Include flagged responses (too fast, possible duplicates)"), required=False
     )
+
+    def clean_date_from(self):
+        return _within_range(self.cleaned_data.get("date_from"))
+
+    def clean_date_to(self):
+        return _within_range(self.cleaned_data.get("date_to"))
 
     def clean(self):
         cleaned = super().clean()

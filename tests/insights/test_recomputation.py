@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ from apps.insights import cube
 from apps.insights import selectors as insights
 from apps.proposals import evidence
 from apps.proposals.models import EvidenceBlock
-from apps.surveys.exporters import ResponsesExporter
+from apps.surveys.exporters import ResponseIdentifiersExporter, ResponsesExporter
 from apps.surveys.models import Collector, Response, SurveyPage
 from apps.surveys.seeding import SEED_FILE
 from apps.surveys.synthetic import synthetic_responses_generate
@@ -115,15 +116,28 @@ def _export(params: dict, tmp_path) -> Export:
     path = tmp_path / f"export-{abs(hash(json.dumps(params, sort_keys=True)))}.zip"
     write_export(ResponsesExporter(), {"filters": params, "labels": False}, "csv", path)
     files = read_zip(path)
-    return Export(files["data.csv"], files["codebook.csv"], flagged=bool(params.get("flagged")))
+    # Free text (job titles) is in the opt-in second file: joined on the response number.
+    second = path.with_name(path.stem + "-identifiers.zip")
+    write_export(ResponseIdentifiersExporter(), {"filters": params, "labels": False}, "csv", second)
+    extra = read_zip(second)
+    by_id = {row["response_id"]: row for row in extra["data.csv"]}
+    rows = [{**row, **by_id.get(row["response_id"], {})} for row in files["data.csv"]]
+    codebook = files["codebook.csv"] + [
+        c for c in extra["codebook.csv"] if c["column"] != "response_id"
+    ]
+    return Export(rows, codebook, flagged=bool(params.get("flagged")))
 
 
 class Mismatches(list):
+    compared = 0
+
     def check(self, where: str, shown, expected) -> None:
+        self.compared += 1
         if shown != expected:
             self.append(f"{where}: shown {shown!r}, recomputed {expected!r}")
 
     def close(self, where: str, shown, expected) -> None:
+        self.compared += 1
         if (shown is None) != (expected is None) or (
             shown is not None and abs(shown - expected) > 1e-9
         ):
@@ -353,6 +367,45 @@ def _compare_workforce(bad, where, params, export: Export, k, workforce_csv, blo
             )
 
 
+def _normalized_title(text: str) -> str:
+    """Lowercase, punctuation to spaces, single spaces (the rule the job-titles page states)."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.strip().lower())).strip()
+
+
+def _compare_titles(bad, where, params, export: Export, k, titles_csv, block):
+    """Job titles (no staff merges here, so each canonical title is its normalized text)."""
+    by_title: dict[str, Counter] = {}
+    for r in export.rows:
+        title = _normalized_title(r.get("job_title", ""))
+        if title:
+            by_title.setdefault(title, Counter())[r["profile_role"]] += 1
+    data = insights.job_titles(params)
+    listed = {t: sum(c.values()) for t, c in by_title.items() if sum(c.values()) >= k}
+    if not params and len(listed) < 3:
+        bad.append(f"{where}: too few job titles to compare ({len(listed)})")
+    bad.check(f"{where} titles listed", {c["title"]: c["n"] for c in data["canonical"]}, listed)
+    bad.check(f"{where} titles hidden", data["hidden_titles"], len(by_title) - len(listed))
+    bad.check(
+        f"{where} titles total", data["total"], sum(sum(c.values()) for c in by_title.values())
+    )
+    csv_totals = {r["canonical_title"]: r["n"] for r in titles_csv if r["role"] == "All roles"}
+    bad.check(f"{where} titles csv", csv_totals, {t: str(n) for t, n in listed.items()})
+    block_rows = {row[0]: row[1] for row in block["tables"][0]["rows"]}
+    expected_block = dict(
+        sorted(listed.items(), key=lambda item: (-item[1], item[0]))[: evidence.DEFAULT_TITLE_LIMIT]
+    )
+    bad.check(f"{where} titles block", block_rows, {t: str(n) for t, n in expected_block.items()})
+    for canonical in data["canonical"]:
+        counts = by_title.get(canonical["title"], Counter())
+        hidden, _total_hidden = suppressed(
+            dict(counts), k, prefer={r.key for r in canonical["roles"] if r.hidden}
+        )
+        for row in canonical["roles"]:
+            shown = "<k" if row.hidden else row.n
+            expected = "<k" if row.key in hidden else counts[row.key]
+            bad.check(f"{where} title {canonical['title']} by {row.key}", shown, expected)
+
+
 def _compare_overview(bad, where, params, export: Export, k, block):
     data = insights.overview(params)
     rows = export.rows
@@ -443,6 +496,7 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
                 (EvidenceBlock.Kind.CROSSWALK, {}),
                 (EvidenceBlock.Kind.PROFILE, {"facts": list(evidence.PROFILE_FACTS)}),
                 (EvidenceBlock.Kind.OVERVIEW, {}),
+                (EvidenceBlock.Kind.JOB_TITLES, {}),
             )
         }
         before = len(bad)
@@ -460,10 +514,25 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
             bad, where, params, export, k, numbers, blocks[EvidenceBlock.Kind.PROFILE]
         )
         _compare_overview(bad, where, params, export, k, blocks[EvidenceBlock.Kind.OVERVIEW])
+        _, partial = export.weekly()
+        unfinished = {
+            row[1]: row[2]
+            for row in _csv(client, "insights:overview", params)
+            if row and row[0] == "Responses started and not finished, by week started"
+        }
+        unfinished.pop("Total", None)
+        for week, n in partial.items():
+            shown = unfinished.get(week.isoformat())
+            bad.check(f"{where} csv unfinished {week}", shown, f"<{k}" if 0 < n < k else str(n))
+        _compare_titles(
+            bad, where, params, export, k, _dicts(_csv(client, "insights:titles", params)),
+            blocks[EvidenceBlock.Kind.JOB_TITLES],
+        )  # fmt: skip
         compared += 1
         assert len(bad) >= before
     assert compared == len(_filters(dataset))
+    assert bad.compared > 5000
     report = os.environ.get("RECOMPUTE_REPORT")
     if report:  # every mismatch, one a line, for a closer look
-        Path(report).write_text("\n".join(bad) + "\n")
+        Path(report).write_text(f"{bad.compared} compared\n" + "\n".join(bad) + "\n")
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:80])

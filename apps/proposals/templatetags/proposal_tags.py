@@ -60,3 +60,18 @@ def heading(section: dict) -> str:
     if (get_language() or "en").startswith("es") and section.get("heading_es"):
         return section["heading_es"]
     return section.get("heading_en", "")
+
+
+@register.inclusion_tag("proposals/includes/_block_source.html")
+def block_source(kind: str, filters: dict, taken_at=None, stamp: str = "") -> dict:
+    """Where a block's figures come from: the dashboard view with the same filters, when
+    they were computed and the data stamp they were computed from."""
+    from django.utils.dateparse import parse_datetime
+
+    if isinstance(taken_at, str):
+        taken_at = parse_datetime(taken_at) if taken_at else None
+    return {
+        "url": evidence.dashboard_url(kind, filters or {}),
+        "taken_at": taken_at,
+        "stamp": evidence.short_stamp(stamp),
+    }
