@@ -135,9 +135,9 @@ def _table(
 
 
 def _largest_first(rows: list[Row]) -> None:
-    """Sort protected rows by their shown count; hidden rows last (their true size, even
-    their order among themselves, is not shown)."""
-    rows.sort(key=lambda r: (r.hidden, -(r.n or 0), r.key if not r.hidden else ""))
+    """Sort protected rows by their shown count; hidden rows last, in the order of their
+    keys (their true size, even their order by size, is not shown)."""
+    rows.sort(key=lambda r: (r.hidden, -(r.n or 0), r.key))
 
 
 def choice_table(source, key: str, lab: Labels, *, keep_order: bool = True) -> Table:
