@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from apps.accounts.two_factor_views import admin_sign_in
 from apps.pages.views import robots_txt
+from apps.partners.api import api as partners_api
 
 admin.site.site_header = _("OST SOC Portal administration")
 admin.site.site_title = _("OST SOC Portal")
@@ -31,6 +32,8 @@ urlpatterns = [
     path("", include("apps.privacy.urls")),
     path("", include("apps.coding.urls")),
     path("", include("apps.feeds.urls")),
+    path("", include("apps.partners.urls")),
+    path("api/partners/v1/", partners_api.urls),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -83,7 +83,28 @@ PUBLIC = {
     # Health endpoints for the proxy and supervisor (no data; nginx keeps /readyz internal).
     "operations:healthz",
     "operations:readyz",
+    # Partners: sign-in, the signed invitation link, the public results and codebook; the
+    # API's root (a 404) and its OpenAPI description (no data).
+    "partners:sign_in",
+    "partners:accept",
+    "partners:public_results",
+    "partners:codebook",
+    "partners_api:api-root",
+    "partners_api:openapi-json",
 }
+
+# The partner area: only the people of a partner that is not suspended, each seeing only its
+# own links (walked as every role and as another partner in tests/partners/test_authorization.py).
+PARTNER_AREA = {
+    "partners:dashboard",
+    "partners:duties",
+    "partners:links",
+    "partners:link_qr",
+    "partners:link_flyer",
+    "partners:api_token",
+}
+# The partner API: a partner's bearer token, never a session (same test file).
+PARTNER_API = {"partners_api:public", "partners_api:scope", "partners_api:links"}
 
 # The lowest role that may open each staff and export URL.
 MINIMUM_ROLE = {
@@ -162,6 +183,13 @@ MINIMUM_ROLE = {
     "proposals:moderate": Role.EDITOR,
     "proposals:dispose": Role.EDITOR,
     "comments:staff_counts": Role.REVIEWER,
+    # Partners: Administrators manage partners, invitations, suspension and tokens; Editors
+    # choose when the results go public.
+    "partners:staff_list": Role.ADMINISTRATOR,
+    "partners:staff_detail": Role.ADMINISTRATOR,
+    "partners:staff_suspend": Role.ADMINISTRATOR,
+    "partners:staff_token_revoke": Role.ADMINISTRATOR,
+    "partners:results_publish": Role.EDITOR,
 }
 
 # Pages that a lower role may read but whose POST (the write) needs a higher role: the view
@@ -187,18 +215,23 @@ def _walk(resolver, prefix="", namespace=""):
 ALL = list(_walk(get_resolver()))
 ADMIN = [(n, p, e) for n, p, e in ALL if n and n.startswith("admin:")]
 PORTAL = {n: e for n, p, e in ALL if not (n and n.startswith("admin:"))}
-STAFF = sorted(n for n in PORTAL if n not in PUBLIC)
+STAFF = sorted(n for n in PORTAL if n not in PUBLIC | PARTNER_AREA | PARTNER_API)
 
 
 def test_every_url_is_classified():
     unnamed = [p for n, p, _e in ALL if not n]
     assert not unnamed, f"Give these URL patterns a name so they can be classified: {unnamed}"
-    missing = sorted(n for n in PORTAL if n not in PUBLIC and n not in MINIMUM_ROLE)
+    missing = sorted(
+        n for n in PORTAL if n not in PUBLIC | PARTNER_AREA | PARTNER_API and n not in MINIMUM_ROLE
+    )
     assert not missing, (
         f"New URLs {missing}: add each to MINIMUM_ROLE in {__file__} (the lowest role that "
         "may open it) or, if anyone may open it, to PUBLIC."
     )
-    stale = sorted((set(MINIMUM_ROLE) | set(POST_MINIMUM_ROLE) | PUBLIC) - set(PORTAL))
+    stale = sorted(
+        (set(MINIMUM_ROLE) | set(POST_MINIMUM_ROLE) | PUBLIC | PARTNER_AREA | PARTNER_API)
+        - set(PORTAL)
+    )
     assert not stale, f"These names are no longer URLs; remove them: {stale}"
 
 
@@ -313,6 +346,23 @@ def url_for(db, settings, tmp_path):
             kwargs = {"pk": job.pk}
         if name.startswith("proposals:"):
             kwargs = _proposal_kwargs(name)
+        if name in (
+            "partners:staff_detail",
+            "partners:staff_suspend",
+            "partners:staff_token_revoke",
+        ):
+            from apps.partners.models import Partner
+
+            kwargs = {"pk": Partner.objects.get_or_create(name="Walk partner")[0].pk}
+        if name == "partners:accept":
+            from apps.partners import services as partner_services
+            from apps.partners.models import Partner
+
+            partner = Partner.objects.get_or_create(name="Walk partner")[0]
+            invitation = partner_services.partner_invite(
+                partner=partner, email=f"walk{uuid.uuid4().hex[:8]}@example.org", by=None
+            )
+            kwargs = {"token": partner_services.invitation_token(invitation)}
         if name == "insights:open_view":
             view = SavedView.objects.create(user=owner, name="mine", page="insights:overview")
             kwargs = {"pk": view.pk}

@@ -69,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("surveys", "respondentcontact", ("view", "delete")),
         ("exports", "exportjob", ("view",)),
         ("mailings", "subscriber", ("view", "delete")),
+        ("partners", "partner", ALL),
+        ("partners", "partnerlink", ALL),
+        ("partners", "partnermember", ALL),
     ],
 }
 

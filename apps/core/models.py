@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
         DELETED = "deleted", _("Deleted")
         EXPORTED = "exported", _("Exported")
         PUBLISHED = "published", _("Published")
+        VIEWED = "viewed", _("Viewed")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

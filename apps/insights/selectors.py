@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from apps.surveys.filters import filtered_responses, funnel_responses
+from apps.surveys.filters import funnel_responses
 from apps.surveys.models import (
     Answer,
     Question,
@@ -41,7 +41,15 @@ from .disclosure import (
     shown_count,
 )
 from .models import RepresentationTarget, TitleMapping
-from .sources import collector_names, rating_aggregates, source_for, task_tallies, week_of
+from .sources import (
+    collector_names,
+    rating_aggregates,
+    scoped,
+    scoped_responses,
+    source_for,
+    task_tallies,
+    week_of,
+)
 
 CORE_RELEVANCE = 67.0
 CORE_IMPORTANCE = 3.0
@@ -232,7 +240,7 @@ def overview(params: dict) -> dict:
     complete_by_week = _weekly(source.profile("day"))
     # Started, not finished: the in-progress responses the funnel counts (same filters; the
     # date range applies to the day they were started).
-    partial_qs = funnel_responses(params).filter(status=Response.Status.IN_PROGRESS)
+    partial_qs = scoped(funnel_responses(params), params).filter(status=Response.Status.IN_PROGRESS)
     partial_by_week = _weekly(
         (row["day"], Tally(row["n"], row["ck"]))
         for row in partial_qs.values(day=TruncDate("started_at"))
@@ -323,7 +331,7 @@ def completion_funnel(params: dict) -> Table:
     flagged ones unless included. Screened-out responses are not counted as started."""
     counts: dict[tuple[int, str, str], int] = {
         (row["version_id"], row["last_page_key"], row["status"]): Tally(row["n"], row["ck"])
-        for row in funnel_responses(params)
+        for row in scoped(funnel_responses(params), params)
         .values("version_id", "last_page_key", "status")
         .annotate(n=Count("pk"), ck=key_sum("pk"))
         .order_by()
@@ -513,7 +521,7 @@ def task_detail(params: dict, task: Task) -> dict:
     """One task: its importance and frequency distributions, and its figures by role."""
     from apps.surveys.scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES
 
-    ratings = TaskRating.objects.filter(response__in=filtered_responses(params), task=task)
+    ratings = TaskRating.objects.filter(response__in=scoped_responses(params), task=task)
     importance_counts = {f"i{c}": Count("pk", filter=Q(importance=c)) for c in range(1, 6)} | {
         f"ck_i{c}": key_sum("response_id", filter=Q(importance=c)) for c in range(1, 6)
     }
@@ -800,7 +808,7 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
     """Open-text answers with the respondent's role and setting (never contact details)."""
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
     answers = (
-        Answer.objects.filter(response__in=filtered_responses(params), question__key__in=keys)
+        Answer.objects.filter(response__in=scoped_responses(params), question__key__in=keys)
         .exclude(text_value="")
         .select_related("question", "response__role")
         .only(
@@ -820,3 +828,12 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
     if search:
         answers = answers.filter(text_value__icontains=search[:100])
     return answers
+
+
+def link_counts(params: dict) -> Table:
+    """Complete responses per partner link (row keys are collector ids), suppressed as one
+    table whose total is shown beside it."""
+    counts = source_for(params).profile("collector")
+    names = collector_names([value for value, _n in counts])
+    table = _table(_("Responses by partner link"), counts, names, key="collector")
+    return table

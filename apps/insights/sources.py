@@ -3,10 +3,10 @@ figures (apps/insights/cube.py). Both answer the same questions with the same nu
 selectors above them do the labelling, ordering and small-cell suppression once.
 
 `source_for(params)` picks the pre-aggregated figures for the unfiltered view and for views
-filtered on one dimension (a date range, a version, a partner link, a state, a role or a
-setting), when they are current or at most INSIGHTS_CUBE_MAX_AGE seconds old; otherwise the
-responses. A stale build is refreshed: at once when Celery runs tasks eagerly (no broker), or
-by a queued task (and the Celery beat task every half minute).
+filtered on one dimension (a date range, a version, a partner link or a set of them, a state,
+a role or a setting), when they are current or at most INSIGHTS_CUBE_MAX_AGE seconds old;
+otherwise the responses. A stale build is refreshed: at once when Celery runs tasks eagerly
+(no broker), or by a queued task (and the Celery beat task every half minute).
 """
 
 import logging
@@ -29,6 +29,21 @@ from .models import SliceCount, SliceTask
 logger = logging.getLogger(__name__)
 
 SINGLE_DIMENSIONS = ("version", "collector", "state", "setting")
+# A set of partner links (collector ids): a partner's scope. Present means "only these", so an
+# empty list selects nothing (never everything).
+COLLECTORS = "collectors"
+
+
+def scoped(responses, params: dict):
+    """The responses narrowed to the `collectors` set when the params carry one."""
+    if COLLECTORS in params:
+        return responses.filter(collector_id__in=[int(i) for i in params[COLLECTORS]])
+    return responses
+
+
+def scoped_responses(params: dict):
+    """filtered_responses plus the `collectors` set: what every figure of a view counts."""
+    return scoped(filtered_responses(params), params)
 
 
 class RawSource:
@@ -39,7 +54,7 @@ class RawSource:
 
     def __init__(self, params: dict):
         self.params = params
-        self.responses = filtered_responses(params)
+        self.responses = scoped_responses(params)
 
     def total(self) -> int:
         row = self.responses.aggregate(n=Count("pk"), ck=key_sum("pk"))
@@ -379,6 +394,10 @@ def _cube_slice(params: dict):
     them), else None. All responses are the sum over the versions."""
     dims = [d for d in SINGLE_DIMENSIONS if params.get(d)]
     has_dates = bool(params.get("date_from") or params.get("date_to"))
+    if COLLECTORS in params:
+        if dims or has_dates:
+            return None
+        return "collector", [str(int(i)) for i in params[COLLECTORS]], None
     if len(dims) + has_dates > 1:
         return None
     if has_dates:

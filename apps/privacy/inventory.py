@@ -58,6 +58,7 @@ class DataKind:
 SURVEY_RESPONSES = "apps.privacy.deleters.survey_responses"
 CONTACT_MESSAGES = "apps.privacy.deleters.contact_messages"
 SUBSCRIBERS = "apps.privacy.deleters.subscribers"
+PARTNER_INVITATIONS = "apps.partners.privacy.partner_invitations"
 
 INVENTORY: tuple[DataKind, ...] = (
     DataKind(
@@ -77,6 +78,7 @@ INVENTORY: tuple[DataKind, ...] = (
             "surveys.Response.state",
             "surveys.Response.setting",
             "surveys.Response.language",
+            "surveys.PageSubmission.digest",
             "coding.Quote.text",
             "coding.Quote.note",
         ),
@@ -310,6 +312,21 @@ INVENTORY: tuple[DataKind, ...] = (
         ),
     ),
     DataKind(
+        key="partner-invitations",
+        what=_(
+            "Invitations to a partner organization's account: the address invited, who "
+            "invited it and when the invitation was used."
+        ),
+        why=_("To let a partner contact create their account, and to show who invited whom."),
+        stored_in=("partners.Invitation.email",),
+        who_sees=_("Administrators."),
+        kept_note=_(
+            "while the partner organization works with the campaign, or until a deletion request."
+        ),
+        how_to_delete=_("Ask us by email: an Administrator deletes them by address."),
+        deleter=PARTNER_INVITATIONS,
+    ),
+    DataKind(
         key="audit-log",
         what=_(
             "The audit log of staff actions: who did what and when, with the internet "
@@ -340,6 +357,8 @@ NOT_PERSONAL: dict[str, str] = {
     "pages.SiteSettings.contact_recipients": "staff addresses chosen by Administrators",
     "surveys.Collector.name": "staff label for a survey link",
     "surveys.Collector.organization": "partner organization a survey link is made for",
+    "partners.Partner.name": "name of a partner organization, not of a person",
+    "partners.ApiToken.token_hash": "SHA-256 of an organization's API key, not a person's data",
     "insights.RepresentationTarget.value": "staff-entered target share",
     "insights.SliceCount.value": "aggregate figure (count), never a single response",
     "insights.SliceTask.value": "aggregate figure for a task, never a single response",

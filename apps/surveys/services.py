@@ -570,3 +570,31 @@ def response_set_excluded(
         request=request,
     )
     return response
+
+
+@transaction.atomic
+def collector_create(
+    *, survey, name: str, organization: str, channel: str, slug_prefix: str = "", by=None
+) -> Collector:
+    """A new link (collector) for an open survey with a fresh unguessable code. Audited."""
+    from django.utils.text import slugify
+
+    prefix = slugify(slug_prefix)[:20].strip("-")
+    while True:
+        code = secrets.token_urlsafe(6).lower().replace("_", "").replace("-", "")[:8]
+        slug = f"{prefix}-{code}" if prefix else code
+        if not Collector.objects.filter(slug=slug).exists():
+            break
+    collector = Collector(
+        survey=survey, slug=slug, name=name, organization=organization[:200], channel=channel
+    )
+    collector.full_clean()
+    collector.save()
+    audit_record(action=AuditEvent.Action.CREATED, actor=by, target=collector)
+    return collector
+
+
+def collectors_close(*, ids) -> int:
+    """Stop links taking new responses (responses already in keep counting). Returns how many
+    were open."""
+    return Collector.objects.filter(pk__in=list(ids), is_active=True).update(is_active=False)

@@ -83,6 +83,7 @@ LOCAL_APPS = [
     "apps.privacy",
     "apps.coding",
     "apps.feeds",
+    "apps.partners",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -194,7 +195,7 @@ SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 8)
 # never touches a survey in progress.
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 # Paths that count as the staff area for the two-factor requirement.
-STAFF_PATH_PREFIXES = ["/staff/", "/" + ADMIN_URL]
+STAFF_PATH_PREFIXES = ["/staff/", "/partners/", "/" + ADMIN_URL]
 
 # Two-factor sign-in (django-otp): authenticator apps (TOTP) plus one-time recovery codes.
 # Administrators must turn it on before they can open any staff page.
@@ -380,6 +381,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.privacy.tasks.retention_purge",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Every night at 00:15: partner links whose end date has passed stop taking responses.
+    "partner-links-close-ended": {
+        "task": "apps.partners.tasks.partner_links_close_ended",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
     "export-files-remove-expired": {
         "task": "apps.exports.tasks.export_files_remove_expired",
@@ -422,6 +428,12 @@ RATELIMIT_VIEW = "apps.core.views.rate_limited"
 RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", True)
 # Comments on the published proposal draft: at most this many per client address per hour.
 PROPOSAL_COMMENT_RATE_LIMIT = env("PROPOSAL_COMMENT_RATE_LIMIT", "5/h")
+
+# Partners (apps/partners): invitation links expire after this many days; the aggregate API
+# allows this many calls per token, and this many calls with a wrong token per address.
+PARTNER_INVITATION_DAYS = env_int("PARTNER_INVITATION_DAYS", 7)
+PARTNER_API_RATE = env("PARTNER_API_RATE", "60/m")
+PARTNER_API_GUESS_RATE = env("PARTNER_API_GUESS_RATE", "20/m")
 
 # --- Logging ---
 # One JSON object a line on stderr (DJANGO_LOG_FORMAT=plain for a terminal), each with the
@@ -536,6 +548,7 @@ PERSONAL_DATA_DELETERS = [
     "apps.privacy.deleters.survey_responses",
     "apps.privacy.deleters.contact_messages",
     "apps.privacy.deleters.subscribers",
+    "apps.partners.privacy.partner_invitations",
 ]
 # Retention periods (days) of the entries of the data inventory (apps/privacy/inventory.py);
 # the privacy notice shows them and the nightly retention job applies them.

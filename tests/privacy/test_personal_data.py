@@ -199,6 +199,7 @@ def test_administrator_finds_counts_then_deletes_everything_linked_to_an_address
             "apps.privacy.deleters.survey_responses": 2,
             "apps.privacy.deleters.contact_messages": 0,
             "apps.privacy.deleters.subscribers": 0,
+            "apps.partners.privacy.partner_invitations": 0,
         },
     }
     _no_personal_data_in(event, "maria@example.org")
@@ -260,6 +261,6 @@ def test_deletion_request_page_keeps_queries_constant(
         _completed(survey, "maria@example.org")
     client.force_login(administrator)
     # One count query per registered deleter (survey responses, contact messages,
-    # subscribers), whatever the number of records.
-    with django_assert_max_num_queries(13):
+    # subscribers, partner invitations), whatever the number of records.
+    with django_assert_max_num_queries(10 + len(settings.PERSONAL_DATA_DELETERS)):
         client.post(reverse("privacy:deletion_request"), {"email": "maria@example.org"})

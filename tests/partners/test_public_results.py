@@ -1,0 +1,77 @@
+import csv
+import io
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.partners.models import ResultsPublication
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+def test_the_results_page_waits_until_staff_publish(client, respond, partner_a):
+    respond(partner_a.links.first().collector, 12, state="CA")
+    page = client.get(reverse("partners:public_results"))
+    assert page.status_code == 200
+    assert "not public yet" in page.content.decode()
+    assert "data" not in page.context
+
+
+def test_editors_publish_and_the_page_shows_suppressed_headline_figures(client, respond, partner_a):
+    respond(partner_a.links.first().collector, 12, state="CA")
+    respond(partner_a.links.first().collector, 2, state="NV")
+    editor = make_user(Role.EDITOR)
+    client.force_login(editor)
+    assert client.post(reverse("partners:results_publish"), {"publish": "1"}).status_code == 302
+    assert ResultsPublication.objects.get().is_published
+    client.logout()
+    page = client.get(reverse("partners:public_results"))
+    data = page.context["data"]
+    assert data["total"] == 14
+    states = {row.key: row for row in data["by_state"].rows}
+    assert states["NV"].hidden and states["CA"].hidden  # complementary suppression
+    assert [t.task.code for t in data["core_tasks"]]  # the one rated task is core
+    html = page.content.decode()
+    assert "Data as of" in html and "How these figures are made" in html
+    assert "Alpha Network" not in html  # no partner link names on the public page
+
+
+def test_reviewers_cannot_publish(client):
+    client.force_login(make_user(Role.REVIEWER))
+    assert client.post(reverse("partners:results_publish"), {"publish": "1"}).status_code == 403
+    assert not ResultsPublication.objects.exists()
+
+
+def test_the_results_page_in_spanish(client, respond, partner_a):
+    respond(partner_a.links.first().collector, 6)
+    ResultsPublication.objects.create(pk=1, is_published=True)
+    page = client.get(reverse("partners:public_results"), HTTP_ACCEPT_LANGUAGE="es")
+    assert "Resultados de la encuesta hasta ahora" in page.content.decode()
+
+
+def test_the_codebook_lists_questions_answer_codes_and_scales(client, survey):
+    reply = client.get(reverse("partners:codebook"))
+    assert reply["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(reply.streaming_content).decode())))
+    assert rows[0][:3] == ["question_key", "page", "type"]
+    role_codes = {r[5] for r in rows if r[0] == "role" and r[5]}
+    assert "frontline" in role_codes
+    importance = [r for r in rows if r[0] == "task_importance" and r[5]]
+    assert [r[5] for r in importance] == ["1", "2", "3", "4", "5"]
+    assert all(r[6] and r[7] for r in importance)  # English and Spanish labels
+
+
+def test_new_responses_show_at_once_despite_the_cache(client, respond, partner_a):
+    ResultsPublication.objects.create(pk=1, is_published=True)
+    respond(partner_a.links.first().collector, 6)
+    assert client.get(reverse("partners:public_results")).context["data"]["total"] == 6
+    respond(partner_a.links.first().collector, 3)
+    assert client.get(reverse("partners:public_results")).context["data"]["total"] == 9
