@@ -28,7 +28,7 @@ from apps.surveys.selectors import (
     version_structure,
     visible_pages,
 )
-from apps.surveys.synthetic import ROLES, synthetic_responses_generate
+from devtools.synthetic import ROLES, synthetic_responses_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
-
-from .conditions import condition_met
-from .models import (
+from apps.surveys.conditions import condition_met
+from apps.surveys.models import (
     Answer,
     Collector,
     Question,
@@ -34,8 +33,13 @@ from .models import (
     SurveyVersion,
     TaskRating,
 )
-from .selectors import Structure, survey_published_version, tasks_for_role, version_structure
-from .services import digest, response_profile
+from apps.surveys.selectors import (
+    Structure,
+    survey_published_version,
+    tasks_for_role,
+    version_structure,
+)
+from apps.surveys.services import digest, response_profile
 
 NO_PUBLISHED_VERSION = "The survey has no published version."
 EMAIL_DOMAIN = "example.invalid"
