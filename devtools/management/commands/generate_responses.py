@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--survey", default="ost-roles-duties", help="Survey slug (default ost-roles-duties)."
         )
         parser.add_argument(
-            "--batch", type=int, default=2000, help="Responses per transaction (default 2000)."
+            "--batch", type=int, default=5000, help="Responses per transaction (default 5000)."
         )
 
     def handle(self, *args, **options) -> None:
