@@ -6,7 +6,9 @@ Every measurement carries the load average read just before it. Writes
 bench/results/data.json.
 
 BENCH_SIZES (default "10000,100000") picks the data sizes; BENCH_ORM_SAMPLE (default 2000)
-the responses written through bulk_create for the comparison.
+the responses written through bulk_create for the comparison; BENCH_COMPARE_MAX (default
+100000) the largest size at which openpyxl is timed too. BENCH_KEEP_DB=1 continues on the
+database and results file of an earlier run (adding the sizes not yet measured).
 """
 
 import json
@@ -25,6 +27,8 @@ PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/po
 DB_NAME = os.environ.get("BENCH_DATA_DB", "ostportal_bench_data")
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
 ORM_SAMPLE = int(os.environ.get("BENCH_ORM_SAMPLE", "2000"))
+COMPARE_MAX = int(os.environ.get("BENCH_COMPARE_MAX", "100000"))
+KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 RESULTS = ROOT / "bench" / "results" / "data.json"
 
 os.environ.update(
@@ -113,8 +117,9 @@ def export(fmt: str, writer: str = "xlsxwriter") -> dict:
 
 def main() -> int:
     psql = ["psql", PG_ADMIN, "-qc"]
-    subprocess.run(psql + [f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True, capture_output=True)
-    subprocess.run(psql + [f"CREATE DATABASE {DB_NAME}"], check=True, capture_output=True)
+    if not KEEP_DB:
+        subprocess.run(psql + [f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True)
+        subprocess.run(psql + [f"CREATE DATABASE {DB_NAME}"], check=True, capture_output=True)
     import django
 
     django.setup()
@@ -122,30 +127,39 @@ def main() -> int:
 
     from apps.surveys.models import Response
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_survey", verbosity=0)
-    results = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
-        "postgresql": subprocess.run(
-            ["psql", PG_ADMIN, "-tAc", "SHOW server_version"], capture_output=True, text=True
-        ).stdout.strip(),
-        "note": "Shared 2-core machine with other sessions running: see each load average.",
-        "orm_sample": generate(ORM_SAMPLE, seed=1, orm=True),
-        "planning_only": planning_only(ORM_SAMPLE),
-        "sizes": {},
-    }
-    print(json.dumps({k: results[k] for k in ("orm_sample", "planning_only")}, indent=2))
+    if KEEP_DB:
+        results = json.loads(RESULTS.read_text())
+    else:
+        call_command("migrate", verbosity=0)
+        call_command("seed_survey", verbosity=0)
+        results = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": (
+                f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}"
+            ),
+            "postgresql": subprocess.run(
+                ["psql", PG_ADMIN, "-tAc", "SHOW server_version"], capture_output=True, text=True
+            ).stdout.strip(),
+            "note": "Shared 2-core machine with other sessions running: see each load average.",
+            "orm_sample": generate(ORM_SAMPLE, seed=1, orm=True),
+            "planning_only": planning_only(ORM_SAMPLE),
+            "sizes": {},
+        }
+        print(json.dumps({k: results[k] for k in ("orm_sample", "planning_only")}, indent=2))
     for size in SIZES:
         current = Response.objects.count()
         step = generate(size - current, seed=size) if size > current else None
         subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", "VACUUM ANALYZE"], check=True)
         entry = {"generate": step, "total_responses": Response.objects.count()}
+        results["sizes"][str(size)] = entry
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        print(json.dumps({size: entry}, indent=2), flush=True)
         entry["rows_only"] = export("rows")
         entry["xlsx_xlsxwriter"] = export("xlsx", "xlsxwriter")
-        entry["xlsx_openpyxl"] = export("xlsx", "openpyxl")
-        results["sizes"][str(size)] = entry
-        print(json.dumps({size: entry}, indent=2))
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        if size <= COMPARE_MAX:
+            entry["xlsx_openpyxl"] = export("xlsx", "openpyxl")
+        print(json.dumps({size: entry}, indent=2), flush=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
     return 0
