@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.insights import cube, disclosure, selectors, sources
-from apps.surveys.synthetic import synthetic_responses_generate
+from devtools.synthetic import synthetic_responses_generate
 from tests.factories import make_user
 from tests.insights.conftest import survey  # noqa: F401  (seeded survey fixture)
 

@@ -1,7 +1,9 @@
 """Run one full responses export in this process and report its time and peak memory.
 
-Called by bench/insights_bench.py in a fresh process per format, so the peak resident
-memory it reports belongs to that export alone.
+Called by bench/insights_bench.py and bench/data_bench.py in a fresh process per format.
+Linux carries a parent's peak resident size (ru_maxrss) into a forked child, so a probe started
+by a benchmark that had just generated 100,000 responses reported the parent's peak: the probe
+resets the peak (/proc/self/clear_refs) and reads VmHWM, this process's own peak, instead.
 """
 
 import resource
@@ -12,17 +14,47 @@ from pathlib import Path
 from apps.exports.base import exporter_class, write_export
 
 
-def run(fmt: str) -> dict:
+def _reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")  # 5: reset the peak resident set size (Linux 4.0+)
+
+
+def _peak_kb() -> int:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run(fmt: str, xlsx_writer: str = "xlsxwriter") -> dict:
+    """fmt "csv" or "xlsx"; "rows" only pulls every row from the exporter (the query and
+    layout cost without any writer). xlsx_writer "openpyxl" swaps in the former writer."""
     exporter = exporter_class("responses")()
     options = {"filters": {}, "labels": False}
-    before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    _reset_peak()
+    before_kb = _peak_kb()
     started = time.perf_counter()
+    if fmt == "rows":
+        rows = sum(1 for _row in exporter.rows(options)) - 1
+        peak_kb = _peak_kb()
+        return {
+            "seconds": time.perf_counter() - started,
+            "rows": rows,
+            "peak_mb": peak_kb / 1024,
+            "peak_above_start_mb": (peak_kb - before_kb) / 1024,
+        }
+    if fmt == "xlsx" and xlsx_writer == "openpyxl":
+        from apps.exports import base
+        from bench.xlsx_openpyxl import write_xlsx
+
+        base._write_xlsx = write_xlsx
     with tempfile.TemporaryDirectory() as folder:
         dest = Path(folder) / f"responses.{'zip' if fmt == 'csv' else 'xlsx'}"
         rows = write_export(exporter, options, fmt, dest)
         size = dest.stat().st_size
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _peak_kb()
     return {
         "seconds": seconds,
         "rows": rows,

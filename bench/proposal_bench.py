@@ -59,7 +59,7 @@ def main() -> int:
     from apps.proposals import documents, evidence, services
     from apps.proposals.selectors import proposal_current
     from apps.surveys.models import Survey
-    from apps.surveys.synthetic import synthetic_responses_generate
+    from devtools.synthetic import synthetic_responses_generate
     from tests.factories import make_user
 
     call_command("migrate", verbosity=0)

@@ -10,10 +10,12 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -129,14 +131,16 @@ def _csv_cell(value):
     return neutralize(value)
 
 
-def _xlsx_cell(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+# Characters an XLSX cell may not hold (XML 1.0 control characters): dropped, as openpyxl did.
+_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
+
+def _xlsx_cell(value):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, str):
-        # openpyxl refuses control characters; Excel refuses cells over 32,767 characters.
-        value = neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))[:XLSX_MAX_CELL]
+        # Excel refuses control characters and cells over 32,767 characters.
+        value = neutralize(_XLSX_ILLEGAL.sub("", value))[:XLSX_MAX_CELL]
     return value
 
 
@@ -204,32 +208,56 @@ def _write_csv_zip(exporter: Exporter, options: dict, tmp: Path, on_progress: Pr
 
 
 def _write_xlsx(exporter: Exporter, options: dict, tmp: Path, on_progress: Progress) -> int:
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    # write_only: rows go straight to a temporary XML file and strings are written inline,
-    # so memory stays flat whatever the row count.
-    workbook = Workbook(write_only=True)
+    # XlsxWriter's constant_memory mode: each row goes to a temporary file (in the export
+    # folder) as soon as it is written and strings are written inline, so memory stays flat
+    # whatever the row count. Strings are never turned into formulas, numbers or links: a
+    # cell holds what the exporter gave (after `neutralize`), nothing Excel would run.
+    workbook = xlsxwriter.Workbook(
+        str(tmp),
+        {
+            "constant_memory": True,
+            "tmpdir": str(tmp.parent),
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     rows, counter = _counted(exporter.rows(options), on_progress, limit=XLSX_MAX_ROWS - 1)
     try:
         for title, source in (("data", rows), ("codebook", exporter.codebook_rows(options))):
-            sheet = workbook.create_sheet(title)
-            for row in source:
-                sheet.append([_xlsx_cell(value) for value in row])
-        workbook.save(tmp)
+            sheet = workbook.add_worksheet(title)
+            write_string, write_number = sheet.write_string, sheet.write_number
+            for r, row in enumerate(source):
+                for c, value in enumerate(row):
+                    # Empty cells are not written; most cells of a wide export are numbers.
+                    if value is None or value == "":
+                        continue
+                    kind = type(value)
+                    if kind is int or kind is float or kind is Decimal:
+                        write_number(r, c, value)
+                    elif kind is str:
+                        write_string(r, c, _xlsx_cell(value))
+                    elif kind is bool:
+                        write_number(r, c, int(value))
+                    else:
+                        write_string(r, c, _xlsx_cell(str(value)))
+        workbook.close()
     except BaseException:
-        for sheet in workbook.worksheets:
+        for sheet in workbook.worksheets():
             _discard_sheet(sheet)
         raise
     return counter["rows"]
 
 
 def _discard_sheet(sheet) -> None:
-    """Close a write-only sheet that will not be saved and delete its temporary file (which
-    openpyxl keeps in the system temp folder until the workbook is saved)."""
-    rows, writer = getattr(sheet, "_rows", None), getattr(sheet, "_writer", None)
+    """Close a constant-memory sheet that will not be saved and delete its temporary file
+    (XlsxWriter removes it only when the workbook is closed)."""
+    handle, name = getattr(sheet, "row_data_fh", None), getattr(sheet, "row_data_filename", None)
     with contextlib.suppress(Exception):
-        if rows is not None:
-            rows.close()
-        if writer is not None:
-            writer.close()
-            writer.cleanup()
+        if handle is not None:
+            handle.close()
+    if name:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

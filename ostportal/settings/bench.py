@@ -3,7 +3,8 @@
 from .production import *  # noqa: F403
 from .production import INSTALLED_APPS
 
-INSTALLED_APPS = INSTALLED_APPS + ["bench.reference"]
+# devtools: the benchmarks generate their synthetic responses with it.
+INSTALLED_APPS = INSTALLED_APPS + ["bench.reference", "devtools"]
 ROOT_URLCONF = "bench.urls"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

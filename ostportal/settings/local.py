@@ -1,9 +1,11 @@
 """The embedded default for `make run`: SQLite, eager Celery, email printed to the console."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import INSTALLED_APPS, env, env_bool, env_list
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# Development-only tools (synthetic data: `manage.py generate_responses`); never in production.
+INSTALLED_APPS = INSTALLED_APPS + ["devtools"]
 SECRET_KEY = env("DJANGO_SECRET_KEY", "local-development-key-not-for-production-use-0123456789")
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Contact-form messages go to this address, printed in the terminal by the console backend,

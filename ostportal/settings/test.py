@@ -1,9 +1,11 @@
 """Settings for pytest: fast hashing, in-memory email, eager Celery by default."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
 DEBUG = False
+# Development-only tools: the synthetic-data generator the tests build data with.
+INSTALLED_APPS = INSTALLED_APPS + ["devtools"]
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

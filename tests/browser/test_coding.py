@@ -23,7 +23,7 @@ def coding_site(site):
     from apps.coding import services
     from apps.surveys.models import Answer, Question, Response, Survey
     from apps.surveys.seeding import seed_survey
-    from apps.surveys.synthetic import synthetic_responses_generate
+    from devtools.synthetic import synthetic_responses_generate
 
     seed_survey()
     survey = Survey.objects.get(slug="ost-roles-duties")

@@ -22,7 +22,7 @@ DASHBOARDS = [
 def data_site(site):
     from apps.surveys.models import Survey
     from apps.surveys.seeding import seed_survey
-    from apps.surveys.synthetic import synthetic_responses_generate
+    from devtools.synthetic import synthetic_responses_generate
 
     seed_survey()
     synthetic_responses_generate(

@@ -20,7 +20,7 @@ def partner_site(site):
     from apps.partners.models import Partner
     from apps.surveys.models import Response, Survey
     from apps.surveys.seeding import seed_survey
-    from apps.surveys.synthetic import synthetic_responses_generate
+    from devtools.synthetic import synthetic_responses_generate
     from tests.partners.conftest import make_partner
 
     seed_survey()

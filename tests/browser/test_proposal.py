@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def data_site(site, settings, tmp_path):
     from apps.surveys.models import Survey
     from apps.surveys.seeding import seed_survey
-    from apps.surveys.synthetic import synthetic_responses_generate
+    from devtools.synthetic import synthetic_responses_generate
 
     settings.EXPORTS_DIR = tmp_path / "exports"
     seed_survey()

@@ -189,6 +189,23 @@ def test_xlsx_opens_and_has_the_codebook_sheet(two_paths, tmp_path):
     assert [r[0] for r in codebook[1:]] == header
 
 
+def test_xlsx_cells_are_text_never_formulas_and_lose_control_characters(two_paths, tmp_path):
+    paid, _volunteer = two_paths
+    answers = Answer.objects.filter(response=paid)
+    answers.filter(question__key="job_title").update(text_value="=1+1")
+    answers.filter(question__key="employer_name").update(text_value="Bell\x07 and\x1b esc")
+    path = tmp_path / "out.xlsx"
+    write_export(FullRecord(), OPTIONS, "xlsx", path)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]  # no temporary file left
+    sheet = load_workbook(path)["data"]  # not read-only: cell types are visible
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == paid.pk)
+    title = row[header.index("job_title")]
+    assert (title.value, title.data_type) == ("'=1+1", "s")
+    assert row[header.index("employer_name")].value == "Bell and esc"
+    assert not [cell for r in sheet.iter_rows() for cell in r if cell.data_type == "f"]
+
+
 def test_an_empty_export_still_has_its_header(survey, tmp_path):
     path, written = export_csv(tmp_path)
     assert written == 0

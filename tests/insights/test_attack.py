@@ -17,7 +17,7 @@ from apps.insights import cube, sources
 from apps.insights import selectors as insights
 from apps.insights.disclosure import MAX_NOISE
 from apps.surveys.models import Response
-from apps.surveys.synthetic import synthetic_responses_generate
+from devtools.synthetic import synthetic_responses_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from apps.insights import cube, selectors
 from apps.insights.sources import CubeSource, RawSource, source_for
 from apps.surveys.exporters import ResponsesExporter
 from apps.surveys.models import Question, Response, Task
-from apps.surveys.synthetic import synthetic_responses_generate
 from apps.surveys.versioning import version_copy_as_draft, version_publish
+from devtools.synthetic import synthetic_responses_generate
 from tests.exports.helpers import read_zip
 from tests.factories import make_user
 

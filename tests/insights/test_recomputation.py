@@ -37,8 +37,8 @@ from apps.proposals.models import EvidenceBlock
 from apps.surveys.exporters import ResponseIdentifiersExporter, ResponsesExporter
 from apps.surveys.models import Collector, Response, SurveyPage
 from apps.surveys.seeding import SEED_FILE
-from apps.surveys.synthetic import synthetic_responses_generate
 from apps.surveys.versioning import version_copy_as_draft, version_publish
+from devtools.synthetic import synthetic_responses_generate
 from tests.exports.helpers import read_zip
 from tests.factories import make_user
 

@@ -7,7 +7,7 @@ import pytest
 from apps.exports.base import write_export
 from apps.insights import selectors
 from apps.surveys.exporters import ResponsesExporter
-from apps.surveys.synthetic import synthetic_responses_generate
+from devtools.synthetic import synthetic_responses_generate
 from tests.exports.helpers import read_zip
 
 pytestmark = pytest.mark.django_db

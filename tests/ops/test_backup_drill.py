@@ -9,7 +9,7 @@ from django.db import connection
 
 from apps.surveys.models import Survey
 from apps.surveys.seeding import seed_survey
-from apps.surveys.synthetic import synthetic_responses_generate
+from devtools.synthetic import synthetic_responses_generate
 
 ROOT = Path(__file__).resolve().parents[2]
 DRILL = ROOT / "ops" / "backup_drill.sh"

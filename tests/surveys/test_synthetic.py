@@ -28,7 +28,7 @@ from apps.surveys.selectors import (
     version_structure,
     visible_pages,
 )
-from apps.surveys.synthetic import ROLES, synthetic_responses_generate
+from devtools.synthetic import ROLES, synthetic_responses_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +308,54 @@ def test_the_command_prints_progress_and_a_summary(survey):
 def test_the_command_refuses_an_unknown_survey(survey):
     with pytest.raises(CommandError, match="No survey 'nope'"):
         call_command("generate_responses", count=5, survey="nope", stdout=StringIO())
+
+
+def test_on_postgresql_rows_go_in_with_copy_not_insert(survey):
+    """The fast path: on PostgreSQL no INSERT statement is sent for the generated rows
+    (COPY does not pass through Django's query log; the id reservation does)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite uses bulk_create")
+    with CaptureQueriesContext(connection) as queries:
+        summary, responses = _generate(survey, count=40, seed=11)
+    sql = [q["sql"] for q in queries.captured_queries]
+    tables = [m._meta.db_table for m in (Response, Answer, TaskRating, RespondentContact)]
+    inserts = [s for s in sql if s.lstrip().upper().startswith("INSERT")]
+    assert not [s for s in inserts if any(f'"{table}"' in s for table in tables)]
+    assert any("nextval" in s for s in sql)
+    assert responses.count() == 40
+    assert Answer.objects.filter(response__in=responses).count() == summary.answers > 0
+    assert TaskRating.objects.filter(response__in=responses).count() == summary.ratings > 0
+
+
+def test_copy_escapes_text_that_would_break_a_row():
+    from devtools.synthetic import _copy_value
+
+    assert _copy_value("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re"
+    assert _copy_value(None) == "\\N"
+    assert (_copy_value(True), _copy_value(False), _copy_value(0)) == ("t", "f", "0")
+
+
+def test_copy_round_trips_tabs_newlines_and_backslashes(survey):
+    from django.db import connection
+
+    from devtools.synthetic import ANSWER_COLUMNS, _copy_rows
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    _summary, responses = _generate(survey, count=1, seed=5)
+    response = responses.get()
+    question = Question.objects.filter(type=Question.Type.LONG_TEXT).first()
+    text = "tab\there\nnew line\\backslash\r\\N"
+    with connection.cursor() as cursor:
+        _copy_rows(
+            cursor,
+            Answer,
+            ("response_id", *ANSWER_COLUMNS),
+            [(response.pk, question.pk, "", None, text, None, None)],
+        )
+    stored = Answer.objects.get(response=response, question=question, text_value__contains="tab")
+    assert stored.text_value == text
+    assert stored.number_value is None and stored.choice_id is None

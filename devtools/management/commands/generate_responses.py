@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.exceptions import ApplicationError
 from apps.surveys.models import Survey
-from apps.surveys.synthetic import synthetic_responses_generate
+from devtools.synthetic import synthetic_responses_generate
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--survey", default="ost-roles-duties", help="Survey slug (default ost-roles-duties)."
         )
         parser.add_argument(
-            "--batch", type=int, default=2000, help="Responses per transaction (default 2000)."
+            "--batch", type=int, default=5000, help="Responses per transaction (default 5000)."
         )
 
     def handle(self, *args, **options) -> None:
