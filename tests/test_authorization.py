@@ -354,6 +354,18 @@ def url_for(db, settings, tmp_path):
             from apps.partners.models import Partner
 
             kwargs = {"pk": Partner.objects.get_or_create(name="Walk partner")[0].pk}
+        if name in ("partners:link_qr", "partners:link_flyer"):
+            from apps.partners.models import Partner, PartnerLink
+            from apps.surveys.models import Collector
+
+            partner = Partner.objects.get_or_create(name="Walk partner")[0]
+            link = partner.links.first()
+            if link is None:
+                collector = Collector.objects.create(
+                    survey=version.survey, slug="walk-partner-link", name="Walk partner link"
+                )
+                link = PartnerLink.objects.create(partner=partner, collector=collector)
+            kwargs = {"pk": link.pk}
         if name == "partners:accept":
             from apps.partners import services as partner_services
             from apps.partners.models import Partner
