@@ -124,9 +124,11 @@ MINIMUM_ROLE = {
     "surveys:paper_import": Role.ADMINISTRATOR,
     "exports:list": Role.REVIEWER,
     "exports:request": Role.REVIEWER,
-    "exports:detail": Role.REVIEWER,
-    "exports:status": Role.REVIEWER,
-    "exports:download": Role.REVIEWER,
+    # A job opens for the role its exporter needs: every record-level export (the only
+    # kinds) is for Administrators since the disclosure layer; Reviewers get aggregates.
+    "exports:detail": Role.ADMINISTRATOR,
+    "exports:status": Role.ADMINISTRATOR,
+    "exports:download": Role.ADMINISTRATOR,
     "insights:overview": Role.REVIEWER,
     "insights:duties": Role.REVIEWER,
     "insights:task_detail": Role.REVIEWER,

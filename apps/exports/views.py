@@ -1,5 +1,7 @@
 """Staff export pages: request (POST), job page that polls its status, download, list."""
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,19 @@ def _job_for(request: HttpRequest, pk: int) -> ExportJob:
     if not export_job_visible_to(job, request.user):
         raise PermissionDenied
     return job
+
+
+def _job_access_required(view):
+    """Whether a job may be seen depends on its kind (record-level kinds are for
+    Administrators), so check it before anything else, whatever the method: a lower role gets
+    403 for GET and POST alike, never a 405 that confirms the page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int, *args, **kwargs):
+        _job_for(request, pk)
+        return view(request, pk, *args, **kwargs)
+
+    return wrapped
 
 
 def _list_page(request: HttpRequest, form: ExportRequestForm, status: int = 200) -> HttpResponse:
@@ -72,6 +87,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.REVIEWER)
+@_job_access_required
 @require_GET
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
@@ -84,6 +100,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @role_required(Role.REVIEWER)
+@_job_access_required
 @require_GET
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = _job_for(request, pk)
@@ -105,6 +122,7 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @never_cache
 @role_required(Role.REVIEWER)
+@_job_access_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _job_for(request, pk)

@@ -129,7 +129,11 @@ def test_pages_sent_offline_reach_the_server_once_when_back_online(survey_site, 
     page.goto(setting_url.split("/page/")[0] + "/page/role/")
     page.locator("input[name=job_title]").fill("Edited later")
     _next(page)
-    statuses = worker.evaluate("Promise.all(self.copies.map(r => fetch(r).then(x => x.type)))")
+    # One after the other, as the queue replays them (two at once race for SQLite's one writer).
+    statuses = worker.evaluate(
+        "self.copies.reduce((done, r) => done.then(types => fetch(r)"
+        ".then(x => [...types, x.type])), Promise.resolve([]))"
+    )
     assert statuses == ["opaqueredirect", "opaqueredirect"]
     assert Answer.objects.get(question__key="job_title").text_value == "Edited later"
     assert PageSubmission.objects.filter(page_key="role").count() == 2  # offline + the edit
