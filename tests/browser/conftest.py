@@ -75,7 +75,7 @@ class Pages:
         self.contexts = []
         self.console_errors: list[str] = []
 
-    def open(self, viewport=DESKTOP, locale="en-US", service_workers="allow"):
+    def open(self, viewport=DESKTOP, locale="en-US", service_workers="block"):
         context = self.browser.new_context(
             viewport=viewport, locale=locale, service_workers=service_workers
         )

@@ -31,7 +31,9 @@ def background(settings):
 
 
 def _start(pages, base, lang="en"):
-    page = pages.open(viewport=PHONE, locale="es-ES" if lang == "es" else "en-US")
+    page = pages.open(
+        viewport=PHONE, locale="es-ES" if lang == "es" else "en-US", service_workers="allow"
+    )
     page.goto(f"{base}{SURVEY_URL}?lang={lang}")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/page/eligibility/")
@@ -191,7 +193,7 @@ def test_the_half_done_page_follows_the_respondent_to_another_device(survey_site
     from apps.surveys import services
 
     token = services.resume_token_create(response=Response.objects.get())
-    laptop = pages.open(viewport=PHONE)
+    laptop = pages.open(viewport=PHONE, service_workers="allow")
     laptop.goto(f"{survey_site.url}/survey/resume/{token}/")
     assert _key(laptop.url) == "role"
     assert laptop.locator("input[name=job_title]").input_value() == "Youth worker on the phone"
@@ -237,7 +239,9 @@ def test_resume_by_link_email_and_cookie_lands_on_the_page_where_they_stopped(
     assert emailed.endswith("?lang=es")
     base = survey_site.url
     for url in (link, base + emailed.split("8000", 1)[-1] if "8000" in emailed else emailed):
-        other = pages.open(viewport=PHONE)  # another device, English by default
+        other = pages.open(
+            viewport=PHONE, service_workers="allow"
+        )  # another device, English by default
         other.goto(url.replace("http://testserver", base))
         assert _key(other.url) == stop_on
         assert other.locator("html").get_attribute("lang") == "es"
@@ -261,7 +265,7 @@ def test_the_thank_you_page_and_the_copy_of_answers_in_both_languages(survey_sit
     client = Client()
     client.cookies["django_language"] = lang
     response, _seen = complete(client, Survey.objects.get(slug="ost-roles-duties"))
-    page = pages.open(viewport=PHONE)
+    page = pages.open(viewport=PHONE, service_workers="allow")
     host = survey_site.url.split("//")[1].split(":")[0]
     page.context.add_cookies(
         [
