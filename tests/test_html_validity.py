@@ -3,12 +3,6 @@
 Skipped when Java or node_modules/vnu-jar is missing, unless REQUIRE_HTML_CHECK=1 (CI).
 """
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
@@ -18,15 +12,9 @@ from apps.surveys.sample import sample_page_data
 from apps.surveys.selectors import tasks_for_role, version_structure
 
 from .factories import make_user
+from .html_checker import html_problems
 
-VNU = (
-    Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-)
 pytestmark = pytest.mark.django_db
-
-
-def _checker_available() -> bool:
-    return VNU.exists() and shutil.which("java") is not None
 
 
 @pytest.fixture
@@ -288,25 +276,5 @@ def _coding_pages(staff: Client) -> dict[str, str]:
 
 
 def test_pages_pass_the_nu_html_checker(pages_html, tmp_path):
-    if not _checker_available():
-        if os.environ.get("REQUIRE_HTML_CHECK") == "1":
-            pytest.fail("REQUIRE_HTML_CHECK=1 but java or node_modules/vnu-jar is missing")
-        pytest.skip("Nu HTML checker needs java and node_modules/vnu-jar")
-    files = {}
-    for i, (name, html) in enumerate(pages_html.items()):
-        path = tmp_path / f"page{i}.html"
-        path.write_text(html, encoding="utf-8")
-        files[str(path)] = name
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
-        f"line {m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-    ]
+    problems = html_problems(pages_html, tmp_path)
     assert not problems, "\n".join(problems)

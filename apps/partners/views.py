@@ -2,6 +2,7 @@
 results (/results/). Views check access, call one service or selector and pick a response."""
 
 import csv
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -88,54 +89,48 @@ def _scoped_filters(request: HttpRequest, partner: Partner) -> dict:
     return filters
 
 
-@partner_required
-def dashboard(request: HttpRequest, partner: Partner) -> HttpResponse:
+def _filtered_page(
+    request: HttpRequest, partner: Partner, *, section: str, figures: Callable[[dict], dict]
+) -> HttpResponse:
+    """A partner page of figures under the filter form (dashboard, duties): the figures for
+    the partner's validated filters, one audit line naming the page and its filters."""
     filters = _scoped_filters(request, partner)
-    data = selectors.partner_dashboard(partner, filters)
+    context = figures(filters)
     links = selectors.partner_link_list(partner)
     services.partner_activity_record(
         partner=partner,
-        what="dashboard",
+        what=section,
         actor=request.user,
         details={"filters": filters},
         request=request,
     )
     return render(
         request,
-        "partners/dashboard.html",
+        f"partners/{section}.html",
         {
             "partner": partner,
-            "data": data,
+            **context,
             "filter_form": PartnerFilterForm(request.GET or None, links=links),
-            "suppression_k": data["progress"]["k"],
-            "section": "dashboard",
+            "section": section,
         },
     )
+
+
+@partner_required
+def dashboard(request: HttpRequest, partner: Partner) -> HttpResponse:
+    def figures(filters: dict) -> dict:
+        data = selectors.partner_dashboard(partner, filters)
+        return {"data": data, "suppression_k": data["progress"]["k"]}
+
+    return _filtered_page(request, partner, section="dashboard", figures=figures)
 
 
 @partner_required
 def duties(request: HttpRequest, partner: Partner) -> HttpResponse:
-    filters = _scoped_filters(request, partner)
-    tasks = selectors.partner_duties(partner, filters)
-    links = selectors.partner_link_list(partner)
-    services.partner_activity_record(
-        partner=partner,
-        what="duties",
-        actor=request.user,
-        details={"filters": filters},
-        request=request,
-    )
-    return render(
-        request,
-        "partners/duties.html",
-        {
-            "partner": partner,
-            "tasks": tasks,
-            "filter_form": PartnerFilterForm(request.GET or None, links=links),
-            "suppression_k": selectors.k(),
-            "section": "duties",
-        },
-    )
+    def figures(filters: dict) -> dict:
+        return {"tasks": selectors.partner_duties(partner, filters), "suppression_k": selectors.k()}
+
+    return _filtered_page(request, partner, section="duties", figures=figures)
 
 
 @partner_required

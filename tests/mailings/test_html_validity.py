@@ -3,9 +3,6 @@
 Skipped when Java or node_modules/vnu-jar is missing, unless REQUIRE_HTML_CHECK=1 (CI).
 """
 
-import json
-import os
-import subprocess
 from unittest import mock
 
 import pytest
@@ -17,7 +14,7 @@ from apps.accounts.roles import Role
 from apps.mailings.models import Subscriber
 from apps.mailings.services import announcement_deliver, announcement_send
 from apps.mailings.tokens import CONFIRM, MANAGE, make_token
-from tests.test_html_validity import VNU, _checker_available
+from tests.html_checker import html_problems
 
 from ..factories import make_user
 from .factories import make_announcement, make_subscriber
@@ -79,25 +76,5 @@ def pages_html(seeded):
 
 
 def test_email_update_pages_pass_the_nu_html_checker(pages_html, tmp_path):
-    if not _checker_available():
-        if os.environ.get("REQUIRE_HTML_CHECK") == "1":
-            pytest.fail("REQUIRE_HTML_CHECK=1 but java or node_modules/vnu-jar is missing")
-        pytest.skip("Nu HTML checker needs java and node_modules/vnu-jar")
-    files = {}
-    for i, (name, html) in enumerate(pages_html.items()):
-        path = tmp_path / f"page{i}.html"
-        path.write_text(html, encoding="utf-8")
-        files[str(path)] = name
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
-        f"line {m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-    ]
+    problems = html_problems(pages_html, tmp_path)
     assert not problems, "\n".join(problems)

@@ -1,9 +1,5 @@
 """Every partner page, staff partner page and public results page is valid HTML (Nu checker)."""
 
-import json
-import os
-import subprocess
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +7,7 @@ from django.urls import reverse
 from apps.accounts.roles import Role
 from apps.partners import services
 from tests.factories import make_user
-from tests.test_html_validity import VNU, _checker_available
+from tests.html_checker import html_problems
 
 from .conftest import make_partner_user
 
@@ -66,26 +62,6 @@ def partner_pages(respond, partner_a, partner_b, user_a):
 
 
 def test_partner_pages_pass_the_nu_html_checker(partner_pages, tmp_path):
-    if not _checker_available():
-        if os.environ.get("REQUIRE_HTML_CHECK") == "1":
-            pytest.fail("REQUIRE_HTML_CHECK=1 but java or node_modules/vnu-jar is missing")
-        pytest.skip("Nu HTML checker needs java and node_modules/vnu-jar")
-    files = {}
-    for i, (name, html) in enumerate(partner_pages.items()):
-        path = tmp_path / f"page{i}.html"
-        path.write_text(html, encoding="utf-8")
-        files[str(path)] = name
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
-        f"line {m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-    ]
-    assert len(files) == 20
+    problems = html_problems(partner_pages, tmp_path)
+    assert len(partner_pages) == 20
     assert not problems, "\n".join(problems)

@@ -1,26 +1,19 @@
 """The proposal pages are valid HTML (Nu HTML checker), like every other page
 (tests/test_html_validity.py; kept apart so the page lists of several apps do not clash)."""
 
-import json
-import os
-import subprocess
-
 import pytest
 from django.test import Client
 
 from apps.accounts.roles import Role
 from apps.proposals import services
 from tests.factories import make_user
-from tests.test_html_validity import VNU, _checker_available
+from tests.html_checker import html_problems, require_html_checker
 
 pytestmark = pytest.mark.django_db
 
 
 def test_proposal_pages_pass_the_nu_html_checker(proposal, data, tmp_path, settings):
-    if not _checker_available():
-        if os.environ.get("REQUIRE_HTML_CHECK") == "1":
-            pytest.fail("REQUIRE_HTML_CHECK=1 but java or node_modules/vnu-jar is missing")
-        pytest.skip("Nu HTML checker needs java and node_modules/vnu-jar")
+    require_html_checker()
     settings.EXPORTS_DIR = tmp_path / "exports"
     editor = make_user(Role.EDITOR)
     section = proposal.sections.get(key="tasks")
@@ -87,21 +80,5 @@ def test_proposal_pages_pass_the_nu_html_checker(proposal, data, tmp_path, setti
     html["comment (errors)"] = public.post(
         f"/proposal/draft/{version.number}/comment/tasks/", {"body": "x"}
     ).content.decode()
-    files = {}
-    for i, (name, page) in enumerate(html.items()):
-        path = tmp_path / f"page{i}.html"
-        path.write_text(page, encoding="utf-8")
-        files[str(path)] = name
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: "
-        f"line {m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-    ]
+    problems = html_problems(html, tmp_path)
     assert not problems, "\n".join(problems)
