@@ -270,6 +270,14 @@ class DraftForm(HoneypotMixin, forms.Form):
         return text
 
 
+def _optional_role_and_state(form: forms.Form) -> None:
+    """Fill the form's role and state choices, each led by "Prefer not to say"."""
+    form.fields["role"].choices = [("", _("Prefer not to say"))] + [
+        (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+    ]
+    form.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+
+
 class SubmittedForm(HoneypotMixin, forms.Form):
     """I submitted my comment: role and state for the counts, tracking number optional."""
 
@@ -288,10 +296,7 @@ class SubmittedForm(HoneypotMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Prefer not to say"))] + [
-            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
-        ]
-        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        _optional_role_and_state(self)
         self.fields["tracking_number"].widget.attrs["autocomplete"] = "off"
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -330,10 +335,7 @@ class PledgeForm(HoneypotMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Prefer not to say"))] + [
-            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
-        ]
-        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        _optional_role_and_state(self)
         self.fields["email"].widget.attrs.update(
             {"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
         )

@@ -173,33 +173,33 @@ def _own_link(partner: Partner, pk: int) -> PartnerLink:
     return link
 
 
-@partner_required
-def link_qr(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+def _own_link_exported(
+    request: HttpRequest, partner: Partner, pk: int, what: str
+) -> tuple[PartnerLink, str]:
+    """The partner's own link and its absolute survey address, with one audit line saying
+    the partner took a document (`what`) for it."""
     link = _own_link(partner, pk)
     url = request.build_absolute_uri(link.collector.get_absolute_url())
     services.partner_activity_record(
         partner=partner,
-        what="qr",
+        what=what,
         action=AuditEvent.Action.EXPORTED,
         actor=request.user,
         details={"link": link.collector.slug},
         request=request,
     )
+    return link, url
+
+
+@partner_required
+def link_qr(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
+    _link, url = _own_link_exported(request, partner, pk, "qr")
     return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
 
 
 @partner_required
 def link_flyer(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
-    link = _own_link(partner, pk)
-    url = request.build_absolute_uri(link.collector.get_absolute_url())
-    services.partner_activity_record(
-        partner=partner,
-        what="flyer",
-        action=AuditEvent.Action.EXPORTED,
-        actor=request.user,
-        details={"link": link.collector.slug},
-        request=request,
-    )
+    link, url = _own_link_exported(request, partner, pk, "flyer")
     reply = HttpResponse(
         documents.flyer_pdf(url=url, name=link.collector.name, ends_on=link.ends_on),
         content_type="application/pdf",

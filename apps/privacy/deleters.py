@@ -35,15 +35,12 @@ class SurveyResponses:
 survey_responses = SurveyResponses()
 
 
-class ContactMessages:
-    """Messages sent through the contact form from this address."""
-
-    label = _("Contact form messages from this address")
+class _RowsByEmail:
+    """A deleter whose rows for an address are one queryset (`_rows`): counted, then deleted
+    in one transaction."""
 
     def _rows(self, email: str):
-        from apps.pages.models import ContactMessage
-
-        return ContactMessage.objects.filter(email__iexact=email.strip())
+        raise NotImplementedError
 
     def count(self, *, email: str) -> int:
         return self._rows(email).count()
@@ -56,7 +53,18 @@ class ContactMessages:
         return count
 
 
-class Subscribers:
+class ContactMessages(_RowsByEmail):
+    """Messages sent through the contact form from this address."""
+
+    label = _("Contact form messages from this address")
+
+    def _rows(self, email: str):
+        from apps.pages.models import ContactMessage
+
+        return ContactMessage.objects.filter(email__iexact=email.strip())
+
+
+class Subscribers(_RowsByEmail):
     """The email-updates subscription of this address, with its sign-up emails and
     deliveries."""
 
@@ -67,16 +75,6 @@ class Subscribers:
         from apps.mailings.selectors import normalize_email
 
         return Subscriber.objects.filter(email=normalize_email(email))
-
-    def count(self, *, email: str) -> int:
-        return self._rows(email).count()
-
-    @transaction.atomic
-    def delete(self, *, email: str) -> int:
-        rows = self._rows(email)
-        count = rows.count()
-        rows.delete()
-        return count
 
 
 contact_messages = ContactMessages()

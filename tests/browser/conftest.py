@@ -67,6 +67,15 @@ def site(live_server, transactional_db):
     return live_server
 
 
+@pytest.fixture
+def survey_site(site):
+    """The live portal with the practitioner survey seeded and published too."""
+    from apps.surveys.seeding import seed_survey
+
+    seed_survey()
+    return site
+
+
 class Pages:
     """Opens pages and collects console errors (a CSP violation shows up there)."""
 

@@ -21,14 +21,6 @@ def _draft(page, key: str):
     return page.evaluate(f"localStorage.getItem('ost-draft:{response}:{key}')")
 
 
-@pytest.fixture
-def survey_site(site):
-    from apps.surveys.seeding import seed_survey
-
-    seed_survey()
-    return site
-
-
 def _to_page_with(page, question_key: str) -> None:
     for _ in range(12):
         if page.locator(f"[data-question={question_key}]").count():

@@ -11,14 +11,6 @@ pytestmark = pytest.mark.browser
 SURVEY_URL = "/survey/ost-roles-duties/"
 
 
-@pytest.fixture
-def survey_site(site):
-    from apps.surveys.seeding import seed_survey
-
-    seed_survey()
-    return site
-
-
 def _walk_to_the_end(page, lang: str, max_pages: int = 20) -> list[str]:
     """Titles of the pages walked (the duties steps share one page and one title)."""
     titles = []

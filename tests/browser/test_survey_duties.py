@@ -17,14 +17,6 @@ pytestmark = pytest.mark.browser
 SURVEY_URL = "/survey/ost-roles-duties/"
 
 
-@pytest.fixture
-def survey_site(site):
-    from apps.surveys.seeding import seed_survey
-
-    seed_survey()
-    return site
-
-
 def _to_duties(page, base_url, lang="en", role="frontline"):
     page.goto(f"{base_url}{SURVEY_URL}?lang={lang}")
     page.locator("form button[type=submit]").last.click()

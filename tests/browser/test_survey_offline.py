@@ -16,14 +16,6 @@ SURVEY_URL = "/survey/ost-roles-duties/"
 
 
 @pytest.fixture
-def survey_site(site):
-    from apps.surveys.seeding import seed_survey
-
-    seed_survey()
-    return site
-
-
-@pytest.fixture
 def background(settings):
     """Switch on the survey page's background requests (off by default in tests)."""
     settings.SURVEY_BACKGROUND_DRAFTS = True
