@@ -296,7 +296,18 @@ def _protect(cells: dict, rows: Margin, columns: Margin, grand, grand_known: boo
     if not rows.multi:
         for c in column_keys:
             relations.append((("col", c), [("cell", r, c) for r in row_keys]))
+    # A cell alone in a line whose total other pages show is that total: known to everyone,
+    # whatever this table does (shown when at least K). Left out of the protection, it does
+    # not make protect_linked hide the whole grid for a figure nobody can hide any more.
+    known = set()
+    for total, members in relations:
+        nonzero = [m for m in members if values.get(m, 0) or m not in values and m[0] != "cell"]
+        if total not in values and len(nonzero) == 1 and nonzero[0][0] == "cell":
+            known.add(nonzero[0])
+    for cell in known:
+        values.pop(cell, None)
     hidden = protect_linked(values, relations)
+    hidden |= {cell for cell in known if is_small(cells[(cell[1], cell[2])])}
     return (
         {(cell[1], cell[2]) for cell in hidden if isinstance(cell, tuple) and cell[0] == "cell"},
         {cell[1] for cell in hidden if isinstance(cell, tuple) and cell[0] == "row"},
