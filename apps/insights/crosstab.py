@@ -89,6 +89,7 @@ class CrossTab:
     column_totals: list[Cell]
     grand: Cell
     multi_columns: bool = False
+    multi_rows: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -262,6 +263,13 @@ def _protect(cells: dict, rows: Margin, columns: Margin, grand, grand_known: boo
     """Run protect_linked over the grid and its margins. Returns (hidden cells (r, c),
     hidden row keys, hidden column keys)."""
     values: dict = {("cell", r, c): n for (r, c), n in cells.items()}
+    # A row or column of 1..K-1 people hides all its cells, zeros too: a zero shown beside
+    # hidden cells tells what those few people answered (or did not). A hidden zero counts
+    # as a hidden cell for the protection (a stand-in 1), so it is not worked out either.
+    for r in rows.order:
+        for c in columns.order:
+            if is_small(rows.counts[r]) or is_small(columns.counts[c]):
+                values[("cell", r, c)] = cells.get((r, c)) or 1
     relations = []
     for side, margin in (("row", rows), ("col", columns)):
         ids = {}
@@ -411,6 +419,7 @@ def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
         column_totals=column_totals,
         grand=Cell(None if grand_hidden else shown_count(grand), grand_hidden),
         multi_columns=columns.multi,
+        multi_rows=rows.multi,
         notes=notes,
     )
 
