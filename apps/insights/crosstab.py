@@ -28,8 +28,11 @@ Number questions are not offered: the workforce profile shows them as means and 
 with no bands a cross-tab could share.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, FilteredRelation, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,6 +59,9 @@ DIMENSIONS = {
     "collector": gettext_lazy("Partner link"),
 }
 NO_ANSWER = "__none__"
+# Larger grids take too long to protect (linear algebra over the hidden cells).
+MAX_CELLS = 1500
+PROTECTION_VERSION = 1  # bump when the protection changes: cached outcomes are keyed on it
 CROSSWALK_KEY = "crosswalk_code"
 
 
@@ -354,6 +360,14 @@ def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
     rows, columns = margins[row_axis], margins[column_axis]
     if not _consistent(cells, margins, grand, row_axis, column_axis):
         raise CrossTabError(_("The answers changed while the table was counted. Reload the page."))
+    if len(rows.order) * len(columns.order) > MAX_CELLS:
+        raise CrossTabError(
+            _(
+                "This table would have %(n)s cells, more than %(max)s. Filter the responses "
+                "or pick a question with fewer answers."
+            )
+            % {"n": len(rows.order) * len(columns.order), "max": MAX_CELLS}
+        )
     grand_known = not is_small(grand)
     if is_small(grand):
         hidden_cells = {cell for cell, n in cells.items() if n}
@@ -487,7 +501,39 @@ def _consistent(cells: dict, margins: dict, grand, row_axis: str, column_axis: s
 
 def _protect_canonical(cells, rows, columns, grand, grand_known, axes):
     """`_protect` in one orientation whatever the order the axes were asked in, so that a
-    table and its transpose hide the same cells."""
+    table and its transpose hide the same cells.
+
+    The outcome is cached under a keyed hash of everything it depends on (the counts, the
+    margins' hidden flags): the same figures give the same answer, so nothing goes stale,
+    and a large grid (seconds of linear algebra) is protected once."""
+    digest = hashlib.sha256(
+        repr(
+            (
+                PROTECTION_VERSION,
+                settings.SECRET_KEY,
+                settings.SUPPRESSION_MIN_N,
+                sorted(axes),
+                sorted((str(key), int(n)) for key, n in cells.items()),
+                [sorted((k, int(n)) for k, n in m.counts.items()) for m in (rows, columns)],
+                [sorted(m.hidden) for m in (rows, columns)],
+                [
+                    (m.answered is None or int(m.answered), m.answered_hidden)
+                    for m in (rows, columns)
+                ],
+                int(grand),
+                grand_known,
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"insights:crosstab-protection:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _protect_oriented(cells, rows, columns, grand, grand_known, axes)
+        cache.set(key, cached, timeout=24 * 3600)
+    return cached
+
+
+def _protect_oriented(cells, rows, columns, grand, grand_known, axes):
     if list(axes) == sorted(axes):
         return _protect(cells, rows, columns, grand, grand_known)
     flipped = {(c, r): n for (r, c), n in cells.items()}
