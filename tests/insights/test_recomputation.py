@@ -586,13 +586,13 @@ def _compare_crosstab(bad, where, params, export, k, row_axis, column_axis, csv_
             csv_cells.get((line.label, "Total")),
             (f"<{k}" if line.total.hidden else str(total), ""),
         )
-        hidden_nonzero = 0
+        hidden_shown_as_hidden = 0  # zeros too: a hidden zero looks like any "<K"
         for (_key, label), column, cell in zip(table.columns, columns, line.cells, strict=True):
             n = cells[(row, column)]
             where_cell = f"{w}[{row},{column}]"
             if 0 < n < k:
                 bad.check(f"{where_cell} small cell hidden", cell.hidden, True)
-            hidden_nonzero += cell.hidden and n > 0
+            hidden_shown_as_hidden += cell.hidden
             if cell.hidden:
                 bad.check(f"{where_cell} csv", csv_cells.get((line.label, label)), (f"<{k}", ""))
                 continue
@@ -604,9 +604,13 @@ def _compare_crosstab(bad, where, params, export, k, row_axis, column_axis, csv_
             bad.check(
                 f"{where_cell} csv", csv_cells.get((line.label, label)), (str(n), share or "")
             )
+        if 0 < total < k:  # a row of a few people: all its cells hidden, zeros too
+            bad.check(f"{w}[{row}] small row all hidden", all(c.hidden for c in line.cells), True)
         if not line.total.hidden and not table.multi_columns:
             bad.check(
-                f"{w}[{row}] not one hidden cell beside the total", hidden_nonzero == 1, False
+                f"{w}[{row}] not one hidden cell beside the total",
+                hidden_shown_as_hidden == 1,
+                False,
             )
     for column, cell in zip(columns, table.column_totals, strict=True):
         n = column_totals[column]
