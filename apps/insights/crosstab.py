@@ -265,10 +265,15 @@ def _question_margin(table, counts: dict, answered, lab, key: str, multi: bool) 
 # --- Protection ---
 
 
-def _protect(cells: dict, rows: Margin, columns: Margin, grand, grand_known: bool):
+def _protect(
+    cells: dict, rows: Margin, columns: Margin, grand, grand_known: bool, forced=frozenset()
+):
     """Run protect_linked over the grid and its margins. Returns (hidden cells (r, c),
-    hidden row keys, hidden column keys)."""
+    hidden row keys, hidden column keys). `forced`: cells (r, c) another page hides."""
     values: dict = {("cell", r, c): n for (r, c), n in cells.items()}
+    for r, c in forced:
+        if cells.get((r, c)):
+            values[("cell", r, c)] = 1  # a stand-in small count: hidden from the start
     # A row or column of 1..K-1 people hides all its cells, zeros too: a zero shown beside
     # hidden cells tells what those few people answered (or did not). A hidden zero counts
     # as a hidden cell for the protection (a stand-in 1), so it is not worked out either.
@@ -374,8 +379,9 @@ def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
         hidden_rows = set(rows.order)
         hidden_columns = set(columns.order)
     else:
+        forced = filtered_page_hidden(cells, rows, columns, row_axis, column_axis, lab)
         hidden_cells, hidden_rows, hidden_columns = _protect_canonical(
-            cells, rows, columns, grand, grand_known, (row_axis, column_axis)
+            cells, rows, columns, grand, grand_known, (row_axis, column_axis), forced
         )
     hidden_rows |= rows.hidden | {key for key in rows.order if is_small(rows.counts[key])}
     hidden_columns |= columns.hidden | {
@@ -499,7 +505,7 @@ def _consistent(cells: dict, margins: dict, grand, row_axis: str, column_axis: s
     return True
 
 
-def _protect_canonical(cells, rows, columns, grand, grand_known, axes):
+def _protect_canonical(cells, rows, columns, grand, grand_known, axes, forced=frozenset()):
     """`_protect` in one orientation whatever the order the axes were asked in, so that a
     table and its transpose hide the same cells.
 
@@ -522,20 +528,63 @@ def _protect_canonical(cells, rows, columns, grand, grand_known, axes):
                 ],
                 int(grand),
                 grand_known,
+                sorted(forced),
             )
         ).encode()
     ).hexdigest()
     key = f"insights:crosstab-protection:{digest}"
     cached = cache.get(key)
     if cached is None:
-        cached = _protect_oriented(cells, rows, columns, grand, grand_known, axes)
+        cached = _protect_oriented(cells, rows, columns, grand, grand_known, axes, forced)
         cache.set(key, cached, timeout=24 * 3600)
     return cached
 
 
-def _protect_oriented(cells, rows, columns, grand, grand_known, axes):
+def _protect_oriented(cells, rows, columns, grand, grand_known, axes, forced):
     if list(axes) == sorted(axes):
-        return _protect(cells, rows, columns, grand, grand_known)
+        return _protect(cells, rows, columns, grand, grand_known, forced)
     flipped = {(c, r): n for (r, c), n in cells.items()}
-    hidden_cells, hidden_columns, hidden_rows = _protect(flipped, columns, rows, grand, grand_known)
+    hidden_cells, hidden_columns, hidden_rows = _protect(
+        flipped, columns, rows, grand, grand_known, {(c, r) for r, c in forced}
+    )
     return {(r, c) for c, r in hidden_cells}, hidden_rows, hidden_columns
+
+
+def filtered_page_hidden(cells, rows: Margin, columns: Margin, row_axis, column_axis, lab) -> set:
+    """Cells the dashboards hide when filtered on one category of a grouping.
+
+    A question's table on the workforce profile filtered to role r (or a state, setting or
+    partner link) is row r of role x question: the same respondents, so the same counts and
+    the same noise. It is protected on its own (`choice_tables`), and a complement it hides
+    must stay hidden here too, or the filtered page's hidden cell would follow from this
+    grid. Rebuilt here from the grid's own counts, in the order and with the total
+    `choice_tables` uses, through the same `_table`; no query."""
+    forced = set()
+    for dimension, question, flip in (
+        (row_axis, column_axis, False),
+        (column_axis, row_axis, True),
+    ):
+        if dimension not in DIMENSIONS or question in DIMENSIONS:
+            continue
+        lines, others = (columns, rows) if flip else (rows, columns)
+        for d in lines.order:
+            if d == "":  # no filter selects a blank state, setting or partner link
+                continue
+            counts = {}
+            for x in others.order:
+                n = cells.get((x, d) if flip else (d, x))
+                if n and x != NO_ANSWER:
+                    counts[x] = n
+            if not counts:
+                continue
+            no_answer = cells.get((NO_ANSWER, d) if flip else (d, NO_ANSWER), Tally(0))
+            answered = _subtract(lines.counts[d], no_answer)
+            order = list(lab.choices.get(question, {}))
+            ordered = sorted(
+                counts.items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
+            )
+            table = selectors._table("", ordered, {}, total=answered, keep_order=True)
+            for row in table.rows:
+                if row.hidden:
+                    forced.add((row.key, d) if flip else (d, row.key))
+    return forced

@@ -373,3 +373,39 @@ def test_8_differencing_crosstabs_one_filter_apart_gives_noise_not_people(genera
             assert abs(guess - true_difference) <= 2 * MAX_NOISE
     assert tallies["small differences"] >= 10, tallies
     assert tallies["guessed right"] < 0.6 * tallies["small differences"], tallies
+
+
+def test_8_the_grid_hides_what_the_dashboards_filtered_to_one_group_hide(generated, settings):
+    """Row r of role x question is the question's table on the workforce profile filtered to
+    role r: same respondents, same figures (noise included). A cell hidden there (primary or
+    complementary) is hidden in the grid, else it would follow from the grid's row."""
+    from apps.insights import crosstab as ct
+
+    compared = hidden_there = 0
+    for dimension, question in (
+        ("role", "pay_type"),
+        ("state", "education"),
+        ("setting", "benefits"),
+        ("collector", "salary_band"),
+        ("role", "split_shift"),
+    ):
+        for row_axis, column_axis in ((dimension, question), (question, dimension)):
+            table = ct.crosstab({}, row_axis, column_axis)
+            grid = {}
+            for line in table.rows:
+                for (key, _label), cell in zip(table.columns, line.cells, strict=True):
+                    pair = (line.key, key) if row_axis == dimension else (key, line.key)
+                    grid[pair] = cell
+            groups = {d for d, _x in grid if d != ""}
+            for group in sorted(groups):
+                filtered = insights.workforce_profile({dimension: group})
+                tables = {t.key: t for t in filtered["tables"] + filtered["demographics"]}
+                for row in tables[question].rows:
+                    cell = grid[(group, row.key)]
+                    compared += 1
+                    if row.hidden:
+                        hidden_there += 1
+                        assert cell.hidden, (dimension, question, group, row.key)
+                    elif not cell.hidden:
+                        assert cell.n == row.n, (dimension, question, group, row.key)
+    assert compared >= 100 and hidden_there >= 10, (compared, hidden_there)
