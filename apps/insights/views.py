@@ -250,7 +250,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
     page = request.POST.get("page", "insights:overview")
     if page not in dict(PAGES):
         raise Http404
-    query = urlencode(filter_params(request.POST))
+    query = urlencode(filter_params(request.POST) | _saved_axes(page, request.POST))
     if not name:
         messages.error(request, _("Give the view a name."))
     else:
@@ -262,6 +262,13 @@ def save_view(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             messages.error(request, _("That name is taken."))
     return redirect(reverse(page) + (f"?{query}" if query else ""))
+
+
+def _saved_axes(page: str, data) -> dict:
+    """The cross-tab's two axes, kept in a saved view of that page (checked when opened)."""
+    if page != "insights:crosstab":
+        return {}
+    return {key: data.get(key, "")[:80] for key in ("rows", "columns") if data.get(key)}
 
 
 @role_required(Role.REVIEWER)

@@ -374,3 +374,28 @@ def test_a_grid_too_large_to_protect_is_refused_with_a_message(client, build, mo
     reply = client.get(reverse(URL), {"rows": "role", "columns": "full_time"})
     assert reply.status_code == 400
     assert "more than 0. Filter the responses" in unescape(reply.content.decode())
+
+
+def test_a_saved_view_keeps_the_two_questions(client, build):
+    from apps.insights.models import SavedView
+
+    _people(build, 6, answers={"full_time": "full_time"})
+    client.force_login(make_user(Role.REVIEWER))
+    page = client.get(reverse(URL), {"rows": "role", "columns": "full_time", "state": "CA"})
+    assert 'name="rows" value="role"' in page.content.decode()
+    reply = client.post(
+        reverse("insights:save_view"),
+        {
+            "name": "Roles by full time",
+            "page": URL,
+            "state": "CA",
+            "rows": "role",
+            "columns": "full_time",
+        },
+    )
+    assert reply.status_code == 302
+    view = SavedView.objects.get(name="Roles by full time")
+    opened = client.get(reverse("insights:open_view", kwargs={"pk": view.pk}))
+    assert "rows=role" in opened.url and "columns=full_time" in opened.url
+    assert "state=CA" in opened.url
+    assert client.get(opened.url).context["table"] is not None
