@@ -109,14 +109,7 @@ class CrossTab:
 def axis_choices() -> list[tuple[str, str]]:
     """(value, label) of everything staff may cross: the dimensions, then the questions of
     the live survey versions (survey order) that a cross-tab can count."""
-    lab = selectors.labels()
-    types = question_types()
-    questions = [
-        (key, text)
-        for key, text in lab.questions.items()
-        if types.get(key) in QUESTION_TYPES and key not in DIMENSION_QUESTIONS
-    ]
-    return [(key, str(label)) for key, label in DIMENSIONS.items()] + questions
+    return axis_choices_from(selectors.labels(), question_types())
 
 
 def question_types() -> dict[str, str]:
@@ -395,7 +388,9 @@ def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
         line_cells = []
         for c in columns.order:
             n = cells.get((r, c), Tally(0))
-            hidden = (r, c) in hidden_cells or (grand_hidden and n > 0)
+            # Fewer than K people in all: every cell hidden, zeros too (a zero would say
+            # what those few people answered).
+            hidden = (r, c) in hidden_cells or grand_hidden
             share = None
             if not hidden and not row_hidden:
                 share = protect_share(n, row_total)

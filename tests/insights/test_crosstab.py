@@ -399,3 +399,15 @@ def test_a_saved_view_keeps_the_two_questions(client, build):
     assert "rows=role" in opened.url and "columns=full_time" in opened.url
     assert "state=CA" in opened.url
     assert client.get(opened.url).context["table"] is not None
+
+
+def test_fewer_than_k_people_in_all_hide_every_figure_zeros_too(build, exact, k5):
+    _people(build, 2, role="tutor", answers={"full_time": "full_time"})
+    _people(build, 2, role="frontline", answers={"full_time": "part_time"})
+    table = ct.crosstab({}, "role", "full_time")
+    assert len(table.rows) == 2 and len(table.columns) == 2  # two zero cells among them
+    assert table.grand.hidden and table.grand.n is None
+    cells = [cell for line in table.rows for cell in line.cells]
+    assert cells and all(c.hidden and c.n is None and c.share is None for c in cells)
+    assert all(line.total.hidden for line in table.rows)
+    assert all(c.hidden for c in table.column_totals)
