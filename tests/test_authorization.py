@@ -136,6 +136,7 @@ MINIMUM_ROLE = {
     "insights:crosswalk": Role.REVIEWER,
     "insights:workforce": Role.REVIEWER,
     "insights:open_answers": Role.REVIEWER,
+    "insights:crosstab": Role.REVIEWER,
     "insights:save_view": Role.REVIEWER,
     "insights:open_view": Role.REVIEWER,
     "privacy:deletion_request": Role.ADMINISTRATOR,

@@ -84,6 +84,9 @@ def pages_html(seeded):
         f"/staff/survey-preview/{structure.version.pk}/duties/",
         "/staff/comments/",
         "/staff/status/",
+        "/staff/insights/crosstab/",
+        "/staff/insights/crosstab/?rows=role&columns=benefits",
+        "/staff/insights/crosstab/?rows=full_time&columns=full_time",
     ]:
         html[url] = staff.get(url).content.decode()
     from apps.operations.middleware import database_unavailable_response

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/insights/crosswalk/", views.crosswalk, name="crosswalk"),
     path("staff/insights/workforce/", views.workforce, name="workforce"),
     path("staff/insights/open-answers/", views.open_answers, name="open_answers"),
+    path("staff/insights/crosstab/", views.crosstab_view, name="crosstab"),
     path("staff/insights/views/save/", views.save_view, name="save_view"),
     path("staff/insights/views/<int:pk>/", views.open_view, name="open_view"),
 ]

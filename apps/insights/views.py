@@ -38,6 +38,7 @@ PAGES = [
     ("insights:crosswalk", gettext_lazy("Crosswalk")),
     ("insights:workforce", gettext_lazy("Workforce profile")),
     ("insights:open_answers", gettext_lazy("Open answers")),
+    ("insights:crosstab", gettext_lazy("Cross-tabs")),
 ]
 
 
@@ -249,7 +250,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
     page = request.POST.get("page", "insights:overview")
     if page not in dict(PAGES):
         raise Http404
-    query = urlencode(filter_params(request.POST))
+    query = urlencode(filter_params(request.POST) | _saved_axes(page, request.POST))
     if not name:
         messages.error(request, _("Give the view a name."))
     else:
@@ -261,6 +262,13 @@ def save_view(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             messages.error(request, _("That name is taken."))
     return redirect(reverse(page) + (f"?{query}" if query else ""))
+
+
+def _saved_axes(page: str, data) -> dict:
+    """The cross-tab's two axes, kept in a saved view of that page (checked when opened)."""
+    if page != "insights:crosstab":
+        return {}
+    return {key: data.get(key, "")[:80] for key in ("rows", "columns") if data.get(key)}
 
 
 @role_required(Role.REVIEWER)
@@ -391,4 +399,72 @@ def _workforce_csv(data) -> HttpResponse:
     writer.writerow([])
     tables_response = _tables_csv("workforce", [*data["tables"], *data["demographics"]])
     response.write(tables_response.content.decode().lstrip("\ufeff"))
+    return response
+
+
+# --- Cross-tabs ---
+
+
+@role_required(Role.REVIEWER)
+def crosstab_view(request: HttpRequest) -> HttpResponse:
+    """Two questions (or a question by role, setting, state or partner link) crossed, with
+    the dashboards' filters; every figure through the disclosure layer (crosstab.py)."""
+    from . import crosstab
+
+    params = filter_params(request.GET)
+    row_axis = request.GET.get("rows", "")[:80]
+    column_axis = request.GET.get("columns", "")[:80]
+    table, error = None, ""
+    if row_axis or column_axis:
+        if not (row_axis and column_axis):
+            error = _("Pick a question for the rows and one for the columns.")
+        else:
+            try:
+                table = crosstab.crosstab(params, row_axis, column_axis)
+            except crosstab.CrossTabError as problem:
+                error = str(problem)
+    if table is not None and request.GET.get("format") == "csv":
+        return _crosstab_csv(table)
+    context = _context(
+        request,
+        "insights:crosstab",
+        table=table,
+        error=error,
+        axis_choices=crosstab.axis_choices(),
+        row_axis=row_axis,
+        column_axis=column_axis,
+        csv_query=urlencode({**params, "rows": row_axis, "columns": column_axis, "format": "csv"}),
+    )
+    return render(request, "insights/crosstab.html", context, status=400 if error else 200)
+
+
+def crosstab_rows(table) -> list[list]:
+    """The cross-tab as CSV rows: one line per cell, totals included (what the page shows)."""
+    rows = [["row", "column", "n", "row_percent"]]
+    total_label = _("Total")
+    for line in table.rows:
+        for (_key, label), cell in zip(table.columns, line.cells, strict=True):
+            rows.append(
+                [
+                    neutralize(line.label),
+                    neutralize(label),
+                    _cell(cell.n, cell.hidden),
+                    _stat(cell.share, "share"),
+                ]
+            )
+        rows.append(
+            [neutralize(line.label), total_label, _cell(line.total.n, line.total.hidden), ""]
+        )
+    for (_key, label), cell in zip(table.columns, table.column_totals, strict=True):
+        rows.append(
+            [total_label, neutralize(label), _cell(cell.n, cell.hidden), _stat(cell.share, "share")]
+        )
+    rows.append([total_label, total_label, _cell(table.grand.n, table.grand.hidden), ""])
+    return rows
+
+
+def _crosstab_csv(table) -> HttpResponse:
+    response, writer = _csv_response(f"crosstab-{table.row_axis}-{table.column_axis}")
+    writer.writerow([neutralize(table.caption)])
+    writer.writerows(crosstab_rows(table))
     return response

@@ -61,6 +61,8 @@ def build(survey):
                             response=response, question=q, choice=choices[v], number_value=number
                         )
                     )
+                elif isinstance(v, bool):  # a yes/no answer
+                    rows.append(Answer(response=response, question=q, bool_value=v))
                 elif isinstance(v, int | float):
                     rows.append(Answer(response=response, question=q, number_value=v))
                 else:

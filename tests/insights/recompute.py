@@ -216,3 +216,47 @@ class Export:
         result = {"started": len(rows), "complete": sum(r["status"] == "complete" for r in rows)}
         result.update({key: reached[key] for key in page_order})
         return result
+
+
+# --- cross-tabs ---
+
+NO_ANSWER = "(no answer)"
+PROFILE_COLUMNS = {
+    "role": "profile_role",
+    "setting": "profile_setting",
+    "state": "profile_state",
+    "collector": "collector",
+}
+
+
+def _values_of(export: Export, row: dict, axis: str) -> list[str]:
+    """The categories a respondent falls in on one axis of a cross-tab: the profile column
+    of a grouping, the code of a one-answer question, every choice of a multiple-choice
+    question (its 0/1 columns), or "no answer"."""
+    if axis in PROFILE_COLUMNS:
+        return [row[PROFILE_COLUMNS[axis]]]
+    columns = [
+        c
+        for c in export.codebook
+        if c.startswith(f"{axis}_")
+        and c != f"{axis}_other_text"
+        and export.codebook[c]["type"] == "0/1"
+    ]
+    if columns:
+        chosen = [c[len(axis) + 1 :] for c in columns if row.get(c) == "1"]
+        return chosen or [NO_ANSWER]
+    value = row.get(axis, "")
+    return [value] if value != "" else [NO_ANSWER]
+
+
+def crosstab(export: Export, row_axis: str, column_axis: str):
+    """(cells {(row, column): n}, row totals, column totals, grand total) counted from the
+    export's rows: a respondent counts once in each pair of categories it falls in."""
+    cells, rows, columns = Counter(), Counter(), Counter()
+    for r in export.rows:
+        mine = _values_of(export, r, row_axis)
+        theirs = _values_of(export, r, column_axis)
+        rows.update(mine)
+        columns.update(theirs)
+        cells.update((a, b) for a in mine for b in theirs)
+    return cells, rows, columns, len(export.rows)

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from apps.insights import cube, sources
 from apps.insights import selectors as insights
+from apps.insights.crosstab import DIMENSIONS
 from apps.insights.disclosure import MAX_NOISE
-from apps.surveys.models import Response
+from apps.surveys.models import Question, Response
 from devtools.synthetic import synthetic_responses_generate
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,201 @@ def test_7_open_answers_of_a_small_group_are_not_listed(generated):
         group = insights.open_answer_group(params)
         total = sources.source_for(params).total()
         assert group["allowed"] is (total >= K)
+
+
+# --- 8. Cross-tabs: a hidden cell from the grid's margins and the other dashboards ---
+
+CROSSTAB_PAIRS = [
+    ("role", "full_time"),
+    ("state", "education"),
+    ("split_shift", "benefits"),
+    ("race_ethnicity", "setting"),
+    ("collector", "salary_band"),
+    ("age_band", "gender"),
+]
+
+
+def _crosstab_equations(table, other_pages: dict):
+    """The attacker's linear system for one cross-tab: every figure shown on the cross-tab
+    page or on the other dashboards (`other_pages`: {variable: shown value}) is known; the
+    relations are those of the grid (rows, columns, grand total, answered + no answer)."""
+    from apps.insights.crosstab import NO_ANSWER
+
+    rows = [line.key for line in table.rows]
+    columns = [key for key, _label in table.columns]
+    known = dict(other_pages)
+    for line in table.rows:
+        if not line.total.hidden:
+            known[("row", line.key)] = line.total.n
+        for column, cell in zip(columns, line.cells, strict=True):
+            if not cell.hidden:
+                known[("cell", line.key, column)] = cell.n
+    for column, cell in zip(columns, table.column_totals, strict=True):
+        if not cell.hidden:
+            known[("col", column)] = cell.n
+    if not table.grand.hidden:
+        known["grand"] = table.grand.n
+    relations = []
+    if not table.multi_columns:
+        relations += [(("row", r), [("cell", r, c) for c in columns]) for r in rows]
+    if not table.multi_rows:
+        relations += [(("col", c), [("cell", r, c) for r in rows]) for c in columns]
+    for side, keys, multi, question in (
+        ("row", rows, table.multi_rows, table.row_axis not in DIMENSIONS),
+        ("col", columns, table.multi_columns, table.column_axis not in DIMENSIONS),
+    ):
+        real = [(side, key) for key in keys if key != NO_ANSWER]
+        if question:
+            relations.append(("grand", [(side, "answered"), (side, NO_ANSWER)]))
+            if not multi:
+                relations.append(((side, "answered"), real))
+        elif not multi:
+            relations.append(("grand", real))
+    return known, relations
+
+
+def _derivable(known: dict, relations: list) -> set:
+    """Unknowns that the relations fix exactly, given the known figures."""
+    from fractions import Fraction
+
+    from apps.insights.disclosure import _rref
+
+    unknown = sorted(
+        {v for total, members in relations for v in (total, *members) if v not in known}, key=str
+    )
+    index = {v: i for i, v in enumerate(unknown)}
+    equations = []
+    for total, members in relations:
+        row = [Fraction(0)] * len(unknown)
+        for sign, v in [(1, total)] + [(-1, m) for m in members]:
+            if v in index:
+                row[index[v]] += sign
+        if any(row):
+            equations.append(row)
+    pivots = _rref(equations, len(unknown))
+    free = [j for j in range(len(unknown)) if j not in pivots]
+    return {unknown[c] for c, row in pivots.items() if all(row[j] == 0 for j in free)}
+
+
+def _other_pages(params: dict, table) -> dict:
+    """What the overview and the workforce profile show of the cross-tab's margins."""
+    from apps.insights.crosstab import NO_ANSWER
+
+    overview = insights.overview(params)
+    workforce = insights.workforce_profile(params)
+    tables = {t.key: t for t in workforce["tables"] + workforce["demographics"]}
+    dimension_tables = {
+        "role": overview["by_role"],
+        "state": overview["by_state"],
+        "setting": overview["by_setting"],
+    }
+    shown = {}
+    grand = None if overview["total_hidden"] else overview["total"]
+    if grand is not None:
+        shown["grand"] = grand
+    for side, axis in (("row", table.row_axis), ("col", table.column_axis)):
+        source = dimension_tables.get(axis) or tables.get(axis)
+        if source is None:
+            continue
+        for row in source.rows:
+            if not row.hidden:
+                shown[(side, row.key)] = row.n
+        if axis not in DIMENSIONS and not source.total_hidden:
+            shown[(side, "answered")] = source.total
+            if grand is not None:
+                shown[(side, NO_ANSWER)] = grand - source.total
+    return shown
+
+
+def test_8_a_hidden_crosstab_cell_follows_neither_from_its_margins_nor_other_dashboards(
+    generated, settings
+):
+    from apps.insights import crosstab as ct
+
+    settings.INSIGHTS_NOISE = False  # the strongest attacker: exact shown figures
+    hidden_small = 0
+    for params in ({}, {"state": "CA"}, {"role": "frontline"}, {"setting": "school_campus"}):
+        for row_axis, column_axis in CROSSTAB_PAIRS:
+            table = ct.crosstab(params, row_axis, column_axis)
+            ids = {}
+            for key in (row_axis, column_axis):
+                if key not in DIMENSIONS:
+                    ids[key] = list(Question.objects.filter(key=key).values_list("pk", flat=True))
+            truth = ct.grid_counts(params, row_axis, column_axis, ids)
+            known, relations = _crosstab_equations(table, _other_pages(params, table))
+            for variable in _derivable(known, relations):
+                if variable[0] == "cell":
+                    n = truth.get((variable[1], variable[2]), 0)
+                    assert not 0 < n < K, (params, row_axis, column_axis, variable, n)
+            for line in table.rows:
+                for (key, _label), cell in zip(table.columns, line.cells, strict=True):
+                    n = truth.get((line.key, key), 0)
+                    if 0 < n < K:
+                        assert cell.hidden, (params, row_axis, column_axis, line.key, key)
+                        hidden_small += 1
+    assert hidden_small >= 30  # the data has small cells to protect
+
+
+def test_8_differencing_crosstabs_one_filter_apart_gives_noise_not_people(generated, settings):
+    from apps.insights import crosstab as ct
+
+    def cells(params):
+        table = ct.crosstab(params, "role", "full_time")
+        result = {}
+        for line in table.rows:
+            for (key, _label), cell in zip(table.columns, line.cells, strict=True):
+                result[(line.key, key)] = None if cell.hidden else cell.n
+        return result
+
+    tallies = Counter()
+    for a, b in _neighbours():
+        shown_a, true_a = _shown_and_true(settings, cells, a)
+        shown_b, true_b = _shown_and_true(settings, cells, b)
+        for cell in shown_a.keys() & shown_b.keys():
+            if shown_a[cell] is None or shown_b[cell] is None:
+                continue
+            true_difference = abs(true_a[cell] - true_b[cell])
+            if not 0 < true_difference < K:
+                continue
+            guess = abs(shown_a[cell] - shown_b[cell])
+            tallies["small differences"] += 1
+            tallies["guessed right"] += guess == true_difference
+            assert abs(guess - true_difference) <= 2 * MAX_NOISE
+    assert tallies["small differences"] >= 10, tallies
+    assert tallies["guessed right"] < 0.6 * tallies["small differences"], tallies
+
+
+def test_8_the_grid_hides_what_the_dashboards_filtered_to_one_group_hide(generated, settings):
+    """Row r of role x question is the question's table on the workforce profile filtered to
+    role r: same respondents, same figures (noise included). A cell hidden there (primary or
+    complementary) is hidden in the grid, else it would follow from the grid's row."""
+    from apps.insights import crosstab as ct
+
+    compared = hidden_there = 0
+    for dimension, question in (
+        ("role", "pay_type"),
+        ("state", "education"),
+        ("setting", "benefits"),
+        ("collector", "salary_band"),
+        ("role", "split_shift"),
+    ):
+        for row_axis, column_axis in ((dimension, question), (question, dimension)):
+            table = ct.crosstab({}, row_axis, column_axis)
+            grid = {}
+            for line in table.rows:
+                for (key, _label), cell in zip(table.columns, line.cells, strict=True):
+                    pair = (line.key, key) if row_axis == dimension else (key, line.key)
+                    grid[pair] = cell
+            groups = {d for d, _x in grid if d != ""}
+            for group in sorted(groups):
+                filtered = insights.workforce_profile({dimension: group})
+                tables = {t.key: t for t in filtered["tables"] + filtered["demographics"]}
+                for row in tables[question].rows:
+                    cell = grid[(group, row.key)]
+                    compared += 1
+                    if row.hidden:
+                        hidden_there += 1
+                        assert cell.hidden, (dimension, question, group, row.key)
+                    elif not cell.hidden:
+                        assert cell.n == row.n, (dimension, question, group, row.key)
+    assert compared >= 100 and hidden_there >= 10, (compared, hidden_there)

@@ -42,6 +42,7 @@ from devtools.synthetic import synthetic_responses_generate
 from tests.exports.helpers import read_zip
 from tests.factories import make_user
 
+from . import recompute
 from .recompute import (
     CORE_IMPORTANCE,
     CORE_RELEVANCE,
@@ -535,4 +536,111 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
     report = os.environ.get("RECOMPUTE_REPORT")
     if report:  # every mismatch, one a line, for a closer look
         Path(report).write_text(f"{bad.compared} compared\n" + "\n".join(bad) + "\n")
+    assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:80])
+
+
+# --- Cross-tabs ---
+
+CROSSTAB_PAIRS = [
+    ("role", "full_time"),
+    ("split_shift", "benefits"),
+    ("state", "education"),
+    ("race_ethnicity", "setting"),
+    ("collector", "pay_type"),
+    ("enrolled", "stay_1_year"),
+]
+
+
+def _crosstab_key(axis: str, line_key: str, label: str) -> str:
+    """The recomputation's name of a category: the export writes partner links by name and
+    "no answer" as a blank."""
+    from apps.insights.crosstab import NO_ANSWER
+
+    if line_key == NO_ANSWER:
+        return recompute.NO_ANSWER
+    if axis == "collector":
+        return "" if label == "Portal home page" else label
+    return line_key
+
+
+def _compare_crosstab(bad, where, params, export, k, row_axis, column_axis, csv_rows):
+    from apps.insights.crosstab import crosstab
+
+    table = crosstab(params, row_axis, column_axis)
+    cells, row_totals, column_totals, grand = recompute.crosstab(export, row_axis, column_axis)
+    w = f"{where} {row_axis}x{column_axis}"
+    columns = [_crosstab_key(column_axis, key, label) for key, label in table.columns]
+    rows = [_crosstab_key(row_axis, line.key, line.label) for line in table.rows]
+    bad.check(f"{w} rows", sorted(rows), sorted(row_totals))
+    bad.check(f"{w} columns", sorted(columns), sorted(column_totals))
+    bad.check(f"{w} grand", table.grand.n, None if 0 < grand < k else grand)
+    csv_cells = {(r[0], r[1]): (r[2], r[3]) for r in csv_rows}
+    for line, row in zip(table.rows, rows, strict=True):
+        total = row_totals[row]
+        if 0 < total < k:
+            bad.check(f"{w}[{row}] small row total hidden", line.total.hidden, True)
+        if not line.total.hidden:
+            bad.check(f"{w}[{row}] total", line.total.n, total)
+        bad.check(
+            f"{w}[{row}] csv total",
+            csv_cells.get((line.label, "Total")),
+            (f"<{k}" if line.total.hidden else str(total), ""),
+        )
+        hidden_shown_as_hidden = 0  # zeros too: a hidden zero looks like any "<K"
+        for (_key, label), column, cell in zip(table.columns, columns, line.cells, strict=True):
+            n = cells[(row, column)]
+            where_cell = f"{w}[{row},{column}]"
+            if 0 < n < k:
+                bad.check(f"{where_cell} small cell hidden", cell.hidden, True)
+            hidden_shown_as_hidden += cell.hidden
+            if cell.hidden:
+                bad.check(f"{where_cell} csv", csv_cells.get((line.label, label)), (f"<{k}", ""))
+                continue
+            bad.check(f"{where_cell} n", cell.n, n)
+            share = None
+            if not line.total.hidden and not (0 < n < k or 0 < total - n < k):
+                share = fmt(100 * n / total, 1)
+            bad.check(f"{where_cell} %", fmt(cell.share, 1), share or "—")
+            bad.check(
+                f"{where_cell} csv", csv_cells.get((line.label, label)), (str(n), share or "")
+            )
+        if 0 < total < k:  # a row of a few people: all its cells hidden, zeros too
+            bad.check(f"{w}[{row}] small row all hidden", all(c.hidden for c in line.cells), True)
+        if not line.total.hidden and not table.multi_columns:
+            bad.check(
+                f"{w}[{row}] not one hidden cell beside the total",
+                hidden_shown_as_hidden == 1,
+                False,
+            )
+    for column, cell in zip(columns, table.column_totals, strict=True):
+        n = column_totals[column]
+        if 0 < n < k:
+            bad.check(f"{w} column {column} small total hidden", cell.hidden, True)
+        if not cell.hidden:
+            bad.check(f"{w} column {column} total", cell.n, n)
+
+
+def test_every_crosstab_cell_matches_a_recomputation_from_the_export(
+    dataset, client, tmp_path, exact
+):
+    k = settings.SUPPRESSION_MIN_N
+    client.force_login(make_user(Role.REVIEWER))
+    bad = Mismatches()
+    shown_cells = 0
+    for params in _filters(dataset):
+        where = json.dumps(params, sort_keys=True)
+        export = _export(params, tmp_path)
+        for row_axis, column_axis in CROSSTAB_PAIRS:
+            reply = client.get(
+                reverse("insights:crosstab"),
+                {**params, "rows": row_axis, "columns": column_axis, "format": "csv"},
+            )
+            assert reply.status_code == 200, (where, row_axis, column_axis)
+            csv_rows = list(csv.reader(io.StringIO(reply.content.decode().lstrip("\ufeff"))))[2:]
+            before = bad.compared
+            _compare_crosstab(
+                bad, where, params, export, k, row_axis, column_axis, [r for r in csv_rows if r]
+            )
+            shown_cells += bad.compared - before
+    assert bad.compared > 3000, bad.compared
     assert not bad, f"{len(bad)} mismatches:\n" + "\n".join(bad[:80])

@@ -16,6 +16,7 @@ URLS = [
     "insights:crosswalk",
     "insights:workforce",
     "insights:open_answers",
+    "insights:crosstab",
 ]
 
 
