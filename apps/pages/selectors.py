@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -13,6 +15,15 @@ from .models import (
 )
 
 SIGNUP_CACHE_KEY = "pages:signup-enabled"
+
+# Blocks whose content another app provides: {block: provider(page) -> context}. The privacy
+# notice's block shows apps.privacy's inventory; privacy registers it (PrivacyConfig.ready)
+# because privacy reads pages' data to delete it, so pages must not import privacy.
+_BLOCK_CONTEXTS: dict[str, Callable[[Page], dict]] = {}
+
+
+def register_block_context(block: str, provider: Callable[[Page], dict]) -> None:
+    _BLOCK_CONTEXTS[block] = provider
 
 
 def page_nav() -> dict[str, list[Page]]:
@@ -58,11 +69,8 @@ def page_block_context(page: Page) -> dict:
         return {"faq_entries": list(FAQEntry.objects.filter(is_published=True))}
     if block == Page.Block.GLOSSARY:
         return {"glossary_terms": glossary_sorted()}
-    if block == Page.Block.PRIVACY:
-        from apps.privacy.inventory import INVENTORY
-
-        return {"inventory": INVENTORY}
-    return {}
+    provider = _BLOCK_CONTEXTS.get(block)
+    return provider(page) if provider is not None else {}
 
 
 def glossary_sorted() -> list[GlossaryTerm]:
