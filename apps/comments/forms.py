@@ -10,8 +10,8 @@ from apps.mailings.forms import EMAIL_DISPOSABLE, EMAIL_INVALID
 from apps.mailings.selectors import email_is_disposable, normalize_email
 from apps.notices.models import TalkingPoint
 from apps.pages.models import Occupation
-from apps.surveys.models import Role, Task
 from apps.surveys.scales import US_STATES
+from apps.surveys.selectors import role_list, task_active_list
 
 STORY_MAX_LENGTH = 2500
 DETAIL_MAX_LENGTH = 600
@@ -105,7 +105,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
     state = forms.ChoiceField(label=_("State or territory"), required=False)
     tasks = forms.ModelMultipleChoiceField(
         label=_("Tasks you actually do"),
-        queryset=Task.objects.none(),
+        queryset=task_active_list().none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Pick three to five that take up most of your time (at most eight)."),
         error_messages={"required": _("Pick at least one task you do.")},
@@ -169,11 +169,9 @@ class BuilderForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, language: str = "en", **kwargs):
         kwargs.setdefault("initial", {}).setdefault("draft_language", language[:2])
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "—")] + [
-            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
-        ]
+        self.fields["role"].choices = [("", "—")] + [(r.slug, r.tr("label")) for r in role_list()]
         self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
-        self.fields["tasks"].queryset = Task.objects.filter(is_active=True).order_by("order")
+        self.fields["tasks"].queryset = task_active_list()
         self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
         self.fields["talking_points"].queryset = TalkingPoint.objects.published()
         self.fields["talking_points"].label_from_instance = lambda p: p.tr("title")
@@ -289,7 +287,7 @@ class SubmittedForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("Prefer not to say"))] + [
-            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+            (r.slug, r.tr("label")) for r in role_list()
         ]
         self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
         self.fields["tracking_number"].widget.attrs["autocomplete"] = "off"
@@ -331,7 +329,7 @@ class PledgeForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("Prefer not to say"))] + [
-            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+            (r.slug, r.tr("label")) for r in role_list()
         ]
         self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
         self.fields["email"].widget.attrs.update(

@@ -4,7 +4,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import (
+from .models import (  # noqa: F401  (the cache key and its clearing live beside the model)
+    SIGNUP_CACHE_KEY,
     FAQEntry,
     GlossaryTerm,
     Milestone,
@@ -12,9 +13,8 @@ from .models import (
     Organization,
     Page,
     SiteSettings,
+    site_settings_cache_clear,
 )
-
-SIGNUP_CACHE_KEY = "pages:signup-enabled"
 
 # Blocks whose content another app provides: {block: provider(page) -> context}. The privacy
 # notice's block shows apps.privacy's inventory; privacy registers it (PrivacyConfig.ready)
@@ -94,7 +94,3 @@ def updates_signup_enabled() -> bool:
         found = True if value is None else value
         cache.set(SIGNUP_CACHE_KEY, found, 60)
     return found
-
-
-def site_settings_cache_clear() -> None:
-    cache.delete(SIGNUP_CACHE_KEY)

@@ -271,12 +271,13 @@ def data_stamp() -> str:
     is unchanged, no block can be stale and no selector needs to run. It includes the state of
     the dashboards' pre-aggregated figures, so a check made while they lagged is redone."""
     from apps.insights.models import TitleMapping
-    from apps.surveys.models import Response, Task
+    from apps.surveys.selectors import survey_data_stamp
 
+    responses, tasks = survey_data_stamp()
     parts = [
-        Response.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        responses,
         TitleMapping.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
-        Task.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        tasks,
     ]
     try:  # the dashboards' pre-aggregated figures may lag the responses by up to a minute
         from apps.insights.models import CubeBuild
