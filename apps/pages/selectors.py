@@ -22,6 +22,10 @@ from .models import (  # noqa: F401  (the cache key and its clearing live beside
 _BLOCK_CONTEXTS: dict[str, Callable[[Page], dict]] = {}
 
 
+# The kinds of structured block a page can show (Page.Block), for register_block_context.
+PageBlock = Page.Block
+
+
 def register_block_context(block: str, provider: Callable[[Page], dict]) -> None:
     _BLOCK_CONTEXTS[block] = provider
 

@@ -8,9 +8,8 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # The privacy notice page's block lists the inventory (pages sits below privacy).
-        from apps.pages.models import Page
-        from apps.pages.selectors import register_block_context
+        from apps.pages.selectors import PageBlock, register_block_context
 
         from .inventory import INVENTORY
 
-        register_block_context(Page.Block.PRIVACY, lambda page: {"inventory": INVENTORY})
+        register_block_context(PageBlock.PRIVACY, lambda page: {"inventory": INVENTORY})

@@ -297,6 +297,30 @@ def _number(value) -> str:
 
 # The channels a collector is made for (apps.surveys.services.collector_create's `channel`).
 CollectorChannel = Collector.Channel
+# A response's status and its respondent's consent to be quoted (coding's quotes).
+ResponseStatus = Response.Status
+QuoteConsent = Response.QuoteConsent
+
+
+def response_included_list() -> QuerySet[Response]:
+    """The responses the figures count (complete, not excluded, not flagged)."""
+    return Response.objects.included()
+
+
+def answer_list(responses: QuerySet[Response]) -> QuerySet[Answer]:
+    """The answers of these responses (for a subquery; nothing is loaded)."""
+    return Answer.objects.filter(response__in=responses)
+
+
+def answer_open_text(answer_id, keys) -> Answer | None:
+    """A non-empty answer to one of the open questions `keys`, with its response and
+    question (None when there is none)."""
+    return (
+        Answer.objects.select_related("response", "question")
+        .filter(pk=answer_id, question__key__in=keys)
+        .exclude(text_value="")
+        .first()
+    )
 
 
 def role_list() -> QuerySet[Role]:
