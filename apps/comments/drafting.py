@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.pages.models import Occupation
+from apps.pages.selectors import occupation_by_code
 from apps.surveys.scales import US_STATES
 from apps.surveys.selectors import role_by_slug
 
@@ -91,7 +91,7 @@ def _label(choices, value) -> str:
 
 def occupation_name(code: str) -> str:
     """ "Title (code)" in the active language, or the bare code if it is not in the table."""
-    occupation = Occupation.objects.filter(code=code).order_by("-soc_edition").first()
+    occupation = occupation_by_code(code)
     title = occupation.tr("title") if occupation else ""
     return f"{title} ({code})" if title else code
 

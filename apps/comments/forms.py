@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.mailings.forms import EMAIL_DISPOSABLE, EMAIL_INVALID
 from apps.mailings.selectors import email_is_disposable, normalize_email
-from apps.notices.models import TalkingPoint
-from apps.pages.models import Occupation
+from apps.notices.selectors import talking_point_published_list
+from apps.pages.selectors import occupation_soc_list
 from apps.surveys.scales import US_STATES
 from apps.surveys.selectors import role_list, task_active_list
 
@@ -73,7 +73,7 @@ def _honeypot() -> forms.CharField:
 
 def occupation_choices() -> list[tuple[str, str]]:
     seen, choices = set(), [("", _("I don't know"))]
-    for occ in Occupation.objects.filter(is_soc_code=True).order_by("order", "code"):
+    for occ in occupation_soc_list():
         if occ.code not in seen:
             seen.add(occ.code)
             choices.append((occ.code, f"{occ.code} {occ.tr('title')}"))
@@ -156,7 +156,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
     )
     talking_points = forms.ModelMultipleChoiceField(
         label=_("Points to add (optional)"),
-        queryset=TalkingPoint.objects.none(),
+        queryset=talking_point_published_list().none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("At most three. Say them in your own words when you edit the draft."),
@@ -173,7 +173,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
         self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
         self.fields["tasks"].queryset = task_active_list()
         self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
-        self.fields["talking_points"].queryset = TalkingPoint.objects.published()
+        self.fields["talking_points"].queryset = talking_point_published_list()
         self.fields["talking_points"].label_from_instance = lambda p: p.tr("title")
         occupations = occupation_choices()
         self.fields["employer_code"].choices = occupations

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from apps.insights.disclosure import Row, Tally, is_small, key_sum, protect_table, shown_count
-from apps.notices.models import SampleComment, TalkingPoint
+from apps.notices.selectors import sample_comment_published_list, talking_point_published_list
 from apps.surveys.scales import US_STATES
 from apps.surveys.selectors import (  # noqa: F401  (the builder's prefill reads the survey)
     builder_prefill,
@@ -50,9 +50,9 @@ def similarity_report(*, text: str, exclude_key=None) -> SimilarityReport:
     if not draft:
         return report
     library: set[str] = set()
-    for point in TalkingPoint.objects.published():
+    for point in talking_point_published_list():
         library |= similarity.shingles(point.text_en) | similarity.shingles(point.text_es)
-    for sample in SampleComment.objects.published():
+    for sample in sample_comment_published_list():
         for body in (sample.body_en, sample.body_es):
             own = similarity.shingles(body)
             library |= own

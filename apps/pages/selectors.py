@@ -98,3 +98,26 @@ def updates_signup_enabled() -> bool:
         found = True if value is None else value
         cache.set(SIGNUP_CACHE_KEY, found, 60)
     return found
+
+
+# --- What other apps read of the public pages (instead of apps.pages.models) ---
+
+
+def occupation_soc_list():
+    """Occupations that are Standard Occupational Classification codes, in order."""
+    return Occupation.objects.filter(is_soc_code=True).order_by("order", "code")
+
+
+def milestone_dated_list():
+    """Milestones with a start date, in timeline order (the calendar feed)."""
+    return Milestone.objects.exclude(starts_on=None).order_by("order", "pk")
+
+
+def page_published_list():
+    """Published pages in menu order (the sitemap)."""
+    return Page.objects.published().order_by("nav_order", "slug")
+
+
+def occupation_by_code(code: str):
+    """The newest edition's occupation with this code (None when unknown)."""
+    return Occupation.objects.filter(code=code).order_by("-soc_edition").first()
