@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from apps.exports.base import exporter_class, write_export
+from apps.core.exporting import exporter_class, write_export
 
 
 def _reset_peak() -> None:
@@ -45,7 +45,7 @@ def run(fmt: str, xlsx_writer: str = "xlsxwriter") -> dict:
             "peak_above_start_mb": (peak_kb - before_kb) / 1024,
         }
     if fmt == "xlsx" and xlsx_writer == "openpyxl":
-        from apps.exports import base
+        from apps.core import exporting as base
         from bench.xlsx_openpyxl import write_xlsx
 
         base._write_xlsx = write_xlsx

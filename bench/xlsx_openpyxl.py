@@ -4,7 +4,7 @@ only so bench/data_bench.py can time both writers on the same data in the same r
 import contextlib
 from pathlib import Path
 
-from apps.exports.base import XLSX_MAX_ROWS, Exporter, Progress, _counted, _xlsx_cell
+from apps.core.exporting import XLSX_MAX_ROWS, Exporter, Progress, _counted, _xlsx_cell
 
 
 def write_xlsx(exporter: Exporter, options: dict, tmp: Path, on_progress: Progress) -> int:

@@ -5,8 +5,9 @@ Every function issues a fixed number of queries whatever the number of answers.
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
@@ -14,8 +15,7 @@ from apps.insights.selectors import labels
 from apps.insights.selectors import open_answers as insights_open_answers
 from apps.insights.suppression import Row, is_small, suppress_table
 from apps.surveys.filters import filtered_responses
-from apps.surveys.models import Answer, Response
-from apps.surveys.models import Role as SurveyRole
+from apps.surveys.selectors import QuoteConsent, answer_list, response_included_list, role_list
 
 from .models import Code, CodeApplication, CodedAnswer, Quote
 
@@ -53,16 +53,16 @@ class UsableQuote:
 PUBLIC = "public"
 INTERNAL = "internal"
 CONSENT_USE = {
-    Response.QuoteConsent.ANONYMOUS: PUBLIC,
-    Response.QuoteConsent.INTERNAL: INTERNAL,
+    QuoteConsent.ANONYMOUS: PUBLIC,
+    QuoteConsent.INTERNAL: INTERNAL,
 }
 
 
 def allowed_consents(*, public: bool) -> list[str]:
     """Consent values that allow public use (anonymous quoting) or internal use."""
     if public:
-        return [Response.QuoteConsent.ANONYMOUS]
-    return [Response.QuoteConsent.ANONYMOUS, Response.QuoteConsent.INTERNAL]
+        return [QuoteConsent.ANONYMOUS]
+    return [QuoteConsent.ANONYMOUS, QuoteConsent.INTERNAL]
 
 
 def usable_quotes(
@@ -81,7 +81,7 @@ def usable_quotes(
     qs = (
         Quote.objects.filter(
             status__in=statuses,
-            answer__response__in=Response.objects.included(),
+            answer__response__in=response_included_list(),
             answer__response__quote_consent__in=allowed_consents(public=public),
         )
         .select_related("answer__question", "answer__response__role")
@@ -100,7 +100,7 @@ def usable_quotes(
         .order_by("status", "-created_at", "-id")  # "approved" sorts before "candidate"
     )
     if role is not None:
-        slug = role.slug if isinstance(role, SurveyRole) else str(role)
+        slug = getattr(role, "slug", None) or str(role)  # a survey Role or its slug
         qs = qs.filter(answer__response__role__slug=slug)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
@@ -126,8 +126,8 @@ def usable_quotes(
 def quote_use_label(consent: str) -> str:
     """How far a respondent's consent lets a quote be used, for staff pages."""
     return {
-        Response.QuoteConsent.ANONYMOUS: _("May be quoted anonymously"),
-        Response.QuoteConsent.INTERNAL: _("Internal use only"),
+        QuoteConsent.ANONYMOUS: _("May be quoted anonymously"),
+        QuoteConsent.INTERNAL: _("Internal use only"),
     }.get(consent, _("Not to be used (no consent)"))
 
 
@@ -210,7 +210,7 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
 
 @dataclass
 class AnswerForCoding:
-    answer: Answer
+    answer: Any  # apps.surveys.models.Answer
     mine: list[CodeApplication]
     others: list[CodeApplication]
     is_coded: bool
@@ -220,7 +220,7 @@ class AnswerForCoding:
     can_quote: bool
 
 
-def answer_for_coding(answer: Answer, *, coder, blind: bool = True) -> AnswerForCoding:
+def answer_for_coding(answer, *, coder, blind: bool = True) -> AnswerForCoding:
     """One answer with this reviewer's codes (and others' unless blind), its quotes and its
     sentences. Four queries."""
     apps = list(
@@ -294,7 +294,7 @@ class CodeAgreement:
 def agreement(params: dict, *, coder_a, coder_b) -> dict:
     """Per code, Cohen's kappa between two reviewers over the answers both have coded
     (answer level: the code present anywhere in the answer, or not). Three queries."""
-    answers = Answer.objects.filter(response__in=filtered_responses(params))
+    answers = answer_list(filtered_responses(params))
     shared = (
         CodedAnswer.objects.filter(coder=coder_a, answer__in=answers)
         .filter(answer__coded_by__coder=coder_b)
@@ -358,7 +358,7 @@ def frequencies(params: dict, *, coder=None) -> dict:
     code counts its sub-codes too. Counts are of distinct respondents, suppressed per row
     (primary and complementary). Five queries."""
     lab = labels()
-    role_labels = {r.slug: r.tr("label") for r in SurveyRole.objects.all()}
+    role_labels = {r.slug: r.tr("label") for r in role_list()}
     setting_labels = lab.choices.get("setting", {})
     apps = _filtered_applications(params, coder).annotate(
         root=Coalesce("code__parent_id", "code_id")
@@ -452,7 +452,12 @@ def quotes_for_staff(*, status: str = ""):
     """Quotes with their answer's question, role, setting and consent (one query)."""
     qs = Quote.objects.select_related(
         "answer__question", "answer__response__role", "created_by"
-    ).filter(answer__response__in=Response.objects.included())
+    ).filter(answer__response__in=response_included_list())
     if status in Quote.Status.values:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
+
+
+def quotes_stamp() -> dict:
+    """How many quotes there are and when one last changed (one aggregate query)."""
+    return Quote.objects.aggregate(n=Count("pk"), at=Max("updated_at"))

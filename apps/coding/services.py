@@ -11,7 +11,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 from apps.insights.selectors import OPEN_TEXT_KEYS
-from apps.surveys.models import Answer, Response
+from apps.surveys.selectors import QuoteConsent, ResponseStatus, answer_open_text
 
 from .models import CODE_NAME_MAX, NOTE_MAX, Code, CodeApplication, CodedAnswer, Quote
 
@@ -205,18 +205,13 @@ def code_merge(*, source_id: int, target_id: int, by, request=None) -> Code:
 # --- Applying codes ---
 
 
-def codable_answer(answer_id) -> Answer:
+def codable_answer(answer_id):
     """The open-text answer to code, or ApplicationError when it cannot be coded (deleted,
     excluded or incomplete response, not an open question, empty)."""
-    answer = (
-        Answer.objects.select_related("response", "question")
-        .filter(pk=answer_id, question__key__in=OPEN_TEXT_KEYS)
-        .exclude(text_value="")
-        .first()
-    )
+    answer = answer_open_text(answer_id, OPEN_TEXT_KEYS)
     if answer is None:
         raise ApplicationError(_("That answer no longer exists or is not an open answer."))
-    if answer.response.status != Response.Status.COMPLETE or answer.response.is_excluded:
+    if answer.response.status != ResponseStatus.COMPLETE or answer.response.is_excluded:
         raise ApplicationError(
             _("That answer belongs to a response that was excluded; it cannot be coded.")
         )
@@ -243,7 +238,7 @@ def validate_span(text: str, start, end) -> tuple[int | None, int | None]:
     return start, end
 
 
-def _mark_coded(answer: Answer, coder) -> None:
+def _mark_coded(answer, coder) -> None:
     CodedAnswer.objects.get_or_create(answer=answer, coder=coder)
 
 
@@ -308,8 +303,8 @@ def quote_create(*, answer_id, start, end, note: str = "", by, request=None) -> 
     """Mark an excerpt as a candidate quote; refused when the respondent gave no consent."""
     answer = codable_answer(answer_id)
     if answer.response.quote_consent not in (
-        Response.QuoteConsent.ANONYMOUS,
-        Response.QuoteConsent.INTERNAL,
+        QuoteConsent.ANONYMOUS,
+        QuoteConsent.INTERNAL,
     ):
         raise ApplicationError(_("This respondent did not agree to be quoted."))
     start, end = validate_span(answer.text_value, start, end)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.pages.models import Occupation
-from apps.surveys.models import Role
+from apps.pages.selectors import occupation_by_code
 from apps.surveys.scales import US_STATES
+from apps.surveys.selectors import role_by_slug
 
 from .forms import ASK_CHOICES, NO_OCCUPATION_FITS, SETTING_CHOICES
 
@@ -91,7 +91,7 @@ def _label(choices, value) -> str:
 
 def occupation_name(code: str) -> str:
     """ "Title (code)" in the active language, or the bare code if it is not in the table."""
-    occupation = Occupation.objects.filter(code=code).order_by("-soc_edition").first()
+    occupation = occupation_by_code(code)
     title = occupation.tr("title") if occupation else ""
     return f"{title} ({code})" if title else code
 
@@ -142,7 +142,7 @@ def _compose(data: dict, notice) -> list[Paragraph]:
         paragraphs += [Paragraph([line]) for line in lines]
 
     about = Paragraph()
-    role = Role.objects.filter(slug=data.get("role")).first() if data.get("role") else None
+    role = role_by_slug(data.get("role"))
     if role is not None:
         about.sentences.append(Sentence(_("I work in out-of-school-time programs."), ("role",)))
     job_title = (data.get("job_title") or "").strip()

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.mailings.forms import EMAIL_DISPOSABLE, EMAIL_INVALID
 from apps.mailings.selectors import email_is_disposable, normalize_email
-from apps.notices.models import TalkingPoint
-from apps.pages.models import Occupation
-from apps.surveys.models import Role, Task
+from apps.notices.selectors import talking_point_published_list
+from apps.pages.selectors import occupation_soc_list
 from apps.surveys.scales import US_STATES
+from apps.surveys.selectors import role_list, task_active_list
 
 STORY_MAX_LENGTH = 2500
 DETAIL_MAX_LENGTH = 600
@@ -73,7 +73,7 @@ def _honeypot() -> forms.CharField:
 
 def occupation_choices() -> list[tuple[str, str]]:
     seen, choices = set(), [("", _("I don't know"))]
-    for occ in Occupation.objects.filter(is_soc_code=True).order_by("order", "code"):
+    for occ in occupation_soc_list():
         if occ.code not in seen:
             seen.add(occ.code)
             choices.append((occ.code, f"{occ.code} {occ.tr('title')}"))
@@ -105,7 +105,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
     state = forms.ChoiceField(label=_("State or territory"), required=False)
     tasks = forms.ModelMultipleChoiceField(
         label=_("Tasks you actually do"),
-        queryset=Task.objects.none(),
+        queryset=task_active_list().none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Pick three to five that take up most of your time (at most eight)."),
         error_messages={"required": _("Pick at least one task you do.")},
@@ -156,7 +156,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
     )
     talking_points = forms.ModelMultipleChoiceField(
         label=_("Points to add (optional)"),
-        queryset=TalkingPoint.objects.none(),
+        queryset=talking_point_published_list().none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("At most three. Say them in your own words when you edit the draft."),
@@ -169,13 +169,11 @@ class BuilderForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, language: str = "en", **kwargs):
         kwargs.setdefault("initial", {}).setdefault("draft_language", language[:2])
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "—")] + [
-            (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
-        ]
+        self.fields["role"].choices = [("", "—")] + [(r.slug, r.tr("label")) for r in role_list()]
         self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
-        self.fields["tasks"].queryset = Task.objects.filter(is_active=True).order_by("order")
+        self.fields["tasks"].queryset = task_active_list()
         self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
-        self.fields["talking_points"].queryset = TalkingPoint.objects.published()
+        self.fields["talking_points"].queryset = talking_point_published_list()
         self.fields["talking_points"].label_from_instance = lambda p: p.tr("title")
         occupations = occupation_choices()
         self.fields["employer_code"].choices = occupations
@@ -273,7 +271,7 @@ class DraftForm(HoneypotMixin, forms.Form):
 def _optional_role_and_state(form: forms.Form) -> None:
     """Fill the form's role and state choices, each led by "Prefer not to say"."""
     form.fields["role"].choices = [("", _("Prefer not to say"))] + [
-        (r.slug, r.tr("label")) for r in Role.objects.order_by("order", "slug")
+        (r.slug, r.tr("label")) for r in role_list()
     ]
     form.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
 

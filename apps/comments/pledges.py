@@ -7,9 +7,12 @@ unique on the three and claimed (pending -> sending) before it is handed to the 
 Every function takes `now`, so the schedule is tested with fixed times.
 """
 
+from __future__ import annotations
+
 import logging
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,10 +28,12 @@ from apps.mailings.emails import subscriber_links, unsubscribe_headers
 from apps.mailings.models import SignupEmail, Subscriber
 from apps.mailings.selectors import normalize_email
 from apps.mailings.services import _may_email, _queue_signup_email, subscriber_confirm
-from apps.notices.models import EASTERN, Notice
-from apps.notices.selectors import notice_status
+from apps.notices.selectors import EASTERN, notice_published_queryset, notice_status
 
 from .models import Pledge, PledgeReminder
+
+if TYPE_CHECKING:  # annotations only, not a runtime import (see .importlinter)
+    from apps.notices.models import Notice
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -110,7 +115,7 @@ def pledge_reminders_create_due(*, now: datetime) -> None:
       An opening reminder not made by then is recorded as skipped: one email, not two.
     Nothing is made before MAILINGS_REMINDER_HOUR Eastern Time, except on the last day.
     """
-    for notice in Notice.objects.published().filter(opens_at__lte=now, closes_at__gt=now):
+    for notice in notice_published_queryset().filter(opens_at__lte=now, closes_at__gt=now):
         status = notice_status(notice, now)
         if not status.is_open:
             continue

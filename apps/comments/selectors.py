@@ -5,13 +5,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from apps.insights.disclosure import Row, Tally, is_small, key_sum, protect_table, shown_count
-from apps.notices.models import SampleComment, TalkingPoint
-from apps.surveys.models import Answer, Response, ResumeToken, Role, TaskRating
+from apps.notices.selectors import sample_comment_published_list, talking_point_published_list
 from apps.surveys.scales import US_STATES
-from apps.surveys.services import token_hash
+from apps.surveys.selectors import (  # noqa: F401  (the builder's prefill reads the survey)
+    builder_prefill,
+    response_for_resume_token,
+    response_latest_owned,
+    role_list,
+)
 
 from . import similarity
 from .models import DraftBand, DraftFingerprint, SubmissionRecord
@@ -20,82 +23,6 @@ from .models import DraftBand, DraftFingerprint, SubmissionRecord
 NEAR_DUPLICATE = 0.7
 # ... and mostly copied when this share of its shingles comes from the library texts.
 MOSTLY_COPIED = 0.5
-PREFILL_TASKS = 5
-_PREFILL_STATUSES = (Response.Status.IN_PROGRESS, Response.Status.COMPLETE)
-
-
-def response_for_resume_token(token: str) -> Response | None:
-    """The response a private resume link belongs to (draft or complete), or None for an
-    unknown or expired link. Unlike the survey's own redeem, a submitted response counts:
-    the person may come back after finishing the survey."""
-    if not token or len(token) > 100:
-        return None
-    found = (
-        ResumeToken.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
-        .select_related("response")
-        .first()
-    )
-    if found is None or found.response.status not in _PREFILL_STATUSES:
-        return None
-    return found.response
-
-
-def response_latest_owned(public_ids: list[str]) -> Response | None:
-    """The newest response among those this browser holds in its signed survey cookie."""
-    if not public_ids:
-        return None
-    return (
-        Response.objects.filter(public_id__in=public_ids, status__in=_PREFILL_STATUSES)
-        .order_by("-started_at")
-        .first()
-    )
-
-
-def builder_prefill(response: Response) -> dict:
-    """Initial builder values from one survey response (three queries). The employer's code
-    is never filled in: the survey does not ask it."""
-    initial: dict = {}
-    if response.role_id:
-        slug = Role.objects.filter(pk=response.role_id).values_list("slug", flat=True).first()
-        if slug:
-            initial["role"] = slug
-    if response.setting:
-        initial["setting"] = response.setting
-    if response.state:
-        initial["state"] = response.state
-    answers = Answer.objects.filter(
-        response=response,
-        question__key__in=[
-            "years_in_field",
-            "job_title",
-            "crosswalk_code",
-            "crosswalk_fit",
-            "describe_work",
-        ],
-    ).values_list("question__key", "text_value", "number_value", "choice__value")
-    for key, text, number, choice in answers:
-        if key == "years_in_field" and number is not None:
-            initial["years_in_field"] = int(number)
-        elif key == "job_title" and text:
-            initial["job_title"] = text[:120]
-        elif key == "describe_work" and text:
-            initial["story"] = text[:2500]
-        elif key == "crosswalk_code" and choice and choice != "dont_know":
-            # The survey asked which occupation comes *closest*, not which code the employer
-            # uses: it fills in the closest-occupation question only.
-            initial["closest_code"] = choice
-        elif key == "crosswalk_fit" and choice:
-            initial["closest_fit"] = choice
-    if initial.get("closest_code") in (None, "none"):
-        initial.pop("closest_fit", None)  # a rating left over from an answer changed since
-    tasks = (
-        TaskRating.objects.filter(response=response, is_relevant=True, task__is_active=True)
-        .order_by("-importance", "-frequency", "task__order")
-        .values_list("task_id", flat=True)[:PREFILL_TASKS]
-    )
-    if tasks:
-        initial["tasks"] = list(tasks)
-    return initial
 
 
 @dataclass
@@ -123,9 +50,9 @@ def similarity_report(*, text: str, exclude_key=None) -> SimilarityReport:
     if not draft:
         return report
     library: set[str] = set()
-    for point in TalkingPoint.objects.published():
+    for point in talking_point_published_list():
         library |= similarity.shingles(point.text_en) | similarity.shingles(point.text_es)
-    for sample in SampleComment.objects.published():
+    for sample in sample_comment_published_list():
         for body in (sample.body_en, sample.body_es):
             own = similarity.shingles(body)
             library |= own
@@ -211,7 +138,7 @@ def _counts_by_state_and_role(records) -> dict:
 
 
 def _role_labels() -> list[tuple[str, str]]:
-    return [(r.slug, r.tr("label")) for r in Role.objects.all()]
+    return [(r.slug, r.tr("label")) for r in role_list()]
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -1,15 +1,19 @@
+from __future__ import annotations
+
 import hashlib
 import hmac
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 
-from apps.notices.models import Notice
-
 from . import similarity
 from .models import DraftBand, DraftFingerprint, SubmissionRecord
+
+if TYPE_CHECKING:  # annotations only, not a runtime import (see .importlinter)
+    from apps.notices.models import Notice
 
 _FINGERPRINT_SALT = "ostportal.comments.fingerprint"
 

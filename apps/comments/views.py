@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,14 +14,16 @@ from django_ratelimit.core import is_ratelimited
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.mailings.tokens import MANAGE, PLEDGE, make_token, read_token
-from apps.notices.models import Notice
-from apps.notices.selectors import current_notice_cached, notice_status
+from apps.notices.selectors import current_notice_cached, notice_list, notice_status
 from apps.surveys.ownership import owned_ids
 
 from . import documents, pledges, selectors, services
 from .drafting import compose_draft
 from .forms import BuilderForm, DraftForm, PledgeForm, SubmittedForm, comment_char_limit
 from .models import Pledge
+
+if TYPE_CHECKING:  # annotations only, not a runtime import (see .importlinter)
+    from apps.notices.models import Notice
 
 
 def _language() -> str:
@@ -202,7 +208,7 @@ def submitted_thanks(request: HttpRequest) -> HttpResponse:
 @role_required(Role.REVIEWER)
 def staff_counts(request: HttpRequest) -> HttpResponse:
     """Submitted comments by state and role, small cells suppressed; never who or what."""
-    notices = list(Notice.objects.all())
+    notices = list(notice_list())
     try:
         notice_id = int(request.GET.get("notice", ""))
     except ValueError:

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import DataError, transaction
 
-from apps.accounts.roles import Role, user_role_level
-
 from .models import AuditEvent
+from .roles import Role, user_role_level
 from .services import audit_record
 
 

@@ -14,7 +14,7 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """A 500 page in the visitor's language that needs no database; the 503 "try again in a
     minute" page when the error is the database being unreachable (outside any view)."""
-    from apps.operations.middleware import database_unavailable_response, is_database_unavailable
+    from .dbdown import database_unavailable_response, is_database_unavailable
 
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable_response(request)

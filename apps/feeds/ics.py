@@ -6,7 +6,10 @@ milestone with a start date gives an all-day event. UIDs do not depend on the la
 calendar that subscribed in English keeps its events when it switches to Spanish.
 """
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,10 +18,14 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from apps.core.siteurl import absolute, site_url
-from apps.notices.models import Notice
-from apps.pages.models import Milestone
+from apps.notices.selectors import notice_published_queryset
+from apps.pages.selectors import milestone_dated_list
 
 from .feeds import with_language
+
+if TYPE_CHECKING:  # annotations only, not a runtime import (see .importlinter)
+    from apps.notices.models import Notice
+    from apps.pages.models import Milestone
 
 
 def _host() -> str:
@@ -78,9 +85,9 @@ def calendar_bytes(language: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _("OST SOC Portal: comment windows and milestones"))
-    for notice in Notice.objects.published().order_by("opens_at", "pk"):
+    for notice in notice_published_queryset().order_by("opens_at", "pk"):
         for event in _notice_events(notice, language, host):
             calendar.add_component(event)
-    for milestone in Milestone.objects.exclude(starts_on=None).order_by("order", "pk"):
+    for milestone in milestone_dated_list():
         calendar.add_component(_milestone_event(milestone, language, host))
     return calendar.to_ical()

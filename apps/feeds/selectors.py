@@ -2,8 +2,11 @@
 sent announcements written by staff (never drafts, never automatic reminders), read in the
 active language. A constant number of queries whatever the number of items."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -12,7 +15,10 @@ from django.utils.translation import gettext as _
 
 from apps.core.text import render_markdown
 from apps.mailings.models import Announcement
-from apps.notices.models import EASTERN, Notice
+from apps.notices.selectors import EASTERN, notice_published_queryset
+
+if TYPE_CHECKING:  # annotations only, not a runtime import (see .importlinter)
+    from apps.notices.models import Notice
 
 FEED_ITEMS = 50
 
@@ -59,7 +65,7 @@ def news_items(limit: int = FEED_ITEMS) -> list[NewsItem]:
         )
         for a in announcements_public().order_by("-finished_at")[:limit]
     ]
-    for notice in Notice.objects.published().order_by("-created_at")[:limit]:
+    for notice in notice_published_queryset().order_by("-created_at")[:limit]:
         body = render_markdown(_window_html(notice) + "\n\n" + notice.tr("summary"))
         items.append(
             NewsItem(

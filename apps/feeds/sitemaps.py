@@ -1,14 +1,21 @@
 """sitemap.xml of the public pages (django.contrib.sitemaps), with absolute addresses from
 the portal's address (apps.core.siteurl) rather than whatever host the request named."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from apps.core.siteurl import site_url
-from apps.notices.models import Notice
-from apps.pages.models import Page
+from apps.notices.selectors import notice_published_queryset
+from apps.pages.selectors import page_published_list
+
+if TYPE_CHECKING:  # annotations only, not a runtime import (see .importlinter)
+    from apps.notices.models import Notice
+    from apps.pages.models import Page
 
 
 class PortalSitemap(Sitemap):
@@ -23,7 +30,7 @@ class PageSitemap(PortalSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Page.objects.published().order_by("nav_order", "slug")
+        return page_published_list()
 
     def lastmod(self, page: Page):
         return page.updated_at
@@ -33,7 +40,7 @@ class NoticeSitemap(PortalSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Notice.objects.published().order_by("-opens_at", "pk")
+        return notice_published_queryset().order_by("-opens_at", "pk")
 
     def location(self, notice: Notice) -> str:
         return reverse("notices:detail", kwargs={"pk": notice.pk})

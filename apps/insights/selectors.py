@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
@@ -837,3 +837,14 @@ def link_counts(params: dict) -> Table:
     names = collector_names([value for value, _n in counts])
     table = _table(_("Responses by partner link"), counts, names, key="collector")
     return table
+
+
+def figures_stamp() -> list:
+    """When the title mappings and the pre-aggregated figures last changed (two small
+    queries): the proposal's evidence blocks compare it to know whether they may be stale."""
+    from .models import CubeBuild, TitleMapping
+
+    return [
+        TitleMapping.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        list(CubeBuild.objects.values_list("watermark", "built_at")[:1]),
+    ]

@@ -5,11 +5,11 @@ so no full rebuild is needed afterwards."""
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
-from apps.surveys.models import Response
-
 from . import cube
 
 
-@receiver(pre_delete, sender=Response, dispatch_uid="insights_forget_deleted_response")
-def forget_deleted_response(sender, instance: Response, **kwargs) -> None:
+# The sender as "app_label.Model" (Django resolves it lazily), so insights does not import
+# the survey's models for it.
+@receiver(pre_delete, sender="surveys.Response", dispatch_uid="insights_forget_deleted_response")
+def forget_deleted_response(sender, instance, **kwargs) -> None:
     cube.forget_responses([instance.pk])

@@ -17,7 +17,7 @@ from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.core.csvsafe import neutralize
 from apps.surveys.filters import ResponseFilterForm, filter_params, filtered_responses
-from apps.surveys.models import SurveyVersion, Task
+from apps.surveys.selectors import survey_version_by_pk, task_by_code
 
 from . import formatting, selectors
 from .disclosure import MAX_NOISE, k
@@ -56,9 +56,9 @@ def filter_notices(data, params: dict) -> tuple[list[str], str]:
                 )
     empty = ""
     if params and not filtered_responses(params).exists():
-        version = params.get("version") and SurveyVersion.objects.filter(pk=params["version"])
+        version = params.get("version") and survey_version_by_pk(params["version"])
         if version and not filtered_responses({"version": params["version"]}).exists():
-            empty = VERSION_HAS_NO_RESPONSES % {"number": version.first().number}
+            empty = VERSION_HAS_NO_RESPONSES % {"number": version.number}
         else:
             empty = NOTHING_MATCHES
     return problems, empty
@@ -146,7 +146,9 @@ def duties(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 def task_detail(request: HttpRequest, code: str) -> HttpResponse:
-    task = get_object_or_404(Task, code=code)
+    task = task_by_code(code)
+    if task is None:
+        raise Http404
     detail = selectors.task_detail(filter_params(request.GET), task)
     return render(
         request, "insights/task_detail.html", _context(request, "insights:duties", detail=detail)

@@ -520,8 +520,7 @@ def reminders_send_due(*, now=None) -> list[int]:
     Reminder row per (notice, offset) is unique: each goes out once, however often this runs.
     Nothing goes out before MAILINGS_REMINDER_HOUR Eastern Time except on the last day.
     """
-    from apps.notices.models import EASTERN, Notice
-    from apps.notices.selectors import notice_status
+    from apps.notices.selectors import EASTERN, notice_published_queryset, notice_status
 
     from .models import Reminder
     from .reminders import reminder_texts
@@ -532,7 +531,7 @@ def reminders_send_due(*, now=None) -> list[int]:
     started: list[int] = []
     if not offsets:
         return started
-    notices = Notice.objects.published().filter(opens_at__lte=now, closes_at__gt=now)
+    notices = notice_published_queryset().filter(opens_at__lte=now, closes_at__gt=now)
     for notice in notices:
         status = notice_status(notice, now)
         if not status.is_open:

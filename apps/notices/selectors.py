@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from .models import EASTERN, Notice
+from .models import EASTERN, Notice, SampleComment, SocialPost, TalkingPoint, ToolkitSection
 
 UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
 CACHE_KEY = "notices:current"
@@ -133,3 +133,36 @@ def toolkit_content() -> dict:
         "samples": list(SampleComment.objects.published()),
         "social_posts": list(SocialPost.objects.published()),
     }
+
+
+# --- What other apps read of the notices (instead of apps.notices.models; EASTERN, imported
+# above, is the Eastern calendar notices keep their dates on, for others too) ---
+
+
+def notice_list():
+    """Every notice, published or not (staff pages)."""
+    return Notice.objects.all()
+
+
+def notice_published_queryset():
+    """The published notices, unordered (callers order and slice; feeds, reminders)."""
+    return Notice.objects.published()
+
+
+def talking_point_published_list():
+    return TalkingPoint.objects.published()
+
+
+def sample_comment_published_list():
+    return SampleComment.objects.published()
+
+
+def public_content_models() -> tuple:
+    """The notice app's models with public text, with the fields that hold it (pages'
+    content checker reads every published row)."""
+    return (
+        (ToolkitSection, ("title", "body")),
+        (TalkingPoint, ("title", "text")),
+        (SampleComment, ("role", "body")),
+        (SocialPost, ("text",)),
+    )

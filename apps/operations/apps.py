@@ -7,7 +7,7 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
-        from . import builtin_checks  # noqa: F401  (registers the status checks of this portal)
+        from . import builtin_checks  # noqa: F401  (the task queue and announcements lines)
         from .errortracking import init_error_tracking
 
         init_error_tracking()

@@ -1,28 +1,20 @@
-"""The status page's checks for the apps of this portal (others add theirs in their own
-`status_checks` module)."""
+"""The status page's checks that need no feature app's modules: the task queue, and the
+announcements (read through the app registry, so the check stays away when mailings is not
+installed). Each feature app adds its own in its `status_checks` module (exports, pages,
+insights), so operations imports none of them."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .delivery import contact_delivery
 from .queues import queue_depth
-from .status import StatusItem, register
+from .status import RECENT_DAYS, StatusItem, format_when, register
 
 # Waiting tasks above this make the queue line a warning.
 QUEUE_WARNING_DEPTH = 500
-# Failed export jobs this recent are shown.
-RECENT_DAYS = 7
-
-
-def _when(value) -> str:
-    if value is None:
-        return _("never")
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 @register(order=10)
@@ -59,95 +51,6 @@ def task_queue() -> list[StatusItem]:
     ]
 
 
-@register(order=20)
-def export_jobs() -> list[StatusItem]:
-    """Exports"""
-    from apps.exports.models import ExportJob
-
-    now = timezone.now()
-    stale_at = now - timedelta(minutes=settings.EXPORT_STALE_MINUTES)
-    figures = ExportJob.objects.aggregate(
-        failed=Count(
-            "pk", filter=Q(status="failed", finished_at__gte=now - timedelta(days=RECENT_DAYS))
-        ),
-        stuck=Count(
-            "pk",
-            filter=Q(status="running")
-            & (
-                Q(heartbeat_at__lt=stale_at) | Q(heartbeat_at__isnull=True, updated_at__lt=stale_at)
-            ),
-        ),
-        waiting=Count("pk", filter=Q(status="pending", updated_at__lt=now - timedelta(minutes=2))),
-        last_done=Max("finished_at", filter=Q(status="done")),
-    )
-    return [
-        StatusItem(
-            _("Failed exports (last 7 days)"),
-            str(figures["failed"]),
-            "warning" if figures["failed"] else "ok",
-            _("Each failed export shows its reason on its page; the person can request it again."),
-        ),
-        StatusItem(
-            _("Exports stalled or waiting"),
-            str(figures["stuck"] + figures["waiting"]),
-            "warning" if figures["stuck"] + figures["waiting"] else "ok",
-            _("The sweep queues them again and gives up after three attempts."),
-        ),
-        StatusItem(
-            _("Last successful export"),
-            _when(figures["last_done"]),
-            "info",
-        ),
-    ]
-
-
-@register(order=30)
-def emails_waiting() -> list[StatusItem]:
-    """Emails waiting"""
-    from apps.pages.models import ContactMessage
-    from apps.surveys.emails import confirmations_pending_ids
-
-    now = timezone.now()
-    contact = ContactMessage.objects.aggregate(
-        pending=Count("pk", filter=Q(status__in=["pending", "sending"])),
-        oldest=Count(
-            "pk",
-            filter=Q(status__in=["pending", "sending"], created_at__lt=now - timedelta(hours=1)),
-        ),
-    )
-    confirmations = len(confirmations_pending_ids())
-    delivery = contact_delivery(waiting=contact["pending"])
-    recipients = (
-        StatusItem(
-            _("Contact message recipients"),
-            _("none"),
-            "problem",
-            _(
-                "Contact-form messages are stored but emailed to no one. Add addresses under "
-                "Site settings in the admin, or set CONTACT_EMAIL_RECIPIENTS."
-            ),
-        )
-        if delivery.undeliverable
-        else StatusItem(_("Contact message recipients"), str(delivery.recipients), "ok")
-    )
-    return [
-        recipients,
-        StatusItem(
-            _("Contact messages not yet emailed to staff"),
-            str(contact["pending"]),
-            "problem" if contact["oldest"] else ("warning" if contact["pending"] else "ok"),
-            _("Messages waiting more than an hour mean email delivery is failing.")
-            if contact["oldest"]
-            else "",
-        ),
-        StatusItem(
-            _("Survey confirmations waiting to be sent"),
-            str(confirmations),
-            "warning" if confirmations else "ok",
-        ),
-    ]
-
-
 @register(order=40)
 def announcements() -> list[StatusItem]:
     """Announcements"""
@@ -172,7 +75,7 @@ def announcements() -> list[StatusItem]:
         announcement__send_started_at__gte=now - timedelta(days=RECENT_DAYS),
     ).count()
     return [
-        StatusItem(_("Last announcement sent"), _when(figures["last_sent"]), "info"),
+        StatusItem(_("Last announcement sent"), format_when(figures["last_sent"]), "info"),
         StatusItem(
             _("Announcements being sent"),
             str(figures["sending"]),

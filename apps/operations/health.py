@@ -5,6 +5,7 @@ the log (with the request id), never to the response.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connections
@@ -50,13 +51,25 @@ def readiness() -> dict[str, bool]:
     return {"database": database_ready(), "broker": broker_ready()}
 
 
+# Warnings that leave the process ready but need a person: {name: check returning True when
+# the problem is there}. Feature apps add theirs (apps.pages.status_checks), so operations
+# imports none of them.
+_READINESS_WARNINGS: dict[str, Callable[[], bool]] = {}
+
+
+def register_readiness_warning(check: Callable[[], bool]) -> Callable[[], bool]:
+    """Decorator: the function's name is reported when it returns True."""
+    _READINESS_WARNINGS[check.__name__] = check
+    return check
+
+
 def readiness_warnings() -> list[str]:
     """Names of problems that leave the process ready but need a person (never raises)."""
-    from .delivery import contact_delivery
-
-    try:
-        undeliverable = contact_delivery().undeliverable
-    except Exception:  # noqa: BLE001  (a warning check must not fail the readiness answer)
-        logger.warning("Readiness: contact delivery check failed", exc_info=True)
-        return []
-    return ["contact_recipients_missing"] if undeliverable else []
+    names = []
+    for name, check in sorted(_READINESS_WARNINGS.items()):
+        try:
+            if check():
+                names.append(name)
+        except Exception:  # noqa: BLE001  (a warning check must not fail the readiness answer)
+            logger.warning("Readiness: %s check failed", name, exc_info=True)
+    return names

@@ -4,35 +4,14 @@
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template.loader import render_to_string
+
+from apps.core.dbdown import (  # noqa: F401  (re-exported: the 503 page's home is core)
+    DATABASE_ERRORS,
+    database_unavailable_response,
+    is_database_unavailable,
+)
 
 logger = logging.getLogger(__name__)
-
-DATABASE_ERRORS = (OperationalError, InterfaceError)
-
-
-def database_unavailable_response(request=None) -> HttpResponse:
-    """The 503 page. Rendered without the request, so no context processor (and nothing
-    else) touches the database."""
-    html = render_to_string(
-        "503.html", {"retry_after": settings.DATABASE_DOWN_RETRY_AFTER, "path": _safe_path(request)}
-    )
-    response = HttpResponse(html, status=503)
-    response["Retry-After"] = str(settings.DATABASE_DOWN_RETRY_AFTER)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _safe_path(request) -> str:
-    """Where "try again" leads: the page that was asked for (a form's page for a POST)."""
-    path = getattr(request, "path", "") or "/"
-    return path if path.startswith("/") and not path.startswith("//") else "/"
-
-
-def is_database_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, DATABASE_ERRORS)
 
 
 class DatabaseUnavailableMiddleware:

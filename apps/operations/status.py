@@ -16,6 +16,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,16 @@ class _Entry:
 
 
 _REGISTRY: dict[str, _Entry] = {}
+
+# Failures this recent are shown (export jobs, announcement emails).
+RECENT_DAYS = 7
+
+
+def format_when(value) -> str:
+    """A moment for a status line, in the portal's time zone ("never" for None)."""
+    if value is None:
+        return _gettext("never")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def register(check=None, *, order: int = 100):

@@ -76,17 +76,12 @@ def _texts():
         for name in ("title", "definition", "ost_roles", "note"):
             yield pair(occupation, f"occupation {occupation.code}", name)
     # The comment toolkit and the notices are public pages too.
-    from apps.notices.models import Notice, SampleComment, SocialPost, TalkingPoint, ToolkitSection
+    from apps.notices.selectors import notice_published_queryset, public_content_models
 
-    for notice in Notice.objects.published():
+    for notice in notice_published_queryset():
         for name in ("title", "summary", "how_to_submit"):
             yield pair(notice, f"notice {notice.document_number or notice.pk}", name)
-    for model, names in (
-        (ToolkitSection, ("title", "body")),
-        (TalkingPoint, ("title", "text")),
-        (SampleComment, ("role", "body")),
-        (SocialPost, ("text",)),
-    ):
+    for model, names in public_content_models():
         for obj in model.objects.published():
             for name in names:
                 yield pair(obj, f"{model._meta.model_name} {obj.key}", name)

@@ -57,16 +57,9 @@ def _survey_state(now) -> tuple[object | None, str]:
 
 
 def _draft():
-    from apps.proposals.models import Proposal, ProposalVersion
+    from apps.proposals.selectors import version_published_of_first_proposal
 
-    return (
-        ProposalVersion.objects.filter(
-            status=ProposalVersion.Status.PUBLISHED,
-            proposal=Proposal.objects.order_by("pk").values("pk")[:1],
-        )
-        .order_by("-number")
-        .first()
-    )
+    return version_published_of_first_proposal()
 
 
 def live_state(now=None) -> LiveState:

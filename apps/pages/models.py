@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_email
 from django.db import models
@@ -259,6 +260,15 @@ def split_email_list(value: str) -> list[str]:
     return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
 
 
+# apps.pages.selectors.updates_signup_enabled caches the sign-up switch under this key; a save
+# clears it (kept here, not in selectors, so the model does not import its selectors back).
+SIGNUP_CACHE_KEY = "pages:signup-enabled"
+
+
+def site_settings_cache_clear() -> None:
+    cache.delete(SIGNUP_CACHE_KEY)
+
+
 class SiteSettings(TimeStampedModel):
     """Staff-editable settings; a single row."""
 
@@ -293,8 +303,6 @@ class SiteSettings(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from .selectors import site_settings_cache_clear
-
         site_settings_cache_clear()
 
     @classmethod

@@ -1,8 +1,11 @@
+from collections.abc import Callable
+
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import (
+from .models import (  # noqa: F401  (the cache key and its clearing live beside the model)
+    SIGNUP_CACHE_KEY,
     FAQEntry,
     GlossaryTerm,
     Milestone,
@@ -10,9 +13,21 @@ from .models import (
     Organization,
     Page,
     SiteSettings,
+    site_settings_cache_clear,
 )
 
-SIGNUP_CACHE_KEY = "pages:signup-enabled"
+# Blocks whose content another app provides: {block: provider(page) -> context}. The privacy
+# notice's block shows apps.privacy's inventory; privacy registers it (PrivacyConfig.ready)
+# because privacy reads pages' data to delete it, so pages must not import privacy.
+_BLOCK_CONTEXTS: dict[str, Callable[[Page], dict]] = {}
+
+
+# The kinds of structured block a page can show (Page.Block), for register_block_context.
+PageBlock = Page.Block
+
+
+def register_block_context(block: str, provider: Callable[[Page], dict]) -> None:
+    _BLOCK_CONTEXTS[block] = provider
 
 
 def page_nav() -> dict[str, list[Page]]:
@@ -58,11 +73,8 @@ def page_block_context(page: Page) -> dict:
         return {"faq_entries": list(FAQEntry.objects.filter(is_published=True))}
     if block == Page.Block.GLOSSARY:
         return {"glossary_terms": glossary_sorted()}
-    if block == Page.Block.PRIVACY:
-        from apps.privacy.inventory import INVENTORY
-
-        return {"inventory": INVENTORY}
-    return {}
+    provider = _BLOCK_CONTEXTS.get(block)
+    return provider(page) if provider is not None else {}
 
 
 def glossary_sorted() -> list[GlossaryTerm]:
@@ -88,5 +100,24 @@ def updates_signup_enabled() -> bool:
     return found
 
 
-def site_settings_cache_clear() -> None:
-    cache.delete(SIGNUP_CACHE_KEY)
+# --- What other apps read of the public pages (instead of apps.pages.models) ---
+
+
+def occupation_soc_list():
+    """Occupations that are Standard Occupational Classification codes, in order."""
+    return Occupation.objects.filter(is_soc_code=True).order_by("order", "code")
+
+
+def milestone_dated_list():
+    """Milestones with a start date, in timeline order (the calendar feed)."""
+    return Milestone.objects.exclude(starts_on=None).order_by("order", "pk")
+
+
+def page_published_list():
+    """Published pages in menu order (the sitemap)."""
+    return Page.objects.published().order_by("nav_order", "slug")
+
+
+def occupation_by_code(code: str):
+    """The newest edition's occupation with this code (None when unknown)."""
+    return Occupation.objects.filter(code=code).order_by("-soc_edition").first()

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.queueing import task_named
+
 from .models import ContactMessage, SiteSettings, split_email_list
 
 logger = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ def contact_recipients() -> list[str]:
 
 
 def _queue_send(message_id: int) -> None:
-    from .tasks import contact_message_send as contact_message_send_task
+    contact_message_send_task = task_named("apps.pages.tasks.contact_message_send")
 
     try:
         contact_message_send_task.delay(message_id=message_id)

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.surveys.models import Role
 from apps.surveys.scales import US_STATES
+from apps.surveys.selectors import role_list
 
 from .models import Partner, PartnerLink
 
@@ -79,7 +79,7 @@ class PartnerFilterForm(forms.Form):
     role = forms.ModelChoiceField(
         label=_("Main role"),
         required=False,
-        queryset=Role.objects.all(),
+        queryset=role_list(),
         to_field_name="slug",
         empty_label=_("All roles"),
     )

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
 from apps.core.models import AuditEvent
+from apps.core.queueing import task_named
 from apps.core.services import audit_record
-from apps.surveys.models import Collector
-from apps.surveys.selectors import survey_open_list
+from apps.surveys.selectors import CollectorChannel, survey_open_list
 from apps.surveys.services import collector_create, collectors_close
 
 from .models import ApiToken, Invitation, Partner, PartnerLink, PartnerMember, ResultsPublication
@@ -90,8 +90,7 @@ def partner_invite(*, partner: Partner, email: str, by, request=None) -> Invitat
         details={"invitation": invitation.pk, "email": email},
         request=request,
     )
-    from .tasks import partner_invitation_send
-
+    partner_invitation_send = task_named("apps.partners.tasks.partner_invitation_send")
     partner_invitation_send.delay_on_commit(invitation_id=invitation.pk)
     return invitation
 
@@ -155,7 +154,7 @@ def partner_link_create(
     survey = survey_open_list().first()
     if survey is None:
         raise ApplicationError(NO_OPEN_SURVEY)
-    channel = Collector.Channel.EVENT if kind == PartnerLink.Kind.EVENT else Collector.Channel.QR
+    channel = CollectorChannel.EVENT if kind == PartnerLink.Kind.EVENT else CollectorChannel.QR
     with transaction.atomic():
         collector = collector_create(
             survey=survey,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.core.models import AuditEvent
 from apps.core.services import audit_record
-from apps.surveys.models import RespondentContact, Response, Survey
+from apps.surveys.privacy import respondent_contacts_delete_closed_before, response_delete_whole
 
 from .inventory import INVENTORY, retention_days
 from .registry import deleters
@@ -22,18 +22,16 @@ def personal_data_purge_expired(*, now=None) -> dict:
     now = now or timezone.now()
     days = retention_days("respondent-contact")
     cutoff = now - timedelta(days=days)
-    surveys = list(Survey.objects.filter(closes_at__lte=cutoff).values_list("slug", flat=True))
-    contacts = RespondentContact.objects.filter(response__version__survey__slug__in=surveys)
-    counts = {"contacts": contacts.count()}
+    deleted, surveys = respondent_contacts_delete_closed_before(cutoff)
+    counts = {"contacts": deleted}
     if counts["contacts"]:
-        contacts.delete()
         audit_record(
             action=AuditEvent.Action.DELETED,
             actor_label="retention schedule",
             details={
                 "retention": True,
                 "contacts": counts["contacts"],
-                "surveys": len(surveys),
+                "surveys": surveys,
                 "retention_days": days,
             },
         )
@@ -68,17 +66,10 @@ def retention_purge(*, now=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def response_delete_by_respondent(*, response: Response) -> dict:
+def response_delete_by_respondent(*, response) -> dict:
     """The respondent deletes their own response with everything linked to it. Audited with
     counts and no personal data (no address, no IP, no response id)."""
-    locked = Response.objects.select_for_update().get(pk=response.pk)
-    counts = {
-        "responses": 1,
-        "answers": locked.answers.count(),
-        "contacts": RespondentContact.objects.filter(response=locked).count(),
-    }
-    survey = locked.version.survey
-    locked.delete()
+    counts, survey = response_delete_whole(response)
     audit_record(
         action=AuditEvent.Action.DELETED,
         actor_label="respondent",

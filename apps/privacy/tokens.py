@@ -2,16 +2,16 @@
 
 from django.core import signing
 
-from apps.surveys.models import Response
+from apps.surveys.selectors import response_by_public_id
 
 _SALT = "ostportal.privacy.delete-response"
 
 
-def response_delete_token(response: Response) -> str:
+def response_delete_token(response) -> str:
     return signing.dumps(str(response.public_id), salt=_SALT)
 
 
-def response_from_delete_token(token: str) -> Response | None:
+def response_from_delete_token(token: str):
     """The response the link names, or None for a forged, mangled or used-up link."""
     if not token or len(token) > 200:
         return None
@@ -19,4 +19,4 @@ def response_from_delete_token(token: str) -> Response | None:
         public_id = signing.loads(token, salt=_SALT)
     except signing.BadSignature:
         return None
-    return Response.objects.select_related("version__survey").filter(public_id=public_id).first()
+    return response_by_public_id(public_id)

@@ -13,7 +13,6 @@ import hashlib
 import json
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -270,24 +269,16 @@ def data_stamp() -> str:
     """A cheap summary of the data every block reads (a few small aggregate queries): when it
     is unchanged, no block can be stale and no selector needs to run. It includes the state of
     the dashboards' pre-aggregated figures, so a check made while they lagged is redone."""
-    from apps.insights.models import TitleMapping
-    from apps.surveys.models import Response, Task
+    from apps.surveys.selectors import survey_data_stamp
 
-    parts = [
-        Response.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
-        TitleMapping.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
-        Task.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
-    ]
-    try:  # the dashboards' pre-aggregated figures may lag the responses by up to a minute
-        from apps.insights.models import CubeBuild
-
-        parts.append(list(CubeBuild.objects.values_list("watermark", "built_at")[:1]))
-    except ImportError:
-        pass
+    responses, tasks = survey_data_stamp()
+    # The dashboards' pre-aggregated figures may lag the responses by up to a minute.
+    title_mappings, cube = insights.figures_stamp()
+    parts = [responses, title_mappings, tasks, cube]
     if quotes_available():
-        from apps.coding.models import Quote
+        from apps.coding.selectors import quotes_stamp
 
-        parts.append(Quote.objects.aggregate(n=Count("pk"), at=Max("updated_at")))
+        parts.append(quotes_stamp())
     return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
 
 

@@ -186,3 +186,16 @@ def comment_queue(proposal: Proposal):
             .order_by("-disposed_at")[:50]
         ),
     }
+
+
+def version_published_of_first_proposal() -> ProposalVersion | None:
+    """The newest published version of the portal's proposal (the first one made): what the
+    public pages' live figures link to (apps.pages.live). One query."""
+    return (
+        ProposalVersion.objects.filter(
+            status=ProposalVersion.Status.PUBLISHED,
+            proposal=Proposal.objects.order_by("pk").values("pk")[:1],
+        )
+        .order_by("-number")
+        .first()
+    )

@@ -7,4 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Practitioner survey")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (structure cache invalidation)
+        # Registers this app's Celery tasks under their names: services queue them by name
+        # (apps.core.queueing.task_named) instead of importing the tasks module back.
+        from . import (
+            signals,  # noqa: F401  (structure cache invalidation)
+            tasks,  # noqa: F401
+        )

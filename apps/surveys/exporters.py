@@ -1,6 +1,6 @@
 """Exporters of survey data: one row per response (with its codebook), respondent contacts.
 
-Registered with the exports app (`apps.exports.base.register`); the export task runs them.
+Registered with the exporter framework (`apps.core.exporting.register`); the exports app runs them.
 """
 
 import itertools
@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.roles import Role as StaffRole
-from apps.exports.base import Column, Exporter, register
+from apps.core.exporting import Column, Exporter, register
+from apps.core.roles import Role as StaffRole
 
 from .conditions import condition_met
 from .models import (

@@ -3,11 +3,26 @@
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .conditions import condition_met, condition_possible
-from .models import Choice, Question, Response, Role, Survey, SurveyPage, SurveyVersion, Task
+from .hashing import token_hash
+from .models import (
+    Answer,
+    Choice,
+    Collector,
+    Question,
+    Response,
+    ResumeToken,
+    Role,
+    Survey,
+    SurveyPage,
+    SurveyVersion,
+    Task,
+    TaskRating,
+)
 
 
 class AnswerRow(NamedTuple):
@@ -275,3 +290,150 @@ def response_copy(response: Response) -> list[CopyPage]:
 
 def _number(value) -> str:
     return "" if value is None else f"{value.normalize():f}"
+
+
+# --- What other apps read of the survey (their way in instead of apps.surveys.models; the
+# contract "survey-models-private" in .importlinter keeps it so) ---
+
+# The channels a collector is made for (apps.surveys.services.collector_create's `channel`).
+CollectorChannel = Collector.Channel
+# A response's status and its respondent's consent to be quoted (coding's quotes).
+ResponseStatus = Response.Status
+QuoteConsent = Response.QuoteConsent
+
+
+def response_included_list() -> QuerySet[Response]:
+    """The responses the figures count (complete, not excluded, not flagged)."""
+    return Response.objects.included()
+
+
+def answer_list(responses: QuerySet[Response]) -> QuerySet[Answer]:
+    """The answers of these responses (for a subquery; nothing is loaded)."""
+    return Answer.objects.filter(response__in=responses)
+
+
+def answer_open_text(answer_id, keys) -> Answer | None:
+    """A non-empty answer to one of the open questions `keys`, with its response and
+    question (None when there is none)."""
+    return (
+        Answer.objects.select_related("response", "question")
+        .filter(pk=answer_id, question__key__in=keys)
+        .exclude(text_value="")
+        .first()
+    )
+
+
+def role_list() -> QuerySet[Role]:
+    """The respondents' roles (occupations), in the survey's order."""
+    return Role.objects.order_by("order", "slug")
+
+
+def role_by_slug(slug: str | None) -> Role | None:
+    return Role.objects.filter(slug=slug).first() if slug else None
+
+
+def task_active_list() -> QuerySet[Task]:
+    """The tasks a respondent can rate, in the survey's order."""
+    return Task.objects.filter(is_active=True).order_by("order")
+
+
+def task_by_code(code: str) -> Task | None:
+    return Task.objects.filter(code=code).first()
+
+
+def survey_version_by_pk(pk) -> SurveyVersion | None:
+    return SurveyVersion.objects.filter(pk=pk).first()
+
+
+def response_by_public_id(public_id) -> Response | None:
+    """A response by the id its respondent holds, with its survey (None when unknown)."""
+    return Response.objects.select_related("version__survey").filter(public_id=public_id).first()
+
+
+def survey_data_stamp() -> tuple[dict, dict]:
+    """How many responses and tasks there are and when each last changed: unchanged stamps
+    mean nothing read from them can be stale (two small aggregate queries)."""
+    return (
+        Response.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        Task.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+    )
+
+
+# --- The comment builder's prefill from one's own response (apps.comments) ---
+
+PREFILL_TASKS = 5
+_PREFILL_STATUSES = (Response.Status.IN_PROGRESS, Response.Status.COMPLETE)
+
+
+def response_for_resume_token(token: str) -> Response | None:
+    """The response a private resume link belongs to (draft or complete), or None for an
+    unknown or expired link. Unlike the survey's own redeem, a submitted response counts:
+    the person may come back after finishing the survey."""
+    if not token or len(token) > 100:
+        return None
+    found = (
+        ResumeToken.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
+        .select_related("response")
+        .first()
+    )
+    if found is None or found.response.status not in _PREFILL_STATUSES:
+        return None
+    return found.response
+
+
+def response_latest_owned(public_ids: list[str]) -> Response | None:
+    """The newest response among those this browser holds in its signed survey cookie."""
+    if not public_ids:
+        return None
+    return (
+        Response.objects.filter(public_id__in=public_ids, status__in=_PREFILL_STATUSES)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def builder_prefill(response: Response) -> dict:
+    """Initial builder values from one survey response (three queries). The employer's code
+    is never filled in: the survey does not ask it."""
+    initial: dict = {}
+    if response.role_id:
+        slug = Role.objects.filter(pk=response.role_id).values_list("slug", flat=True).first()
+        if slug:
+            initial["role"] = slug
+    if response.setting:
+        initial["setting"] = response.setting
+    if response.state:
+        initial["state"] = response.state
+    answers = Answer.objects.filter(
+        response=response,
+        question__key__in=[
+            "years_in_field",
+            "job_title",
+            "crosswalk_code",
+            "crosswalk_fit",
+            "describe_work",
+        ],
+    ).values_list("question__key", "text_value", "number_value", "choice__value")
+    for key, text, number, choice in answers:
+        if key == "years_in_field" and number is not None:
+            initial["years_in_field"] = int(number)
+        elif key == "job_title" and text:
+            initial["job_title"] = text[:120]
+        elif key == "describe_work" and text:
+            initial["story"] = text[:2500]
+        elif key == "crosswalk_code" and choice and choice != "dont_know":
+            # The survey asked which occupation comes *closest*, not which code the employer
+            # uses: it fills in the closest-occupation question only.
+            initial["closest_code"] = choice
+        elif key == "crosswalk_fit" and choice:
+            initial["closest_fit"] = choice
+    if initial.get("closest_code") in (None, "none"):
+        initial.pop("closest_fit", None)  # a rating left over from an answer changed since
+    tasks = (
+        TaskRating.objects.filter(response=response, is_relevant=True, task__is_active=True)
+        .order_by("-importance", "-frequency", "task__order")
+        .values_list("task_id", flat=True)[:PREFILL_TASKS]
+    )
+    if tasks:
+        initial["tasks"] = list(tasks)
+    return initial

@@ -1,7 +1,6 @@
 """Writes on survey responses: start, save a page, submit, resume links, staff review."""
 
 import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -13,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
 from apps.core.models import AuditEvent
+from apps.core.queueing import task_named
 from apps.core.services import audit_record
 
 from . import duties
 from .conditions import condition_met
 from .forms import SurveyPageForm, task_field
+from .hashing import digest, token_hash  # noqa: F401  (digest: re-exported for tests)
 from .models import (
     Answer,
     Collector,
@@ -36,15 +37,6 @@ from .selectors import Structure, answer_values, response_answers, visible_pages
 
 RESPONSE_NOT_IN_PROGRESS = _("This survey response has already been submitted.")
 RESPONSE_INCOMPLETE = _("Some required questions still need an answer.")
-
-
-def digest(value: str) -> str:
-    """Keyed SHA-256, so stored digests cannot be reversed by guessing common inputs."""
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def response_start(
@@ -475,8 +467,7 @@ def response_submit(*, response: Response, structure: Structure) -> Response:
     locked.save()
     contact = RespondentContact.objects.filter(response=locked).first()
     if contact is not None:
-        from .tasks import response_confirmation_send
-
+        response_confirmation_send = task_named("apps.surveys.tasks.response_confirmation_send")
         contact_id = contact.pk
         transaction.on_commit(
             lambda: _queue(response_confirmation_send, contact_id=contact_id), robust=True
@@ -546,8 +537,7 @@ def resume_link_email_request(*, response: Response, email: str) -> None:
         response=response,
         defaults={"email": normalized, "email_digest": digest(normalized)},
     )
-    from .tasks import resume_link_email_send
-
+    resume_link_email_send = task_named("apps.surveys.tasks.resume_link_email_send")
     contact_id = contact.pk
     transaction.on_commit(
         lambda: _queue(resume_link_email_send, contact_id=contact_id), robust=True

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from apps.core.csvsafe import neutralize
-from apps.exports.base import write_export
+from apps.core.exporting import write_export
 from apps.surveys import selectors
 from apps.surveys.exporters import ContactsExporter, ResponsesExporter
 from apps.surveys.models import Answer, Question, Response

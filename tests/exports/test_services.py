@@ -7,9 +7,10 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
+from apps.core import exporting as base
 from apps.core.exceptions import ApplicationError
 from apps.core.models import AuditEvent
-from apps.exports import base, services
+from apps.exports import services
 from apps.exports.models import ExportJob
 from apps.exports.services import (
     EXPORT_FAILED,

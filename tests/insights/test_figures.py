@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
-from apps.exports.base import write_export
+from apps.core.exporting import write_export
 from apps.insights import cube, selectors
 from apps.insights.sources import CubeSource, RawSource, source_for
 from apps.surveys.exporters import ResponsesExporter

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
-from apps.exports.base import write_export
+from apps.core.exporting import write_export
 from apps.insights import cube
 from apps.insights import selectors as insights
 from apps.proposals import evidence

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from apps.exports.base import write_export
+from apps.core.exporting import write_export
 from apps.insights import selectors
 from apps.surveys.exporters import ResponsesExporter
 from devtools.synthetic import synthetic_responses_generate
