@@ -59,7 +59,11 @@ class MultiChoice(SingleChoice):
         return [v.strip() for v in value.split(MULTI_SEPARATOR) if v.strip()]
 
     def sample(self, q, choices: dict, role_tasks) -> dict:
-        data = {q.key: [q.choice_list[0].value]}
-        if q.choice_list[0].is_other:
+        """The codes `choices` gives for the key, else the first choice."""
+        values = [c.value for c in q.choice_list]
+        wanted = choices.get(q.key)
+        chosen = wanted if isinstance(wanted, list) and set(wanted) <= set(values) else values[:1]
+        data = {q.key: list(chosen)}
+        if any(c.is_other and c.value in chosen for c in q.choice_list):
             data[f"{q.key}__other"] = "Something else"
         return data
