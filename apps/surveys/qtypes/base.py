@@ -3,7 +3,8 @@
 Every value of `Question.Type` has exactly one `QuestionType` here, in a module of its own
 (apps/surveys/qtypes/<type>.py). The code that builds forms, saves and reads answers, renders
 questions, exports, aggregates for the dashboards and imports paper responses asks the
-registry (`qtype(question)`) instead of testing the type itself. docs: qtypes.md in the docs.
+registry (`qtype(question)`) instead of testing the type itself. The contributor guide "How to
+add a question type" (docs/incoming/qtypes.md) walks through adding one.
 """
 
 import re
