@@ -13,7 +13,9 @@ from apps.insights import cube
 from apps.insights.sources import RawSource, source_for
 from apps.surveys.conditions import condition_met
 from apps.surveys.exporters import ResponsesExporter
-from apps.surveys.models import Question, RespondentContact
+from apps.surveys.forms import SurveyPageForm
+from apps.surveys.importing import template_columns
+from apps.surveys.models import Question, RespondentContact, Task
 from apps.surveys.qtypes import (
     ATTRIBUTES,
     HOOKS,
@@ -220,6 +222,8 @@ def test_one_response_of_each_type_goes_through_form_storage_export_and_figures(
     assert set(questions) == set(T.values)
     assert questions[T.MULTI_CHOICE] == multi and len(two) == 2
 
+    stored_rows = response_answers(response)
+
     exporter = ResponsesExporter()
     exporter.quasi_identifiers = None  # every column: the main file and the opt-in one
     header, *rows = list(exporter.rows({"filters": {}}))
@@ -238,6 +242,13 @@ def test_one_response_of_each_type_goes_through_form_storage_export_and_figures(
         assert _stored(response, q) == want["stored"], value
         if handler.storage is Storage.TASK_RATINGS:
             assert response.task_ratings.filter(is_relevant=True).count() == len(role_tasks)
+        # read back: the stored rows refill the form with what was posted
+        if handler.storage is Storage.ANSWERS:
+            refilled = {}
+            for row in stored_rows:
+                if row.question_id == q.pk:
+                    handler.initial(refilled, q, row, structure.choice_by_id)
+            assert refilled == data, value
         # export: the type's columns hold the answer
         for column, cell in want["export"].items():
             # as the CSV writes it: 12, not 12.00
@@ -267,3 +278,19 @@ def test_one_response_of_each_type_goes_through_form_storage_export_and_figures(
             if "profile" in want:
                 column, item = want["profile"]
                 assert dict(source.profile(column)) == {item: 1}, where
+
+
+def test_the_paper_import_template_has_the_form_fields_of_every_type(survey):
+    """The CSV template's columns are the field names of the one-page form staff import."""
+    structure = version_structure(survey.versions.get())
+    tasks = list(Task.objects.filter(is_active=True).order_by("order"))
+    columns = template_columns(structure, tasks)
+    seen = set()
+    for page in structure.pages:
+        form = SurveyPageForm(page=page, saved_values={}, other_tasks=tasks)
+        for q in page.question_list:
+            names = qtype(q).import_columns(q, tasks)
+            assert set(names) == set(form.question_fields(q)), q.key
+            assert set(names) <= set(columns), q.key
+            seen.add(q.type)
+    assert seen == set(T.values)
