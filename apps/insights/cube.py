@@ -42,6 +42,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, Substr, Trim, Trun
 from django.utils import timezone
 
 from apps.surveys.models import Answer, Question, Response, TaskRating
+from apps.surveys.qtypes import Aggregate, types_with
 
 from .disclosure import key_sum
 from .models import CubeBuild, CubeMember, SliceCount, SliceTask
@@ -80,6 +81,12 @@ def has_answered_value() -> Q:
     return Q(choice__isnull=False) | Q(bool_value__isnull=False)
 
 
+def several_a_respondent() -> list[str]:
+    """Question types a respondent may give several counted values to: their "answered"
+    counts distinct respondents rather than summing the value counts (qtypes.Aggregate)."""
+    return types_with(aggregate=Aggregate.CHOICES)
+
+
 def _counted() -> Q:
     return Q(status=Response.Status.COMPLETE, is_excluded=False)
 
@@ -107,7 +114,7 @@ def _count_statements(dim: str, batch: int) -> list:
     answers = Answer.objects.filter(**{f"{m}batch": batch})
     base = {"dv": F(f"{m}{dim}"), "rl": F(f"{m}role"), "fl": F(f"{m}flagged")}
     members = CubeMember.objects.filter(batch=batch)
-    multi_keys = Question.objects.filter(type=Question.Type.MULTI_CHOICE).values("key")
+    multi_keys = Question.objects.filter(type__in=several_a_respondent()).values("key")
     statements = [
         (
             "total",

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from apps.surveys.filters import funnel_responses
 from apps.surveys.models import (
     Answer,
-    Question,
     Response,
     SurveyVersion,
     Task,
     TaskRating,
 )
-from apps.surveys.scales import FREQUENCY_CHOICES, YES_NO_CHOICES
+from apps.surveys.qtypes import qtype
+from apps.surveys.scales import FREQUENCY_CHOICES
 from apps.surveys.selectors import survey_open_list, version_structure
 
 from . import formatting
@@ -95,16 +95,12 @@ def labels() -> Labels:
         survey.versions.filter(status__in=live),
         key=lambda v: (v.status != SurveyVersion.Status.PUBLISHED, -v.number),
     )
-    yes_no = {value: str(label) for value, label in YES_NO_CHOICES}
     for version in versions:
         for key, question in version_structure(version).questions.items():
             if key in result.questions:
                 continue
             result.questions[key] = question.tr("text")
-            if question.type == Question.Type.YES_NO:
-                result.choices[key] = dict(yes_no)
-            else:
-                result.choices[key] = {c.value: c.tr("label") for c in question.choice_list}
+            result.choices[key] = qtype(question).choice_labels(question)
     return result
 
 

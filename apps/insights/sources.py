@@ -22,7 +22,7 @@ from apps.surveys.filters import filtered_responses
 from apps.surveys.models import Answer, Collector, Question, TaskRating
 
 from . import cube
-from .cube import week_of
+from .cube import several_a_respondent, week_of
 from .disclosure import Tally, key_sum
 from .models import SliceCount, SliceTask
 
@@ -84,7 +84,7 @@ class RawSource:
         """Per question key: counts per choice value, and respondents who answered."""
         questions = list(Question.objects.filter(key__in=keys).values_list("pk", "key", "type"))
         qids = {pk: key for pk, key, _type in questions}
-        multi = [pk for pk, _key, qtype in questions if qtype == Question.Type.MULTI_CHOICE]
+        multi = [pk for pk, _key, qtype in questions if qtype in several_a_respondent()]
         answers = Answer.objects.filter(response__in=self.responses, question_id__in=list(qids))
         counts: dict[str, dict[str, int]] = {key: {} for key in keys}
         answered: dict[str, int] = dict.fromkeys(keys, 0)
@@ -233,7 +233,7 @@ class CubeSource:
 
     def choices(self, keys):
         multi = set(
-            Question.objects.filter(key__in=keys, type=Question.Type.MULTI_CHOICE).values_list(
+            Question.objects.filter(key__in=keys, type__in=several_a_respondent()).values_list(
                 "key", flat=True
             )
         )

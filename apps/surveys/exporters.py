@@ -4,11 +4,10 @@ Registered with the exporter framework (`apps.core.exporting.register`); the exp
 """
 
 import itertools
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,6 +28,8 @@ from .models import (
     Task,
     TaskRating,
 )
+from .qtypes import qtype
+from .qtypes.base import slug as _slug
 from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, state_names_en
 from .selectors import AnswerRow, Structure, answer_values, version_structure
 
@@ -39,9 +40,6 @@ STATUS_CODES = (
     ("screened_out", "ended at the eligibility questions"),
 )
 FIXED_COLUMNS = 18
-NOT_SHOWN = "blank = not shown on this respondent's path"
-NOT_SHOWN_OR_SKIPPED = "blank = not shown on this respondent's path, or left unanswered"
-T = Question.Type
 
 
 def _responses(options: dict) -> QuerySet[Response]:
@@ -59,30 +57,12 @@ def _all_matching(options: dict) -> QuerySet[Response]:
     return matching_responses(options.get("filters") or {})
 
 
-def _number(value):
-    """Decimals from the database as plain numbers: 12 rather than 12.00."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value.normalize()
-    return value
-
-
 def _iso(value) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
 def _bit(value: bool | None):
     return None if value is None else int(value)
-
-
-def _slug(value: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_]+", "_", value).strip("_") or "x"
-
-
-def _shape(question_type: str) -> str:
-    """Question types whose columns mean the same thing share them across versions."""
-    return "text" if question_type in (T.SHORT_TEXT, T.LONG_TEXT) else question_type
 
 
 def _values_text(pairs) -> str:
@@ -139,6 +119,15 @@ class _Item:
     main: int | None = None  # single choice, scale, yes/no, number, text; state for state_zip
     other: int | None = None  # "other, please specify" text; ZIP3 for state_zip
     by_choice: dict[int, int] = field(default_factory=dict)  # multi choice, time use
+    fill: Callable | None = None  # the type's export_fill (apps/surveys/qtypes)
+
+
+class _Fill(NamedTuple):
+    """What a type's export_fill needs beside the answers: see QuestionType.export_fill."""
+
+    labels: bool
+    choices: dict
+    is_shown: Callable
 
 
 @dataclass
@@ -252,98 +241,13 @@ class _Layout:
         structure = version_structure(version)
         plan = self.plans[version.pk] = _Plan(structure=structure)
         n = version.number
-        choice_type = "label" if self.labels else "code"
         for page in structure.pages:
             for q in page.question_list:
-                text = q.text_en
-                blank = NOT_SHOWN if q.is_required else NOT_SHOWN_OR_SKIPPED
-                sig = ("q", q.key, _shape(q.type))
-                item = _Item(question=q)
-                if q.type in (T.SINGLE_CHOICE, T.SCALE, T.YES_NO):
-                    pairs = (
-                        {"yes": "Yes", "no": "No"}
-                        if q.type == T.YES_NO
-                        else {c.value: c.label_en for c in q.choice_list}
-                    )
-                    item.main = self.add(
-                        q.key, sig, n, question=text, type=choice_type, values=pairs, notes=blank
-                    )
-                    item.other = self._other_column(q, n)
-                elif q.type == T.MULTI_CHOICE:
-                    for c in q.choice_list:
-                        item.by_choice[c.pk] = self.add(
-                            f"{q.key}_{_slug(c.value)}",
-                            (*sig, "choice", c.value),
-                            n,
-                            question=f"{text} [{c.label_en}]",
-                            type="0/1",
-                            values={1: "chosen", 0: "not chosen"},
-                            notes=f"{NOT_SHOWN}; 0 = shown, not chosen",
-                        )
-                    item.other = self._other_column(q, n)
-                elif q.type == T.NUMBER:
-                    bounds = ""
-                    if q.min_value is not None or q.max_value is not None:
-                        low, high = _number(q.min_value), _number(q.max_value)
-                        bounds = f"{'' if low is None else low} to {'' if high is None else high}"
-                    item.main = self.add(
-                        q.key,
-                        sig,
-                        n,
-                        question=text,
-                        type="number",
-                        notes=blank,
-                        values={bounds: "allowed range"} if bounds else {},
-                    )
-                elif q.type in (T.SHORT_TEXT, T.LONG_TEXT):
-                    item.main = self.add(q.key, sig, n, question=text, type="text", notes=blank)
-                elif q.type == T.STATE_ZIP:
-                    item.main = self.add(
-                        f"{q.key}_state",
-                        (*sig, "state"),
-                        n,
-                        question=f"{text} [state]",
-                        type="code",
-                        values=state_names_en(),
-                        notes=blank,
-                    )
-                    item.other = self.add(
-                        f"{q.key}_zip3",
-                        (*sig, "zip3"),
-                        n,
-                        question=f"{text} [ZIP3]",
-                        type="text",
-                        notes=f"{blank}; blank also when no ZIP was given",
-                    )
-                elif q.type == T.TIME_USE:
-                    for c in q.choice_list:
-                        item.by_choice[c.pk] = self.add(
-                            f"{q.key}_{_slug(c.value)}",
-                            (*sig, c.value),
-                            n,
-                            question=f"{text} [{c.label_en}]",
-                            type="number (percent)",
-                            values={"0 to 100": "share of working time"},
-                            notes=blank,
-                        )
-                elif q.type == T.TASK_MATRIX:
-                    self._task_columns(n)
-                    continue
-                else:  # EMAIL: contact details never go into this export.
+                handler = qtype(q)
+                item = _Item(question=q, fill=handler.export_fill)
+                if not handler.export_columns(self, q, item, n):
                     continue
                 plan.items.append(item)
-
-    def _other_column(self, q: Question, n: int) -> int | None:
-        if not any(c.is_other for c in q.choice_list):
-            return None
-        return self.add(
-            f"{q.key}_other_text",
-            ("q", q.key, _shape(q.type), "other"),
-            n,
-            question=f"{q.text_en} [other, please specify]",
-            type="text",
-            notes="text typed with the 'other' choice; blank otherwise",
-        )
 
     def _task_columns(self, n: int) -> None:
         for task in self._tasks_list():
@@ -388,48 +292,13 @@ class _Layout:
         by_question: dict[int, list[AnswerRow]] = {}
         for answer in answers:
             by_question.setdefault(answer.question_id, []).append(answer)
-        choices = structure.choice_by_id
+        fill = _Fill(
+            labels=self.labels,
+            choices=structure.choice_by_id,
+            is_shown=lambda q: q.page_id in shown_pages and condition_met(q.condition, values),
+        )
         for item in plan.items:
-            q = item.question
-            got = by_question.get(q.pk)
-            if q.type == T.MULTI_CHOICE:
-                if got or (q.page_id in shown_pages and condition_met(q.condition, values)):
-                    for position in item.by_choice.values():
-                        row[position] = 0
-                for answer in got or ():
-                    row[item.by_choice[answer.choice_id]] = 1
-                    if answer.text_value and item.other is not None:
-                        row[item.other] = answer.text_value
-                continue
-            if not got:
-                continue
-            if q.type in (T.SINGLE_CHOICE, T.SCALE):
-                answer = got[0]
-                choice = choices[answer.choice_id]
-                if self.labels:
-                    row[item.main] = choice.label_en
-                else:
-                    row[item.main] = int(choice.value) if choice.value.isdigit() else choice.value
-                if answer.text_value and item.other is not None:
-                    row[item.other] = answer.text_value
-            elif q.type == T.YES_NO:
-                code = "yes" if got[0].bool_value else "no"
-                row[item.main] = code.capitalize() if self.labels else code
-            elif q.type == T.NUMBER:
-                row[item.main] = _number(got[0].number_value)
-            elif q.type in (T.SHORT_TEXT, T.LONG_TEXT):
-                row[item.main] = got[0].text_value
-            elif q.type == T.STATE_ZIP:
-                for answer in got:
-                    if answer.part == "state":
-                        row[item.main] = answer.text_value
-                    elif answer.part == "zip3":
-                        row[item.other] = answer.text_value
-            elif q.type == T.TIME_USE:
-                for answer in got:
-                    position = item.by_choice.get(answer.choice_id)
-                    if position is not None:
-                        row[position] = _number(answer.number_value)
+            item.fill(row, item, by_question.get(item.question.pk), fill)
 
     def fill_ratings(self, row: list, ratings: list[tuple]) -> None:
         for _response_id, task_id, is_relevant, importance, frequency in ratings:

@@ -15,12 +15,12 @@ from apps.core.csvsafe import neutralize
 from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 
-from .forms import SurveyPageForm, task_field
-from .models import Question, Response, SurveyVersion, Task
+from .forms import SurveyPageForm
+from .models import Response, SurveyVersion, Task
+from .qtypes import qtype
 from .selectors import Structure, version_structure
 from .services import response_page_save, response_start, response_submit
 
-MULTI_SEPARATOR = ";"
 LANGUAGE_COLUMN = "language"
 
 
@@ -36,29 +36,21 @@ def template_columns(structure: Structure, tasks: list[Task]) -> list[str]:
     columns = [LANGUAGE_COLUMN]
     for page in structure.pages:
         for q in page.question_list:
-            if q.type == Question.Type.STATE_ZIP:
-                columns += [f"{q.key}__state", f"{q.key}__zip3"]
-            elif q.type == Question.Type.TIME_USE:
-                columns += [f"{q.key}__{c.value}" for c in q.choice_list]
-            elif q.type == Question.Type.TASK_MATRIX:
-                for task in tasks:
-                    columns += [task_field(task, p) for p in ("rel", "imp", "freq")]
-            else:
-                columns.append(q.key)
-                if any(c.is_other for c in q.choice_list):
-                    columns.append(f"{q.key}__other")
+            columns += qtype(q).import_columns(q, tasks)
     return columns
 
 
 def _row_data(row: dict[str, str], structure: Structure) -> MultiValueDict:
     data = MultiValueDict()
-    multi = {q.key for q in structure.questions.values() if q.type == Question.Type.MULTI_CHOICE}
     for column, raw in row.items():
         if column is None:
             continue
         value = (raw or "").strip()
-        if column in multi:
-            data.setlist(column, [v.strip() for v in value.split(MULTI_SEPARATOR) if v.strip()])
+        question = structure.questions.get(column)
+        if question is not None:
+            value = qtype(question).import_cell(value)
+        if isinstance(value, list):
+            data.setlist(column, value)
         else:
             data[column] = value
     return data

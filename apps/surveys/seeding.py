@@ -10,6 +10,7 @@ from apps.core.models import SeedRecord
 
 from .conditions import validate_condition
 from .models import Choice, Question, Role, Survey, SurveyPage, SurveyVersion, Task
+from .qtypes import qtype
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "survey.json"
 
@@ -96,9 +97,6 @@ def build_version(version: SurveyVersion, pages: list[dict]) -> None:
                 )
                 for i, c in enumerate(choices, start=1)
             )
-            if question.type == Question.Type.YES_NO:
-                known[question.key] = {"yes", "no"}
-            elif choices:
-                known[question.key] = {c["value"] for c in choices}
-            else:
-                known[question.key] = None
+            known[question.key] = qtype(question).known_values(
+                question, {c["value"] for c in choices}
+            )

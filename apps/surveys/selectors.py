@@ -23,6 +23,7 @@ from .models import (
     Task,
     TaskRating,
 )
+from .qtypes import Storage, qtype
 
 
 class AnswerRow(NamedTuple):
@@ -50,7 +51,7 @@ class Structure:
 
     def page_weight(self, page: SurveyPage) -> int:
         """Rough effort of a page, for the time estimate: a task matrix counts as 8 questions."""
-        return sum(8 if q.type == Question.Type.TASK_MATRIX else 1 for q in page.question_list)
+        return sum(qtype(q).page_weight for q in page.question_list)
 
 
 def survey_open_list():
@@ -115,12 +116,9 @@ def answer_values(
         question = structure.question_by_id.get(row.question_id)
         if question is None or (exclude_page is not None and question.page_id == exclude_page.pk):
             continue
-        if row.choice_id is not None and question.type != Question.Type.TIME_USE:
-            values.setdefault(question.key, set()).add(structure.choice_by_id[row.choice_id].value)
-        elif row.bool_value is not None:
-            values.setdefault(question.key, set()).add("yes" if row.bool_value else "no")
-        elif row.part == "state":
-            values.setdefault(question.key, set()).add(row.text_value)
+        value = qtype(question).condition_value(question, row, structure.choice_by_id)
+        if value is not None:
+            values.setdefault(question.key, set()).add(value)
     return values
 
 
@@ -232,7 +230,7 @@ def response_copy(response: Response) -> list[CopyPage]:
     """The respondent's own answers as text, in the active language, page by page, for the
     copy they keep (printable page and PDF). The email address is left out on purpose. Three
     queries: answers, task ratings with their tasks, and the structure (cached)."""
-    from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, US_STATES
+    from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES
 
     structure = version_structure(response.version)
     rows = response_answers(response)
@@ -241,14 +239,14 @@ def response_copy(response: Response) -> list[CopyPage]:
     for row in rows:
         by_question.setdefault(row.question_id, []).append(row)
     importance, frequency = dict(IMPORTANCE_CHOICES), dict(FREQUENCY_CHOICES)
-    states = dict(US_STATES)
     pages = []
     for page in visible_pages(structure, values):
         items = []
         for q in page.question_list:
-            if q.type == Question.Type.EMAIL:
+            storage = qtype(q).storage
+            if storage is Storage.CONTACT:
                 continue
-            if q.type == Question.Type.TASK_MATRIX:
+            if storage is Storage.TASK_RATINGS:
                 ratings = response.task_ratings.select_related("task").order_by("task__order")
                 for rating in ratings:
                     if rating.is_relevant and rating.importance and rating.frequency:
@@ -262,34 +260,12 @@ def response_copy(response: Response) -> list[CopyPage]:
             found = by_question.get(q.pk)
             if not found:
                 continue
-            answers = []
-            for row in found:
-                choice = structure.choice_by_id.get(row.choice_id) if row.choice_id else None
-                if q.type == Question.Type.TIME_USE and choice is not None:
-                    answers.append(f"{choice.tr('label')}: {_number(row.number_value)}%")
-                elif choice is not None:
-                    label = choice.tr("label")
-                    answers.append(f"{label}: {row.text_value}" if row.text_value else label)
-                elif row.bool_value is not None:
-                    answers.append(str(_("Yes") if row.bool_value else _("No")))
-                elif row.part == "state":
-                    answers.append(str(states.get(row.text_value, row.text_value)))
-                elif row.part == "zip3":
-                    answers.append(
-                        str(_("ZIP code starts with %(zip3)s")) % {"zip3": row.text_value}
-                    )
-                elif row.number_value is not None:
-                    answers.append(_number(row.number_value))
-                else:
-                    answers.append(row.text_value)
+            handler = qtype(q)
+            answers = [handler.copy_text(q, row, structure.choice_by_id) for row in found]
             items.append(CopyItem(q.tr("text"), answers))
         if items:
             pages.append(CopyPage(page.tr("title"), items))
     return pages
-
-
-def _number(value) -> str:
-    return "" if value is None else f"{value.normalize():f}"
 
 
 # --- What other apps read of the survey (their way in instead of apps.surveys.models; the

@@ -33,6 +33,7 @@ from .models import (
     SurveyVersion,
     TaskRating,
 )
+from .qtypes import Storage, qtype
 from .selectors import Structure, answer_values, response_answers, visible_pages
 
 RESPONSE_NOT_IN_PROGRESS = _("This survey response has already been submitted.")
@@ -57,46 +58,8 @@ def response_start(
 
 
 def _answers_for(q: Question, data: dict, response: Response) -> list[Answer]:
-    key, t = q.key, q.type
-    by_value = {c.value: c for c in q.choice_list}
     make = lambda **kw: Answer(response=response, question=q, **kw)  # noqa: E731
-    if t in (Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT):
-        text = (data.get(key) or "").strip()
-        return [make(text_value=text)] if text else []
-    if t in (Question.Type.SINGLE_CHOICE, Question.Type.SCALE):
-        value = data.get(key)
-        if not value:
-            return []
-        choice = by_value[value]
-        number = int(value) if t == Question.Type.SCALE and value.isdigit() else None
-        other = data.get(f"{key}__other", "").strip() if choice.is_other else ""
-        return [make(choice=choice, number_value=number, text_value=other)]
-    if t == Question.Type.MULTI_CHOICE:
-        other = data.get(f"{key}__other", "").strip()
-        return [
-            make(choice=by_value[v], text_value=other if by_value[v].is_other else "")
-            for v in data.get(key) or []
-        ]
-    if t == Question.Type.YES_NO:
-        value = data.get(key)
-        return [make(bool_value=value == "yes")] if value else []
-    if t == Question.Type.NUMBER:
-        value = data.get(key)
-        return [make(number_value=value)] if value is not None else []
-    if t == Question.Type.STATE_ZIP:
-        rows = []
-        if data.get(f"{key}__state"):
-            rows.append(make(part="state", text_value=data[f"{key}__state"]))
-        if data.get(f"{key}__zip3"):
-            rows.append(make(part="zip3", text_value=data[f"{key}__zip3"]))
-        return rows
-    if t == Question.Type.TIME_USE:
-        return [
-            make(part=c.value[:20], choice=c, number_value=data[f"{key}__{c.value}"])
-            for c in q.choice_list
-            if data.get(f"{key}__{c.value}") is not None
-        ]
-    return []
+    return qtype(q).answers(q, data, make)
 
 
 def _save_task_ratings(response: Response, form: SurveyPageForm) -> None:
@@ -219,20 +182,25 @@ def response_page_save(
         raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
     _page_saved(response.pk, page.key)
     visible = {q.pk for q in form.visible_questions}
-    step_question_ids = [q.pk for q in form.step_questions if q.type != Question.Type.TASK_MATRIX]
+    step_question_ids = [
+        q.pk for q in form.step_questions if qtype(q).storage is not Storage.TASK_RATINGS
+    ]
     if page_had_answers and step_question_ids:
         _delete_page_answers(response.pk, step_question_ids)
     answers: list[Answer] = []
     for q in form.step_questions:
+        # Answers are rows of Answer; the duties' ratings and the contact address have their
+        # own tables (qtypes.Storage).
+        storage = qtype(q).storage
         if q.pk not in visible:
-            if q.type == Question.Type.TASK_MATRIX:
+            if storage is Storage.TASK_RATINGS:
                 response.task_ratings.all().delete()
-            if q.type == Question.Type.EMAIL:
+            if storage is Storage.CONTACT:
                 RespondentContact.objects.filter(response=response).delete()
             continue
-        if q.type == Question.Type.TASK_MATRIX:
+        if storage is Storage.TASK_RATINGS:
             _save_task_ratings(response, form)
-        elif q.type == Question.Type.EMAIL:
+        elif storage is Storage.CONTACT:
             _save_contact(response, q, data.get(q.key) or "", values)
         else:
             answers.extend(_answers_for(q, data, response))
@@ -424,9 +392,10 @@ def first_unanswered_page(structure: Structure, response: Response) -> SurveyPag
         for q in page.question_list:
             if not q.is_required or not condition_met(q.condition, values):
                 continue
-            if q.type == Question.Type.TASK_MATRIX:
+            storage = qtype(q).storage
+            if storage is Storage.TASK_RATINGS:
                 done = has_ratings
-            elif q.type == Question.Type.EMAIL:
+            elif storage is Storage.CONTACT:
                 done = has_contact
             else:
                 done = q.pk in answered

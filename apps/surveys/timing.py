@@ -17,20 +17,8 @@ from django.db.models import Q
 
 from .conditions import condition_met, condition_possible
 from .models import Question, Response
+from .qtypes import qtype
 
-SECONDS = {
-    Question.Type.SHORT_TEXT: 14,
-    Question.Type.LONG_TEXT: 25,
-    Question.Type.SINGLE_CHOICE: 9,
-    Question.Type.MULTI_CHOICE: 12,
-    Question.Type.SCALE: 6,
-    Question.Type.YES_NO: 5,
-    Question.Type.NUMBER: 9,
-    Question.Type.STATE_ZIP: 12,
-    Question.Type.TIME_USE: 30,
-    Question.Type.EMAIL: 12,
-    Question.Type.TASK_MATRIX: 0,  # counted per task below
-}
 PAGE_SECONDS = 5
 CHECK_SECONDS = 6.5  # read one task statement, tap it if it is part of the job
 RATE_SECONDS = 13  # re-read a checked task, two one-tap scales
@@ -48,7 +36,7 @@ def question_seconds(q: Question, values) -> float:
         weight = 0.5
     else:
         return 0.0
-    return weight * SECONDS.get(q.type, 8)
+    return weight * qtype(q).seconds
 
 
 def duties_seconds(task_count: int, rated: int | None) -> float:

@@ -10,7 +10,8 @@ from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 
 from .conditions import validate_condition
-from .models import Choice, Question, SurveyVersion
+from .models import Choice, SurveyVersion
+from .qtypes import qtype
 
 VERSION_HAS_NO_PAGES = _("A version needs at least one page before it can be published.")
 VERSION_BAD_CONDITION = _(
@@ -65,7 +66,7 @@ def version_problems(version: SurveyVersion) -> list[str]:
             for problem in validate_condition(q.condition, known):
                 problems.append(str(VERSION_BAD_CONDITION % {"key": q.key, "problem": problem}))
             values = {c.value for c in q.choices.all()}
-            known[q.key] = {"yes", "no"} if q.type == Question.Type.YES_NO else (values or None)
+            known[q.key] = qtype(q).known_values(q, values)
     return problems
 
 

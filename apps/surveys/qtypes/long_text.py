@@ -1,0 +1,14 @@
+"""Long text: a text area, up to LONG_TEXT_MAX characters; stored and exported like short text."""
+
+from ..models import Question
+from .base import register
+from .fields import LONG_TEXT_MAX
+from .short_text import ShortText
+
+
+@register
+class LongText(ShortText):
+    type = Question.Type.LONG_TEXT
+    template = "surveys/includes/qtypes/long_text.html"
+    seconds = 25
+    max_length = LONG_TEXT_MAX
