@@ -10,8 +10,10 @@ responses: see devtools/synthetic.py; "walk_sample" is the unpooled path on BENC
 responses in the same run, the reference of "vs_walk_sample"); BENCH_ORM_SAMPLE (default 2000)
 the responses written through bulk_create for the comparison; BENCH_EXPORTS=0 skips the
 exports; BENCH_COMPARE_MAX (default
-100000) the largest size at which openpyxl is timed too. BENCH_KEEP_DB=1 continues on the
-database and results file of an earlier run (adding the sizes not yet measured).
+100000) the largest size at which XlsxWriter's per-cell path (bench/xlsx_cells.py, the
+reference of "xlsx_vs_cells") and, with BENCH_OPENPYXL=1, openpyxl are timed too.
+BENCH_KEEP_DB=1 continues on the database and results file of an earlier run (adding the
+sizes not yet measured).
 """
 
 import json
@@ -33,6 +35,7 @@ ORM_SAMPLE = int(os.environ.get("BENCH_ORM_SAMPLE", "2000"))
 COMPARE_MAX = int(os.environ.get("BENCH_COMPARE_MAX", "100000"))
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 EXPORTS = os.environ.get("BENCH_EXPORTS", "1") == "1"  # 0: generation only
+OPENPYXL = os.environ.get("BENCH_OPENPYXL") == "1"  # 1: time openpyxl's writer too
 RESULTS = ROOT / "bench" / "results" / "data.json"
 
 os.environ.update(
@@ -181,7 +184,13 @@ def main() -> int:
         entry["xlsx_xlsxwriter"] = export("xlsx", "xlsxwriter")
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
         if size <= COMPARE_MAX:
-            entry["xlsx_openpyxl"] = export("xlsx", "openpyxl")
+            entry["xlsx_xlsxwriter_cells"] = export("xlsx", "xlsxwriter_cells")
+            fast, cells = entry["xlsx_xlsxwriter"], entry["xlsx_xlsxwriter_cells"]
+            if "seconds" in fast and "seconds" in cells:
+                # Same data, same run: the row writer against XlsxWriter's per-cell methods.
+                entry["xlsx_vs_cells"] = round(fast["seconds"] / cells["seconds"], 2)
+            if OPENPYXL:
+                entry["xlsx_openpyxl"] = export("xlsx", "openpyxl")
         print(json.dumps({size: entry}, indent=2), flush=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
