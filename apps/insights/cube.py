@@ -226,10 +226,24 @@ def _upsert(
 
 
 def _upsert_sql(
-    cursor, table: str, columns: list[str], select: str, conflict: list[str], inner: str, params
+    cursor,
+    table: str,
+    columns: list[str],
+    select: str,
+    conflict: list[str] | None,
+    inner: str,
+    params,
 ) -> int:
-    """INSERT ... SELECT `select` FROM (`inner`) AS slice, adding to rows already there."""
+    """INSERT ... SELECT `select` FROM (`inner`) AS slice, adding to rows already there
+    (`conflict` None: the table holds none of these rows, a plain INSERT)."""
     q = connection.ops.quote_name
+    if conflict is None:
+        cursor.execute(
+            f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
+            f"SELECT {select} FROM ({inner}) AS slice",
+            list(params),
+        )
+        return max(cursor.rowcount, 0)
     added = [c for c in columns if c not in conflict]
     updates = ", ".join(
         f"{q(c)} = CASE WHEN excluded.{q(c)} IS NULL THEN {q(table)}.{q(c)} "
@@ -264,10 +278,11 @@ TASK_SELECT = (
 )
 
 
-def _apply(batch: int, sign: int) -> None:
-    """Add (or subtract) the figures of the members in a batch to the tables."""
+def _apply(batch: int, sign: int, *, empty: bool = False) -> None:
+    """Add (or subtract) the figures of the members in a batch to the tables (`empty`: the
+    tables were just emptied, a full build)."""
     if connection.vendor == "postgresql":
-        _apply_grouping_sets(batch, sign)
+        _apply_grouping_sets(batch, sign, empty=empty)
     else:
         _apply_per_dimension(batch, sign)
     if sign == SUBTRACT:
@@ -275,8 +290,9 @@ def _apply(batch: int, sign: int) -> None:
         SliceTask.objects.filter(n=0).delete()
 
 
-def _apply_per_dimension(batch: int, sign: int) -> None:
-    """The portable path: one grouped statement per figure and dimension (ORM querysets)."""
+def _apply_per_dimension(batch: int, sign: int, *, empty: bool = False) -> None:
+    """The portable path: one grouped statement per figure and dimension (ORM querysets);
+    it upserts whether or not the tables were emptied (`empty` is for the signature)."""
     count_table = SliceCount._meta.db_table
     task_table = SliceTask._meta.db_table
     with connection.cursor() as cursor:
@@ -402,7 +418,9 @@ def _count_sources(q) -> list[tuple[str, str, str]]:
     return sources
 
 
-def _apply_grouping_sets(batch: int, sign: int) -> None:
+def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> None:
+    # Into emptied tables each statement's rows are new (one per key and figure; the figures'
+    # keys differ): plain INSERTs, without ON CONFLICT's speculative insertion per row.
     q = connection.ops.quote_name
     member = q(CubeMember._meta.db_table)
     with connection.cursor() as cursor:
@@ -430,7 +448,7 @@ def _apply_grouping_sets(batch: int, sign: int) -> None:
                 COUNT_COLUMNS,
                 "slice.dm, %s, slice.dv, slice.rl, slice.fl, slice.k, slice.it, %s * slice.n, "
                 "%s * slice.t, %s * COALESCE(slice.c, 0)",
-                COUNT_KEY,
+                None if empty else COUNT_KEY,
                 inner,
                 [metric, sign, sign, sign] + ([batch] if "%s" in inner else []),
             )
@@ -457,7 +475,7 @@ def _apply_grouping_sets(batch: int, sign: int) -> None:
             SliceTask._meta.db_table,
             TASK_COLUMNS,
             "slice.dm, slice.dv, slice.rl, slice.fl, slice.k, " + TASK_SELECT,
-            TASK_KEY,
+            None if empty else TASK_KEY,
             _grouped(ratings, aggregates),
             [sign] * 20 + [batch],
         )
@@ -553,7 +571,7 @@ def refresh(*, full: bool = False) -> CubeBuild | None:
                 CubeMember.objects.filter(batch=SUBTRACT).delete()
         added = _add_new_members(ADD)
         if added:
-            _apply(ADD, ADD)
+            _apply(ADD, ADD, empty=full)
             CubeMember.objects.filter(batch=ADD).update(batch=None)
         now = timezone.now()
         state.watermark = mark
