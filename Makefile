@@ -79,6 +79,7 @@ mutation: install
 bench: install messages
 	$(BIN)/python bench/survey_bench.py
 	$(BIN)/python bench/insights_bench.py
+	$(BIN)/python bench/data_bench.py
 
 # The survey's effort on a phone: headless Chromium (/usr/bin/chromium) at 390 x 844 walks
 # every role's path on a throwaway SQLite database; prints a table and writes

@@ -5,10 +5,15 @@ mode on the same data (each export in a fresh process: time and peak resident me
 Every measurement carries the load average read just before it. Writes
 bench/results/data.json.
 
-BENCH_SIZES (default "10000,100000") picks the data sizes; BENCH_ORM_SAMPLE (default 2000)
-the responses written through bulk_create for the comparison; BENCH_COMPARE_MAX (default
-100000) the largest size at which openpyxl is timed too. BENCH_KEEP_DB=1 continues on the
-database and results file of an earlier run (adding the sizes not yet measured).
+BENCH_SIZES (default "10000,100000") picks the data sizes (generation is pooled past 2,000
+responses: see devtools/synthetic.py; "walk_sample" is the unpooled path on BENCH_ORM_SAMPLE
+responses in the same run, the reference of "vs_walk_sample"); BENCH_ORM_SAMPLE (default 2000)
+the responses written through bulk_create for the comparison; BENCH_EXPORTS=0 skips the
+exports; BENCH_COMPARE_MAX (default
+100000) the largest size at which XlsxWriter's per-cell path (bench/xlsx_cells.py, the
+reference of "xlsx_vs_cells") and, with BENCH_OPENPYXL=1, openpyxl are timed too.
+BENCH_KEEP_DB=1 continues on the database and results file of an earlier run (adding the
+sizes not yet measured).
 """
 
 import json
@@ -29,6 +34,8 @@ SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(","
 ORM_SAMPLE = int(os.environ.get("BENCH_ORM_SAMPLE", "2000"))
 COMPARE_MAX = int(os.environ.get("BENCH_COMPARE_MAX", "100000"))
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
+EXPORTS = os.environ.get("BENCH_EXPORTS", "1") == "1"  # 0: generation only
+OPENPYXL = os.environ.get("BENCH_OPENPYXL") == "1"  # 1: time openpyxl's writer too
 RESULTS = ROOT / "bench" / "results" / "data.json"
 
 os.environ.update(
@@ -46,8 +53,9 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def generate(count: int, seed: int, *, orm: bool = False) -> dict:
-    """`count` responses through the generator; `orm` forces the bulk_create path."""
+def generate(count: int, seed: int, *, orm: bool = False, pool: int | None = None) -> dict:
+    """`count` responses through the generator; `orm` forces the bulk_create path; `pool`
+    sets how many respondents walk the survey (`pool=count`: every one, the unpooled path)."""
     from apps.surveys.models import Survey
     from devtools import synthetic
 
@@ -57,13 +65,16 @@ def generate(count: int, seed: int, *, orm: bool = False) -> dict:
     if orm:
         synthetic._can_copy = lambda: False
     try:
-        summary = synthetic.synthetic_responses_generate(survey=survey, count=count, seed=seed)
+        summary = synthetic.synthetic_responses_generate(
+            survey=survey, count=count, seed=seed, pool=pool
+        )
     finally:
         synthetic._can_copy = original
     rows = summary.responses + summary.answers + summary.ratings + summary.contacts
     return {
-        "path": "bulk_create" if orm else "copy",
+        "path": "bulk_create" if orm else "copy" if summary.walked == count else "pooled",
         "responses": summary.responses,
+        "walked": summary.walked,
         "rows": rows,
         "seconds": round(summary.seconds, 2),
         "responses_per_second": round(summary.responses / summary.seconds),
@@ -142,23 +153,44 @@ def main() -> int:
             ).stdout.strip(),
             "note": "Shared 2-core machine with other sessions running: see each load average.",
             "orm_sample": generate(ORM_SAMPLE, seed=1, orm=True),
+            "walk_sample": generate(ORM_SAMPLE, seed=2, pool=ORM_SAMPLE),
             "planning_only": planning_only(ORM_SAMPLE),
             "sizes": {},
         }
-        print(json.dumps({k: results[k] for k in ("orm_sample", "planning_only")}, indent=2))
+        print(
+            json.dumps(
+                {k: results[k] for k in ("orm_sample", "walk_sample", "planning_only")}, indent=2
+            )
+        )
     for size in SIZES:
         current = Response.objects.count()
         step = generate(size - current, seed=size) if size > current else None
         subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", "VACUUM ANALYZE"], check=True)
-        entry = {"generate": step, "total_responses": Response.objects.count()}
+        earlier = results["sizes"].get(str(size), {})
+        if step is None:
+            step = earlier.get("generate")
+        elif results.get("walk_sample"):
+            # Same run, same machine: how many times the unpooled walk's rate.
+            step["vs_walk_sample"] = round(
+                step["responses_per_second"] / results["walk_sample"]["responses_per_second"], 2
+            )
+        entry = {**earlier, "generate": step, "total_responses": Response.objects.count()}
         results["sizes"][str(size)] = entry
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
         print(json.dumps({size: entry}, indent=2), flush=True)
+        if not EXPORTS:
+            continue
         entry["rows_only"] = export("rows")
         entry["xlsx_xlsxwriter"] = export("xlsx", "xlsxwriter")
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
         if size <= COMPARE_MAX:
-            entry["xlsx_openpyxl"] = export("xlsx", "openpyxl")
+            entry["xlsx_xlsxwriter_cells"] = export("xlsx", "xlsxwriter_cells")
+            fast, cells = entry["xlsx_xlsxwriter"], entry["xlsx_xlsxwriter_cells"]
+            if "seconds" in fast and "seconds" in cells:
+                # Same data, same run: the row writer against XlsxWriter's per-cell methods.
+                entry["xlsx_vs_cells"] = round(fast["seconds"] / cells["seconds"], 2)
+            if OPENPYXL:
+                entry["xlsx_openpyxl"] = export("xlsx", "openpyxl")
         print(json.dumps({size: entry}, indent=2), flush=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {RESULTS.relative_to(ROOT)}")

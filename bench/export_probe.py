@@ -29,7 +29,8 @@ def _peak_kb() -> int:
 
 def run(fmt: str, xlsx_writer: str = "xlsxwriter") -> dict:
     """fmt "csv" or "xlsx"; "rows" only pulls every row from the exporter (the query and
-    layout cost without any writer). xlsx_writer "openpyxl" swaps in the former writer."""
+    layout cost without any writer). xlsx_writer "openpyxl" swaps in the former writer,
+    "xlsxwriter_cells" XlsxWriter's own per-cell methods instead of the row writer."""
     exporter = exporter_class("responses")()
     options = {"filters": {}, "labels": False}
     _reset_peak()
@@ -44,6 +45,11 @@ def run(fmt: str, xlsx_writer: str = "xlsxwriter") -> dict:
             "peak_mb": peak_kb / 1024,
             "peak_above_start_mb": (peak_kb - before_kb) / 1024,
         }
+    if fmt == "xlsx" and xlsx_writer == "xlsxwriter_cells":
+        from apps.core import exporting as base
+        from bench.xlsx_cells import write_cells
+
+        base._write_sheet_rows = write_cells
     if fmt == "xlsx" and xlsx_writer == "openpyxl":
         from apps.core import exporting as base
         from bench.xlsx_openpyxl import write_xlsx

@@ -3,7 +3,11 @@ PostgreSQL, each dashboard page's p50/p95 over the unfiltered view and twenty fi
 combinations, and the CSV/XLSX exports' time and peak memory against a raw PostgreSQL COPY
 of the same rows. Prints a table and writes bench/results/insights.json.
 
-BENCH_SIZES (default "10000,100000") picks the data sizes.
+BENCH_SIZES (default "10000,100000") picks the data sizes. BENCH_PARTS (default
+"cube,pages,exports") picks what is measured; parts left out keep the figures of the
+results file already there, marked with that file's date. At sizes up to
+BENCH_CUBE_REFERENCE_MAX (default 10000) the full build is also timed through the portable
+per-dimension path (the one SQLite uses), the same-run reference of "vs_per_dimension".
 """
 
 import json
@@ -20,9 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DB_NAME = "ostportal_bench_insights"
+DB_NAME = os.environ.get("BENCH_INSIGHTS_DB", "ostportal_bench_insights")
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
 RESULTS = ROOT / "bench" / "results" / "insights.json"
+PARTS = set(os.environ.get("BENCH_PARTS", "cube,pages,exports").split(","))
+CUBE_REFERENCE_MAX = int(os.environ.get("BENCH_CUBE_REFERENCE_MAX", "10000"))
 
 os.environ.update(
     DJANGO_SETTINGS_MODULE="ostportal.settings.bench",
@@ -111,11 +117,24 @@ def measure_cube() -> dict:
     """The pre-aggregated figures: a full build, then the incremental refresh the Celery beat
     task runs after 100 new responses and 10 exclusions, and the rows they hold."""
     from django.core.management import call_command
+    from django.db import connection
 
     from apps.insights import cube
     from apps.insights.models import SliceCount, SliceTask
     from apps.surveys.models import Response
 
+    reference = None
+    if connection.vendor == "postgresql" and Response.objects.count() <= CUBE_REFERENCE_MAX:
+        # The portable path (a statement per figure and dimension) on the same data.
+        original = cube._apply_grouping_sets
+        cube._apply_grouping_sets = cube._apply_per_dimension
+        try:
+            started = time.perf_counter()
+            cube.rebuild()
+            reference = time.perf_counter() - started
+        finally:
+            cube._apply_grouping_sets = original
+    load = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     cube.rebuild()
     full = time.perf_counter() - started
@@ -135,7 +154,10 @@ def measure_cube() -> dict:
         check=True,
     )
     return {
+        "load_average_before": load,
         "full_build_seconds": full,
+        "full_build_per_dimension_seconds": reference,
+        "vs_per_dimension": round(full / reference, 3) if reference else None,
         "incremental_refresh_seconds": incremental,
         "incremental_added": state.added,
         "incremental_removed": state.removed,
@@ -200,6 +222,7 @@ def main() -> int:
         "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "sizes": {},
     }
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     current = 0
     for size in SIZES:
         print(f"Generating up to {size:,} responses...", flush=True)
@@ -208,17 +231,26 @@ def main() -> int:
         current = Response.objects.complete().count()
         generated_in = time.perf_counter() - started
         subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", "VACUUM ANALYZE"], check=True)
-        cube_times = measure_cube()
+        earlier = previous.get("sizes", {}).get(str(size), {})
+        kept = {"measured": previous.get("date"), "note": "not measured in this run"}
+        cube_times = measure_cube() if "cube" in PARTS else {**earlier.get("cube", {}), **kept}
         collector = Collector.objects.first()
         version = SurveyVersion.objects.first()
         combos = filter_combinations(collector.pk if collector else None, version.pk)
-        print(
-            f"Measuring dashboards at {current:,} responses ({len(combos)} views a page)...",
-            flush=True,
-        )
-        pages = measure_pages(client, combos)
-        print("Measuring exports...", flush=True)
-        exports = measure_exports(current)
+        if "pages" in PARTS:
+            print(
+                f"Measuring dashboards at {current:,} responses ({len(combos)} views a page)...",
+                flush=True,
+            )
+            pages = measure_pages(client, combos)
+        else:
+            pages = earlier.get("pages", {})
+            results.setdefault("kept_from_earlier_run", {})[f"{size} pages"] = kept
+        if "exports" in PARTS:
+            print("Measuring exports...", flush=True)
+            exports = measure_exports(current)
+        else:
+            exports = {**earlier.get("exports", {}), **kept}
         results["sizes"][str(size)] = {
             "responses": current,
             "generated_seconds": generated_in,
@@ -266,12 +298,12 @@ def main() -> int:
             else:
                 print(f"{data['responses']:>9,} responses {fmt}: {r}")
         print(
-            f"{data['responses']:>9,} responses raw COPY: {e['copy_seconds']:.1f} s; "
+            f"{data['responses']:>9,} responses raw COPY: {e.get('copy_seconds', 0):.1f} s; "
             f"CSV export / COPY = {e.get('csv_vs_copy', float('nan')):.2f} (target <= 4)"
         )
     print()
     for data in results["sizes"].values():
-        worst = max(r["p95_ms"] for r in data["pages"].values())
+        worst = max((r["p95_ms"] for r in data["pages"].values()), default=float("nan"))
         print(f"worst dashboard p95 at {data['responses']:,} responses: {worst:.0f} ms")
     print("(target: every page's p95 under 500 ms at 100,000 responses)")
     print(f"results written to {RESULTS.relative_to(ROOT)}")

@@ -8,6 +8,13 @@ of the day the command runs; public ids and contact emails differ).
 Rows are built in memory, one transaction per batch, and written with COPY on PostgreSQL
 (about 56 rows per response: a million responses is some 56 million rows) or `bulk_create`
 elsewhere (SQLite).
+
+Large runs on PostgreSQL are pooled: walking the survey costs some 3 ms of Python per
+respondent, so only a pool of respondents is walked (one per POOL_SHARE responses, at least
+POOL_MIN) and written with COPY; every further response is a fresh submission (its own id,
+public id, browser token, collector, time, duration and quality flags) of one drawn pool
+respondent's answers, whose answer and rating rows PostgreSQL copies set-based
+(INSERT ... SELECT joined on a per-batch map table that Python fills with COPY).
 """
 
 import bisect
@@ -22,7 +29,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
@@ -53,6 +60,9 @@ NO_PUBLISHED_VERSION = "The survey has no published version."
 EMAIL_DOMAIN = "example.invalid"
 SPAN_DAYS = 90
 WRITE_BATCH = 5000  # rows per INSERT statement for answers and ratings
+POOL_MIN = 2000  # pooled runs walk at least this many respondents
+POOL_SHARE = 50  # and one respondent per this many responses
+REPLICA_BATCH = 50_000  # responses per set-based batch after the pool
 # Model fields after id and response_id, in model order: rows are built positionally
 # (twice as fast as keyword arguments), so `_check_columns` guards the order.
 ANSWER_COLUMNS = ("question_id", "part", "choice_id", "text_value", "number_value", "bool_value")
@@ -596,6 +606,7 @@ class GenerationSummary:
     contacts: int = 0
     collectors_created: int = 0
     seconds: float = 0.0
+    walked: int = 0  # respondents who walked the survey (the pool, in a pooled run)
 
 
 @dataclass
@@ -1248,11 +1259,14 @@ def synthetic_responses_generate(
     seed: int = 42,
     batch_size: int = 5000,
     progress: Callable[[int, int, float], None] | None = None,
+    pool: int | None = None,
 ) -> GenerationSummary:
     """Create `count` synthetic complete responses on the survey's published version.
 
     Deterministic for a seed (same answers, ratings and profile columns). One transaction
-    per batch; `progress(done, count, seconds)` is called after each.
+    per batch; `progress(done, count, seconds)` is called after each. On PostgreSQL, when
+    `pool` (default `pool_size(count)`) is below `count`, only `pool` respondents walk the
+    survey and the others resubmit their answers (see the module docstring).
     """
     version = survey_published_version(survey)
     if version is None:
@@ -1265,24 +1279,100 @@ def synthetic_responses_generate(
     generator = _Generator(structure, random.Random(seed), collectors, today)
     summary = GenerationSummary(collectors_created=collectors_created)
     batch_size = max(1, batch_size)
-    write = _write_copy if _can_copy() else _write_orm
-    while summary.responses < count:
-        size = min(batch_size, count - summary.responses)
+    copy = _can_copy()
+    existing = Response.objects.count()
+    walked = min(count, pool_size(count) if pool is None else max(1, pool)) if copy else count
+    templates: list[tuple[int, _Plan]] = []
+
+    def counted(size: int, written: tuple[int, ...]) -> None:
+        summary.responses += size
+        summary.answers += written[0]
+        summary.ratings += written[1]
+        summary.contacts += written[2]
+        if progress is not None:
+            progress(summary.responses, count, time.monotonic() - started)
+
+    while summary.responses < walked:
+        size = min(batch_size, walked - summary.responses)
         plans = []
         for _ in range(size):
             plan = generator.plan()
             generator.remember(plan)
             plans.append(plan)
         with transaction.atomic():
-            answers, ratings, contacts = write(version, plans, generator.min_seconds)
-        summary.responses += size
-        summary.answers += answers
-        summary.ratings += ratings
-        summary.contacts += contacts
-        if progress is not None:
-            progress(summary.responses, count, time.monotonic() - started)
+            if copy:
+                written = _write_copy(version, plans, generator.min_seconds, templates)
+            else:
+                written = _write_orm(version, plans, generator.min_seconds)
+        counted(size, written)
+    if summary.responses < count:
+        # One transaction for every resubmission: when they at least double the responses,
+        # the answer and rating tables' secondary indexes are dropped and built again at
+        # the end (sorting once beats a random B-tree insert per row and index), and a
+        # failed run leaves the tables as they were, indexes included.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # Foreign keys checked at each statement's end, not queued to the commit
+                # (an index cannot be built on a table with queued checks).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _skip_reference_checks()
+            rebuild = _drop_secondary_indexes() if count - walked >= existing + walked else []
+            while summary.responses < count:
+                size = min(REPLICA_BATCH, count - summary.responses)
+                counted(size, _write_replicas(generator, templates, size))
+            _build_indexes(rebuild)
+    summary.walked = walked
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _skip_reference_checks() -> bool:
+    """For this transaction, skip the foreign-key checks of the copied rows when the
+    database role may (a superuser, as in development and the benchmarks).
+
+    The foreign-key trigger costs an index probe per row and reference (three per answer):
+    40 of 45 seconds of copying 2.7 million answer rows. Every copied row references what
+    its pool row references (question, choice, task: checked when the pool went in) and the
+    response inserted just before it, so the checks cannot fail. Elsewhere they run."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _drop_secondary_indexes() -> list[str]:
+    """Drop the answer and rating tables' non-unique indexes (in the caller's transaction);
+    returns the statements that create them again."""
+    tables = [Answer._meta.db_table, TaskRating._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "JOIN pg_class c ON c.relname = i.indexname "
+            "JOIN pg_index x ON x.indexrelid = c.oid "
+            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+            "AND NOT x.indisunique AND NOT x.indisprimary",
+            [tables],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [definition for _name, definition in found]
+
+
+def _build_indexes(statements: list[str]) -> None:
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def pool_size(count: int) -> int:
+    """How many respondents a pooled run of `count` walks through the survey."""
+    return min(count, max(POOL_MIN, count // POOL_SHARE))
 
 
 def _can_copy() -> bool:
@@ -1313,7 +1403,12 @@ def _write_orm(version: SurveyVersion, plans: list[_Plan], min_seconds: int) -> 
     return len(answers), len(ratings), len(contacts)
 
 
-def _write_copy(version: SurveyVersion, plans: list[_Plan], min_seconds: int) -> tuple[int, ...]:
+def _write_copy(
+    version: SurveyVersion,
+    plans: list[_Plan],
+    min_seconds: int,
+    templates: list[tuple[int, _Plan]] | None = None,
+) -> tuple[int, ...]:
     """One batch with PostgreSQL COPY: response ids are taken from the table's sequence
     first (one query), so answers, ratings and contacts can name them; every other id comes
     from its column default. Values go through each field's own database preparation
@@ -1338,7 +1433,127 @@ def _write_copy(version: SurveyVersion, plans: list[_Plan], min_seconds: int) ->
             if plan.wants_contact
         ]
         _copy_models(cursor, RespondentContact, contacts, with_pk=False)
+    if templates is not None:
+        templates += zip(ids, plans, strict=True)
     return len(answers), len(ratings), len(contacts)
+
+
+# What a resubmission changes of its pool respondent's response row (every other column is
+# copied): the map table's columns, in COPY order, and the SQL that fills each column.
+_MAP_COLUMNS = (
+    ("new_id", "bigint"),
+    ("template_id", "bigint"),
+    ("collector_id", "bigint"),
+    ("channel", "text"),
+    ("started_at", "timestamptz"),
+    ("submitted_at", "timestamptz"),
+    ("duration_seconds", "integer"),
+    ("browser_token_hash", "text"),
+    ("is_too_fast", "boolean"),
+    ("is_duplicate", "boolean"),
+)
+_MAP_TABLE = "synthetic_resubmission_map"
+
+
+def _write_replicas(
+    generator: "_Generator", templates: list[tuple[int, _Plan]], size: int
+) -> tuple[int, ...]:
+    """`size` resubmissions of pool respondents: Python draws each one's own fields and
+    sends them with COPY into a temporary map table; PostgreSQL copies the response,
+    answer and rating rows set-based. Contacts (a digest keyed by SECRET_KEY) go with COPY."""
+    rng, min_seconds = generator.rng, generator.min_seconds
+    quote = connection.ops.quote_name
+    web = str(Collector.Channel.WEB)
+    recent: list[tuple] = []
+    lines: list[str] = []
+    contacts: list[RespondentContact] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [Response._meta.db_table, Response._meta.pk.column, size],
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
+        for pk in ids:
+            if recent and rng.random() < 0.01:
+                # The same person again from the same browser, a little later.
+                template_id, plan, token, first = rng.choice(recent)
+                later = first + timedelta(minutes=rng.randint(10, 3 * 24 * 60))
+                submitted = min(later, generator.anchor - timedelta(seconds=1))
+                duplicate = True
+            else:
+                template_id, plan = templates[rng.randrange(len(templates))]
+                token = digest(f"synthetic-{rng.getrandbits(64):016x}")
+                submitted = generator._submitted_at()
+                duplicate = False
+                recent.append((template_id, plan, token, submitted))
+                if len(recent) > 200:
+                    del recent[:100]
+            collector = generator._collector()
+            duration = generator._duration(plan.profile["is_eligible_paid"] is not False)
+            started = submitted - timedelta(seconds=duration)
+            fields = (
+                pk,
+                template_id,
+                collector.pk if collector else "\\N",
+                collector.channel if collector else web,
+                started.isoformat(),
+                submitted.isoformat(),
+                duration,
+                token,
+                "t" if duration < min_seconds else "f",
+                "t" if duplicate else "f",
+            )
+            lines.append("\t".join(map(str, fields)) + "\n")
+            if plan.wants_contact:
+                email = f"synthetic-{pk}@{EMAIL_DOMAIN}"
+                contacts.append(
+                    RespondentContact(
+                        response_id=pk,
+                        email=email,
+                        email_digest=digest(email),
+                        wants_follow_up=True,
+                        confirmation_sent_at=submitted,
+                    )
+                )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_MAP_TABLE} "
+            f"({', '.join(f'{name} {kind}' for name, kind in _MAP_COLUMNS)}) ON COMMIT DROP"
+        )
+        cursor.copy_expert(f"COPY {_MAP_TABLE} FROM STDIN", io.StringIO("".join(lines)))
+        mapped = {name for name, _kind in _MAP_COLUMNS}
+        columns = Response._meta.concrete_fields
+        sources = []
+        for f in columns:
+            if f.primary_key:
+                sources.append("m.new_id")
+            elif f.attname == "public_id":
+                sources.append("gen_random_uuid()")
+            elif f.attname == "updated_at":
+                sources.append("statement_timestamp()")
+            elif f.attname in mapped:
+                sources.append(f"m.{f.attname}")
+            else:
+                sources.append(f"t.{quote(f.column)}")
+        cursor.execute(
+            f"INSERT INTO {quote(Response._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in columns)}) "
+            f"SELECT {', '.join(sources)} FROM {_MAP_TABLE} m "
+            f"JOIN {quote(Response._meta.db_table)} t ON t.id = m.template_id ORDER BY m.new_id"
+        )
+        counts = []
+        for model, copied in ((Answer, ANSWER_COLUMNS), (TaskRating, RATING_COLUMNS)):
+            names = ", ".join(quote(c) for c in copied)
+            picked = ", ".join(f"x.{quote(c)}" for c in copied)
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({quote('response_id')}, {names}) "
+                f"SELECT m.new_id, {picked} FROM {_MAP_TABLE} m "
+                f"JOIN {quote(model._meta.db_table)} x ON x.response_id = m.template_id "
+                "ORDER BY m.new_id"  # a response's rows side by side, as the walk writes them
+            )
+            counts.append(cursor.rowcount)
+        _copy_models(cursor, RespondentContact, contacts, with_pk=False)
+        cursor.execute(f"DROP TABLE {_MAP_TABLE}")
+    return counts[0], counts[1], len(contacts)
 
 
 # COPY's text format: backslash escapes for the characters that separate values and rows.

@@ -407,24 +407,26 @@ def _cube_slice(params: dict):
     return "version", None, None
 
 
-def _refresh(eager: bool):
-    """Refresh a stale build: at once when tasks run eagerly, else by a queued task (at most
-    one queued a half minute)."""
+def _queue_refresh() -> None:
+    """Queue a refresh of a stale build for a Celery worker (at most one queued a half
+    minute). Never run here: a web request reads figures, it never builds them."""
     from .tasks import cube_refresh
 
-    if eager:
-        return cube.refresh()
     if cache.add("insights:cube-refresh-queued", 1, timeout=30):
         try:
             cube_refresh.delay()
-        except Exception:  # broker down: the beat task or the next view will try again
+        except Exception:  # broker down: the beat task will try again
             logger.warning("could not queue a refresh of the dashboard figures", exc_info=True)
             cache.delete("insights:cube-refresh-queued")
-    return None
 
 
 def source_for(params: dict):
-    """The source of the counts for a filtered view (see the module docstring)."""
+    """The source of the counts for a filtered view (see the module docstring).
+
+    A stale build is never refreshed inside the request. With a broker, a refresh is queued
+    and the build still serves for INSIGHTS_CUBE_MAX_AGE seconds; with tasks run eagerly
+    (development, tests: no worker to queue for, and an eager task would run right here)
+    a stale build is not used. Either way the page then reads the responses."""
     spec = _cube_slice(params)
     if spec is None or not getattr(settings, "INSIGHTS_CUBE", True):
         return RawSource(params)
@@ -432,10 +434,10 @@ def source_for(params: dict):
     if build is None or build.watermark != cube.watermark():
         from ostportal.celery_app import app as celery_app
 
-        rebuilt = _refresh(bool(celery_app.conf.task_always_eager))
-        if rebuilt is not None:
-            build = rebuilt
-        elif build is None or (timezone.now() - build.built_at).total_seconds() > (
+        if celery_app.conf.task_always_eager:
+            return RawSource(params)
+        _queue_refresh()
+        if build is None or (timezone.now() - build.built_at).total_seconds() > (
             cube.max_age_seconds()
         ):
             return RawSource(params)

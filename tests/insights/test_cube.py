@@ -3,6 +3,7 @@ stay current, and are never used when they are too old."""
 
 import dataclasses
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -207,13 +208,42 @@ def test_refresh_only_rebuilds_after_a_change(build):
     assert selectors.overview({})["total"] == 0
 
 
-def test_with_tasks_eager_a_stale_build_is_rebuilt_before_the_page_reads_it(build, exact):
+def test_with_tasks_eager_a_stale_build_is_not_refreshed_by_the_page(build, exact):
     for _ in range(5):
         build()
-    assert selectors.overview({})["total"] == 5
+    cube.rebuild()
+    assert isinstance(sources.source_for({}), sources.CubeSource)
+    before = CubeBuild.objects.get(pk=1)
     build()
-    # No beat ran: the dashboard itself brought the figures up to date.
+    # No worker: the page reads the responses (exact) and leaves the build as it was.
+    with mock.patch.object(cube, "refresh", side_effect=AssertionError("refresh in a page")):
+        assert isinstance(sources.source_for({}), sources.RawSource)
+        assert selectors.overview({})["total"] == 6
+    after = CubeBuild.objects.get(pk=1)
+    assert (after.watermark, after.built_at) == (before.watermark, before.built_at)
+    call_command("refresh_dashboard_figures", stdout=StringIO())
+    assert isinstance(sources.source_for({}), sources.CubeSource)
     assert selectors.overview({})["total"] == 6
+
+
+def test_a_dashboard_request_never_builds_the_figures(build, client, not_eager):
+    """Neither with tasks eager nor with a broker does a GET refresh or rebuild."""
+    from django.urls import reverse
+
+    from apps.accounts.roles import Role
+    from tests.factories import make_user
+
+    for _ in range(3):
+        build()
+    client.force_login(make_user(Role.REVIEWER, username="no-build-reviewer"))
+    with (
+        mock.patch.object(cube, "refresh", side_effect=AssertionError("refresh in a page")),
+        mock.patch("apps.insights.tasks.cube_refresh.delay") as queued,
+    ):
+        for name in ("insights:overview", "insights:duties"):
+            assert client.get(reverse(name)).status_code == 200
+    assert queued.call_count == 1
+    assert not CubeBuild.objects.filter(built_at__isnull=False).exists()
 
 
 @pytest.fixture
@@ -284,3 +314,50 @@ def test_a_refresh_while_another_runs_steps_aside(survey):
         release.set()
         worker.join()
     assert cube.refresh() is not None
+
+
+def test_on_postgresql_grouping_sets_give_the_rows_of_the_per_dimension_path(synthetic):
+    """The PostgreSQL build (every dimension in one GROUPING SETS pass) writes exactly the
+    rows the portable one (a statement per figure and dimension) writes, incrementally too."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GROUPING SETS is the PostgreSQL path")
+
+    def rows():
+        counts = SliceCount.objects.values_list(
+            "dim", "metric", "value", "role", "flagged", "key", "item", "n", "total", "ck"
+        )
+        tasks = SliceTask.objects.values_list(
+            *(f.attname for f in SliceTask._meta.concrete_fields if not f.primary_key)
+        )
+        return sorted(counts, key=repr), sorted(tasks, key=repr)
+
+    def build_both(step, reset=lambda: None):
+        step()
+        fast = rows()
+        reset()
+        with mock.patch.object(cube, "_apply_grouping_sets", cube._apply_per_dimension):
+            cube.rebuild()
+            step()
+        return fast, rows()
+
+    fast, portable = build_both(cube.rebuild)
+    assert len(fast[0]) > 500 and len(fast[1]) > 100
+    assert {row[1] for row in fast[0]} >= {"total", "profile", "choice", "number", "fit"}
+    assert fast == portable
+
+    chosen = list(Response.objects.included().order_by("pk")[:3])
+
+    def set_excluded(value):
+        for response in chosen:
+            response.is_excluded = value
+            response.save(update_fields=["is_excluded", "updated_at"])
+
+    def exclude_three_and_refresh():
+        set_excluded(True)
+        assert cube.refresh().removed == 3
+
+    cube.rebuild()
+    fast, portable = build_both(exclude_three_and_refresh, reset=lambda: set_excluded(False))
+    assert fast == portable

@@ -359,3 +359,67 @@ def test_copy_round_trips_tabs_newlines_and_backslashes(survey):
     stored = Answer.objects.get(response=response, question=question, text_value__contains="tab")
     assert stored.text_value == text
     assert stored.number_value is None and stored.choice_id is None
+
+
+def test_a_pooled_run_resubmits_pool_answers_set_based_on_postgresql(survey):
+    """Past the pool, each response is a fresh submission of one pool respondent's answers:
+    its own id, public id, browser token, time and flags, the same answer and rating rows."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pooled path copies rows set-based in PostgreSQL")
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename IN (%s, %s) ORDER BY 1",
+                [Answer._meta.db_table, TaskRating._meta.db_table],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    before = indexes()
+    # 350 resubmissions on 50 walked: more than double, so the indexes are dropped and
+    # built again at the end; they must all be back.
+    summary, responses = _generate(survey, count=400, seed=5, pool=50)
+    assert indexes() == before and len(before) >= 8
+    assert (summary.responses, summary.walked) == (400, 50)
+    assert responses.count() == 400
+    assert Answer.objects.filter(response__in=responses).count() == summary.answers
+    assert TaskRating.objects.filter(response__in=responses).count() == summary.ratings
+    assert RespondentContact.objects.filter(response__in=responses).count() == summary.contacts
+
+    def rows(pk):
+        answers = Answer.objects.filter(response_id=pk).values_list(
+            "question_id", "part", "choice_id", "text_value", "number_value", "bool_value"
+        )
+        ratings = TaskRating.objects.filter(response_id=pk).values_list(
+            "task_id", "is_relevant", "importance", "frequency", "is_assigned"
+        )
+        return sorted(map(repr, answers)), sorted(map(repr, ratings))
+
+    ordered = list(responses.order_by("pk"))
+    pool = {rows(r.pk)[0].__repr__(): r for r in ordered[:50]}
+    profile = ("language", "role_id", "setting", "state", "is_eligible_paid", "last_page_key")
+    for response in ordered[50:]:
+        answers, ratings = rows(response.pk)
+        assert answers, "a resubmission without answers"
+        template = pool.get(repr(answers))
+        assert template is not None, "answers that no pool respondent gave"
+        assert ratings == rows(template.pk)[1]
+        assert [getattr(response, f) for f in profile] == [getattr(template, f) for f in profile]
+        assert response.status == Response.Status.COMPLETE
+        assert response.submitted_at - response.started_at == timedelta(
+            seconds=response.duration_seconds
+        )
+        assert response.is_too_fast == (response.duration_seconds < settings.SURVEY_MIN_SECONDS)
+    assert len({r.public_id for r in ordered}) == 400
+    tokens = [r.browser_token_hash for r in ordered if not r.is_duplicate]
+    assert len(set(tokens)) == len(tokens)
+    follow_up = set(
+        Answer.objects.filter(
+            response__in=responses, question__key="follow_up", bool_value=True
+        ).values_list("response_id", flat=True)
+    )
+    contacts = RespondentContact.objects.filter(response__in=responses)
+    assert {c.response_id for c in contacts} == follow_up
+    assert all(c.email == f"synthetic-{c.response_id}@example.invalid" for c in contacts)
