@@ -352,11 +352,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.mailings.tasks.signup_emails_send_pending",
         "schedule": SWEEP_SECONDS,
     },
-    # Every five minutes: resume announcement sends whose worker stopped.
-    "mailings-announcements-resume": {
-        "task": "apps.mailings.tasks.announcements_resume",
-        "schedule": SWEEP_SECONDS,
-    },
     # Every half hour: start comment-deadline reminders that are due (once per notice/offset).
     "mailings-reminders-send-due": {
         "task": "apps.mailings.tasks.reminders_send_due",
@@ -534,7 +529,8 @@ MAILINGS_SIGNUP_RATE_LIMIT = env("MAILINGS_SIGNUP_RATE_LIMIT", "10/h")
 # Announcements go out in batches of this many; a task hands over to a new one after the budget.
 MAILINGS_BATCH_SIZE = env_int("MAILINGS_BATCH_SIZE", 100)
 MAILINGS_TASK_BUDGET_SECONDS = env_int("MAILINGS_TASK_BUDGET_SECONDS", 120)
-# A claim (batch or single send) older than this is taken to be from a dead worker.
+# A sign-up email's claim older than this is taken to be from a dead worker (announcement
+# sends are background jobs: their worker is judged by its heartbeat, JOBS_STALE_SECONDS).
 MAILINGS_STALE_CLAIM_MINUTES = env_int("MAILINGS_STALE_CLAIM_MINUTES", 15)
 # Deadline reminders go out from this hour (Eastern Time), except on the last day.
 MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)

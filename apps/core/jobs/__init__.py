@@ -12,7 +12,7 @@ This package imports no feature app: feature apps import it.
 """
 
 from .models import BackgroundJob
-from .queue import enqueue, send
+from .queue import call_task, enqueue, enqueue_task, send
 from .registry import JobType, job_type, job_types, register
 from .runner import Attempt, JobContinue, JobFailed, JobSuperseded, JobTimeLimit, run
 from .sweep import expire_files, sweep
@@ -25,7 +25,9 @@ __all__ = [
     "JobSuperseded",
     "JobTimeLimit",
     "JobType",
+    "call_task",
     "enqueue",
+    "enqueue_task",
     "expire_files",
     "job_type",
     "job_types",

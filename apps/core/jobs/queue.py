@@ -82,3 +82,22 @@ def send(name: str, job_id: int) -> bool:
         error_message=english(jt.queue_down_message), updated_at=timezone.now()
     )
     return False
+
+
+def call_task(task_name: str, **kwargs) -> bool:
+    """Send a Celery task that is not a job type by its registered name (an outbox row's send,
+    whose row a sweep also finds). False, logged, when the broker is down: never raises."""
+    try:
+        job_run.app.tasks[task_name].delay(**kwargs)
+    except BROKER_DOWN:
+        logger.warning("Could not queue %s %s (broker down)", task_name, kwargs)
+    except Exception:  # noqa: BLE001  (an eager run failed, or anything else: the sweep retries)
+        logger.warning("Could not queue or run %s %s", task_name, kwargs, exc_info=True)
+    else:
+        return True
+    return False
+
+
+def enqueue_task(task_name: str, **kwargs) -> None:
+    """`call_task` once the current transaction commits."""
+    transaction.on_commit(partial(call_task, task_name, **kwargs), robust=True)

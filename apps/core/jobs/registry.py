@@ -40,6 +40,9 @@ class JobType:
     queue_down_message: ClassVar = JOB_QUEUE_DOWN
     too_slow_message: ClassVar = JOB_TOO_SLOW
     stalled_message: ClassVar = JOB_STALLED
+    # Errors that mean "try again later" (a mail server away): the job goes back to pending
+    # without counting the attempt, and the sweep queues it again a minute later.
+    retry_on: ClassVar[tuple] = ()
     # Fields set back to these values whenever an attempt starts (per-type counters).
     reset_on_claim: ClassVar[dict] = {}
 

@@ -343,9 +343,19 @@ def run(name: str, job_id: int, *, token: str | None = None) -> str:
     except (JobTimeLimit, SoftTimeLimitExceeded):
         logger.warning("Job %s %s hit the time limit", name, job_id)
         _fail(jt, attempt.mine, jt.too_slow_message)
-    except Exception:  # noqa: BLE001  (any other error: log it, show the generic message)
-        logger.exception("Job %s %s failed", name, job_id)
-        _fail(jt, attempt.mine, jt.failed_message)
+    except Exception as exc:  # noqa: BLE001  (any other error: log it, show the generic message)
+        if isinstance(exc, jt.retry_on):
+            logger.warning("Job %s %s: %s; tried again later", name, job_id, exc)
+            attempt.mine.update(
+                status=jt.model.Status.PENDING,
+                heartbeat_at=None,
+                claimed_by="",
+                attempts=F("attempts") - 1,
+                updated_at=timezone.now(),
+            )
+        else:
+            logger.exception("Job %s %s failed", name, job_id)
+            _fail(jt, attempt.mine, jt.failed_message)
     finally:
         if heartbeat is not None:
             heartbeat.stop()
