@@ -525,7 +525,8 @@ def announcement_finish_if_done(*, announcement_id: int) -> bool:
 def announcement_resend_unknown(*, announcement: Announcement, by, request=None) -> int:
     """Send again to exactly the recipients whose delivery outcome is unknown (a worker died
     while handing their message to the mail server). They may get a second copy; staff
-    decide. Audited with the addresses' delivery ids. Returns how many are queued."""
+    decide. If the send's job had failed, the recipients still waiting go too. Audited with
+    the deliveries' ids. Returns how many unknown recipients are queued again."""
     announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
     if announcement.is_draft:
         raise ApplicationError(RESEND_NOTHING)
@@ -537,7 +538,11 @@ def announcement_resend_unknown(*, announcement: Announcement, by, request=None)
         raise ApplicationError(RESEND_BUSY)
     unknown = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.UNKNOWN)
     ids = sorted(unknown.values_list("pk", flat=True))
-    if not ids:
+    # A send whose job failed (given up) also goes on with the recipients still waiting.
+    waiting = Delivery.objects.filter(
+        announcement=announcement, status=Delivery.Status.PENDING
+    ).exists()
+    if not ids and not waiting:
         raise ApplicationError(RESEND_NOTHING)
     unknown.filter(pk__in=ids).update(status=Delivery.Status.PENDING, claim="", claimed_at=None)
     now = timezone.now()

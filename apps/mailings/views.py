@@ -305,6 +305,9 @@ def announcement_resend_unknown_view(request: HttpRequest, pk: int) -> HttpRespo
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
+        if n == 0:
+            messages.success(request, _("Sending goes on to the recipients still waiting."))
+            return redirect(announcement)
         messages.success(
             request,
             ngettext(

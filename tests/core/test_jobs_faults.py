@@ -106,7 +106,9 @@ def test_a_dead_workers_job_is_taken_over_by_heartbeat_age(case, editor):
     assert sweep(jt) == {"requeued": 0, "failed": 0}  # alive: its heartbeat is 20 s old
     assert not claim(jt, pk, "another")
     assert _job(case, pk).claimed_by == "dead-worker"
-    _hold(case, pk, seconds_silent=61)
+    # Silent for a minute: dead. Started an hour ago (beat was down meanwhile): still taken
+    # over, not failed for its time limit, which is for live attempts stuck in one step.
+    _hold(case, pk, seconds_silent=61, started_ago=timedelta(hours=1))
     assert sweep(jt) == {"requeued": 1, "failed": 0}  # taken over (queued; eager: run now)
     job = _job(case, pk)
     assert (job.status, job.attempts) == ("done", 2)

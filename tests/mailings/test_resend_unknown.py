@@ -104,3 +104,22 @@ def test_no_resend_while_the_send_is_still_running(editor, killed_send):
     with mock.patch("apps.mailings.services._queue_delivery"), pytest.raises(ApplicationError):
         announcement_resend_unknown(announcement=announcement, by=editor)
     assert Delivery.objects.filter(status=Delivery.Status.UNKNOWN).count() == 2
+
+
+def test_a_send_whose_job_failed_is_resumed_for_the_recipients_still_waiting(
+    client, editor, django_capture_on_commit_callbacks
+):
+    readers = [make_subscriber() for _ in range(3)]
+    announcement = make_announcement()
+    with mock.patch("apps.mailings.services._queue_delivery"):
+        announcement_send(announcement=announcement, by=editor)
+    AnnouncementSend.objects.update(status="failed", error_message="Sending stopped.")
+    client.force_login(editor)
+    page = client.get(announcement.get_absolute_url()).content.decode()
+    assert "Resume sending to the recipients still waiting" in page
+    url = reverse("mailings:announcement_resend_unknown", args=[announcement.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert Counter(m.to[0] for m in mail.outbox) == Counter({r.email: 1 for r in readers})
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.SENT

@@ -35,14 +35,17 @@ def sweep(jt: JobType) -> dict[str, int]:
     now = timezone.now()
     counts = {"requeued": 0, "failed": 0}
     running = model.objects.filter(status=model.Status.RUNNING)
-    limit = timedelta(seconds=jt.time_limit + 2 * heartbeat_seconds())
-    for job_id, token in running.filter(started_at__lt=now - limit).values_list("pk", "claimed_by"):
-        one = running.filter(pk=job_id, claimed_by=token)
-        counts["failed"] += _fail(jt, one, jt.too_slow_message)
     stale_before = now - timedelta(seconds=stale_seconds())
     stale = Q(heartbeat_at__lt=stale_before) | Q(
         heartbeat_at__isnull=True, updated_at__lt=stale_before
     )
+    # Alive (fresh heartbeat) but past the time limit: stuck in one step. A dead worker's job
+    # (stale heartbeat) is taken over below instead, however long ago it started.
+    limit = timedelta(seconds=jt.time_limit + 2 * heartbeat_seconds())
+    too_long = running.filter(started_at__lt=now - limit).exclude(stale)
+    for job_id, token in too_long.values_list("pk", "claimed_by"):
+        one = running.filter(pk=job_id, claimed_by=token).exclude(stale)
+        counts["failed"] += _fail(jt, one, jt.too_slow_message)
     for job_id, attempts, token in running.filter(stale).values_list(
         "pk", "attempts", "claimed_by"
     ):
