@@ -149,6 +149,7 @@ MINIMUM_ROLE = {
     "mailings:announcement_edit": Role.EDITOR,
     "mailings:announcement_test": Role.EDITOR,
     "mailings:announcement_send": Role.EDITOR,
+    "mailings:announcement_resend_unknown": Role.EDITOR,
     # Coding open answers: Reviewers code, mark quotes and read the reports (adding a code on
     # the codebook page is refused below Editor inside the view); Editors edit and merge codes
     # and approve quotes.
@@ -339,6 +340,7 @@ def url_for(db, settings, tmp_path):
             "mailings:announcement_status": {"pk": announcement.pk},
             "mailings:announcement_test": {"pk": announcement.pk},
             "mailings:announcement_send": {"pk": announcement.pk},
+            "mailings:announcement_resend_unknown": {"pk": announcement.pk},
             "coding:answer": {"pk": answer.pk},
             "coding:apply": {"pk": answer.pk},
             "coding:remove": {"pk": answer.pk},

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (audit sign-ins)
+        from .jobs import tasks  # noqa: F401  (the background-job tasks, for the worker)
         from .siteurl import connect_celery_signals
 
         connect_celery_signals()

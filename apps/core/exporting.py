@@ -26,6 +26,7 @@ from typing import ClassVar
 from django.utils.translation import gettext_lazy as _
 
 from .csvsafe import neutralize
+from .jobs.runner import JobFailed
 from .roles import Role, user_role_level
 
 # Progress is reported (and the heartbeat written) every this many rows.
@@ -39,12 +40,8 @@ EXPORT_TOO_MANY_ROWS_FOR_XLSX = _(
 )
 
 
-class ExportFailed(Exception):
+class ExportFailed(JobFailed):
     """An expected export failure; the message is safe to show to the user."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -153,21 +150,30 @@ def _xlsx_cell(value):
 Progress = Callable[[int], None]
 
 
+def write_export_file(
+    exporter: Exporter, options: dict, fmt: str, path: Path, *, on_progress: Progress | None = None
+) -> int:
+    """Write the exporter's data and codebook straight to `path` (a temporary file the caller
+    renames into place: the job runner's `attempt.output()`, or `write_export`). Returns the
+    number of data rows. CSV: a zip holding data.csv and codebook.csv; XLSX: a workbook with
+    the sheets "data" and "codebook" (its scratch files go to path's folder)."""
+    writer = _write_xlsx if fmt == "xlsx" else _write_csv_zip
+    return writer(exporter, options, path, on_progress or (lambda n: None))
+
+
 def write_export(
     exporter: Exporter, options: dict, fmt: str, dest: Path, *, on_progress: Progress | None = None
 ) -> int:
-    """Write the exporter's data and codebook to `dest` and return the number of data rows.
+    """Write the export to `dest` outside a job (benchmarks, tests) and return the row count.
 
     The file is built under a temporary name in dest's folder and renamed into place at the
-    end, so `dest` is either absent or complete. CSV: a zip holding data.csv and
-    codebook.csv; XLSX: a workbook with the sheets "data" and "codebook"."""
+    end, so `dest` is either absent or complete."""
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=dest.suffix)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        writer = _write_xlsx if fmt == "xlsx" else _write_csv_zip
-        written = writer(exporter, options, tmp, on_progress or (lambda n: None))
+        written = write_export_file(exporter, options, fmt, tmp, on_progress=on_progress)
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -11,3 +11,4 @@ class ExportsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exporters")
+        from . import jobs  # noqa: F401  (registers the export job type)

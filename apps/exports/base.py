@@ -8,6 +8,7 @@ from apps.core.exporting import (
     exporter_classes,
     exporter_classes_for,
     write_export,
+    write_export_file,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "exporter_classes",
     "exporter_classes_for",
     "write_export",
+    "write_export_file",
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs.views import job_status_response
 from apps.surveys.filters import ResponseFilterForm, filter_params
 
 from .base import exporter_class
@@ -106,17 +107,11 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = _job_for(request, pk)
     has_file = job.status == ExportJob.Status.DONE and export_file_path(job) is not None
     rows = job.rows_written
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": str(job.get_status_display()),
-            "progress": job.progress,
-            "rows_written": rows,
-            "summary": _("%(rows)s rows written") % {"rows": rows},
-            "is_finished": job.is_finished,
-            "message": job.message,
-            "download_url": reverse("exports:download", args=[job.pk]) if has_file else "",
-        }
+    return job_status_response(
+        job,
+        summary=_("%(rows)s rows written") % {"rows": rows},
+        download_url=reverse("exports:download", args=[job.pk]) if has_file else "",
+        rows_written=rows,
     )
 
 

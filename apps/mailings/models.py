@@ -8,7 +8,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jobs.models import BackgroundJob
 from apps.core.models import BilingualMixin, TimeStampedModel
+
+from .parsing import parse_reminder_days
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
@@ -164,8 +167,6 @@ class MailingSettings(TimeStampedModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from .selectors import parse_reminder_days
-
         try:
             parse_reminder_days(self.reminder_days, strict=True)
         except ValueError as exc:
@@ -310,6 +311,38 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.announcement_id} → {self.subscriber_id} ({self.status})"
+
+
+class AnnouncementSend(BackgroundJob):
+    """One run of an announcement's sending as a background job (apps/core/jobs): the first
+    send, or a resend of the deliveries whose outcome was unknown. The runner claims it,
+    keeps its heartbeat and takes it over when its worker dies; each attempt first recovers
+    the deliveries an earlier attempt left (see AnnouncementSendJob.on_claim)."""
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="sends",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_resend = models.BooleanField(_("resend of unknown deliveries"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("announcement send")
+        verbose_name_plural = _("announcement sends")
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Send {self.pk} of announcement {self.announcement_id} ({self.status})"
 
 
 class Reminder(TimeStampedModel):

@@ -7,9 +7,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from .disposable import DISPOSABLE_DOMAINS
-from .models import TOPIC_FIELDS, Announcement, Delivery, MailingSettings, Subscriber, Topic
-
-MAX_REMINDER_DAYS = 60
+from .models import (
+    TOPIC_FIELDS,
+    Announcement,
+    AnnouncementSend,
+    Delivery,
+    MailingSettings,
+    Subscriber,
+    Topic,
+)
+from .parsing import MAX_REMINDER_DAYS, parse_reminder_days  # noqa: F401  (re-exported)
 
 
 def normalize_email(email: str) -> str:
@@ -37,20 +44,6 @@ def email_is_disposable(email: str) -> bool:
     parts = domain.split(".")
     candidates = {".".join(parts[i:]) for i in range(len(parts) - 1)}
     return bool(candidates & blocked_domains())
-
-
-def parse_reminder_days(text: str, *, strict: bool = False) -> list[int]:
-    """ "7,1" -> [7, 1] (largest first, no repeats). With strict, anything else raises
-    ValueError; otherwise bad parts are ignored."""
-    days: set[int] = set()
-    for part in re.split(r"[\s,;]+", text or ""):
-        if not part:
-            continue
-        if part.isdigit() and int(part) <= MAX_REMINDER_DAYS:
-            days.add(int(part))
-        elif strict:
-            raise ValueError(part)
-    return sorted(days, reverse=True)
 
 
 def reminder_days() -> list[int]:
@@ -95,6 +88,18 @@ def announcement_progress(announcement: Announcement) -> dict:
         "finished": finished,
         "percent": (finished * 100 // total) if total else (100 if announcement.finished_at else 0),
     }
+
+
+def announcement_send_job(announcement: Announcement) -> AnnouncementSend | None:
+    """The announcement's latest send job (its waiting notice or failure message)."""
+    return AnnouncementSend.objects.filter(announcement=announcement).order_by("-pk").first()
+
+
+def unknown_deliveries(announcement: Announcement, *, limit: int = 500) -> list[Delivery]:
+    """Deliveries whose outcome is unknown (a worker died while handing them to the mail
+    server), with their subscriber, for staff to see and resend to."""
+    rows = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.UNKNOWN)
+    return list(rows.select_related("subscriber").order_by("id")[:limit])
 
 
 def delivery_page(announcement: Announcement, *, status: str = "", page=1) -> Page:

@@ -4,13 +4,17 @@ resumable batch sending of announcements.
 Delivery guarantees for an announcement (see Delivery): each (announcement, subscriber) pair
 is one row, so a recipient can be listed once only. A worker claims a batch of pending rows
 with a claim id (pending -> claimed), then moves each row to `sending` just before handing it
-to the mail server, and to `sent` right after. If the worker dies:
-- rows still `claimed` were never handed over: after MAILINGS_STALE_CLAIM_MINUTES the resume
-  sweep puts them back to pending and they are sent once (exactly once);
-- a row left in `sending` may or may not have reached the server: the sweep marks it
-  `unknown` and it is not sent again (at most once). Staff see how many are unknown.
-A worker that was only slow loses its claim: every later write names the claim id, so it
-cannot send a row the sweep handed to someone else.
+to the mail server, and to `sent` right after. The batches run as a background job
+(AnnouncementSend, apps/core/jobs): its heartbeat says the worker is alive. If the worker dies,
+the job sweep takes the send over within two minutes and the new attempt first recovers the
+rows (deliveries_recover):
+- rows still `claimed` were never handed over: they go back to pending and are sent once
+  (exactly once);
+- a row left in `sending` may or may not have reached the server: it becomes `unknown` and
+  is not sent again (at most once). Staff see those recipients listed on the announcement
+  page and may resend to exactly them (announcement_resend_unknown).
+A worker that was only slow loses its claim: every later write names the claim id (and the
+job attempt), so it cannot send a row handed to someone else.
 """
 
 import logging
@@ -28,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs import JobContinue, call_task, send
+from apps.core.jobs.outbox import claim_batch, claim_one, release
 from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 
@@ -41,6 +47,7 @@ from .emails import (
 from .models import (
     TOPIC_FIELDS,
     Announcement,
+    AnnouncementSend,
     Delivery,
     SignupEmail,
     Subscriber,
@@ -53,13 +60,19 @@ logger = logging.getLogger(__name__)
 ANNOUNCEMENT_NOT_DRAFT = _("This announcement has already been sent and can no longer change.")
 ANNOUNCEMENT_NO_RECIPIENTS = _("No confirmed subscriber has chosen this topic yet.")
 TEST_NO_EMAIL = _("Your account has no email address. Add one to your profile first.")
+RESEND_NOTHING = _("No recipient of this announcement has an unknown outcome.")
+RESEND_BUSY = _("This announcement is still being sent. Try again when it has finished.")
+UNKNOWN_NOTE = "The worker stopped while sending; not sent again."
+
+# The background job type that sends announcements (apps/mailings/jobs.py).
+ANNOUNCEMENT_JOB = "announcements"
+# Deliveries in these states are finished (the send's progress counts them).
+FINAL_STATUSES = ["sent", "failed", "unknown", "skipped"]
 
 # A sign-up email whose first, on-commit attempt never ran is sent by the sweep after this.
 SWEEP_GRACE = timedelta(minutes=2)
 # An email that failed this many times is given up.
 MAX_ATTEMPTS = 3
-# The sweep queues a send again when its workers showed no sign of life for this long.
-RESUME_AFTER = timedelta(minutes=2)
 
 
 def _stale_claim_before(now):
@@ -120,13 +133,9 @@ def subscriber_signup(*, email: str, language: str, topics: list[str]) -> Signup
     return outgoing
 
 
-def _queue_signup_email(email_id: int) -> None:
-    from .tasks import signup_email_send as signup_email_send_task
-
-    try:
-        signup_email_send_task.delay(email_id=email_id)
-    except Exception:  # noqa: BLE001  (broker down: the row is stored; the sweep sends it)
-        logger.warning("Could not queue sign-up email %s; the sweep will send it", email_id)
+def _queue_signup_email(email_id: int) -> bool:
+    """Send one sign-up email's task (broker down: the row is stored; the sweep sends it)."""
+    return call_task("apps.mailings.tasks.signup_email_send", email_id=email_id)
 
 
 def signup_email_send(*, email_id: int) -> bool:
@@ -137,10 +146,13 @@ def signup_email_send(*, email_id: int) -> bool:
     claimable = Q(status=SignupEmail.Status.PENDING) | Q(
         status=SignupEmail.Status.SENDING, claimed_at__lt=_stale_claim_before(now)
     )
-    claimed = SignupEmail.objects.filter(claimable, pk=email_id).update(
-        status=SignupEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not claim_one(
+        SignupEmail,
+        email_id,
+        claimable=claimable,
+        claimed_status=SignupEmail.Status.SENDING,
+        claimed_at=now,
+    ):
         return False
     outgoing = SignupEmail.objects.select_related("subscriber").get(pk=email_id)
     try:
@@ -259,13 +271,13 @@ def announcement_test_request(*, announcement: Announcement, by, request=None) -
     transaction.on_commit(lambda: _queue_test(announcement_id, user_id), robust=True)
 
 
-def _queue_test(announcement_id: int, user_id: int) -> None:
-    from .tasks import announcement_test_send as announcement_test_send_task
-
-    try:
-        announcement_test_send_task.delay(announcement_id=announcement_id, user_id=user_id)
-    except Exception:  # noqa: BLE001  (broker down: a test is not worth an error page)
-        logger.warning("Could not queue the test of announcement %s", announcement_id)
+def _queue_test(announcement_id: int, user_id: int) -> bool:
+    # Broker down: a test is not worth an error page (logged; the Editor can ask again).
+    return call_task(
+        "apps.mailings.tasks.announcement_test_send",
+        announcement_id=announcement_id,
+        user_id=user_id,
+    )
 
 
 def announcement_test_send(*, announcement_id: int, user_id: int) -> int:
@@ -316,6 +328,9 @@ def announcement_send(*, announcement: Announcement, by, request=None) -> Announ
         request=request,
     )
     if count:
+        AnnouncementSend.objects.create(
+            announcement=announcement, requested_by=announcement.sent_by
+        )
         announcement_id = announcement.pk
         transaction.on_commit(lambda: _queue_delivery(announcement_id), robust=True)
     return announcement
@@ -335,38 +350,50 @@ def _create_deliveries(announcement: Announcement) -> int:
 
 
 def _queue_delivery(announcement_id: int) -> bool:
-    from .tasks import announcement_deliver as announcement_deliver_task
-
-    try:
-        announcement_deliver_task.delay(announcement_id=announcement_id)
-    except Exception:  # noqa: BLE001  (broker down: the resume sweep starts it later)
-        logger.warning("Could not queue announcement %s; the sweep will resume it", announcement_id)
+    """Hand the announcement's send job to a worker (broker down: the job stays pending and
+    the job sweep sends it a minute later)."""
+    job = (
+        AnnouncementSend.objects.filter(
+            announcement_id=announcement_id,
+            status__in=[AnnouncementSend.Status.PENDING, AnnouncementSend.Status.RUNNING],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if job is None:
         return False
-    return True
+    return send(ANNOUNCEMENT_JOB, job.pk)
 
 
 def delivery_claim_batch(*, announcement_id: int, size: int) -> tuple[str, list[int]]:
     """Claim up to `size` pending deliveries for this worker. Returns the claim id and the
-    claimed row ids (the conditional UPDATE is the lock: two workers never claim one row)."""
-    claim = secrets.token_hex(8)
-    ids = list(
-        Delivery.objects.filter(announcement_id=announcement_id, status=Delivery.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:size]
+    claimed row ids (two workers never claim one row: apps/core/jobs/outbox.py)."""
+    return claim_batch(
+        Delivery.objects.filter(announcement_id=announcement_id, status=Delivery.Status.PENDING),
+        size=size,
+        claimed_status=Delivery.Status.CLAIMED,
     )
-    if not ids:
-        return claim, []
-    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.CLAIMED, claim=claim, claimed_at=timezone.now()
+
+
+def deliveries_recover(*, announcement_id: int) -> dict[str, int]:
+    """Called when an attempt takes the send over (the earlier attempt is dead or was given
+    up): rows it claimed but never handed over go back to pending (they will be sent once);
+    rows it was handing to the mail server become `unknown` and are not sent again (at most
+    once); staff see them listed and may resend to exactly those."""
+    rows = Delivery.objects.filter(announcement_id=announcement_id)
+    released = rows.filter(status=Delivery.Status.CLAIMED).update(
+        status=Delivery.Status.PENDING, claim="", claimed_at=None
     )
-    mine = Delivery.objects.filter(claim=claim, status=Delivery.Status.CLAIMED)
-    return claim, sorted(mine.values_list("pk", flat=True))
+    unknown = rows.filter(status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.UNKNOWN, last_error=UNKNOWN_NOTE
+    )
+    return {"released": released, "unknown": unknown}
 
 
 def _release(claim: str) -> int:
     """Give this worker's claimed but untouched rows back (they were never sent)."""
-    return Delivery.objects.filter(claim=claim, status=Delivery.Status.CLAIMED).update(
-        status=Delivery.Status.PENDING, claim="", claimed_at=None
+    return release(
+        Delivery, claim, claimed_status=Delivery.Status.CLAIMED, to_status=Delivery.Status.PENDING
     )
 
 
@@ -425,10 +452,14 @@ def delivery_send_claimed(*, announcement: Announcement, claim: str, connection=
     return counts
 
 
-def announcement_deliver(*, announcement_id: int, budget_seconds: float | None = None) -> dict:
+def announcement_deliver(
+    *, announcement_id: int, budget_seconds: float | None = None, attempt=None
+) -> dict:
     """Send an announcement in batches of MAILINGS_BATCH_SIZE until none is pending, then mark
-    it sent. Stops after `budget_seconds` and queues itself again, so one task stays under the
-    worker's time limit. Safe to run twice or in parallel (rows are claimed)."""
+    it sent. Run by the send job (`attempt`: each batch reports progress, which writes the
+    heartbeat and stops a worker whose job was taken over). After `budget_seconds` a fresh
+    task goes on, so one task stays under the worker's time limit. Safe to run twice or in
+    parallel (rows are claimed)."""
     budget = settings.MAILINGS_TASK_BUDGET_SECONDS if budget_seconds is None else budget_seconds
     started = time.monotonic()
     totals = {"sent": 0, "failed": 0, "skipped": 0}
@@ -440,6 +471,8 @@ def announcement_deliver(*, announcement_id: int, budget_seconds: float | None =
     try:
         while True:
             sending.update(heartbeat_at=timezone.now())
+            if attempt is not None:
+                attempt.progress(_percent_done(announcement_id))
             claim, ids = delivery_claim_batch(
                 announcement_id=announcement_id, size=settings.MAILINGS_BATCH_SIZE
             )
@@ -454,12 +487,22 @@ def announcement_deliver(*, announcement_id: int, budget_seconds: float | None =
             for key, value in counts.items():
                 totals[key] += value
             if time.monotonic() - started > budget:
+                if attempt is not None:
+                    raise JobContinue
                 _queue_delivery(announcement_id)
                 return totals
     finally:
         connection.close()
     announcement_finish_if_done(announcement_id=announcement_id)
     return totals
+
+
+def _percent_done(announcement_id: int) -> int:
+    counts = Delivery.objects.filter(announcement_id=announcement_id).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status__in=FINAL_STATUSES)),
+    )
+    return counts["done"] * 100 // counts["total"] if counts["total"] else 0
 
 
 def announcement_finish_if_done(*, announcement_id: int) -> bool:
@@ -478,34 +521,49 @@ def announcement_finish_if_done(*, announcement_id: int) -> bool:
     )
 
 
-def announcements_resume() -> dict[str, int]:
-    """Periodic sweep over sends in progress: claims older than MAILINGS_STALE_CLAIM_MINUTES
-    go back to pending (never handed to the server), rows stuck in `sending` become `unknown`
-    (not sent again), and a send whose workers went quiet is queued again. Idempotent."""
+@transaction.atomic
+def announcement_resend_unknown(*, announcement: Announcement, by, request=None) -> int:
+    """Send again to exactly the recipients whose delivery outcome is unknown (a worker died
+    while handing their message to the mail server). They may get a second copy; staff
+    decide. If the send's job had failed, the recipients still waiting go too. Audited with
+    the deliveries' ids. Returns how many unknown recipients are queued again."""
+    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    if announcement.is_draft:
+        raise ApplicationError(RESEND_NOTHING)
+    busy = AnnouncementSend.objects.filter(
+        announcement=announcement,
+        status__in=[AnnouncementSend.Status.PENDING, AnnouncementSend.Status.RUNNING],
+    ).exists()
+    if busy:
+        raise ApplicationError(RESEND_BUSY)
+    unknown = Delivery.objects.filter(announcement=announcement, status=Delivery.Status.UNKNOWN)
+    ids = sorted(unknown.values_list("pk", flat=True))
+    # A send whose job failed (given up) also goes on with the recipients still waiting.
+    waiting = Delivery.objects.filter(
+        announcement=announcement, status=Delivery.Status.PENDING
+    ).exists()
+    if not ids and not waiting:
+        raise ApplicationError(RESEND_NOTHING)
+    unknown.filter(pk__in=ids).update(status=Delivery.Status.PENDING, claim="", claimed_at=None)
     now = timezone.now()
-    stale = _stale_claim_before(now)
-    counts = {"released": 0, "unknown": 0, "queued": 0, "finished": 0}
-    for announcement_id, heartbeat_at in Announcement.objects.filter(
-        status=Announcement.Status.SENDING
-    ).values_list("pk", "heartbeat_at"):
-        rows = Delivery.objects.filter(announcement_id=announcement_id)
-        counts["released"] += rows.filter(
-            status=Delivery.Status.CLAIMED, claimed_at__lt=stale
-        ).update(status=Delivery.Status.PENDING, claim="", claimed_at=None)
-        counts["unknown"] += rows.filter(
-            status=Delivery.Status.SENDING, claimed_at__lt=stale
-        ).update(
-            status=Delivery.Status.UNKNOWN,
-            last_error="The worker stopped while sending; not sent again.",
-        )
-        if announcement_finish_if_done(announcement_id=announcement_id):
-            counts["finished"] += 1
-            continue
-        quiet = heartbeat_at is None or heartbeat_at < now - RESUME_AFTER
-        if quiet and rows.filter(status=Delivery.Status.PENDING).exists():
-            Announcement.objects.filter(pk=announcement_id).update(heartbeat_at=now)
-            counts["queued"] += int(_queue_delivery(announcement_id))
-    return counts
+    Announcement.objects.filter(pk=announcement.pk).update(
+        status=Announcement.Status.SENDING, finished_at=None, heartbeat_at=now, updated_at=now
+    )
+    AnnouncementSend.objects.create(
+        announcement=announcement,
+        requested_by=by if getattr(by, "is_authenticated", False) else None,
+        is_resend=True,
+    )
+    audit_record(
+        action=AuditEvent.Action.PUBLISHED,
+        actor=by,
+        target=announcement,
+        details={"stage": "resent to unknown", "deliveries": ids, "recipients": len(ids)},
+        request=request,
+    )
+    announcement_id = announcement.pk
+    transaction.on_commit(lambda: _queue_delivery(announcement_id), robust=True)
+    return len(ids)
 
 
 # --- Reminders -----------------------------------------------------------------------------

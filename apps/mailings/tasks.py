@@ -1,3 +1,6 @@
+"""Tasks of email updates. Announcement sends are a background job type (jobs.py) run by the
+one job task; `announcement_deliver` stays for messages queued before that."""
+
 import smtplib
 
 from celery import shared_task
@@ -26,12 +29,12 @@ def signup_emails_send_pending() -> int:
     return len(ids)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=30, max_retries=3, acks_late=True)
-def announcement_deliver(announcement_id: int) -> dict:
-    """Send an announcement's pending deliveries in batches (claimed rows; safe to repeat)."""
-    from .services import announcement_deliver as deliver
+@shared_task(acks_late=True)
+def announcement_deliver(announcement_id: int) -> bool:
+    """Hand the announcement's send job to the job runner (older messages use this name)."""
+    from .services import _queue_delivery
 
-    return deliver(announcement_id=announcement_id)
+    return _queue_delivery(announcement_id)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=30, max_retries=3)
@@ -40,14 +43,6 @@ def announcement_test_send(announcement_id: int, user_id: int) -> int:
     from .services import announcement_test_send as send
 
     return send(announcement_id=announcement_id, user_id=user_id)
-
-
-@shared_task
-def announcements_resume() -> dict:
-    """Recover sends whose worker died: release stale claims, mark unknowns, queue again."""
-    from .services import announcements_resume as resume
-
-    return resume()
 
 
 @shared_task

@@ -17,4 +17,9 @@ urlpatterns = [
     path("staff/updates/<int:pk>/status/", views.announcement_status, name="announcement_status"),
     path("staff/updates/<int:pk>/test/", views.announcement_test, name="announcement_test"),
     path("staff/updates/<int:pk>/send/", views.announcement_send_view, name="announcement_send"),
+    path(
+        "staff/updates/<int:pk>/resend-unknown/",
+        views.announcement_resend_unknown_view,
+        name="announcement_resend_unknown",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role, user_role_level
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs.views import job_status
 
 from .emails import render_announcement
 from .forms import AnnouncementForm, PreferencesForm, SendForm, SignupForm
@@ -20,10 +22,13 @@ from .models import Announcement, Delivery, Subscriber
 from .selectors import (
     announcement_list,
     announcement_progress,
+    announcement_send_job,
     delivery_page,
     subscriber_topic_counts,
+    unknown_deliveries,
 )
 from .services import (
+    announcement_resend_unknown,
     announcement_save,
     announcement_send,
     announcement_test_request,
@@ -215,6 +220,8 @@ def _detail_context(request: HttpRequest, announcement: Announcement, send_form=
         "show_addresses": level >= Role.EDITOR.level,
         "send_form": send_form or SendForm(),
         "recipients": subscriber_topic_counts().get(announcement.topic, 0),
+        "unknown_deliveries": unknown_deliveries(announcement),
+        "send_job": announcement_send_job(announcement),
     }
 
 
@@ -235,17 +242,20 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def announcement_status(request: HttpRequest, pk: int) -> JsonResponse:
     announcement = get_object_or_404(Announcement, pk=pk)
     progress = announcement_progress(announcement)
-    return JsonResponse(
-        {
-            "status": announcement.status,
-            "status_label": str(announcement.get_status_display()),
-            "percent": progress["percent"],
-            "counts": progress["counts"],
-            "total": progress["total"],
-            "summary": _("%(finished)s of %(total)s done")
-            % {"finished": progress["finished"], "total": progress["total"]},
-            "is_finished": announcement.status == Announcement.Status.SENT,
-        }
+    job = announcement_send_job(announcement)
+    return job_status(
+        status=announcement.status,
+        status_label=str(announcement.get_status_display()),
+        progress=progress["percent"],
+        percent=progress["percent"],
+        counts=progress["counts"],
+        total=progress["total"],
+        summary=_("%(finished)s of %(total)s done")
+        % {"finished": progress["finished"], "total": progress["total"]},
+        is_finished=announcement.status == Announcement.Status.SENT,
+        # A waiting send says why (the queue is down); a failed one says what to do.
+        message=job.message if job is not None else "",
+        download_url="",
     )
 
 
@@ -282,4 +292,29 @@ def announcement_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         announcement_send(announcement=announcement, by=request.user, request=request)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    return redirect(announcement)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def announcement_resend_unknown_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send again to exactly the recipients whose outcome is unknown (audited)."""
+    announcement = get_object_or_404(Announcement, pk=pk)
+    try:
+        n = announcement_resend_unknown(announcement=announcement, by=request.user, request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if n == 0:
+            messages.success(request, _("Sending goes on to the recipients still waiting."))
+            return redirect(announcement)
+        messages.success(
+            request,
+            ngettext(
+                "The announcement is being sent again to %(n)s recipient.",
+                "The announcement is being sent again to %(n)s recipients.",
+                n,
+            )
+            % {"n": n},
+        )
     return redirect(announcement)

@@ -364,6 +364,7 @@ NOT_PERSONAL: dict[str, str] = {
     "insights.SliceTask.value": "aggregate figure for a task, never a single response",
     "insights.SavedView.name": "staff label for a saved dashboard view",
     "proposals.ProposalExport.error_message": "technical error text",
+    "mailings.AnnouncementSend.error_message": "the job runner's fixed message to staff",
     "proposals.EvidenceBlock.fingerprint": "hash of the figures behind a proposal block",
     "proposals.ProposalComment.section_key": "which proposal section",
     "comments.DraftFingerprint.key": "random id of a fingerprint, linked to nobody",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jobs.models import BackgroundJob
 from apps.core.models import BilingualMixin, TimeStampedModel
 from apps.surveys.scales import US_STATES
 
@@ -265,14 +266,8 @@ class ProposalComment(TimeStampedModel):
         return f"{self.section_key} #{self.pk}"
 
 
-class ProposalExport(TimeStampedModel):
-    """A DOCX or PDF of one version, built by a Celery task (mirrors exports.ExportJob)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to start")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+class ProposalExport(BackgroundJob):
+    """A DOCX or PDF of one version, built by the job runner (apps/core/jobs)."""
 
     class Format(models.TextChoices):
         DOCX = "docx", _("Word document (.docx)")
@@ -282,13 +277,7 @@ class ProposalExport(TimeStampedModel):
         ProposalVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="exports"
     )
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     sections_written = models.PositiveIntegerField(_("sections written"), default=0)
-    file_path = models.CharField(_("file"), max_length=255, blank=True)
-    error_message = models.CharField(_("message"), max_length=300, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -296,10 +285,6 @@ class ProposalExport(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -324,14 +309,6 @@ class ProposalExport(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("proposals:export", kwargs={"pk": self.pk})
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def message(self) -> str:
-        return gettext(self.error_message) if self.error_message else ""
 
     @property
     def content_type(self) -> str:

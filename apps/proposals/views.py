@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role, user_role_level
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs.views import job_status_response
 from apps.surveys.filters import ResponseFilterForm, filter_params
 
 from . import evidence, exporting, selectors, services
@@ -331,16 +332,10 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = _export(pk)
     has_file = exporting.proposal_export_file(job) is not None
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": str(job.get_status_display()),
-            "progress": job.progress,
-            "summary": _("%(n)s sections written") % {"n": job.sections_written},
-            "is_finished": job.is_finished,
-            "message": job.message,
-            "download_url": reverse("proposals:export_download", args=[job.pk]) if has_file else "",
-        }
+    return job_status_response(
+        job,
+        summary=_("%(n)s sections written") % {"n": job.sections_written},
+        download_url=reverse("proposals:export_download", args=[job.pk]) if has_file else "",
     )
 
 

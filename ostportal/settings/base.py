@@ -316,6 +316,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How often the recovery sweeps below run (the load test shortens it).
 SWEEP_SECONDS = float(env_int("CELERY_SWEEP_SECONDS", 300))
+# Background jobs (apps/core/jobs): a running attempt writes its heartbeat every
+# JOBS_HEARTBEAT_SECONDS; one silent for JOBS_STALE_SECONDS belongs to a dead worker and the
+# sweep, every JOBS_SWEEP_SECONDS, takes it over: within 60 + 30 s, under two minutes.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
+JOBS_SWEEP_SECONDS = float(env_int("JOBS_SWEEP_SECONDS", 30))
 CELERY_BEAT_SCHEDULE = {
     # Every half minute: rebuild the dashboards' pre-aggregated figures if responses changed,
     # so the figures are never more than a minute behind (apps/insights/cube.py).
@@ -333,29 +339,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.surveys.tasks.response_confirmations_send_pending",
         "schedule": SWEEP_SECONDS,
     },
-    # Every five minutes: queue waiting export jobs again; recover or give up stalled ones.
-    "export-jobs-requeue-stale": {
-        "task": "apps.exports.tasks.export_jobs_requeue_stale",
-        "schedule": SWEEP_SECONDS,
-    },
-    # Every five minutes: the same for proposal documents (DOCX/PDF).
-    "proposal-exports-requeue-stale": {
-        "task": "apps.proposals.tasks.proposal_exports_requeue_stale",
-        "schedule": SWEEP_SECONDS,
-    },
-    # Every night at 03:40: the same for proposal documents.
-    "proposal-export-files-remove-expired": {
-        "task": "apps.proposals.tasks.proposal_export_files_remove_expired",
-        "schedule": crontab(hour=3, minute=40),
+    # Every JOBS_SWEEP_SECONDS: every background job type (exports, proposal documents,
+    # announcement sends): take over jobs whose worker died (heartbeat older than
+    # JOBS_STALE_SECONDS), fail those past their time limit, queue waiting ones again
+    # (apps/core/jobs/sweep.py).
+    "jobs-sweep": {
+        "task": "apps.core.jobs.tasks.jobs_sweep",
+        "schedule": JOBS_SWEEP_SECONDS,
     },
     # Every five minutes: send sign-up emails whose first attempt failed or never ran.
     "mailings-signup-emails-send-pending": {
         "task": "apps.mailings.tasks.signup_emails_send_pending",
-        "schedule": SWEEP_SECONDS,
-    },
-    # Every five minutes: resume announcement sends whose worker stopped.
-    "mailings-announcements-resume": {
-        "task": "apps.mailings.tasks.announcements_resume",
         "schedule": SWEEP_SECONDS,
     },
     # Every half hour: start comment-deadline reminders that are due (once per notice/offset).
@@ -386,9 +380,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.partners.tasks.partner_links_close_ended",
         "schedule": crontab(hour=0, minute=15),
     },
-    # Every night at 03:30: delete export files older than EXPORTS_KEEP_DAYS.
-    "export-files-remove-expired": {
-        "task": "apps.exports.tasks.export_files_remove_expired",
+    # Every night at 03:30: delete job files (exports, proposal documents) past their expiry.
+    "job-files-expire": {
+        "task": "apps.core.jobs.tasks.job_files_expire",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -535,7 +529,8 @@ MAILINGS_SIGNUP_RATE_LIMIT = env("MAILINGS_SIGNUP_RATE_LIMIT", "10/h")
 # Announcements go out in batches of this many; a task hands over to a new one after the budget.
 MAILINGS_BATCH_SIZE = env_int("MAILINGS_BATCH_SIZE", 100)
 MAILINGS_TASK_BUDGET_SECONDS = env_int("MAILINGS_TASK_BUDGET_SECONDS", 120)
-# A claim (batch or single send) older than this is taken to be from a dead worker.
+# A sign-up email's claim older than this is taken to be from a dead worker (announcement
+# sends are background jobs: their worker is judged by its heartbeat, JOBS_STALE_SECONDS).
 MAILINGS_STALE_CLAIM_MINUTES = env_int("MAILINGS_STALE_CLAIM_MINUTES", 15)
 # Deadline reminders go out from this hour (Eastern Time), except on the last day.
 MAILINGS_REMINDER_HOUR = env_int("MAILINGS_REMINDER_HOUR", 9)

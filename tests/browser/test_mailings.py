@@ -146,10 +146,10 @@ def test_editor_writes_previews_and_sends_and_the_progress_bar_follows(site, pag
     assert_no_axe_violations(page)
     announcement = Announcement.objects.get()
     announcement_deliver(announcement_id=announcement.pk)
-    # The page polls the status view (static/js/mailings.js) and fills the bar.
+    # The page polls the status view (static/js/jobs.js) and fills the bar.
     expect(page.locator("#send-progress")).to_have_attribute("value", "100", timeout=20_000)
-    expect(page.locator("[data-send-summary]")).to_have_text("5 of 5 done")
-    assert page.locator('[data-send-count="sent"]').inner_text() == "5"
+    expect(page.locator("[data-job-summary]")).to_have_text("5 of 5 done")
+    assert page.locator('[data-job-count="sent"]').inner_text() == "5"
     assert len(mail.outbox) == 2 + 5
     assert_no_axe_violations(page)
     assert not pages.console_errors

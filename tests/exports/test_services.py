@@ -9,8 +9,9 @@ from kombu.exceptions import OperationalError as BrokerDown
 
 from apps.core import exporting as base
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs.tasks import job_run
 from apps.core.models import AuditEvent
-from apps.exports import services
+from apps.exports import jobs as export_jobs
 from apps.exports.models import ExportJob
 from apps.exports.services import (
     EXPORT_FAILED,
@@ -22,7 +23,6 @@ from apps.exports.services import (
     export_job_run,
     export_jobs_requeue_stale,
 )
-from apps.exports.tasks import export_job_run as export_job_run_task
 from apps.surveys.exporters import ResponsesExporter
 
 from .helpers import answered, read_zip
@@ -67,9 +67,10 @@ def test_task_arguments_survive_json(
     administrator, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(export_job_run_task, "delay", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(job_run.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(job_run, "apply_async", lambda **kw: sent.append(kw["kwargs"]))
     job = request(administrator, capture=django_capture_on_commit_callbacks)
-    assert sent == [{"job_id": job.pk}]
+    assert sent == [{"name": "exports", "job_id": job.pk}]
     assert json.loads(json.dumps(sent[0])) == sent[0]
     assert json.loads(json.dumps(job.options)) == job.options
 
@@ -121,9 +122,9 @@ def test_a_failing_exporter_marks_the_job_failed_with_the_generic_message(
 def test_a_job_claimed_twice_runs_once(survey, reviewer, monkeypatch):
     answered(survey)
     calls = []
-    real = services.write_export
+    real = export_jobs.write_export_file
     monkeypatch.setattr(
-        services, "write_export", lambda *a, **kw: calls.append(1) or real(*a, **kw)
+        export_jobs, "write_export_file", lambda *a, **kw: calls.append(1) or real(*a, **kw)
     )
     job = ExportJob.objects.create(kind="responses", format="csv", requested_by=reviewer)
     export_job_run(job_id=job.pk)
@@ -186,7 +187,8 @@ def test_broker_outage_leaves_the_job_pending_with_a_clear_message(
     def refuse(**kwargs):
         raise BrokerDown("connection refused")
 
-    monkeypatch.setattr(export_job_run_task, "delay", refuse)
+    monkeypatch.setattr(job_run.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(job_run, "apply_async", refuse)
     job = request(administrator, capture=django_capture_on_commit_callbacks)
     assert job.status == ExportJob.Status.PENDING
     assert job.message == str(EXPORT_QUEUE_DOWN)
@@ -199,14 +201,16 @@ def test_broker_outage_leaves_the_job_pending_with_a_clear_message(
 
 def test_a_recent_pending_job_is_left_alone(reviewer, monkeypatch):
     sent = []
-    monkeypatch.setattr(export_job_run_task, "delay", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(job_run.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(job_run, "apply_async", lambda **kwargs: sent.append(kwargs))
     ExportJob.objects.create(kind="responses", format="csv", requested_by=reviewer)
     assert export_jobs_requeue_stale() == {"requeued": 0, "failed": 0}
     assert sent == []
 
 
 def test_a_stale_running_job_is_queued_again(survey, reviewer, settings):
-    settings.EXPORT_STALE_MINUTES = 10
+    # Judged by heartbeat age: a worker silent for JOBS_STALE_SECONDS (60 s) is dead.
+    settings.JOBS_STALE_SECONDS = 60
     answered(survey)
     job = ExportJob.objects.create(
         kind="responses",
@@ -214,7 +218,7 @@ def test_a_stale_running_job_is_queued_again(survey, reviewer, settings):
         requested_by=reviewer,
         status=ExportJob.Status.RUNNING,
         attempts=1,
-        heartbeat_at=timezone.now() - timedelta(minutes=11),
+        heartbeat_at=timezone.now() - timedelta(seconds=61),
     )
     fresh = ExportJob.objects.create(
         kind="responses",
@@ -222,7 +226,7 @@ def test_a_stale_running_job_is_queued_again(survey, reviewer, settings):
         requested_by=reviewer,
         status=ExportJob.Status.RUNNING,
         attempts=1,
-        heartbeat_at=timezone.now() - timedelta(minutes=2),
+        heartbeat_at=timezone.now() - timedelta(seconds=20),
     )
     assert export_jobs_requeue_stale() == {"requeued": 1, "failed": 0}
     job.refresh_from_db()

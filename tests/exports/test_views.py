@@ -94,8 +94,8 @@ def test_staff_export_responses_from_request_to_download(
     html = client.get(detail).content.decode()
     assert '<progress id="export-progress"' in html
     assert 'for="export-progress"' in html
-    assert f'data-export-status-url="{status}"' in html
-    assert "js/exports.js" in html
+    assert f'data-job-status-url="{status}"' in html
+    assert "js/jobs.js" in html
     assert "<script>" not in html  # no inline script (CSP)
     state = client.get(status).json()
     assert state["status"] == "done"
@@ -137,7 +137,7 @@ def test_download_only_when_done(client, administrator):
     detail, status, download = job_urls(job)
     assert client.get(download).status_code == 404
     assert client.get(status).json()["download_url"] == ""
-    assert 'data-export-finished="false"' in client.get(detail).content.decode()
+    assert 'data-job-finished="false"' in client.get(detail).content.decode()
 
 
 def test_failed_job_page_shows_the_message(client, administrator):

@@ -13,18 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs import job_type, run, sweep
 from apps.core.models import AuditEvent
 from apps.mailings import services
-from apps.mailings.models import Announcement, Delivery, Subscriber
+from apps.mailings.models import Announcement, AnnouncementSend, Delivery, Subscriber
 from apps.mailings.services import (
     announcement_deliver,
     announcement_send,
-    announcements_resume,
     delivery_claim_batch,
     delivery_send_claimed,
     subscriber_unsubscribe,
 )
-from apps.mailings.tasks import announcements_resume as announcements_resume_task
 
 from .factories import make_announcement, make_subscriber
 
@@ -39,11 +38,28 @@ def _recipients() -> Counter:
     return Counter(address for message in mail.outbox for address in message.to)
 
 
-def _age_claims(minutes: int = 60) -> None:
-    Delivery.objects.exclude(claimed_at=None).update(
-        claimed_at=timezone.now() - timedelta(minutes=minutes)
+def _dead_worker_holds(announcement, *, seconds_silent: int = 0) -> AnnouncementSend:
+    """The send job as a worker left it: running, claimed by that worker, its last heartbeat
+    `seconds_silent` ago."""
+    job = AnnouncementSend.objects.get(announcement=announcement)
+    AnnouncementSend.objects.filter(pk=job.pk).update(
+        status=AnnouncementSend.Status.RUNNING,
+        claimed_by="dead-worker",
+        attempts=1,
+        started_at=timezone.now() - timedelta(seconds=seconds_silent),
+        heartbeat_at=timezone.now() - timedelta(seconds=seconds_silent),
     )
-    Announcement.objects.update(heartbeat_at=timezone.now() - timedelta(minutes=minutes))
+    return job
+
+
+def _silent_for(job, seconds: int) -> None:
+    AnnouncementSend.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def _sweep() -> dict:
+    return sweep(job_type("announcements"))
 
 
 @pytest.fixture
@@ -154,25 +170,26 @@ def test_unsubscribing_during_a_send_stops_the_waiting_email(readers):
 def test_worker_dying_between_claim_and_send_resumes_without_duplicates(readers, settings):
     """The crash falls after a batch was claimed and before anything was handed over."""
     settings.MAILINGS_BATCH_SIZE = 4
+    settings.JOBS_STALE_SECONDS = 60
     announcement = make_announcement()
     _start(announcement)
+    job = _dead_worker_holds(announcement)
     claim, ids = delivery_claim_batch(announcement_id=announcement.pk, size=4)
     assert len(ids) == 4
-    # ... the worker dies here. A second worker meanwhile sends everything it can claim.
-    announcement_deliver(announcement_id=announcement.pk)
-    assert len(mail.outbox) == 6
+    # ... the worker dies here. Too early: its heartbeat is 20 s old, the sweep waits.
+    _silent_for(job, 20)
+    assert _sweep() == {"requeued": 0, "failed": 0}
     assert Delivery.objects.filter(status=Delivery.Status.CLAIMED).count() == 4
-    # Too early: the claim is still fresh, the sweep leaves it alone.
-    assert announcements_resume()["released"] == 0
-    _age_claims()
-    with mock.patch("apps.mailings.services._queue_delivery") as queue:
-        counts = announcements_resume_task.apply().get()
-    assert counts["released"] == 4 and counts["unknown"] == 0
-    queue.assert_called_once_with(announcement.pk)
-    announcement_deliver(announcement_id=announcement.pk)
+    assert mail.outbox == []
+    # A minute without a heartbeat: the sweep takes the send over; the new attempt gives the
+    # claimed rows back (never handed over) and sends everyone exactly once.
+    _silent_for(job, 61)
+    assert _sweep() == {"requeued": 1, "failed": 0}
     assert _recipients() == Counter({r.email: 1 for r in readers})  # exactly once each
     announcement.refresh_from_db()
+    job.refresh_from_db()
     assert announcement.status == Announcement.Status.SENT
+    assert (job.status, job.attempts) == (AnnouncementSend.Status.DONE, 2)
 
 
 def test_worker_dying_inside_a_batch_sends_nobody_a_second_copy(readers, settings):
@@ -194,20 +211,20 @@ def test_worker_dying_inside_a_batch_sends_nobody_a_second_copy(readers, setting
         def close(self):
             pass
 
+    job = AnnouncementSend.objects.get(announcement=announcement)
     with (
         mock.patch("apps.mailings.services.get_connection", return_value=DyingConnection()),
         pytest.raises(WorkerDied),
     ):
-        announcement_deliver(announcement_id=announcement.pk)
+        run("announcements", job.pk)
     statuses = Counter(Delivery.objects.values_list("status", flat=True))
     # The two claimed rows not yet tried went back on the way out (a `finally`; after a hard
-    # kill they stay claimed and the sweep releases them, see the test above).
+    # kill they stay claimed and the next attempt releases them, see the test above).
     assert statuses == {"sent": 2, "sending": 1, "pending": 7}
-    _age_claims()
-    with mock.patch("apps.mailings.services._queue_delivery"):
-        counts = announcements_resume()
-    assert counts == {"released": 0, "unknown": 1, "queued": 1, "finished": 0}
-    announcement_deliver(announcement_id=announcement.pk)
+    job.refresh_from_db()
+    assert job.status == AnnouncementSend.Status.RUNNING  # the dead attempt still holds it
+    _silent_for(job, 120)
+    assert _sweep() == {"requeued": 1, "failed": 0}
     received = _recipients()
     assert max(received.values()) == 1  # nobody twice
     assert len(received) == 10  # everyone once (the unknown one got it before the crash)
@@ -220,10 +237,10 @@ def test_worker_dying_inside_a_batch_sends_nobody_a_second_copy(readers, setting
 def test_a_slow_worker_that_lost_its_claim_does_not_send(readers):
     announcement = make_announcement()
     _start(announcement)
+    job = _dead_worker_holds(announcement)
     claim, ids = delivery_claim_batch(announcement_id=announcement.pk, size=3)
-    _age_claims()
-    announcements_resume()  # hands the three rows back
-    announcement_deliver(announcement_id=announcement.pk)  # another worker sends them
+    _silent_for(job, 300)
+    _sweep()  # takes the send over: the three rows go back and another attempt sends them
     assert len(mail.outbox) == 10
     # The slow worker wakes up and carries on with its old claim: nothing is sent twice.
     result = delivery_send_claimed(announcement=announcement, claim=claim)

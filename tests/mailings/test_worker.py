@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.roles import Role
-from apps.mailings.models import Announcement, Delivery
+from apps.core.jobs.tasks import jobs_sweep
+from apps.mailings.models import Announcement, AnnouncementSend, Delivery
 from apps.mailings.services import delivery_claim_batch
-from apps.mailings.tasks import announcements_resume
 from tests.factories import make_user
 
 from .factories import make_announcement, make_subscriber
@@ -53,8 +53,9 @@ def test_a_real_worker_sends_in_batches_each_reader_once(client, settings, real_
 def test_a_real_worker_resumes_a_send_whose_worker_died_without_duplicates(real_broker):
     readers = [make_subscriber() for _ in range(9)]
     announcement = make_announcement()
-    # The state a killed worker leaves behind: two rows sent, one handed to the mail server
-    # but not marked (sending), a claimed batch never started, and rows still pending.
+    # The state a killed worker leaves behind: its send job running with a heartbeat an hour
+    # old, two rows sent, one handed to the mail server but not marked (sending), a claimed
+    # batch never started, and rows still pending.
     Delivery.objects.bulk_create(Delivery(announcement=announcement, subscriber=r) for r in readers)
     old = timezone.now() - timedelta(hours=1)
     Announcement.objects.filter(pk=announcement.pk).update(
@@ -62,6 +63,14 @@ def test_a_real_worker_resumes_a_send_whose_worker_died_without_duplicates(real_
         send_started_at=old,
         heartbeat_at=old,
         recipient_count=9,
+    )
+    AnnouncementSend.objects.create(
+        announcement=announcement,
+        status=AnnouncementSend.Status.RUNNING,
+        claimed_by="dead-worker",
+        attempts=1,
+        started_at=old,
+        heartbeat_at=old,
     )
     first = Delivery.objects.order_by("pk")
     Delivery.objects.filter(pk__in=[d.pk for d in first[:2]]).update(
@@ -75,7 +84,7 @@ def test_a_real_worker_resumes_a_send_whose_worker_died_without_duplicates(real_
     already = {d.subscriber.email for d in first[:3]}
 
     with start_worker(real_broker, perform_ping_check=False, shutdown_timeout=10):
-        announcements_resume.delay()
+        jobs_sweep.delay()
         _wait_until_sent(announcement)
     assert announcement.status == Announcement.Status.SENT
     received = Counter(m.to[0] for m in mail.outbox)

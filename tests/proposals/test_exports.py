@@ -118,7 +118,6 @@ def test_a_failed_build_says_so_without_a_file(version, editor, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(documents.BUILDERS, "docx", broken)
-    monkeypatch.setattr(exporting, "BUILDERS", documents.BUILDERS)
     job = ProposalExport.objects.create(version=version, format="docx", requested_by=editor)
     exporting.proposal_export_run(job_id=job.pk)
     job.refresh_from_db()
@@ -156,24 +155,23 @@ def test_status_view_reports_progress(version, editor, client, django_capture_on
 def test_the_queued_task_gets_plain_json_arguments(version, editor, monkeypatch):
     import json
 
-    from apps.proposals import tasks
+    from apps.core.jobs import send
+    from apps.core.jobs.tasks import job_run
 
     sent = []
-    monkeypatch.setattr(tasks.proposal_export_run, "delay", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(job_run.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(job_run, "apply_async", lambda **kw: sent.append(kw["kwargs"]))
     job = ProposalExport.objects.create(version=version, format="pdf", requested_by=editor)
-    assert exporting._queue(job.pk)
-    assert sent == [{"job_id": job.pk}] and json.loads(json.dumps(sent[0])) == sent[0]
+    assert send("proposal_documents", job.pk)
+    assert sent == [{"name": "proposal_documents", "job_id": job.pk}]
+    assert json.loads(json.dumps(sent[0])) == sent[0]
 
 
-def test_a_broker_outage_leaves_the_job_waiting_with_a_notice(version, editor, monkeypatch):
-    from apps.proposals import tasks
+def test_a_broker_outage_leaves_the_job_waiting_with_a_notice(version, editor, dead_broker):
+    from apps.core.jobs import send
 
-    def down(**kwargs):
-        raise ConnectionError("broker down")
-
-    monkeypatch.setattr(tasks.proposal_export_run, "delay", down)
     job = ProposalExport.objects.create(version=version, format="pdf", requested_by=editor)
-    assert exporting._queue(job.pk) is False
+    assert send("proposal_documents", job.pk) is False
     job.refresh_from_db()
     assert job.status == "pending" and "queue cannot be reached" in job.error_message
 
