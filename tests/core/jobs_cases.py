@@ -37,7 +37,7 @@ class ExportCase(Case):
     name = "exports"
 
     def setup(self, monkeypatch) -> None:
-        from apps.exports import base
+        from apps.core import exporting as base
         from apps.surveys.models import Survey
         from apps.surveys.seeding import seed_survey
         from tests.exports.helpers import answered
