@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.surveys.forms import SurveyPageForm, task_field
 from apps.surveys.models import Question
@@ -187,17 +188,24 @@ def _task(form: SurveyPageForm, task) -> dict:
     }
 
 
+IMPORTANCE_LEGEND = pgettext_lazy("duties scale", "Importance: how important is it to your job?")
+FREQUENCY_LEGEND = pgettext_lazy("duties scale", "How often do you do it?")
+
+
 def _rate_row(form: SurveyPageForm, task) -> dict:
     scales = []
-    for part, choices, legend in (
-        ("imp", IMPORTANCE_CHOICES, _("How important is it to your job?")),
-        ("freq", FREQUENCY_CHOICES, _("How often do you do it?")),
-    ):
+    # A short visible label beside each scale; the legend screen readers hear starts with it.
+    scales_shown = (
+        ("imp", IMPORTANCE_CHOICES, _("Importance"), IMPORTANCE_LEGEND),
+        ("freq", FREQUENCY_CHOICES, _("How often"), FREQUENCY_LEGEND),
+    )
+    for part, choices, short, legend in scales_shown:
         name = task_field(task, part)
         scales.append(
             {
                 "name": name,
                 "part": part,
+                "short": short,
                 "legend": legend,
                 "options": _options(choices, _value(form, name)),
                 "low": choices[0][1],
@@ -242,3 +250,20 @@ def error_summary(form: SurveyPageForm) -> list[dict]:
                 }
             )
     return items
+
+
+@register.simple_tag
+def page_parts(form: SurveyPageForm) -> dict:
+    """The questions a page shows, split for the duties checklist: the checklist itself, then
+    the optional write-in tasks folded under one summary (open once one is typed or wrong).
+    A rating screen shows only its ratings; any other page shows every question."""
+    questions = list(form.step_questions)
+    if form.duties_step != 0:
+        return {"main": questions, "extra": [], "extra_open": False}
+    main = [q for q in questions if q.type == Question.Type.TASK_MATRIX]
+    extra = [q for q in questions if q.type != Question.Type.TASK_MATRIX]
+    names = [name for q in extra for name in form.question_fields(q)]
+    is_open = any(_value(form, name) for name in names) or any(
+        _errors(form, name) for name in names
+    )
+    return {"main": main, "extra": extra, "extra_open": is_open}
