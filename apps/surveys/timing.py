@@ -5,8 +5,9 @@ The model is the keystroke-level model `make bench-ux` measures the survey with 
 bench/ux_bench.py), applied to the survey's own text in the respondent's language, so a shorter
 question is a faster page here too and the stated time follows every edit staff make:
 
-- reading: the words of each question, its help text, its choices and the hints printed with
-  it, at READ_WPM words a minute (digits are not words, as in the benchmark);
+- reading: the page's title and introduction, the words of each question, its help text, its
+  choices and the hints printed with it, at READ_WPM words a minute (digits are not words, as
+  in the benchmark);
 - one mental preparation (MENT) per decision: each question answered, each task in the duties
   checklist, each rating scale;
 - taps (TAP) and characters typed (KEY) for the answer a question needs;
@@ -50,9 +51,10 @@ TYPED = {
     Question.Type.NUMBER,
     Question.Type.EMAIL,
 }
-# Words a page shows besides its questions (Next, Back, Save and finish later) and each
-# question's marks and hints (required, "Choose all that apply.", "From 1 to 12").
-PAGE_WORDS = 6
+# Words a page shows besides its questions: Next, Back, Save and finish later, read on the
+# first pages and on the last (Submit), so about 1.5 a page over a path; and each question's
+# marks and hints (required, "Choose all that apply.", "From 1 to 12").
+PAGE_WORDS = 1.5
 REQUIRED_WORDS = 1
 MULTI_HINT_WORDS = 4
 NUMBER_HINT_WORDS = 2
@@ -147,7 +149,10 @@ RATE_SECONDS = rating_seconds(1) - read_seconds(RATE_SCREEN_WORDS + PAGE_WORDS)
 
 
 def page_seconds(page, values, *, task_count=0, rated=None, task_words=TASK_WORDS) -> float:
-    seconds = LOAD + TAP + read_seconds(PAGE_WORDS)  # loading it, Next
+    # Loading it, its title and introduction, Next.
+    seconds = (
+        LOAD + TAP + read_seconds(PAGE_WORDS + words(page.tr("title")) + words(page.tr("intro")))
+    )
     px = PAGE_PX
     for q in page.question_list:
         weight = _weight(q, values)
