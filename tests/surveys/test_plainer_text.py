@@ -9,10 +9,19 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from apps.surveys.models import Choice, Question, Response, Survey, SurveyPage, SurveyVersion
+from apps.surveys.models import (
+    Choice,
+    Question,
+    Response,
+    Survey,
+    SurveyPage,
+    SurveyVersion,
+    Task,
+)
 from apps.surveys.seeding import SEED_FILE, seed_survey
 
 MIGRATION = importlib.import_module("apps.surveys.migrations.0008_plainer_shorter_survey_text")
+SPANISH = importlib.import_module("apps.surveys.migrations.0009_shorter_spanish_task_statements")
 BEFORE = ("surveys", "0007_response_pages_and_submissions")
 AFTER = ("surveys", "0008_plainer_shorter_survey_text")
 
@@ -34,6 +43,10 @@ def _old_seed(tmp_path):
             field = f"label_{lang}"
         assert target.get(field, "") == new, (kind, key, name, lang)
         target[field] = old
+    tasks = {t["code"]: t for t in data["tasks"]}
+    for code, old, new in SPANISH.SPANISH:
+        assert tasks[code]["text_es"] == new
+        tasks[code]["text_es"] = old
     path = tmp_path / "old_survey.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
@@ -61,7 +74,13 @@ def seeded_before(transactional_db, tmp_path):
     _migrate(BEFORE)
     seed_survey(_old_seed(tmp_path))
     yield Survey.objects.get(slug="ost-roles-duties")
-    _migrate(AFTER)
+    _migrate_to_latest()
+
+
+def _migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("surveys"))
 
 
 def _reference(tmp_path) -> dict:
@@ -121,3 +140,19 @@ def test_the_new_words_are_shorter_in_both_languages():
         assert count(lang, "new") < 0.6 * count(lang, "old"), lang
     # Spanish about as short as English.
     assert count("es", "new") < 1.3 * count("en", "new")
+
+
+def test_the_spanish_task_statements_get_shorter_unless_staff_reworded_them(seeded_before):
+    code, old, new = SPANISH.SPANISH[0]
+    other_code, other_old, _other_new = SPANISH.SPANISH[1]
+    Task.objects.filter(code=other_code).update(text_es="Redactado por el personal.")
+    assert Task.objects.get(code=code).text_es == old
+    _migrate_to_latest()
+    assert Task.objects.get(code=code).text_es == new
+    assert Task.objects.get(code=other_code).text_es == "Redactado por el personal."
+    seeded = json.loads(SEED_FILE.read_text(encoding="utf-8"))["tasks"]
+    words = {
+        lang: sum(len(re.findall(r"[^\W\d_]+", t[f"text_{lang}"])) for t in seeded)
+        for lang in ("en", "es")
+    }
+    assert words["es"] < 1.3 * words["en"]
