@@ -46,7 +46,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "ux.json"
+# UX_BENCH_MAX_RATED=N measures the survey with planned missingness on (at most N tasks rated
+# per respondent) and writes bench/results/ux_max_rated_N.json instead.
+MAX_RATED = int(os.environ.get("UX_BENCH_MAX_RATED") or 0)
+RESULTS_NAME = f"ux_max_rated_{MAX_RATED}.json" if MAX_RATED else "ux.json"
+RESULTS = ROOT / "bench" / "results" / RESULTS_NAME
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 VIEWPORT = {"width": 390, "height": 844}
 
@@ -123,6 +127,13 @@ def prepare(workdir: Path) -> tuple[dict, subprocess.Popen, str]:
     manage = [sys.executable, "manage.py"]
     for cmd in (["migrate", "--noinput", "-v", "0"], ["seed_content"], ["seed_survey"]):
         subprocess.run(manage + cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+    if MAX_RATED:
+        # Planned missingness (off by default): each respondent rates at most MAX_RATED tasks.
+        code = (
+            "import django;django.setup();from apps.surveys.models import SurveyVersion;"
+            f"SurveyVersion.objects.update(max_rated_tasks={MAX_RATED})"
+        )
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
         manage + ["runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -429,6 +440,7 @@ def main() -> int:
         },
         "respondent": "paid staff; required questions and optional choice questions answered, "
         "optional free text blank; first two thirds of the role's tasks checked and rated",
+        "max_rated_tasks": MAX_RATED or None,
         "goals": GOALS,
         "checks": checks,
         "landing_minutes": landing_minutes,

@@ -118,16 +118,20 @@ def question_cost(q: Question) -> tuple[float, float]:
     return seconds, px
 
 
-def duties_seconds(task_count: int, rated: int | None, task_words: float = TASK_WORDS) -> float:
+def duties_seconds(
+    task_count: int, rated: int | None, task_words: float = TASK_WORDS, cap: int | None = None
+) -> float:
     """The duties checklist of `task_count` tasks, then ratings of `rated` tasks (expected
-    from CHECKED_SHARE when the checklist is not answered yet), rating screens included."""
+    from CHECKED_SHARE when the checklist is not answered yet, at most the version's `cap` of
+    tasks rated per respondent), rating screens included."""
+    checked = round(task_count * CHECKED_SHARE) if rated is None else rated
     if rated is None:
-        rated = round(task_count * CHECKED_SHARE)
+        rated = min(checked, cap) if cap else checked
     screens = math.ceil(rated / TASKS_PER_SCREEN) if rated else 0
     checklist = (
         read_seconds(CHECKLIST_WORDS + task_count * task_words)
         + task_count * MENT
-        + rated * TAP
+        + checked * TAP
         + _swipes(PAGE_PX + task_count * CHECK_PX)
     )
     return checklist + screens * LOAD + screens * TAP + rating_seconds(rated, task_words, screens)
@@ -148,7 +152,9 @@ def rating_seconds(rated: int, task_words: float = TASK_WORDS, screens: int | No
 RATE_SECONDS = rating_seconds(1) - read_seconds(RATE_SCREEN_WORDS + PAGE_WORDS)
 
 
-def page_seconds(page, values, *, task_count=0, rated=None, task_words=TASK_WORDS) -> float:
+def page_seconds(
+    page, values, *, task_count=0, rated=None, task_words=TASK_WORDS, cap=None
+) -> float:
     # Loading it, its title and introduction, Next.
     seconds = (
         LOAD + TAP + read_seconds(PAGE_WORDS + words(page.tr("title")) + words(page.tr("intro")))
@@ -160,7 +166,7 @@ def page_seconds(page, values, *, task_count=0, rated=None, task_words=TASK_WORD
             continue
         if q.type == Question.Type.TASK_MATRIX:
             if condition_met(q.condition, values):
-                seconds += duties_seconds(task_count, rated, task_words)
+                seconds += duties_seconds(task_count, rated, task_words, cap)
             continue
         if page_has_matrix(page):
             continue  # the write-in tasks are folded away under the checklist
@@ -209,8 +215,9 @@ def path_minutes(
 ) -> dict:
     """Minutes for the path (whole and from `from_page` on), from the model, scaled to the
     real median when there is one."""
+    cap = getattr(structure.version, "max_rated_tasks", None)
     seconds = [
-        page_seconds(p, values, task_count=task_count, rated=rated, task_words=task_words)
+        page_seconds(p, values, task_count=task_count, rated=rated, task_words=task_words, cap=cap)
         for p in pages
     ]
     index = pages.index(from_page) if from_page in pages else 0
