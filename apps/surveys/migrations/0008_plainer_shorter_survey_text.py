@@ -768,7 +768,7 @@ CHANGES = [
         "text",
         "en",
         "Do you work a split shift?",
-        "Do you work a split shift (for example, before and after school)?",
+        "Do you work a split shift (before school and again after)?",
     ),
     (
         "question",
@@ -776,7 +776,7 @@ CHANGES = [
         "text",
         "es",
         "¿Trabaja en turno dividido?",
-        "¿Trabaja en turno partido (por ejemplo, antes y después de clases)?",
+        "¿Trabaja en turno partido (antes y después de clases)?",
     ),
     (
         "question",
