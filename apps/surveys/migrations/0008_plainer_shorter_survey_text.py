@@ -582,7 +582,7 @@ CHANGES = [
         "licensed_childcare",
         "es",
         "Cuidado infantil con licencia para niños en edad escolar",
-        "Cuidado infantil con licencia, edad escolar",
+        "Cuidado infantil con licencia (edad escolar)",
     ),
     ("choice", "setting", "tribal", "en", "Tribal program or community", "Tribal program"),
     ("choice", "setting", "tribal", "es", "Programa o comunidad tribal", "Programa tribal"),
@@ -1178,14 +1178,6 @@ CHANGES = [
     (
         "choice",
         "how_entered",
-        "as_participant",
-        "es",
-        "Participé en un programa cuando era joven",
-        "Participé en un programa de joven",
-    ),
-    (
-        "choice",
-        "how_entered",
         "through_school_or_college",
         "en",
         "Through school or college (a class, internship or work-study)",
@@ -1447,7 +1439,7 @@ CHANGES = [
         "es",
         "Trabajador/a de cuidado infantil: atiende las necesidades básicas de los niños y supervisa su "
         "juego (39-9011)",
-        "Cuidado infantil: cuidado básico y juego (39-9011)",
+        "Trabajador/a de cuidado infantil: cuidado básico y juego (39-9011)",
     ),
     (
         "choice",
@@ -1465,7 +1457,7 @@ CHANGES = [
         "es",
         "Trabajador/a de recreación: dirige actividades en grupo como manualidades, deportes, juegos, "
         "música, teatro o campamento (39-9032)",
-        "Recreación: dirige juegos, deportes, arte o campamento (39-9032)",
+        "Trabajador/a de recreación: dirige juegos, deportes, arte o campamentos (39-9032)",
     ),
     (
         "choice",
@@ -1721,7 +1713,7 @@ CHANGES = [
         "es",
         "Entrenador/a o buscador/a de talentos deportivos: enseña habilidades deportivas, sobre todo "
         "para competir (27-2022)",
-        "Entrenador/a: deportes de competencia (27-2022)",
+        "Entrenador/a o cazatalentos: deportes, sobre todo de competencia (27-2022)",
     ),
     (
         "choice",
