@@ -176,7 +176,7 @@ CHANGES = [
         "en",
         "Frontline youth worker / program staff (group leader, activity leader, youth worker, program "
         "assistant, afterschool instructor, camp counselor)",
-        "Frontline staff (group leader, youth worker, camp counselor)",
+        "Frontline youth worker (group leader, camp counselor)",
     ),
     (
         "choice",
@@ -186,7 +186,7 @@ CHANGES = [
         "Personal de primera línea con jóvenes o personal del programa (líder de grupo, líder de "
         "actividades, trabajador/a juvenil, asistente de programa, instructor/a de programa después de "
         "clases, consejero/a de campamento)",
-        "Personal de primera línea (líder de grupo, consejero/a de campamento)",
+        "Personal de primera línea con jóvenes (líder de grupo, consejero/a de campamento)",
     ),
     (
         "choice",
