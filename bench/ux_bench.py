@@ -19,8 +19,11 @@ Keystroke-level model operators (Card, Moran and Newell; touch values after Holl
   KEY  0.39 s one character on a phone keyboard
   MENT 1.35 s mental preparation, once per decision (each question, each task in the
               checklist whether checked or not, each rating scale)
-  READ 230 words per minute for the text of the form (questions, options, task statements;
-              the digits of the scales and the labels only screen readers get are not counted)
+  READ 230 words per minute for the page's title and introduction and the text of the form
+              (questions, options, task statements;
+              the digits of the scales and the labels only screen readers get are not counted;
+              a closed list counts only its chosen option; the buttons under the form count
+              on the pages where they change, not again on every page)
   SWIPE 1.0 s per screen scrolled beyond the first
   LOAD 1.0 s  per page shown (network and rendering on a phone)
 
@@ -43,7 +46,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "ux.json"
+# UX_BENCH_MAX_RATED=N measures the survey with planned missingness on (at most N tasks rated
+# per respondent) and writes bench/results/ux_max_rated_N.json instead.
+MAX_RATED = int(os.environ.get("UX_BENCH_MAX_RATED") or 0)
+RESULTS_NAME = f"ux_max_rated_{MAX_RATED}.json" if MAX_RATED else "ux.json"
+RESULTS = ROOT / "bench" / "results" / RESULTS_NAME
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 VIEWPORT = {"width": 390, "height": 844}
 
@@ -120,6 +127,13 @@ def prepare(workdir: Path) -> tuple[dict, subprocess.Popen, str]:
     manage = [sys.executable, "manage.py"]
     for cmd in (["migrate", "--noinput", "-v", "0"], ["seed_content"], ["seed_survey"]):
         subprocess.run(manage + cmd, cwd=ROOT, env=env, check=True, capture_output=True)
+    if MAX_RATED:
+        # Planned missingness (off by default): each respondent rates at most MAX_RATED tasks.
+        code = (
+            "import django;django.setup();from apps.surveys.models import SurveyVersion;"
+            f"SurveyVersion.objects.update(max_rated_tasks={MAX_RATED})"
+        )
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
         manage + ["runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -269,19 +283,35 @@ def answer_page(w: Walker, role: str) -> None:
         w.type_into(field.element_handle(), NUMBERS.get(key) or TEXTS.get(key, "Group leader"))
 
 
-def page_words(page) -> int:
-    """Words a sighted respondent sees in the form (not the labels kept for screen readers)."""
+def page_words(page, *, with_nav: bool) -> int:
+    """Words a sighted respondent reads on a page: its title and introduction, and the form
+    (not the labels kept for screen readers).
+
+    A closed list (<select>) shows only its chosen option: its other options are seen only
+    once it is opened, and then the respondent jumps to theirs (counted as taps), not reads
+    all 56 states. The buttons under the form (Next, Back, Save and finish later) are the same
+    on every page: read on the first page and when they change (Submit on the last), not
+    again on every page."""
     text = page.evaluate(
-        """() => {
+        """(withNav) => {
           const form = document.querySelector('form.survey-form').cloneNode(true);
           form.querySelectorAll('.visually-hidden, [hidden], details:not([open]) > :not(summary)')
             .forEach(e => e.remove());
+          form.querySelectorAll('select').forEach(s => {
+            const shown = s.options[s.selectedIndex];
+            s.querySelectorAll('option')
+              .forEach(o => { if (o.value !== (shown && shown.value)) o.remove(); });
+          });
+          if (!withNav) form.querySelectorAll('.survey-nav').forEach(e => e.remove());
           document.body.appendChild(form);
           form.style.position = 'absolute'; form.style.left = '-9999px';
           const text = form.innerText;
           form.remove();
-          return text;
-        }"""
+          const head = [...document.querySelectorAll('main h1, main .page-intro')]
+            .map(e => e.innerText).join(' ');
+          return head + ' ' + text;
+        }""",
+        with_nav,
     )
     return len(re.findall(r"[^\W\d_]+", text))  # words, not the digits of the scales
 
@@ -294,7 +324,7 @@ def walk(browser, base: str, role: str) -> dict:
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
     w = Walker(page)
-    rows, stated_left = [], None
+    rows, stated_left, last_nav = [], None, None
     for _ in range(40):
         if "/thanks/" in page.url:
             break
@@ -310,7 +340,9 @@ def walk(browser, base: str, role: str) -> dict:
             ".getBoundingClientRect().bottom + window.scrollY"
         )
         screens = height / VIEWPORT["height"]
-        words = page_words(page)
+        nav = page.locator(".survey-nav").inner_text()
+        words = page_words(page, with_nav=nav != last_nav)
+        last_nav = nav
         w.reset()
         answer_page(w, role)
         w.next()
@@ -408,6 +440,7 @@ def main() -> int:
         },
         "respondent": "paid staff; required questions and optional choice questions answered, "
         "optional free text blank; first two thirds of the role's tasks checked and rated",
+        "max_rated_tasks": MAX_RATED or None,
         "goals": GOALS,
         "checks": checks,
         "landing_minutes": landing_minutes,

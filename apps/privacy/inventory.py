@@ -130,6 +130,24 @@ INVENTORY: tuple[DataKind, ...] = (
         deleter=SURVEY_RESPONSES,
     ),
     DataKind(
+        key="survey-drafts",
+        what=_(
+            "What you type on a survey page before you send it (a draft), so a closed tab or a "
+            "lost connection loses nothing. It is also kept on your phone while you answer."
+        ),
+        why=_("So you can pick up the page where you left it, on this or another device."),
+        stored_in=("surveys.ResponsePage.draft",),
+        who_sees=_("Nobody: staff never see drafts, only the answers you send."),
+        retention_setting="SURVEY_RESUME_DAYS",
+        kept_note=_(
+            "after it was typed, at most; sending the page replaces it with your answers. "
+            "The copy on your phone expires after the same period."
+        ),
+        purges=(Purge("surveys.ResponsePage", "draft_at", {"draft__isnull": False}),),
+        how_to_delete=_("Deleted with your response (see above), or when the period ends."),
+        deleter=SURVEY_RESPONSES,
+    ),
+    DataKind(
         key="survey-cookie",
         what=_(
             "A cookie in your browser that remembers which survey responses you started here, "

@@ -1,16 +1,25 @@
 """Honest time estimates: a model of the respondent's own path, scaled to real completion
 times once enough responses exist.
 
-The model gives each question type a number of seconds (reading it, choosing or typing), each
-page a fixed overhead (title, Next, loading), each task in the duties checklist the time to read
-its statement and tap, and each task rated the time for its two one-tap scales. The constants
-were set against the keystroke-level model of `make bench-ux` (see bench/ux_bench.py), which
-walks every role's path; with REAL_MINIMUM or more complete responses to the version, the
-median real completion time replaces the model's total and the model only splits it across
-the pages left.
+The model is the keystroke-level model `make bench-ux` measures the survey with (see
+bench/ux_bench.py), applied to the survey's own text in the respondent's language, so a shorter
+question is a faster page here too and the stated time follows every edit staff make:
+
+- reading: the page's title and introduction, the words of each question, its help text, its
+  choices and the hints printed with it, at READ_WPM words a minute (digits are not words, as
+  in the benchmark);
+- one mental preparation (MENT) per decision: each question answered, each task in the duties
+  checklist, each rating scale;
+- taps (TAP) and characters typed (KEY) for the answer a question needs;
+- each page: loading it, tapping Next, and a swipe for each screen beyond the first.
+
+Optional free text and numbers count as read, not typed (most people skip them). With
+REAL_MINIMUM or more complete responses to the version, the median real completion time replaces
+the model's total and the model only splits it across the pages left.
 """
 
 import math
+import re
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -19,42 +28,146 @@ from .conditions import condition_met, condition_possible
 from .models import Question, Response
 from .qtypes import qtype
 
-PAGE_SECONDS = 5
-CHECK_SECONDS = 6.5  # read one task statement, tap it if it is part of the job
-RATE_SECONDS = 13  # re-read a checked task, two one-tap scales
-RATE_SCREEN_SECONDS = 5
+# Operators (seconds), as in bench/ux_bench.py.
+TAP, KEY, MENT, SWIPE, LOAD = 1.1, 0.39, 1.35, 1.0, 1.0
+READ_WPM = 230
+SCREEN_PX = 844
+
+# Words a page shows besides its questions: Next, Back, Save and finish later, read on the
+# first pages and on the last (Submit), so about 1.5 a page over a path; and each question's
+# marks and hints (required, "Choose all that apply.", "From 1 to 12").
+PAGE_WORDS = 1.5
+REQUIRED_WORDS = 1
+MULTI_HINT_WORDS = 4
+NUMBER_HINT_WORDS = 2
+# Duties: the checklist's own words (question, instruction, folds); each rating screen's (the
+# scale labels beside each task, the ends of the scales once); screens of at most 8 tasks.
+CHECKLIST_WORDS = 40
+RATE_SCREEN_WORDS = 16
+RATE_TASK_WORDS = 3
+TASKS_PER_SCREEN = 8
+TASK_WORDS = 14  # an average task statement, when the role's tasks are not given
+# Heights (px) on a 390 px phone, for the swipes.
+PAGE_PX, QUESTION_PX, CHOICE_PX, FIELD_PX = 260, 40, 44, 50
+CHECK_PX, RATE_PX = 60, 150
 CHECKED_SHARE = 2 / 3  # expected share of a role's tasks checked, before the checklist
 REAL_MINIMUM = 30
 REAL_CACHE_SECONDS = 600
 
+_WORD = re.compile(r"[^\W\d_]+")
 
-def question_seconds(q: Question, values) -> float:
-    """Seconds for a question; one whose condition is still open counts half."""
+
+def words(text: str | None) -> int:
+    """Words as the benchmark counts them (letters only; digits are not read as words)."""
+    return len(_WORD.findall(str(text or "")))
+
+
+def read_seconds(count: float) -> float:
+    return count / READ_WPM * 60
+
+
+def _weight(q: Question, values) -> float:
+    """1 for a question on the path, 0.5 while its condition is still open, else 0."""
     if condition_met(q.condition, values):
-        weight = 1.0
-    elif q.condition and condition_possible(q.condition, values):
-        weight = 0.5
-    else:
-        return 0.0
-    return weight * qtype(q).seconds
+        return 1.0
+    if q.condition and condition_possible(q.condition, values):
+        return 0.5
+    return 0.0
 
 
-def duties_seconds(task_count: int, rated: int | None) -> float:
+def _swipes(px: float) -> float:
+    return SWIPE * max(0, math.ceil(px / SCREEN_PX) - 1)
+
+
+def question_cost(q: Question) -> tuple[float, float]:
+    """(seconds, px) for one question shown and answered as the model expects."""
+    choices = list(q.choice_list) if q.type != Question.Type.TASK_MATRIX else []
+    count = words(q.tr("text")) + words(q.tr("help"))
+    count += sum(words(c.tr("label")) for c in choices)
+    count += REQUIRED_WORDS if q.is_required else 0
+    count += MULTI_HINT_WORDS if q.type == Question.Type.MULTI_CHOICE else 0
+    count += NUMBER_HINT_WORDS if q.type == Question.Type.NUMBER else 0
+    if q.type == Question.Type.YES_NO:
+        count += 2
+    seconds = read_seconds(count)
+    kind = qtype(q)
+    answered = q.is_required or not kind.typed
+    if answered and kind.answer_effort:
+        taps, chars = kind.answer_effort
+        seconds += MENT + taps * TAP + chars * KEY
+    px = QUESTION_PX + CHOICE_PX * max(len(choices), 2 if q.type == Question.Type.YES_NO else 0)
+    if kind.typed or q.type in (Question.Type.STATE_ZIP, Question.Type.TIME_USE):
+        px += FIELD_PX * (4 if q.type == Question.Type.TIME_USE else 1)
+    return seconds, px
+
+
+def duties_seconds(
+    task_count: int, rated: int | None, task_words: float = TASK_WORDS, cap: int | None = None
+) -> float:
     """The duties checklist of `task_count` tasks, then ratings of `rated` tasks (expected
-    from CHECKED_SHARE when the checklist is not answered yet)."""
+    from CHECKED_SHARE when the checklist is not answered yet, at most the version's `cap` of
+    tasks rated per respondent), rating screens included."""
+    checked = round(task_count * CHECKED_SHARE) if rated is None else rated
     if rated is None:
-        rated = round(task_count * CHECKED_SHARE)
-    screens = math.ceil(rated / 8) if rated else 0
-    return task_count * CHECK_SECONDS + rated * RATE_SECONDS + screens * (RATE_SCREEN_SECONDS + 4)
+        rated = min(checked, cap) if cap else checked
+    screens = math.ceil(rated / TASKS_PER_SCREEN) if rated else 0
+    checklist = (
+        read_seconds(CHECKLIST_WORDS + task_count * task_words)
+        + task_count * MENT
+        + checked * TAP
+        + _swipes(PAGE_PX + task_count * CHECK_PX)
+    )
+    return checklist + screens * LOAD + screens * TAP + rating_seconds(rated, task_words, screens)
 
 
-def page_seconds(page, values, *, task_count=0, rated=None) -> float:
-    seconds = PAGE_SECONDS
+def rating_seconds(rated: int, task_words: float = TASK_WORDS, screens: int | None = None) -> float:
+    """Rating `rated` checked tasks on `screens` screens: re-reading each statement and two
+    one-tap scales per task."""
+    if not rated:
+        return 0.0
+    screens = screens or math.ceil(rated / TASKS_PER_SCREEN)
+    per_task = read_seconds(task_words + RATE_TASK_WORDS) + 2 * (MENT + TAP)
+    per_screen = read_seconds(RATE_SCREEN_WORDS + PAGE_WORDS)
+    swipes = screens * _swipes(PAGE_PX + RATE_PX * math.ceil(rated / screens))
+    return rated * per_task + screens * per_screen + swipes
+
+
+RATE_SECONDS = rating_seconds(1) - read_seconds(RATE_SCREEN_WORDS + PAGE_WORDS)
+
+
+def page_seconds(
+    page, values, *, task_count=0, rated=None, task_words=TASK_WORDS, cap=None
+) -> float:
+    # Loading it, its title and introduction, Next.
+    seconds = (
+        LOAD + TAP + read_seconds(PAGE_WORDS + words(page.tr("title")) + words(page.tr("intro")))
+    )
+    px = PAGE_PX
     for q in page.question_list:
-        seconds += question_seconds(q, values)
-        if q.type == Question.Type.TASK_MATRIX and condition_met(q.condition, values):
-            seconds += duties_seconds(task_count, rated)
+        weight = _weight(q, values)
+        if not weight:
+            continue
+        if q.type == Question.Type.TASK_MATRIX:
+            if condition_met(q.condition, values):
+                seconds += duties_seconds(task_count, rated, task_words, cap)
+            continue
+        if page_has_matrix(page):
+            continue  # the write-in tasks are folded away under the checklist
+        q_seconds, q_px = question_cost(q)
+        seconds += weight * q_seconds
+        px += weight * q_px
+    if not page_has_matrix(page):
+        seconds += _swipes(px)
     return seconds
+
+
+def page_has_matrix(page) -> bool:
+    return any(q.type == Question.Type.TASK_MATRIX for q in page.question_list)
+
+
+def minutes(seconds: float) -> int:
+    """Whole minutes, rounded to the nearest (at least 1): "about N minutes"."""
+    return max(1, math.floor(seconds / 60 + 0.5))
 
 
 def real_median_seconds(version) -> int | None:
@@ -80,10 +193,16 @@ def real_median_seconds(version) -> int | None:
     return median or None
 
 
-def path_minutes(structure, pages, values, *, task_count, rated=None, from_page=None) -> dict:
+def path_minutes(
+    structure, pages, values, *, task_count, rated=None, from_page=None, task_words=TASK_WORDS
+) -> dict:
     """Minutes for the path (whole and from `from_page` on), from the model, scaled to the
     real median when there is one."""
-    seconds = [page_seconds(p, values, task_count=task_count, rated=rated) for p in pages]
+    cap = getattr(structure.version, "max_rated_tasks", None)
+    seconds = [
+        page_seconds(p, values, task_count=task_count, rated=rated, task_words=task_words, cap=cap)
+        for p in pages
+    ]
     index = pages.index(from_page) if from_page in pages else 0
     total, left = sum(seconds), sum(seconds[index:])
     real = real_median_seconds(structure.version)
@@ -91,8 +210,8 @@ def path_minutes(structure, pages, values, *, task_count, rated=None, from_page=
         scale = max(0.5, min(2.0, real / max(1.0, total)))
         total, left = real, left * scale
     return {
-        "total": max(1, math.ceil(total / 60)),
-        "left": max(1, math.ceil(left / 60)),
+        "total": minutes(total),
+        "left": minutes(left),
         "total_seconds": total,
         "left_seconds": left,
         "from_real_times": bool(real),

@@ -1,6 +1,5 @@
 """The practitioner survey: landing, one page at a time, save and resume, thank-you."""
 
-import math
 import re
 import secrets
 
@@ -150,6 +149,7 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
     checked; scaled to the real median once enough responses exist)."""
     path = path or {"values": {}, "task_count": _typical_task_count(), "rated": None}
     index = shown.index(page)
+    task_words = path.get("task_words") or _typical_task_words()
     minutes = timing.path_minutes(
         structure,
         shown,
@@ -157,12 +157,13 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
         task_count=path["task_count"],
         rated=path["rated"],
         from_page=page,
+        task_words=task_words,
     )
     left = minutes["left"]
     if plan is not None and step:
         # On a rating screen, the tasks of the screens before are done.
-        done = plan.rated_before(step) * timing.RATE_SECONDS
-        left = max(1, math.ceil((minutes["left_seconds"] - done) / 60))
+        done = timing.rating_seconds(plan.rated_before(step), task_words, step - 1)
+        left = timing.minutes(minutes["left_seconds"] - done)
     return {
         "number": index + 1,
         "total": len(shown),
@@ -177,27 +178,48 @@ def _path(response, values, plan) -> dict:
     """What the time model needs about this respondent: their answers, the size of their
     role's checklist and, once it is answered, how many tasks they rate."""
     if plan is not None:
-        count = len(plan.role_tasks) or len(plan.all_tasks)
+        tasks = plan.role_tasks or plan.all_tasks
         rated = len(plan.assigned) if plan.checklist_saved else None
-        return {"values": values, "task_count": count, "rated": rated}
+        return {
+            "values": values,
+            "task_count": len(tasks),
+            "rated": rated,
+            "task_words": _mean_words(tasks),
+        }
     role = next(iter(values.get("role", set())), None)
     if role is None:
         return {"values": values, "task_count": _typical_task_count(), "rated": None}
-    count = (
+    tasks = list(
         Task.objects.filter(Q(for_all_roles=True) | Q(roles__slug=role), is_active=True)
         .distinct()
-        .count()
+        .only("text_en", "text_es")
     )
-    if not count:
-        count = Task.objects.filter(is_active=True).count()
+    if not tasks:
+        tasks = list(Task.objects.filter(is_active=True).only("text_en", "text_es"))
     found = response.task_ratings.aggregate(
         rows=Count("pk"), rated=Count("pk", filter=Q(is_relevant=True, is_assigned=True))
     )
     return {
         "values": values,
-        "task_count": count,
+        "task_count": len(tasks),
         "rated": found["rated"] if found["rows"] else None,
+        "task_words": _mean_words(tasks),
     }
+
+
+def _mean_words(tasks) -> float | None:
+    """Words in the average task statement, in the language shown."""
+    return sum(timing.words(t.tr("text")) for t in tasks) / len(tasks) if tasks else None
+
+
+def _typical_task_words() -> float:
+    """Words in the average statement of the task bank, in the language shown; cached."""
+    key = f"survey-typical-task-words:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = _mean_words(list(Task.objects.filter(is_active=True))) or timing.TASK_WORDS
+        cache.set(key, found, 600)
+    return found
 
 
 def _typical_task_count() -> int:
@@ -220,7 +242,13 @@ def survey_minutes(structure) -> int:
     """The time the landing page states: the model of a typical paid path, or the median of
     real completion times once enough responses exist."""
     pages = expected_pages(structure, {})
-    return timing.path_minutes(structure, pages, {}, task_count=_typical_task_count())["total"]
+    return timing.path_minutes(
+        structure,
+        pages,
+        {},
+        task_count=_typical_task_count(),
+        task_words=_typical_task_words(),
+    )["total"]
 
 
 def _page_tasks(structure, page, answers) -> tuple[list, list]:

@@ -118,6 +118,9 @@
         } else if (el.type !== "hidden" && el.type !== "email") {
           el.value = pair[1];
         }
+        // A folded section (the write-in tasks) opens when it holds something restored.
+        var fold = el.closest("details");
+        if (fold && pair[1] && el.type !== "checkbox" && el.type !== "radio") { fold.open = true; }
       });
     });
   }

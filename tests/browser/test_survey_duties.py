@@ -163,6 +163,9 @@ def test_axe_finds_nothing_on_the_new_duties_states(survey_site, pages, lang):
     page = pages.open(viewport=PHONE)
     _to_duties(page, survey_site.url, lang=lang, role="site_lead")
     assert_no_axe_violations(page)  # the checklist
+    page.locator("details.write-ins > summary").click()
+    page.locator("[name=write_in_1]").wait_for()
+    assert_no_axe_violations(page)  # the write-in tasks unfolded
     _next(page)  # nothing checked: the checklist's error
     assert page.locator("#error-summary a[href='#field-duties']").count() == 1
     assert_no_axe_violations(page)

@@ -95,10 +95,16 @@ def test_pages_sent_offline_reach_the_server_once_when_back_online(survey_site, 
 
     # Keep copies of the exact requests queued on the phone, to replay them a second time.
     worker = context.service_workers[0]
-    queued = worker.evaluate(
-        "queue.getAll().then(all => { self.copies = all.map(e => e.request.clone());"
-        " return all.length; })"
-    )
+    # The worker stores the second page in its queue as the next page shows: wait for it
+    # (on a loaded machine the count was read a moment before the write).
+    for _ in range(50):
+        queued = worker.evaluate(
+            "queue.getAll().then(all => { self.copies = all.map(e => e.request.clone());"
+            " return all.length; })"
+        )
+        if queued >= 2:
+            break
+        page.wait_for_timeout(100)
     assert queued == 2
 
     _offline(context, False)

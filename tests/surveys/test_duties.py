@@ -422,3 +422,38 @@ def test_staff_set_the_cap_per_version_in_the_admin_and_copies_keep_it(
     version.refresh_from_db()
     draft = version_copy_as_draft(version=version, by=administrator)
     assert draft.max_rated_tasks == 8
+
+
+def test_write_in_tasks_are_asked_once_folded_under_the_checklist(client, survey):
+    """Asked on the checklist only (not again on every rating screen, where what was typed
+    was not even kept), folded until one is typed, and saved."""
+    response, _structure, role_tasks = _to_duties(client, survey)
+    url = page_url(response, "duties")
+    html = client.get(url + "?step=0").content.decode()
+    fold = html.split('class="more-tasks write-ins', 1)[1].split("</details>", 1)[0]
+    assert 'name="write_in_1"' in fold and 'name="write_in_3"' in fold
+    assert fold.startswith(' mt-3">')  # closed: nothing typed yet
+    data = {"action": "next", "duties": [role_tasks[0].code], "write_in_2": "Drive the van"}
+    assert client.post(url + "?step=0", data).status_code == 302
+    step_one = client.get(url + "?step=1").content.decode()
+    assert 'name="write_in_' not in step_one
+    assert response.answers.filter(question__key="write_in_2", text_value="Drive the van").exists()
+    again = client.get(url + "?step=0").content.decode()
+    fold = again.split('class="more-tasks write-ins', 1)[1].split("</details>", 1)[0]
+    assert fold.startswith(' mt-3" open>')  # open: it holds what was typed
+
+
+def test_a_rating_row_shows_short_labels_and_keeps_the_full_question_for_screen_readers(
+    client, survey
+):
+    response, _structure, role_tasks = _to_duties(client, survey)
+    url = page_url(response, "duties")
+    client.post(url + "?step=0", {"action": "next", "duties": [role_tasks[0].code]})
+    html = client.get(url + "?step=1").content.decode()
+    assert '<span class="seg-label" aria-hidden="true">Importance</span>' in html
+    assert '<legend class="visually-hidden">Importance: how important is it to your job?' in html
+    assert '<legend class="visually-hidden">How often do you do it?</legend>' in html
+    client.cookies["django_language"] = "es"
+    html = client.get(url + "?step=1").content.decode()
+    assert '<span class="seg-label" aria-hidden="true">¿Cada cuánto?</span>' in html
+    assert '<legend class="visually-hidden">¿Cada cuánto la hace?</legend>' in html

@@ -64,7 +64,11 @@ def test_every_registered_type_implements_every_hook(value):
         assert getattr(handler, name) not in (None, ""), name
     assert isinstance(handler.storage, Storage)
     assert isinstance(handler.aggregate, Aggregate)
-    assert handler.seconds >= 0 and handler.page_weight >= 1
+    assert handler.page_weight >= 1
+    if handler.answer_effort is not None:
+        taps, chars = handler.answer_effort
+        assert taps >= 1 and chars >= 0
+        assert handler.typed == (chars > 0 and handler.type != "state_zip" and taps == 1)
     get_template(handler.template)  # the partial exists and compiles
 
 

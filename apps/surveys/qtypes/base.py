@@ -47,7 +47,11 @@ class QuestionType(ABC):
     template: str = ""  # the partial that renders the question (inside _question.html)
     storage: Storage = Storage.ANSWERS
     aggregate: Aggregate = Aggregate.NONE
-    seconds: float = 8  # time to read and answer it, for the survey's time estimate
+    # For the survey's time model (timing.py, the same as bench/ux_bench.py): (taps, characters
+    # typed) to answer it once read, or None when timing counts it its own way (the duties);
+    # `typed` marks a text-like field that an optional question is expected to leave empty.
+    answer_effort: tuple[int, int] | None = (1, 0)
+    typed: bool = False
     page_weight: int = 1  # share of a page's effort, for the progress estimate
     column_shape: str = ""  # export columns of the same key and shape are one column
 
@@ -141,7 +145,7 @@ class QuestionType(ABC):
 
 
 HOOKS = tuple(sorted(QuestionType.__abstractmethods__))
-ATTRIBUTES = ("type", "template", "storage", "aggregate", "seconds", "page_weight")
+ATTRIBUTES = ("type", "template", "storage", "aggregate", "answer_effort", "page_weight")
 
 
 class SimpleType(QuestionType):

@@ -16,7 +16,8 @@ class Email(SimpleType):
     template = "surveys/includes/qtypes/email.html"
     storage = Storage.CONTACT
     aggregate = Aggregate.NONE
-    seconds = 12
+    answer_effort = (1, 20)
+    typed = True
 
     def add_fields(self, form, q) -> None:
         form.fields[q.key] = forms.EmailField(

@@ -10,5 +10,6 @@ from .short_text import ShortText
 class LongText(ShortText):
     type = Question.Type.LONG_TEXT
     template = "surveys/includes/qtypes/long_text.html"
-    seconds = 25
+    answer_effort = (1, 60)
+    typed = True
     max_length = LONG_TEXT_MAX

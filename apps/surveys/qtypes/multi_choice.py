@@ -13,7 +13,7 @@ MULTI_SEPARATOR = ";"  # between the chosen codes in one cell of the paper-impor
 class MultiChoice(SingleChoice):
     type = Question.Type.MULTI_CHOICE
     aggregate = Aggregate.CHOICES
-    seconds = 12
+    answer_effort = (1, 0)
     field_class = forms.MultipleChoiceField
     input_type = "checkbox"
 

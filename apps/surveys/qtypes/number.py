@@ -19,7 +19,8 @@ class Number(SimpleType):
     type = Question.Type.NUMBER
     template = "surveys/includes/qtypes/number.html"
     aggregate = Aggregate.NUMBER
-    seconds = 9
+    answer_effort = (1, 2)
+    typed = True
 
     def add_fields(self, form, q) -> None:
         form.fields[q.key] = number_field(q.min_value, q.max_value, q.step)

@@ -9,7 +9,7 @@ from .single_choice import SingleChoice
 @register
 class Scale(SingleChoice):
     type = Question.Type.SCALE
-    seconds = 6
+    answer_effort = (1, 0)
     inline = True
     checks_other = False
 

@@ -12,7 +12,8 @@ class ShortText(SimpleType):
     type = Question.Type.SHORT_TEXT
     template = "surveys/includes/qtypes/short_text.html"
     aggregate = Aggregate.TEXT
-    seconds = 14
+    answer_effort = (1, 12)
+    typed = True
     column_shape = "text"  # short and long text answers share their export column
     max_length = TEXT_MAX
 

@@ -22,7 +22,7 @@ class SingleChoice(SimpleType):
     type = Question.Type.SINGLE_CHOICE
     template = "surveys/includes/qtypes/choice.html"
     aggregate = Aggregate.CHOICE
-    seconds = 9
+    answer_effort = (1, 0)
     field_class = forms.ChoiceField
     input_type = "radio"
     inline = False  # choices side by side (scales, yes/no) rather than one a line

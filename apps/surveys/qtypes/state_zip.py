@@ -15,7 +15,7 @@ from .fields import ZIP3_INVALID, ZIP3_STATE
 class StateZip(SimpleType):
     type = Question.Type.STATE_ZIP
     template = "surveys/includes/qtypes/state_zip.html"
-    seconds = 12
+    answer_effort = (3, 3)  # open the list, pick, type three digits
 
     def add_fields(self, form, q) -> None:
         form.fields[f"{q.key}__state"] = forms.ChoiceField(

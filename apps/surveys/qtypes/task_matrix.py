@@ -5,6 +5,7 @@ the rating screens (steps 1..k)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Question
 from ..scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, YES_NO_CHOICES
@@ -27,7 +28,7 @@ class TaskMatrix(SimpleType):
     template = "surveys/includes/qtypes/task_matrix.html"
     storage = Storage.TASK_RATINGS
     aggregate = Aggregate.TASKS
-    seconds = 0  # counted per task (timing.duties_seconds)
+    answer_effort = None  # counted per task (timing.duties_seconds)
     page_weight = 8
 
     # --- form ---
@@ -186,18 +187,25 @@ def task_row(form, task) -> dict:
     }
 
 
+IMPORTANCE_LEGEND = pgettext_lazy("duties scale", "Importance: how important is it to your job?")
+FREQUENCY_LEGEND = pgettext_lazy("duties scale", "How often do you do it?")
+
+
 def rate_row(form, task) -> dict:
     """One task of a rating screen: its importance and frequency scales."""
     scales = []
-    for part, choices, legend in (
-        ("imp", IMPORTANCE_CHOICES, _("How important is it to your job?")),
-        ("freq", FREQUENCY_CHOICES, _("How often do you do it?")),
-    ):
+    # A short visible label beside each scale; the legend screen readers hear starts with it.
+    scales_shown = (
+        ("imp", IMPORTANCE_CHOICES, _("Importance"), IMPORTANCE_LEGEND),
+        ("freq", FREQUENCY_CHOICES, _("How often"), FREQUENCY_LEGEND),
+    )
+    for part, choices, short, legend in scales_shown:
         name = task_field(task, part)
         scales.append(
             {
                 "name": name,
                 "part": part,
+                "short": short,
                 "legend": legend,
                 "options": options(choices, form_value(form, name)),
                 "low": choices[0][1],

@@ -20,7 +20,7 @@ from .fields import TIME_TOTAL, number_field
 class TimeUse(SimpleType):
     type = Question.Type.TIME_USE
     template = "surveys/includes/qtypes/time_use.html"
-    seconds = 30
+    answer_effort = (4, 8)  # a share in each of four boxes
 
     def add_fields(self, form, q) -> None:
         for choice in q.choice_list:

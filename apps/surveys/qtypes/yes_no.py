@@ -12,7 +12,7 @@ from .single_choice import SingleChoice
 @register
 class YesNo(SingleChoice):
     type = Question.Type.YES_NO
-    seconds = 5
+    answer_effort = (1, 0)
     inline = True
     checks_other = False
 

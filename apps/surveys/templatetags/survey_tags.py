@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.surveys.forms import SurveyPageForm, task_field
 from apps.surveys.models import Question
 from apps.surveys.qtypes import Storage, qtype
+from apps.surveys.qtypes.base import form_errors, form_value
 
 register = template.Library()
 
@@ -94,3 +95,20 @@ def error_summary(form: SurveyPageForm) -> list[dict]:
                 }
             )
     return items
+
+
+@register.simple_tag
+def page_parts(form: SurveyPageForm) -> dict:
+    """The questions a page shows, split for the duties checklist: the checklist itself, then
+    the optional write-in tasks folded under one summary (open once one is typed or wrong).
+    A rating screen shows only its ratings; any other page shows every question."""
+    questions = list(form.step_questions)
+    if form.duties_step != 0:
+        return {"main": questions, "extra": [], "extra_open": False}
+    main = [q for q in questions if q.type == Question.Type.TASK_MATRIX]
+    extra = [q for q in questions if q.type != Question.Type.TASK_MATRIX]
+    names = [name for q in extra for name in form.question_fields(q)]
+    is_open = any(form_value(form, name) for name in names) or any(
+        form_errors(form, name) for name in names
+    )
+    return {"main": main, "extra": extra, "extra_open": is_open}
