@@ -145,7 +145,7 @@ class QuestionType(ABC):
 
 
 HOOKS = tuple(sorted(QuestionType.__abstractmethods__))
-ATTRIBUTES = ("type", "template", "storage", "aggregate", "answer_effort", "page_weight")
+ATTRIBUTES = ("type", "template", "storage", "aggregate", "page_weight")
 
 
 class SimpleType(QuestionType):
