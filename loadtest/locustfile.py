@@ -3,9 +3,9 @@
 Practitioners come in through a partner link, start the survey and answer every page along
 the path the server sends them on (the next page is wherever the server redirects), with a
 pause per page. When the portal answers 503 ("try again in a minute") or the connection
-drops, they wait and press the button again with the same answers, as the survey page's
-script lets a person do. Each confirmation (redirect to the thank-you page) is appended to
-LOADTEST_ACK_FILE: those are the responses the portal acknowledged.
+drops, they wait and press the button again with the same answers and the same submission
+key, as the survey page's script does. Each confirmation (redirect to the thank-you page)
+is appended to LOADTEST_ACK_FILE: those are the responses the portal acknowledged.
 
 Staff sign in and browse the dashboards, their exports and the status page.
 
@@ -32,6 +32,7 @@ THINK = (
 RETRY_WAIT = float(os.environ.get("LOADTEST_RETRY_WAIT", "5"))
 MAX_TRIES = int(os.environ.get("LOADTEST_MAX_TRIES", "40"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 PAGE = re.compile(r"/survey/r/([0-9a-f-]{36})/page/([\w-]+)/$")
 THANKS = re.compile(r"/survey/r/([0-9a-f-]{36})/thanks/$")
 _ack_lock = threading.Lock()
@@ -114,6 +115,11 @@ class Practitioner(HttpUser):
                 if email_key in data:
                     data[email_key] = email
             data["csrfmiddlewaretoken"] = token
+            # The page's submission key, as the page script sends it: a retry after a 503 (or
+            # after a web process died with the request in flight) is stored once.
+            key_found = SUBMISSION_KEY.search(page.text or "")
+            if key_found:
+                data["submission_key"] = key_found.group(1)
             self.think()
             saved = self.send("POST", url, f"POST {key}", data)
             if saved is None or saved.status_code != 302:
