@@ -33,7 +33,8 @@ RETRY_WAIT = float(os.environ.get("LOADTEST_RETRY_WAIT", "5"))
 MAX_TRIES = int(os.environ.get("LOADTEST_MAX_TRIES", "40"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
-PAGE = re.compile(r"/survey/r/([0-9a-f-]{36})/page/([\w-]+)/$")
+# A survey page; the duties page comes in steps (?step=0 the checklist, then the ratings).
+PAGE = re.compile(r"/survey/r/([0-9a-f-]{36})/page/([\w-]+)/(?:\?step=(\w+))?$")
 THANKS = re.compile(r"/survey/r/([0-9a-f-]{36})/thanks/$")
 _ack_lock = threading.Lock()
 
@@ -70,6 +71,9 @@ class Practitioner(HttpUser):
                 problem = classify(response)
                 if problem is None and response.status_code >= 400 and response.status_code != 429:
                     problem = f"unexpected {response.status_code}"
+                if problem is None and method == "POST" and response.status_code == 200:
+                    # The page came back with errors: the plan's answers no longer fit it.
+                    problem = "unexpected 200 (answers not accepted)"
                 if problem:
                     response.failure(problem)
                 else:
@@ -101,12 +105,14 @@ class Practitioner(HttpUser):
         if started is None or started.status_code != 302:
             return
         url = started.headers["Location"]
-        for _ in range(len(PLAN["pages"]) + 3):
+        for _ in range(len(PLAN["pages"]) + 20):
             match = PAGE.search(url)
             if not match:
                 return
             key = match.group(2)
-            page = self.send("GET", url, f"GET {key}")
+            # The plan's data answers every step of a stepped page (each reads its own fields).
+            name = key if match.group(3) in (None, "0") else f"{key} ratings"
+            page = self.send("GET", url, f"GET {name}")
             if page is None:
                 return
             token = self.csrf_of(page) or token
@@ -121,7 +127,7 @@ class Practitioner(HttpUser):
             if key_found:
                 data["submission_key"] = key_found.group(1)
             self.think()
-            saved = self.send("POST", url, f"POST {key}", data)
+            saved = self.send("POST", url, f"POST {name}", data)
             if saved is None or saved.status_code != 302:
                 return
             url = saved.headers["Location"]

@@ -798,7 +798,7 @@ def front_log(stack: "Stack") -> dict:
     cut_off = Counter()
     retried = 0
     for line in path.read_text(errors="replace").splitlines():
-        found = re.search(r'"(\w+) [^"]*" (\d{3}) .*upstream=(\S*) upstream_status=(\S*)', line)
+        found = re.search(r'"(\w+) [^"]*" (\d{3}) .*upstream=(.*) upstream_status=(.*)$', line)
         if not found:
             continue
         method, status, upstream, upstream_status = found.groups()
