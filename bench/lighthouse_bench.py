@@ -102,7 +102,7 @@ def serve(workdir: Path) -> tuple[subprocess.Popen, str, dict]:
         ],
         cwd=ROOT,
         env=env,
-        stdout=open(workdir / "gunicorn.log", "ab"),
+        stdout=open(workdir / "gunicorn.log", "ab"),  # noqa: SIM115  (open while it runs)
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -156,9 +156,7 @@ def run_lighthouse(url: str, workdir: Path, headers: dict | None) -> dict:
     subprocess.run(cmd, check=True, env=env, capture_output=True, timeout=240)
     report = json.loads(out.read_text())
     audits = report["audits"]
-    weights = {
-        ref["id"]: ref["weight"] for ref in report["categories"]["performance"]["auditRefs"]
-    }
+    weights = {ref["id"]: ref["weight"] for ref in report["categories"]["performance"]["auditRefs"]}
     costly = {
         a["id"]: a.get("displayValue") or a["title"]
         for a in audits.values()
