@@ -153,7 +153,12 @@ def run_lighthouse(url: str, workdir: Path, headers: dict | None) -> dict:
     if headers:
         cmd.append("--extra-headers=" + json.dumps(headers))
     env = dict(os.environ, CHROME_PATH=CHROME)
-    subprocess.run(cmd, check=True, env=env, capture_output=True, timeout=240)
+    for attempt in (1, 2):  # a run Chrome did not finish (busy machine) is tried once more
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=240)
+        if done.returncode == 0 and out.exists():
+            break
+        if attempt == 2:
+            raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-2000:]}")
     report = json.loads(out.read_text())
     audits = report["audits"]
     weights = {ref["id"]: ref["weight"] for ref in report["categories"]["performance"]["auditRefs"]}
@@ -211,6 +216,7 @@ def main() -> int:
                     "scores": scores,
                     "median": median,
                     "metrics": typical["metrics"],
+                    "each_run": [{"score": r["score"], **r["metrics"]} for r in runs],
                     "costly_audits": costly,
                 }
             )
