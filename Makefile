@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-ux loadtest mutation
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-ux bench-lighthouse loadtest mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,13 @@ bench: install messages
 # bench/results/ux.json (taps, keypresses, screens, keystroke-level time per role and page).
 bench-ux: install messages
 	$(BIN)/python bench/ux_bench.py
+
+# Lighthouse (npm devDependency, mobile defaults, Debian Chromium) on the survey landing, the
+# survey's start page and its first question page, served as in production (gunicorn,
+# WhiteNoise hashed compressed static); median of LIGHTHOUSE_RUNS (3). Writes
+# bench/results/lighthouse.json; fails under LIGHTHOUSE_GOAL (100).
+bench-lighthouse: install messages
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse_bench.py
 
 # Load and fault test of the production stack on loopback, with its own PostgreSQL, Redis and
 # SMTP sink on non-default ports (about 10 minutes; LOADTEST_* variables change sizes and

@@ -3,9 +3,9 @@
 Practitioners come in through a partner link, start the survey and answer every page along
 the path the server sends them on (the next page is wherever the server redirects), with a
 pause per page. When the portal answers 503 ("try again in a minute") or the connection
-drops, they wait and press the button again with the same answers, as the survey page's
-script lets a person do. Each confirmation (redirect to the thank-you page) is appended to
-LOADTEST_ACK_FILE: those are the responses the portal acknowledged.
+drops, they wait and press the button again with the same answers and the same submission
+key, as the survey page's script does. Each confirmation (redirect to the thank-you page)
+is appended to LOADTEST_ACK_FILE: those are the responses the portal acknowledged.
 
 Staff sign in and browse the dashboards, their exports and the status page.
 
@@ -32,7 +32,9 @@ THINK = (
 RETRY_WAIT = float(os.environ.get("LOADTEST_RETRY_WAIT", "5"))
 MAX_TRIES = int(os.environ.get("LOADTEST_MAX_TRIES", "40"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-PAGE = re.compile(r"/survey/r/([0-9a-f-]{36})/page/([\w-]+)/$")
+SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+# A survey page; the duties page comes in steps (?step=0 the checklist, then the ratings).
+PAGE = re.compile(r"/survey/r/([0-9a-f-]{36})/page/([\w-]+)/(?:\?step=(\w+))?$")
 THANKS = re.compile(r"/survey/r/([0-9a-f-]{36})/thanks/$")
 _ack_lock = threading.Lock()
 
@@ -69,6 +71,9 @@ class Practitioner(HttpUser):
                 problem = classify(response)
                 if problem is None and response.status_code >= 400 and response.status_code != 429:
                     problem = f"unexpected {response.status_code}"
+                if problem is None and method == "POST" and response.status_code == 200:
+                    # The page came back with errors: the plan's answers no longer fit it.
+                    problem = "unexpected 200 (answers not accepted)"
                 if problem:
                     response.failure(problem)
                 else:
@@ -100,12 +105,14 @@ class Practitioner(HttpUser):
         if started is None or started.status_code != 302:
             return
         url = started.headers["Location"]
-        for _ in range(len(PLAN["pages"]) + 3):
+        for _ in range(len(PLAN["pages"]) + 20):
             match = PAGE.search(url)
             if not match:
                 return
             key = match.group(2)
-            page = self.send("GET", url, f"GET {key}")
+            # The plan's data answers every step of a stepped page (each reads its own fields).
+            name = key if match.group(3) in (None, "0") else f"{key} ratings"
+            page = self.send("GET", url, f"GET {name}")
             if page is None:
                 return
             token = self.csrf_of(page) or token
@@ -114,8 +121,13 @@ class Practitioner(HttpUser):
                 if email_key in data:
                     data[email_key] = email
             data["csrfmiddlewaretoken"] = token
+            # The page's submission key, as the page script sends it: a retry after a 503 (or
+            # after a web process died with the request in flight) is stored once.
+            key_found = SUBMISSION_KEY.search(page.text or "")
+            if key_found:
+                data["submission_key"] = key_found.group(1)
             self.think()
-            saved = self.send("POST", url, f"POST {key}", data)
+            saved = self.send("POST", url, f"POST {name}", data)
             if saved is None or saved.status_code != 302:
                 return
             url = saved.headers["Location"]

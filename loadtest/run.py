@@ -12,6 +12,19 @@ LOADTEST_STAFF staff browse dashboards. During the run, scripted faults:
                          and survey confirmations are sent meanwhile)
   announcement-worker-killed  the worker is killed during an announcement send, when an
                          app provides the hook (see ANNOUNCEMENT_HOOK); else "not available"
+  web-process-killed     with LOADTEST_WEB_PROCESSES=2 (the default): one of the two gunicorn
+                         processes (master and workers) is SIGKILLed, stays down for
+                         LOADTEST_WEB_DOWN seconds and is started again
+
+Past one machine: with LOADTEST_WEB_PROCESSES=2 the portal runs as two gunicorn processes on
+separate ports (LOADTEST_WEB_PORT+1, +2) behind one address (LOADTEST_WEB_PORT), served by
+nginx from Debian (`apt-get install nginx-light`) with a configuration generated from
+deploy/nginx-ostportal.conf: its upstream block (server lines replaced by the two ports) and
+its `location /` block, as production runs them. One PostgreSQL, one Redis, one Celery worker
+pool. Every simulated client talks to the one address. Before the load, a scripted browser
+checks that a session, a CSRF token, the survey's resume cookie and a page's submission key
+made by one process are honoured by the other. LOADTEST_WEB_PROCESSES=1 runs one gunicorn on
+LOADTEST_WEB_PORT without nginx, as before.
 
 Then it waits for the queues to drain and checks: responses acknowledged to clients equal the
 rows stored (same ids), none duplicated, no server error (5xx other than the 503 "try again"
@@ -66,7 +79,11 @@ CONFIG = {
     "pg_port": _env_int("LOADTEST_PG_PORT", 55433),
     "redis_port": _env_int("LOADTEST_REDIS_PORT", 56380),
     "smtp_port": _env_int("LOADTEST_SMTP_PORT", 58025),
-    "web_port": _env_int("LOADTEST_WEB_PORT", 58000),
+    "web_port": _env_int("LOADTEST_WEB_PORT", 58000),  # the one address clients use
+    # 2: two gunicorn processes on web_port+1 and web_port+2 behind nginx on web_port.
+    "web_processes": _env_int("LOADTEST_WEB_PROCESSES", 2),
+    "web_kill_at": _env_int("LOADTEST_WEB_KILL_AT", 100),
+    "web_down": _env_int("LOADTEST_WEB_DOWN", 20),
     "export_at": _env_int("LOADTEST_EXPORT_AT", 40),
     "postgres_at": _env_int("LOADTEST_POSTGRES_AT", 150),
     "redis_at": _env_int("LOADTEST_REDIS_AT", 200),
@@ -157,15 +174,16 @@ class Stack:
             CONTACT_RATE_LIMIT="1000000/h",
             SURVEY_MIN_SECONDS="0",
             AXES_FAILURE_LIMIT="1000",
-            GUNICORN_BIND=f"127.0.0.1:{CONFIG['web_port']}",
             GUNICORN_WORKERS=str(CONFIG["web_workers"]),
             GUNICORN_THREADS=str(CONFIG["web_threads"]),
             GUNICORN_LOGLEVEL="warning",
             # Clients talk to gunicorn directly here, as browsers talk to nginx (keep-alive
             # 75 s): a short keep-alive would make idle clients race the server's close.
             GUNICORN_KEEPALIVE="75",
-            GUNICORN_ACCESSLOG=str(self.tmp / "access.log"),
         )
+        # One gunicorn on the public port, or two on the next ports behind nginx on it.
+        first = CONFIG["web_port"] + (1 if CONFIG["web_processes"] > 1 else 0)
+        self.web_ports = [first + i for i in range(max(1, CONFIG["web_processes"]))]
         self.env.pop("REDIS_CACHE_URL", None)
         if CONFIG["redis_cache"]:
             self.env["REDIS_CACHE_URL"] = self.redis_url + "/1"
@@ -309,17 +327,62 @@ class Stack:
             start_new_session=True,
         )
 
-    def web_start(self) -> None:
-        self.start(
-            "web",
-            [
-                str(BIN / "gunicorn"),
-                "-c",
-                "ostportal/gunicorn.conf.py",
-                "ostportal.wsgi:application",
-            ],
+    def web_name(self, i: int) -> str:
+        return f"web{i + 1}" if len(self.web_ports) > 1 else "web"
+
+    def access_logs(self) -> list[Path]:
+        return [self.tmp / f"access-{self.web_name(i)}.log" for i in range(len(self.web_ports))]
+
+    def web_start(self, i: int | None = None) -> None:
+        """Start gunicorn process i (all of them when i is None) and wait until it answers."""
+        for n in range(len(self.web_ports)) if i is None else [i]:
+            port = self.web_ports[n]
+            saved = dict(self.env)
+            self.env.update(
+                GUNICORN_BIND=f"127.0.0.1:{port}",
+                GUNICORN_ACCESSLOG=str(self.access_logs()[n]),
+            )
+            try:
+                self.start(
+                    self.web_name(n),
+                    [
+                        str(BIN / "gunicorn"),
+                        "-c",
+                        "ostportal/gunicorn.conf.py",
+                        "ostportal.wsgi:application",
+                    ],
+                )
+            finally:
+                self.env = saved
+            origin = f"http://127.0.0.1:{port}"
+            self._wait(lambda o=origin: self.http_status("/healthz", o) == 200, 60, "gunicorn")
+
+    def web_kill(self, i: int) -> None:
+        """SIGKILL gunicorn process i, master and workers: requests in flight are cut off."""
+        proc = self.procs.pop(self.web_name(i))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+    # --- The one address in front (nginx, as deploy/nginx-ostportal.conf) ---
+    def front_start(self) -> None:
+        if len(self.web_ports) == 1:
+            return
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(nginx).exists():
+            raise RuntimeError(
+                "LOADTEST_WEB_PROCESSES=2 needs nginx: apt-get install nginx-light "
+                "(or LOADTEST_WEB_PROCESSES=1)"
+            )
+        conf = self.tmp / "nginx.conf"
+        conf.write_text(nginx_config(self.tmp, CONFIG["web_port"], self.web_ports))
+        subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True, capture_output=True)
+        self.procs["nginx"] = subprocess.Popen(
+            [nginx, "-c", str(conf)],
+            stdout=open(self.tmp / "nginx.out", "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        self._wait(lambda: self.http_status("/healthz") == 200, 60, "gunicorn")
+        self._wait(lambda: self.http_status("/healthz") == 200, 30, "nginx")
 
     def worker_start(self) -> None:
         self.start(
@@ -359,11 +422,11 @@ class Stack:
             ],
         )
 
-    def http_status(self, path: str) -> int:
+    def http_status(self, path: str, origin: str | None = None) -> int:
         import requests
 
         try:
-            return requests.get(self.base + path, timeout=5).status_code
+            return requests.get((origin or self.base) + path, timeout=5).status_code
         except requests.RequestException:
             return 0
 
@@ -378,12 +441,72 @@ class Stack:
     def stop_all(self) -> None:
         for name, proc in list(self.procs.items()):
             try:
-                os.killpg(proc.pid, signal.SIGTERM) if name != "redis" else proc.terminate()
+                if name in ("redis", "nginx"):
+                    proc.terminate()
+                else:
+                    os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(timeout=20)
             except (ProcessLookupError, subprocess.TimeoutExpired, PermissionError):
                 proc.kill()
         self.procs.clear()
         self.postgres_stop()
+
+
+NGINX_DEPLOY_CONF = ROOT / "deploy" / "nginx-ostportal.conf"
+
+
+def _nginx_block(text: str, opening: str) -> str:
+    """The lines of the first multi-line block that starts with `opening` (one-line blocks,
+    such as the plain-HTTP redirect's, are skipped; no nested braces in those used)."""
+    found = re.search(re.escape(opening) + r" *\{\n(.*?)\n\s*\}", text, re.S)
+    if not found:
+        raise RuntimeError(f"{NGINX_DEPLOY_CONF} has no `{opening} {{ ... }}` block")
+    return found.group(1)
+
+
+def nginx_config(tmp: Path, port: int, upstream_ports: list[int]) -> str:
+    """An nginx configuration for the load test, from the production one: its upstream block
+    with one server line per gunicorn process, and its `location /` and try-again blocks, on
+    plain HTTP at 127.0.0.1:port. Everything nginx writes goes under tmp."""
+    deploy = NGINX_DEPLOY_CONF.read_text()
+    upstream = _nginx_block(deploy, "upstream ostportal_web")
+    servers = re.findall(r"^\s*server\s+\S+(.*);", upstream, re.M)
+    options = servers[0] if servers else ""
+    upstream = re.sub(r"^\s*server\s+.*;\n", "", upstream, flags=re.M)
+    upstream = "".join(f"    server 127.0.0.1:{p}{options};\n" for p in upstream_ports) + upstream
+    location = _nginx_block(deploy, "location /")
+    try_again = _nginx_block(deploy, "location = /try-again.html")
+    return f"""# Generated by loadtest/run.py from deploy/nginx-ostportal.conf.
+daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    log_format loadtest '$msec $remote_addr "$request" $status $body_bytes_sent '
+                        'upstream=$upstream_addr upstream_status=$upstream_status';
+    access_log {tmp}/access-nginx.log loadtest;
+    client_body_temp_path {tmp}/nginx-body;
+    proxy_temp_path {tmp}/nginx-proxy;
+    fastcgi_temp_path {tmp}/nginx-fastcgi;
+    uwsgi_temp_path {tmp}/nginx-uwsgi;
+    scgi_temp_path {tmp}/nginx-scgi;
+    client_max_body_size 3m;
+    keepalive_timeout 75s;
+    upstream ostportal_web {{
+{upstream}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+{location}
+        }}
+        location = /try-again.html {{
+{try_again}
+        }}
+    }}
+}}
+"""
 
 
 class ReadinessMonitor(threading.Thread):
@@ -594,16 +717,31 @@ def announcement_outcome(stack: Stack, ref: int, sink: "SmtpSink") -> dict:
     }
 
 
+def scenario_web_process_killed(stack: Stack, plan: dict, result: dict) -> None:
+    """SIGKILL one of the two gunicorn processes under load; nginx sends everything to the
+    other; after LOADTEST_WEB_DOWN seconds it is started again (as systemd would)."""
+    if len(stack.web_ports) < 2:
+        result["available"] = False
+        return
+    result["available"] = True
+    result["started_at"] = time.time()
+    stack.web_kill(0)
+    time.sleep(CONFIG["web_down"])
+    stack.web_start(0)
+    result["ended_at"] = time.time()
+
+
 SCENARIOS = [
     ("export-worker-killed", "export_at", scenario_export_worker_killed),
     ("postgres-restart", "postgres_at", scenario_postgres_restart),
     ("redis-down", "redis_at", scenario_redis_down),
+    ("web-process-killed", "web_kill_at", scenario_web_process_killed),
     ("announcement-worker-killed", "announcement_at", scenario_announcement_worker_killed),
 ]
 
 
 def run_faults(stack: Stack, plan: dict, t0: float, results: dict) -> None:
-    for name, at_key, scenario in SCENARIOS:
+    for name, at_key, scenario in sorted(SCENARIOS, key=lambda s: CONFIG[s[1]]):
         wait = t0 + CONFIG[at_key] - time.time()
         if wait > 0:
             time.sleep(wait)
@@ -639,14 +777,41 @@ def read_locust_stats(prefix: Path) -> dict:
     return {"pages": rows, "failures": dict(failures)}
 
 
-def access_log_statuses(path: Path) -> Counter:
+def access_log_statuses(paths: list[Path]) -> Counter:
     statuses = Counter()
-    if path.exists():
-        for line in path.read_text(errors="replace").splitlines():
-            found = re.search(r'" (\d{3}) ', line)
-            if found:
-                statuses[found.group(1)] += 1
+    for path in paths:
+        if path.exists():
+            for line in path.read_text(errors="replace").splitlines():
+                found = re.search(r'" (\d{3}) ', line)
+                if found:
+                    statuses[found.group(1)] += 1
     return statuses
+
+
+def front_log(stack: "Stack") -> dict:
+    """From nginx's log: requests each gunicorn answered, and the requests nginx answered with
+    the try-again page because the gunicorn serving them died (upstream status 502/504)."""
+    path = stack.tmp / "access-nginx.log"
+    if not path.exists():
+        return {}
+    by_upstream: Counter = Counter()
+    cut_off = Counter()
+    retried = 0
+    for line in path.read_text(errors="replace").splitlines():
+        found = re.search(r'"(\w+) [^"]*" (\d{3}) .*upstream=(.*) upstream_status=(.*)$', line)
+        if not found:
+            continue
+        method, status, upstream, upstream_status = found.groups()
+        by_upstream[upstream.split(",")[-1].strip()] += 1
+        if "," in upstream:
+            retried += 1  # a refused connection, retried on the other process
+        if status == "503" and re.search(r"50[24]", upstream_status):
+            cut_off[method] += 1
+    return {
+        "requests_by_process": dict(by_upstream),
+        "retried_on_other_process": retried,
+        "cut_off_try_again_page": dict(cut_off),
+    }
 
 
 def load_acks(path: Path) -> list[dict]:
@@ -692,6 +857,102 @@ def drain(stack: Stack, plan: dict, job_id: int | None, announcement_id: int | N
     return time.monotonic() - started
 
 
+def cross_process_checks(stack: Stack, plan: dict) -> list[tuple[str, bool, str]]:
+    """A scripted browser that alternates between the two gunicorn processes on purpose (their
+    own ports): what one process hands out (session, CSRF token, survey cookies, a page's
+    submission key) must be honoured by the other. Each check has a control that must fail
+    (a forged token, no cookie), so a check that passes for the wrong reason shows."""
+    import requests
+
+    if len(stack.web_ports) < 2:
+        return []
+    a, b = (f"http://127.0.0.1:{port}" for port in stack.web_ports[:2])
+    key_re = re.compile(r'name="submission_key" value="([^"]+)"')
+    csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    checks = []
+    browser = requests.Session()
+    browser.get(a + plan["collector_url"], timeout=30)
+    landing = browser.get(a + plan["landing"], timeout=30)
+    token = csrf_re.search(landing.text).group(1)
+    forged = requests.Session()
+    forged.cookies.update(browser.cookies)
+    control = forged.post(
+        b + plan["landing"], data={"csrfmiddlewaretoken": "x" * 64}, allow_redirects=False
+    )
+    started = browser.post(
+        b + plan["landing"], data={"csrfmiddlewaretoken": token}, allow_redirects=False
+    )
+    page_url = started.headers.get("Location", "")
+    checks.append(
+        (
+            "CSRF token from process 1 accepted by process 2",
+            started.status_code == 302 and "/page/" in page_url and control.status_code == 403,
+            f"start on process 2 with process 1's token: {started.status_code}; "
+            f"forged token: {control.status_code}",
+        )
+    )
+    page = browser.get(b + page_url, timeout=30)
+    stranger = requests.get(a + page_url, allow_redirects=False, timeout=30)
+    cookies_only = requests.Session()
+    for name in ("ost_survey", "ost_browser"):
+        if name in browser.cookies:
+            cookies_only.cookies.set(name, browser.cookies[name])
+    resumed = cookies_only.get(a + page_url, allow_redirects=False, timeout=30)
+    checks.append(
+        (
+            "survey resume cookie from process 2 opens the response on process 1",
+            page.status_code == 200 and resumed.status_code == 200 and stranger.status_code != 200,
+            f"same browser on process 2: {page.status_code}; its cookie alone on process 1: "
+            f"{resumed.status_code}; without it: {stranger.status_code}",
+        )
+    )
+    key = key_re.search(page.text).group(1)
+    page_key = re.search(r"/page/([\w-]+)/$", page_url).group(1)
+    data = dict(plan["pages"][page_key])
+    for email_key in plan["email_keys"]:
+        data.pop(email_key, None)
+    data.update(csrfmiddlewaretoken=csrf_re.search(page.text).group(1), submission_key=key)
+    first = browser.post(a + page_url, data=data, allow_redirects=False, timeout=30)
+    replay = browser.post(b + page_url, data=data, allow_redirects=False, timeout=30)
+    rows = stack.sql("SELECT count(*) FROM surveys_pagesubmission WHERE key=%s", (key,))[0][0]
+    checks.append(
+        (
+            "a page's submission key: replayed on the other process, stored once",
+            first.status_code == 302
+            and replay.status_code == 302
+            and first.headers.get("Location") == replay.headers.get("Location")
+            and rows == 1,
+            f"process 1: {first.status_code}, replay on process 2: {replay.status_code} to the "
+            f"same page: {first.headers.get('Location') == replay.headers.get('Location')}; "
+            f"submission rows for the key: {rows}",
+        )
+    )
+    staff = requests.Session()
+    login = staff.get(a + plan["login_url"], timeout=30)
+    username, password = plan["staff"][0]
+    staff.post(
+        b + plan["login_url"],
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": csrf_re.search(login.text).group(1),
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    dashboard = plan["staff_pages"][0][1]
+    seen = [staff.get(o + dashboard, allow_redirects=False, timeout=60).status_code for o in (a, b)]
+    anonymous = requests.get(b + dashboard, allow_redirects=False, timeout=30).status_code
+    checks.append(
+        (
+            "staff session from a sign-in on process 2 valid on both",
+            seen == [200, 200] and anonymous != 200,
+            f"dashboard on process 1, 2: {seen}; without the session: {anonymous}",
+        )
+    )
+    return checks
+
+
 def verdicts(stack, plan, acks, stats, statuses, sink, faults) -> list[tuple[str, bool, str]]:
     state = stored_state(stack, plan)
     stored_ids = {row[0] for row in state["responses"]}
@@ -701,7 +962,8 @@ def verdicts(stack, plan, acks, stats, statuses, sink, faults) -> list[tuple[str
     checks.append(
         (
             "acknowledged responses all stored",
-            not lost and len(acks) == len(acked_ids),
+            # A run in which no simulated visit got to the end proves nothing.
+            bool(acked_ids) and not lost and len(acks) == len(acked_ids),
             f"acknowledged {len(acked_ids)}, stored {len(stored_ids)}, lost {len(lost)}",
         )
     )
@@ -826,7 +1088,8 @@ def main() -> int:
     sink = SmtpSink(CONFIG["smtp_port"])
     log(
         f"Stack in {stack.tmp}: PostgreSQL :{CONFIG['pg_port']}, Redis :{CONFIG['redis_port']}, "
-        f"SMTP sink :{CONFIG['smtp_port']}, gunicorn :{CONFIG['web_port']}"
+        f"SMTP sink :{CONFIG['smtp_port']}, web :{CONFIG['web_port']}"
+        + (f" (nginx to gunicorn {stack.web_ports})" if len(stack.web_ports) > 1 else "")
     )
     faults: dict = {}
     monitor = ReadinessMonitor(stack)
@@ -858,13 +1121,19 @@ def main() -> int:
         plan_file.write_text(json.dumps(plan))
         ack_file = stack.tmp / "acks.jsonl"
         stack.web_start()
+        stack.front_start()
         stack.worker_start()
         stack.beat_start()
+        cross_checks = cross_process_checks(stack, plan)
+        for check, ok, detail in cross_checks:
+            log(f"{'PASS' if ok else 'FAIL'} {check}: {detail}")
         monitor.start()
         users = CONFIG["users"] + CONFIG["staff"]
         log(
             f"Load: {CONFIG['users']} practitioners + {CONFIG['staff']} staff for "
-            f"{CONFIG['duration']} s (gunicorn {CONFIG['web_workers']}x{CONFIG['web_threads']})"
+            f"{CONFIG['duration']} s ({len(stack.web_ports)} gunicorn process(es) "
+            f"{CONFIG['web_workers']}x{CONFIG['web_threads']}"
+            + (f" behind nginx :{CONFIG['web_port']})" if len(stack.web_ports) > 1 else ")")
         )
         locust_env = dict(stack.env)
         locust_env.update(
@@ -917,9 +1186,14 @@ def main() -> int:
         )
         monitor.stopped.set()
         stats = read_locust_stats(prefix)
-        statuses = access_log_statuses(stack.tmp / "access.log")
+        front = front_log(stack)
+        backend = access_log_statuses(stack.access_logs())
+        # What clients got: nginx's log when it is in front, else gunicorn's.
+        statuses = access_log_statuses([stack.tmp / "access-nginx.log"]) if front else backend
         acks = load_acks(ack_file)
-        checks = verdicts(stack, plan, acks, stats, statuses, sink, faults)
+        # Server errors count wherever they were logged (a gunicorn 500 behind nginx too).
+        logged = statuses + Counter({k: v for k, v in backend.items() if front and k >= "500"})
+        checks = cross_checks + verdicts(stack, plan, acks, stats, logged, sink, faults)
         scenario_rows = scenario_summary(faults, monitor, acks, stack, plan)
         report = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -930,6 +1204,8 @@ def main() -> int:
             "acknowledged": len(acks),
             "emails_sent": len(sink.snapshot()),
             "http_statuses": dict(statuses),
+            "web_processes": len(stack.web_ports),
+            "front": front,
             "pages": stats["pages"],
             "client_failures": stats["failures"],
             "checks": [{"check": c, "ok": ok, "detail": d} for c, ok, d in checks],
@@ -958,6 +1234,8 @@ def scenario_summary(faults, monitor, acks, stack, plan) -> list[dict]:
         row = {"scenario": name, "at_s": info.get("at_s"), "result": "PASS", "detail": ""}
         if "error" in info:
             row.update(result="FAIL", detail=info["error"])
+        elif name == "web-process-killed" and not info.get("available", False):
+            row.update(result="n/a", detail="one web process (LOADTEST_WEB_PROCESSES=1)")
         elif name == "announcement-worker-killed" and not info.get("available", False):
             row.update(result="n/a", detail="not available: the announcements app is not installed")
         elif name == "announcement-worker-killed":
@@ -1031,6 +1309,22 @@ def render(report: dict) -> str:
         + (", ".join(f"{k}: {v}" for k, v in report["client_failures"].items()) or "none"),
         "HTTP statuses (access log): "
         + ", ".join(f"{k}: {v}" for k, v in sorted(report["http_statuses"].items())),
+        *(
+            [
+                f"Web: {report['web_processes']} gunicorn processes behind nginx; requests per "
+                "process: "
+                + ", ".join(f"{k}: {v}" for k, v in sorted(front["requests_by_process"].items()))
+                + f"; refused and retried on the other process: "
+                f"{front['retried_on_other_process']}; cut off in flight by the kill and "
+                f"answered with the try-again page: "
+                + (
+                    ", ".join(f"{k} {v}" for k, v in front["cut_off_try_again_page"].items())
+                    or "none"
+                )
+            ]
+            if (front := report.get("front"))
+            else []
+        ),
         "",
         fmt_table(
             ["check", "result", "detail"],

@@ -71,6 +71,12 @@ class SingleChoice(SimpleType):
         ctx["other_name"] = f"{key}__other" if f"{key}__other" in form.fields else ""
         ctx["other_value"] = form_value(form, f"{key}__other") or ""
         ctx["other_errors"] = form_errors(form, f"{key}__other")
+        # As the page script leaves it: the box only for the "other" choice, a value or an error.
+        ctx["other_hidden"] = not (
+            ctx["other_value"]
+            or ctx["other_errors"]
+            or any(o["checked"] and o["is_other"] for o in ctx["options"])
+        )
         ctx["errors"] = form_errors(form, key)
 
     # --- storage and reading back ---

@@ -40,6 +40,33 @@ def initial_from_answers(page, answers, structure, ratings, contact, step=None) 
     return initial
 
 
+def _shown_here(condition: dict | None, form: SurveyPageForm, depth: int = 0) -> bool:
+    """The page script's skip logic (static/js/survey.js, met()) on the values the page is
+    rendered with: a part about a question on an earlier page counts as met (the server
+    decided), one about a question on this page that is itself hidden as not met. The page
+    then opens as the script would leave it, so nothing moves when the script runs."""
+    if not condition or depth > 10:
+        return True
+    if "all" in condition:
+        return all(_shown_here(part, form, depth + 1) for part in condition["all"])
+    if "any" in condition:
+        return any(_shown_here(part, form, depth + 1) for part in condition["any"])
+    key = condition.get("question", "")
+    if key not in form.fields:
+        return True
+    target = next((q for q in form.page.question_list if q.key == key), None)
+    if target is not None and not _shown_here(target.condition, form, depth + 1):
+        return False
+    value = form_value(form, key)
+    values = value if isinstance(value, list | tuple) else [value]
+    have = {str(v) for v in values if v not in (None, "")}
+    if "in" in condition:
+        return bool(have & {str(v) for v in condition["in"]})
+    if "not_in" in condition:
+        return bool(have) and not (have & {str(v) for v in condition["not_in"]})
+    return True
+
+
 @register.inclusion_tag("surveys/includes/_question.html")
 def survey_question(form: SurveyPageForm, question: Question) -> dict:
     ctx = {
@@ -50,6 +77,9 @@ def survey_question(form: SurveyPageForm, question: Question) -> dict:
         "help": question.tr("help"),
         "required": question.is_required,
         "condition": json.dumps(question.condition) if question.condition else "",
+        # Hidden from the start when the answers on the page rule it out (no layout shift when
+        # the script runs); the noscript stylesheet shows it again without the script.
+        "hidden": bool(question.condition) and not _shown_here(question.condition, form),
         "errors": [],
     }
     # The multiple-choice hint is printed once: not again when the help text says it.
