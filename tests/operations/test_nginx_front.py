@@ -95,6 +95,11 @@ def test_a_dead_process_costs_no_request_and_none_left_gives_the_try_again_page(
     assert failed.value.headers["Retry-After"] == "60"
     assert "Please try again in a minute" in failed.value.read().decode()
     # The harness reads the same log: retried requests and the one answered with the page.
-    counts = front_log(SimpleNamespace(tmp=front.tmp))
+    # nginx writes a request's log line after its response went out: wait for the last one.
+    for _ in range(50):
+        counts = front_log(SimpleNamespace(tmp=front.tmp))
+        if counts.get("cut_off_try_again_page"):
+            break
+        time.sleep(0.1)
     assert counts["retried_on_other_process"] >= 3
     assert counts["cut_off_try_again_page"] == {"GET": 1}
