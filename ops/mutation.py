@@ -31,6 +31,15 @@ MODULES: dict[str, list[str]] = {
     "apps/surveys/conditions.py": ["tests/surveys/test_conditions.py"],
     "apps/surveys/ownership.py": ["tests/surveys/test_ownership_cookie.py"],
     "apps/comments/similarity.py": ["tests/comments/test_similarity_unit.py"],
+    "apps/insights/disclosure.py": [
+        "tests/insights/test_disclosure.py",
+        "tests/insights/test_disclosure_unit.py",
+    ],
+    "apps/insights/suppression.py": [
+        "tests/insights/test_disclosure.py",
+        "tests/insights/test_disclosure_unit.py",
+        "tests/insights/test_suppression_unit.py",
+    ],
 }
 
 # Survivors judged equivalent, by module: (text of the mutated line after the change, why).

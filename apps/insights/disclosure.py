@@ -167,12 +167,12 @@ def noise_on() -> bool:
 
 
 def stat_unit(key_total: int, name: str = "") -> float:
-    """The u of a statistic: in [-1, -STAT_MIN_U] or [STAT_MIN_U, 1], fixed by a secret hash
+    """The u of a statistic: in [-1, -STAT_MIN_U) or (STAT_MIN_U, 1], fixed by a secret hash
     of its contributors' record-key sum and its name (mean, p25...), so the same people
     always get the same u and another statistic of theirs an unrelated one."""
     digest = hashlib.sha256(f"stat:{name}:{key_total}:{settings.SECRET_KEY}".encode()).digest()
     h = int.from_bytes(digest[:8])
-    level = (h >> 1) % STAT_LEVELS / (STAT_LEVELS - 1)  # 0..1
+    level = ((h >> 1) % STAT_LEVELS + 1) / STAT_LEVELS  # above 0, up to 1
     magnitude = STAT_MIN_U + (1 - STAT_MIN_U) * level
     return magnitude if h & 1 else -magnitude
 
@@ -214,15 +214,16 @@ def protect_stat(value, n, *, name="", bounds=None, digits=None):
 
 
 def protect_quartiles(quartiles, n, *, name="", bounds=None, digits=None) -> list:
-    """Quartiles (or any ordered statistics) of the same n people, each perturbed under its
-    own name and put back in order (a perturbed 25th percentile never above the median)."""
-    shown = [
+    """The 25th, 50th and 75th percentiles of the same n people, each perturbed under its own
+    name; a perturbed quartile that would cross the median is shown at the median (the
+    median always keeps its own perturbation)."""
+    low, middle, high = (
         protect_stat(value, n, name=f"{name}:q{i}", bounds=bounds, digits=digits)
         for i, value in enumerate(quartiles)
-    ]
-    if any(value is None for value in shown):
-        return shown
-    return sorted(shown)
+    )
+    if middle is None:
+        return [low, middle, high]
+    return [min(low, middle), middle, max(high, middle)]
 
 
 def protect_share(numerator, denominator) -> float | None:
