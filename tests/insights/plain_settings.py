@@ -1,7 +1,8 @@
 """A `settings` fixture like pytest-django's, for test files that `make mutation` runs
 without pytest plugins or conftest (ops/mutation.py): assigning an attribute overrides that
 setting until the test ends. Import it into the test module: `from .plain_settings import
-settings`. Under pytest-django the module's fixture takes the place of the plugin's."""
+settings_fixture` (registered as `settings`). Under pytest-django the module's fixture takes
+the place of the plugin's."""
 
 import pytest
 from django.conf import settings as django_settings
@@ -31,8 +32,8 @@ class _Settings:
             self._overrides.pop().disable()
 
 
-@pytest.fixture
-def settings():
+@pytest.fixture(name="settings")
+def settings_fixture():
     assert django_settings.SECRET_KEY  # load the settings before overriding them
     wrapper = _Settings()
     yield wrapper

@@ -12,7 +12,7 @@ import pytest
 from apps.insights import disclosure as d
 from apps.insights.disclosure import Row, Tally
 
-from .plain_settings import settings  # noqa: F401 (a fixture)
+from .plain_settings import settings_fixture  # noqa: F401 (the `settings` fixture)
 
 K = 5
 

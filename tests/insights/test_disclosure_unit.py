@@ -11,13 +11,13 @@ import pytest
 from apps.insights import disclosure as d
 from apps.insights.disclosure import Row, Tally
 
-from .plain_settings import settings  # noqa: F401 (a fixture)
+from .plain_settings import settings_fixture  # noqa: F401 (the `settings` fixture)
 
 K = 5
 
 
 @pytest.fixture(autouse=True)
-def _k(settings):  # noqa: F811
+def _k(settings):
     settings.SUPPRESSION_MIN_N = K
     settings.INSIGHTS_NOISE = True
     settings.SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -46,7 +46,7 @@ def test_stat_units_are_bounded_away_from_zero_and_spread_over_both_signs():
     assert len(set(units)) > 3000  # thousands of levels: two sets rarely share a u
 
 
-def test_stat_units_depend_on_the_people_the_name_and_the_secret(settings):  # noqa: F811
+def test_stat_units_depend_on_the_people_the_name_and_the_secret(settings):
     assert d.stat_unit(1234, "mean") == d.stat_unit(1234, "mean")
     assert d.stat_unit(1234, "mean") != d.stat_unit(1235, "mean")
     assert d.stat_unit(1234, "mean") != d.stat_unit(1234, "p50")
@@ -127,7 +127,7 @@ def test_every_statistic_is_hidden_at_k_minus_1_and_shown_perturbed_at_k(stat):
     assert abs(shown - 3.0) <= 0.5 * 4 / K + 0.005
 
 
-def test_protect_stat_without_noise_or_keys_only_suppresses(settings):  # noqa: F811
+def test_protect_stat_without_noise_or_keys_only_suppresses(settings):
     assert d.protect_stat(3.25, K) == 3.25  # a plain int: no keys, no perturbation
     assert d.protect_stat(3.25, K - 1) is None
     assert d.protect_stat(None, people(range(1, 9))) is None
@@ -148,7 +148,7 @@ def test_protect_stat_passes_its_name_bounds_and_digits_on():
     assert d.protect_stat(2.0, n) == d.perturb_stat(2.0, n)
 
 
-def test_noise_is_on_unless_switched_off(settings):  # noqa: F811
+def test_noise_is_on_unless_switched_off(settings):
     del settings.INSIGHTS_NOISE  # not set at all: on
     assert d.noise_on() is True
 
