@@ -322,20 +322,34 @@ def test_every_statistic_is_hidden_at_k_minus_1_and_shown_at_k(generated, settin
     # Task ratings: the importance mean, SD and interval at K-1 and K raters.
     tasks = {t.task.code: t for t in insights.task_table({"state": state})}
     rows = sources.source_for({"state": state}).tasks()
+    seen = Counter()
     for stats in tasks.values():
         rated = sum(rows[stats.task.pk][f"f{c}"] for c in range(1, 8))
         stats_shown = [stats.importance_mean, stats.importance_sd, stats.ci_low, stats.ci_high]
         if rated < K:
             assert stats_shown == [None] * 4, stats.task.code
-        elif not stats.stats_hidden:
+            seen["ratings hidden"] += 1
+        else:
             assert all(v is not None for v in stats_shown), stats.task.code
             assert 1 <= stats.importance_mean <= 5
+            seen["ratings shown"] += 1
         # Relevance: a derived percentage, hidden when yes or no is 1..K-1.
         yes, n = rows[stats.task.pk]["yes"], rows[stats.task.pk]["n"]
         if 0 < yes < K or 0 < n - yes < K:
             assert stats.relevance_pct is None, stats.task.code
+            seen["relevance hidden"] += 1
+        elif n >= K:
+            assert stats.relevance_pct is not None, stats.task.code
+            seen["relevance shown"] += 1
     # Crosswalk fit means: shown only beside a code chosen by at least K.
-    for row in insights.crosswalk({"state": state})["pooled"].rows:
-        n, _mean = sources.source_for({"state": state}).fit_by_code().get(row.key, (0, None))
-        if n < K or row.hidden:
-            assert getattr(row, "fit_mean", None) is None, row.key
+    for params in ({}, {"state": state}):
+        fits = sources.source_for(params).fit_by_code()
+        for row in insights.crosswalk(params)["pooled"].rows:
+            n, _mean = fits.get(row.key, (0, None))
+            if n < K or row.hidden:
+                assert getattr(row, "fit_mean", None) is None, row.key
+                seen["fit hidden"] += 1
+            else:
+                assert row.fit_mean is not None, row.key
+                seen["fit shown"] += 1
+    assert min(seen.values()) >= 1 and len(seen) == 6, seen
