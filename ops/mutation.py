@@ -148,13 +148,15 @@ def run_module(module: str, tests: list[str]) -> dict:
         line, diff = _mutated_line(mutant_id)
         reason = next((why for text, why in declared if text == line), None)
         (equivalent if reason else alive).append((mutant_id, line, reason or diff))
+    # mutmut marks a mutant "suspicious" when its tests failed but took long (a busy
+    # machine): killed all the same.
     total = killed + timeout + suspicious + len(survivors)
     counted = total - len(equivalent)
-    score = (killed + timeout) / counted if counted else 1.0
+    score = (killed + timeout + suspicious) / counted if counted else 1.0
     return {
         "module": module,
         "total": total,
-        "killed": killed + timeout,
+        "killed": killed + timeout + suspicious,
         "equivalent": equivalent,
         "alive": alive,
         "score": score,
