@@ -278,3 +278,26 @@ def test_counts_shares_and_derived_percentages_at_k_minus_1_and_k():
     rows = [Row("a", "A", under_k), Row("b", "B", people(range(K, 41)))]
     rows, hidden = d.protect_table(rows, total)
     assert [r.hidden for r in rows] == [True, True] and all(r.share is None for r in rows)
+
+
+# --- what the sources sum in SQL, and a row before protection ---
+
+
+def test_key_sum_is_a_plain_sum_of_the_response_ids_by_default():
+    from django.db.models import BigIntegerField, Q, Sum
+    from django.db.models.functions import Cast
+
+    aggregate = d.key_sum()
+    assert isinstance(aggregate, Sum) and not aggregate.distinct and aggregate.filter is None
+    (cast,) = aggregate.get_source_expressions()[:1]
+    assert isinstance(cast, Cast) and isinstance(cast.output_field, BigIntegerField)
+    assert cast.get_source_expressions()[0].name == "pk"
+    only = Q(is_relevant=True)
+    distinct = d.key_sum("response_id", filter=only, distinct=True)
+    assert distinct.distinct and distinct.filter == only
+    assert distinct.get_source_expressions()[0].get_source_expressions()[0].name == "response_id"
+
+
+def test_a_row_is_shown_until_protected():
+    row = Row("a", "A", 3)
+    assert (row.hidden, row.share, row.n) == (False, None, 3)
