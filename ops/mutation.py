@@ -31,14 +31,15 @@ MODULES: dict[str, list[str]] = {
     "apps/surveys/conditions.py": ["tests/surveys/test_conditions.py"],
     "apps/surveys/ownership.py": ["tests/surveys/test_ownership_cookie.py"],
     "apps/comments/similarity.py": ["tests/comments/test_similarity_unit.py"],
+    # The quick tests first: most mutants fail one of them, the rest need the grid search.
     "apps/insights/disclosure.py": [
-        "tests/insights/test_disclosure.py",
         "tests/insights/test_disclosure_unit.py",
+        "tests/insights/test_disclosure.py",
     ],
     "apps/insights/suppression.py": [
-        "tests/insights/test_disclosure.py",
-        "tests/insights/test_disclosure_unit.py",
         "tests/insights/test_suppression_unit.py",
+        "tests/insights/test_disclosure_unit.py",
+        "tests/insights/test_disclosure.py",
     ],
 }
 
