@@ -301,3 +301,11 @@ def test_key_sum_is_a_plain_sum_of_the_response_ids_by_default():
 def test_a_row_is_shown_until_protected():
     row = Row("a", "A", 3)
     assert (row.hidden, row.share, row.n) == (False, None, 3)
+
+
+def test_a_grid_of_small_cells_hides_its_grand_total():
+    hidden, rows, columns, grand = d.protect_grid({("a", "x"): 2, ("b", "x"): 1})
+    assert grand is True and hidden == {("a", "x"), ("b", "x")}
+    assert rows == {"a", "b"} and columns == {"x"}
+    hidden, rows, columns, grand = d.protect_grid({("a", "x"): 20, ("b", "x"): 10})
+    assert grand is False and not hidden and not rows and not columns
