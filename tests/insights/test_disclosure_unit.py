@@ -309,3 +309,19 @@ def test_a_grid_of_small_cells_hides_its_grand_total():
     assert rows == {"a", "b"} and columns == {"x"}
     hidden, rows, columns, grand = d.protect_grid({("a", "x"): 20, ("b", "x"): 10})
     assert grand is False and not hidden and not rows and not columns
+
+
+def test_a_grid_links_only_the_margins_it_is_given():
+    # No total for column x: its one cell is linked through its row only, so hiding the
+    # row (and with it the grand total, which is that row) is enough; the cell beside it
+    # stays shown.
+    cells = {("a", "x"): 1, ("a", "y"): 20}
+    assert d.protect_grid(cells, {"a": 21}, {"y": 20}) == ({("a", "x")}, {"a"}, set(), True)
+
+
+def test_a_one_row_grid_hides_the_grand_total_that_equals_the_row():
+    # grand = row a: once the row is hidden (it would give 13 - 10 = 3), the grand total would
+    # give it back, so it goes too; the grand total = the columns' sum is then closed by the
+    # hidden column x.
+    cells = {("a", "x"): 3, ("a", "y"): 10}
+    assert d.protect_grid(cells) == ({("a", "x")}, {"a"}, {"x"}, True)
