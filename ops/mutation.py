@@ -61,6 +61,13 @@ EQUIVALENT: dict[str, list[tuple[str, str]]] = {
             "as above: both defaults are keys no question has",
         ),
     ],
+    "apps/insights/disclosure.py": [
+        (
+            "step = Decimal(2).scaleb(-digits)",
+            "Decimal.quantize() takes only the exponent of its argument: 2E-2 and 1E-2 give "
+            "the same rounding",
+        ),
+    ],
     "apps/comments/similarity.py": [
         (
             "if len(w) <= SHINGLE_WORDS:",
