@@ -67,6 +67,29 @@ EQUIVALENT: dict[str, list[tuple[str, str]]] = {
             "Decimal.quantize() takes only the exponent of its argument: 2E-2 and 1E-2 give "
             "the same rounding",
         ),
+        (
+            "rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=False)]",
+            "every row of the elimination has the same width (one column per unknown)",
+        ),
+        (
+            "for row, cell in zip(rows, ids, strict=False):",
+            "every caller passes one cell id per row (built from the same rows)",
+        ),
+        (
+            'relations = [("XXtotalXX", [("row", i) for i in range(len(rows))])] if additive '
+            "else []",
+            "the rows still form one line without the total: a lone hidden row hides the "
+            "cheapest other row either way (the total is never the cheapest, being at least "
+            "every row); a total is hidden only when under K, and then every non-zero row is "
+            "too, with or without the relation",
+        ),
+        (
+            'apply_rows(rows, [("row", i) for i in range(len(rows))], hidden, total, '
+            '"XXtotalXX" in hidden)',
+            "a table's total is hidden only when under K (never as a complement: it is never "
+            "the cheapest cell), and shown_count() of a total under K is None as well, so the "
+            "shares are None either way",
+        ),
     ],
     "apps/comments/similarity.py": [
         (
