@@ -325,3 +325,30 @@ def test_a_one_row_grid_hides_the_grand_total_that_equals_the_row():
     # hidden column x.
     cells = {("a", "x"): 3, ("a", "y"): 10}
     assert d.protect_grid(cells) == ({("a", "x")}, {"a"}, {"x"}, True)
+
+
+def test_quartiles_have_no_name_unless_given():
+    n = people(range(1, 13))
+    assert d.protect_quartiles((20.0, 30.0, 40.0), n) == d.protect_quartiles(
+        (20.0, 30.0, 40.0), n, name=""
+    )
+
+
+def test_the_determined_check_agrees_with_an_independent_rank_test_on_any_relations():
+    """Random relations between cells (a total and its members, including chains where one
+    cell is the total of another: their elimination needs pivots other than 1) and random
+    hidden sets: `_determined` finds exactly the hidden cells the shown ones fix."""
+    from .test_disclosure import _determined_by_algebra
+
+    rng = random.Random(3)
+    cells = [f"c{i}" for i in range(7)]
+    for _ in range(300):
+        values = {c: rng.randint(1, 30) for c in cells}
+        relations = []
+        for _r in range(rng.randint(1, 4)):
+            total, *members = rng.sample(cells, rng.randint(2, 4))
+            relations.append((total, members))
+        hidden = set(rng.sample(cells, rng.randint(1, 5)))
+        assert d._determined(values, relations, hidden) == _determined_by_algebra(
+            values, relations, hidden
+        ), (relations, hidden)
