@@ -128,12 +128,18 @@ def _env() -> dict:
     return env
 
 
+# A mutant that loops forever (`changed = True` in a fixed-point loop) is stopped here: when
+# mutmut's own timeout kills the shell, the pytest under it lives on holding mutmut's pipe,
+# and the whole run hangs. A run stopped by `timeout` fails, which counts as killed.
+MUTANT_SECONDS = 300
+
+
 def _runner(tests: list[str]) -> str:
     # mutmut 2 counts only exit code 1 as "tests failed"; pytest exits 2 when a mutant breaks
     # the module's import (a collection error), so every failure is turned into 1.
     pytest = (
-        f"{BIN / 'python'} -m pytest -x -q -p no:cacheprovider --noconftest "
-        f"-W ignore::pytest.PytestConfigWarning {' '.join(tests)}"
+        f"timeout -k 5 {MUTANT_SECONDS} {BIN / 'python'} -m pytest -x -q -p no:cacheprovider "
+        f"--noconftest -W ignore::pytest.PytestConfigWarning {' '.join(tests)}"
     )
     return f"sh -c '{pytest} || exit 1'"
 
