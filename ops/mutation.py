@@ -131,7 +131,7 @@ def _env() -> dict:
 # A mutant that loops forever (`changed = True` in a fixed-point loop) is stopped here: when
 # mutmut's own timeout kills the shell, the pytest under it lives on holding mutmut's pipe,
 # and the whole run hangs. A run stopped by `timeout` fails, which counts as killed.
-MUTANT_SECONDS = 300
+MUTANT_SECONDS = 120
 
 
 def _runner(tests: list[str]) -> str:
