@@ -352,3 +352,21 @@ def test_the_determined_check_agrees_with_an_independent_rank_test_on_any_relati
         assert d._determined(values, relations, hidden) == _determined_by_algebra(
             values, relations, hidden
         ), (relations, hidden)
+
+
+def test_three_totals_over_three_cells_fix_them_all_until_a_total_is_hidden():
+    # t = a + b, u = a + c, v = b + c: hiding a (1) and its complements b and c leaves all
+    # three fixed (three equations, three unknowns); hiding t as well frees them.
+    values = {"a": 1, "b": 10, "c": 10, "t": 11, "u": 11, "v": 20}
+    relations = [("t", ["a", "b"]), ("u", ["a", "c"]), ("v", ["b", "c"])]
+    assert d.protect_linked(values, relations) == {"a", "b", "c", "t"}
+
+
+def test_a_cell_fixed_by_a_relation_without_its_total_hides_every_linked_cell():
+    # A relation whose total is not among the values says the cell is 0 plus nothing: it
+    # fixes the cell whatever else is hidden, so nothing can protect it and every cell of the
+    # relations is hidden (the last resort).
+    assert d.protect_linked({"a": 3}, [("t", ["a"])]) == {"a"}
+    values = {"a": 3, "c": 10, "u": 13, "v": 20, "d": 10, "e": 10}
+    relations = [("t", ["a"]), ("u", ["a", "c"]), ("v", ["d", "e"])]
+    assert d.protect_linked(values, relations) == {"a", "c", "u", "v", "d", "e"}
