@@ -68,6 +68,23 @@ EQUIVALENT: dict[str, list[tuple[str, str]]] = {
             "the same rounding",
         ),
         (
+            "weight = weight or (lambda cell: 1)",
+            "one weight for every cell: only the order of the costs matters, and 2 orders them "
+            "as 1 does",
+        ),
+        (
+            "unknown = sorted((c for c in hidden if values.get(c, 1)), key=str)",
+            "hidden cells are always keys of values with a non-zero count (the small ones, and "
+            "cells taken from lines, which keep only non-zero cells)",
+        ),
+        (
+            "changed = _hide_cheapest(line, values, hidden, weight)",
+            "a pass that hid a cell but ends reporting no change goes on to the determined "
+            "check, which finds that line's lone hidden cell fixed and hides the same cheapest "
+            "cell of the line; no difference in 3,000 random grids (the &= variant differs "
+            "and is killed)",
+        ),
+        (
             "rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=False)]",
             "every row of the elimination has the same width (one column per unknown)",
         ),

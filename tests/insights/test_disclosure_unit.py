@@ -370,3 +370,19 @@ def test_a_cell_fixed_by_a_relation_without_its_total_hides_every_linked_cell():
     values = {"a": 3, "c": 10, "u": 13, "v": 20, "d": 10, "e": 10}
     relations = [("t", ["a"]), ("u", ["a", "c"]), ("v", ["d", "e"])]
     assert d.protect_linked(values, relations) == {"a", "c", "u", "v", "d", "e"}
+
+
+def test_a_grid_found_by_search_where_each_pass_must_keep_its_changes():
+    # Found by comparing protect_grid with a variant whose line pass forgets an earlier change
+    # (`changed &= ...`): it hides column c0 as well.
+    cells = {
+        ("r0", "c0"): 1,
+        ("r0", "c1"): 4,
+        ("r0", "c2"): 1,
+        ("r0", "c3"): 8,
+        ("r1", "c0"): 8,
+        ("r1", "c1"): 6,
+        ("r1", "c2"): 3,
+    }
+    hidden, rows, columns, grand = d.protect_grid(cells)
+    assert hidden == set(cells) and rows == set() and columns == {"c2", "c3"} and not grand
