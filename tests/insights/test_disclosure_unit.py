@@ -360,6 +360,10 @@ def test_three_totals_over_three_cells_fix_them_all_until_a_total_is_hidden():
     values = {"a": 1, "b": 10, "c": 10, "t": 11, "u": 11, "v": 20}
     relations = [("t", ["a", "b"]), ("u", ["a", "c"]), ("v", ["b", "c"])]
     assert d.protect_linked(values, relations) == {"a", "b", "c", "t"}
+    # The same with v listed first: the cell to free is chosen among the relations that hold
+    # the fixed cell (a), so v (which does not) is kept.
+    reordered = [("v", ["b", "c"]), ("t", ["a", "b"]), ("u", ["a", "c"])]
+    assert d.protect_linked(values, reordered) == {"a", "b", "c", "t"}
 
 
 def test_a_cell_fixed_by_a_relation_without_its_total_hides_every_linked_cell():
