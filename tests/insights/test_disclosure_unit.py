@@ -317,6 +317,14 @@ def test_a_grid_links_only_the_margins_it_is_given():
     # stays shown.
     cells = {("a", "x"): 1, ("a", "y"): 20}
     assert d.protect_grid(cells, {"a": 21}, {"y": 20}) == ({("a", "x")}, {"a"}, set(), True)
+    # No total for row x: its one cell is linked through column a only.
+    cells = {("x", "a"): 1, ("y", "a"): 20}
+    assert d.protect_grid(cells, {"y": 20}, {"a": 21}) == (
+        {("x", "a"), ("y", "a")},
+        {"y"},
+        set(),
+        True,
+    )
 
 
 def test_a_one_row_grid_hides_the_grand_total_that_equals_the_row():
