@@ -11,9 +11,9 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
+from apps.insights.disclosure import Row, Tally, is_small, key_sum, protect_table, shown_count
 from apps.insights.selectors import labels
 from apps.insights.selectors import open_answers as insights_open_answers
-from apps.insights.suppression import Row, is_small, suppress_table
 from apps.surveys.filters import filtered_responses
 from apps.surveys.selectors import QuoteConsent, answer_list, response_included_list, role_list
 
@@ -348,15 +348,16 @@ class FrequencyRow:
     code: Code
     label: str
     is_parent: bool
-    total: int
+    total: int | None  # as shown (None when hidden)
     total_hidden: bool
     cells: list[Row]
 
 
 def frequencies(params: dict, *, coder=None) -> dict:
     """Respondents whose answers carry each code, by main role and by setting; a top-level
-    code counts its sub-codes too. Counts are of distinct respondents, suppressed per row
-    (primary and complementary). Five queries."""
+    code counts its sub-codes too. Counts are of distinct respondents, read with their
+    record keys and passed through the disclosure layer per row (cell-key noise, primary
+    and complementary suppression against the row's total). Five queries."""
     lab = labels()
     role_labels = {r.slug: r.tr("label") for r in role_list()}
     setting_labels = lab.choices.get("setting", {})
@@ -372,22 +373,15 @@ def frequencies(params: dict, *, coder=None) -> dict:
         counts: dict[tuple[int, str], int] = {}
         totals: dict[int, int] = {}
         for group in ("code_id", "root"):
-            for row in (
-                apps.values(group, column)
-                .annotate(n=Count("answer__response_id", distinct=True))
-                .order_by()
-            ):
+            for row in apps.values(group, column).annotate(**_respondents()).order_by():
                 key = (row[group], row[column] or "")
                 if group == "root":
                     key = (-key[0], key[1])  # parents' roll-ups kept apart from their own rows
-                counts[key] = row["n"]
+                counts[key] = Tally(row["n"], row["ck"])
         for group in ("code_id", "root"):
-            for row in (
-                apps.values(group)
-                .annotate(n=Count("answer__response_id", distinct=True))
-                .order_by()
-            ):
-                totals[row[group] if group == "code_id" else -row[group]] = row["n"]
+            for row in apps.values(group).annotate(**_respondents()).order_by():
+                key = row[group] if group == "code_id" else -row[group]
+                totals[key] = Tally(row["n"], row["ck"])
         columns = sorted({c for (_k, c) in counts}, key=lambda c: (c == "", names.get(c, c)))
         rows = []
         for entry in entries:
@@ -398,14 +392,14 @@ def frequencies(params: dict, *, coder=None) -> dict:
                     Row(key=c, label=names.get(c, c or _("(not given)")), n=counts.get((key, c), 0))
                     for c in columns
                 ]
-                total = totals.get(key, 0)
-                cells, hidden = suppress_table(cells, total)
+                total = totals.get(key, Tally(0))
+                cells, hidden = protect_table(cells, total)
                 rows.append(
                     FrequencyRow(
                         code=code,
                         label=_label(code, entry),
                         is_parent=is_parent,
-                        total=total,
+                        total=None if hidden else shown_count(total),
                         total_hidden=hidden,
                         cells=cells,
                     )
@@ -417,17 +411,28 @@ def frequencies(params: dict, *, coder=None) -> dict:
     return result
 
 
+def _respondents() -> dict:
+    """Distinct respondents and the sum of their record keys (the disclosure layer's cell
+    key: the same respondents get the same noise on every page)."""
+    return {
+        "n": Count("answer__response_id", distinct=True),
+        "ck": key_sum("answer__response_id", distinct=True),
+    }
+
+
 def cooccurrence(params: dict, *, coder=None) -> dict:
     """How many respondents have two codes on the same answer, for every pair of codes
-    (the diagonal: respondents with the code at all). Cells under K are suppressed. Two
-    queries."""
+    (the diagonal: respondents with the code at all, the same figure as the code's total on
+    the frequencies page). Counts pass through the disclosure layer: cell-key noise, and
+    cells of 1..K-1 suppressed (a row is not a sum: one answer carries several codes, so no
+    cell follows from the others). Two queries."""
     apps = _filtered_applications(params, coder)
     pair_filter = Q(answer__code_applications__coder=coder) if coder is not None else Q()
     pairs = {
-        (row["code_id"], row["answer__code_applications__code_id"]): row["n"]
+        (row["code_id"], row["answer__code_applications__code_id"]): Tally(row["n"], row["ck"])
         for row in apps.filter(pair_filter)
         .values("code_id", "answer__code_applications__code_id")
-        .annotate(n=Count("answer__response_id", distinct=True))
+        .annotate(**_respondents())
         .order_by()
     }
     codes = [
@@ -439,8 +444,10 @@ def cooccurrence(params: dict, *, coder=None) -> dict:
     for code, label in codes:
         cells = []
         for other, _other_label in codes:
-            n = pairs.get((code.pk, other.pk), 0)
-            cells.append({"n": n, "hidden": is_small(n), "diagonal": other.pk == code.pk})
+            n = pairs.get((code.pk, other.pk), Tally(0))
+            cells.append(
+                {"n": shown_count(n), "hidden": is_small(n), "diagonal": other.pk == code.pk}
+            )
         matrix.append({"code": code, "label": label, "cells": cells})
     return {"codes": codes, "rows": matrix}
 

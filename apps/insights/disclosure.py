@@ -20,6 +20,18 @@ selectors pass every count and every statistic through the functions below. The 
 4. Derived quantities: a share is hidden when its numerator or its complement is 1..K-1
    (`protect_share`); a mean, quartile or fit mean is hidden when fewer than K people give
    it (`protect_stat`).
+5. Statistics are perturbed too (`protect_stat` given a Tally): a mean, quartile, standard
+   deviation or fit mean of n contributors is shown as
+
+       value + u * max(STAT_NOISE * spread / n, step), rounded to `digits` decimals,
+
+   kept within the scale's bounds, where spread is the widest one contributor can pull the
+   statistic (the scale's width, or the largest minus the smallest value given), step is
+   one unit of the last digit shown, and u in [-1, -1/2] or [1/2, 1] comes from a secret hash of
+   the contributors' record-key sum and the statistic's name. The same people asked the
+   same way always get the same figure; two views one person apart differ by that person's
+   pull plus two unrelated perturbations at least as large as half of it, so mean * n
+   differences and quartile shifts give a range, never the person's value.
 
 Nothing here queries the database: the sources compute counts and key sums in SQL.
 """
@@ -27,6 +39,7 @@ Nothing here queries the database: the sources compute counts and key sums in SQ
 import hashlib
 import random
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
@@ -41,6 +54,11 @@ CELL_KEYS = 256
 MAX_NOISE = 2
 # How many of the 256 cell keys give each noise: half none, most of the rest +-1.
 NOISE_SPREAD = {0: 128, 1: 51, -1: 51, 2: 13, -2: 13}
+# Statistics: the perturbation is u * max(STAT_NOISE * spread / n, one shown step), with
+# STAT_MIN_U <= |u| <= 1 in STAT_LEVELS even steps (see the module docstring, point 5).
+STAT_NOISE = 0.5
+STAT_MIN_U = 0.5
+STAT_LEVELS = 4096
 
 
 def k() -> int:
@@ -138,14 +156,74 @@ def shown_count(n) -> int | None:
         return None
     if n == 0:
         return 0
-    if not isinstance(n, Tally) or not getattr(settings, "INSIGHTS_NOISE", True):
+    if not isinstance(n, Tally) or not noise_on():
         return int(n)
     return max(k(), int(n) + noise(n.key))
 
 
-def protect_stat(value, n):
-    """A statistic (mean, quartile, fit mean...) shown only when at least K people give it."""
-    return None if n is None or n < k() else value
+def noise_on() -> bool:
+    """settings.INSIGHTS_NOISE (default True); False only for tests of the arithmetic."""
+    return getattr(settings, "INSIGHTS_NOISE", True)
+
+
+def stat_unit(key_total: int, name: str = "") -> float:
+    """The u of a statistic: in [-1, -STAT_MIN_U) or (STAT_MIN_U, 1], fixed by a secret hash
+    of its contributors' record-key sum and its name (mean, p25...), so the same people
+    always get the same u and another statistic of theirs an unrelated one."""
+    digest = hashlib.sha256(f"stat:{name}:{key_total}:{settings.SECRET_KEY}".encode()).digest()
+    h = int.from_bytes(digest[:8])
+    level = ((h >> 1) % STAT_LEVELS + 1) / STAT_LEVELS  # above 0, up to 1
+    magnitude = STAT_MIN_U + (1 - STAT_MIN_U) * level
+    return magnitude if h & 1 else -magnitude
+
+
+def round_half_up(value: float, digits: int) -> float:
+    """The value rounded half up to `digits` decimals (as written, not as a binary float)."""
+    step = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def perturb_stat(value, n: Tally, *, name="", bounds=None, digits=None) -> float:
+    """A statistic of the n contributors of a Tally, perturbed (module docstring, point 5).
+
+    `bounds` (lowest, highest) is what one contributor can give (a rating scale, or the
+    smallest and largest value given); without it the spread is the size of the statistic
+    itself. `digits`: the decimals shown (the perturbation is at least one step of the last,
+    and the figure is rounded to them)."""
+    spread = abs(value) if bounds is None else bounds[1] - bounds[0]
+    scale = STAT_NOISE * spread / int(n)
+    if digits is not None:
+        scale = max(scale, 10.0**-digits)
+    shown = value + stat_unit(n.key, name) * scale
+    if bounds is not None:
+        shown = min(max(shown, bounds[0]), bounds[1])
+    return shown if digits is None else round_half_up(shown, digits)
+
+
+def protect_stat(value, n, *, name="", bounds=None, digits=None):
+    """A statistic (mean, quartile, fit mean...) shown only when at least K people give it;
+    perturbed when n is a Tally (a count read with its record keys) and the noise is on
+    (`perturb_stat`: `name` tells statistics of the same people apart, `bounds` is the
+    range one contributor can give, `digits` the decimals shown). A plain int n only
+    suppresses."""
+    if n is None or n < k():
+        return None
+    if value is None or not isinstance(n, Tally) or not noise_on():
+        return value
+    return perturb_stat(value, n, name=name, bounds=bounds, digits=digits)
+
+
+def protect_quartiles(quartiles, n, *, name="", bounds=None, digits=None) -> list:
+    """The 25th, 50th and 75th percentiles of the same n people, each perturbed under its own
+    name; a perturbed quartile that would cross the median is shown at the median (the
+    median always keeps its own perturbation)."""
+    low, middle, high = (
+        protect_stat(value, n, name=f"{name}:q{i}", bounds=bounds, digits=digits)
+        for i, value in enumerate(quartiles)
+    )
+    if middle is None:
+        return [low, middle, high]
+    return [min(low, middle), middle, max(high, middle)]
 
 
 def protect_share(numerator, denominator) -> float | None:

@@ -35,6 +35,7 @@ from .disclosure import (
     k,
     key_sum,
     protect_grid,
+    protect_quartiles,
     protect_share,
     protect_stat,
     protect_table,
@@ -53,6 +54,7 @@ from .sources import (
 
 CORE_RELEVANCE = 67.0
 CORE_IMPORTANCE = 3.0
+IMPORTANCE_BOUNDS = (1, 5)  # the importance scale: what one rating can be
 OPEN_TEXT_KEYS = (
     "describe_work",
     "occupation_name",
@@ -173,18 +175,23 @@ def number_summaries(source, keys: tuple[str, ...], lab: Labels) -> list[dict]:
     are then read off those counts, so no per-answer sort is needed."""
     frequencies = source.numbers(keys)
     result = []
+    digits = formatting.DIGITS["number"]
     for key in keys:
         n, mean, p25, p50, p75 = _summary_from_counts(frequencies[key])
+        # One contributor pulls a statistic at most across the values given (the perturbation
+        # of the disclosure layer is scaled to that, and kept within it).
+        bounds = (min(frequencies[key]), max(frequencies[key])) if n else None
+        quartiles = protect_quartiles((p25, p50, p75), n, name=key, bounds=bounds, digits=digits)
         result.append(
             {
                 "key": key,
                 "title": lab.questions.get(key, key),
                 "n": shown_count(n),
                 "n_hidden": is_small(n),
-                "mean": protect_stat(mean, n),
-                "p25": protect_stat(p25, n),
-                "median": protect_stat(p50, n),
-                "p75": protect_stat(p75, n),
+                "mean": protect_stat(mean, n, name=f"{key}:mean", bounds=bounds, digits=digits),
+                "p25": quartiles[0],
+                "median": quartiles[1],
+                "p75": quartiles[2],
             }
         )
     return result
@@ -443,11 +450,27 @@ def _task_stats(
     relevance = None if hidden or hide_relevance else protect_share(yes, n)
     mean = sd = low = high = None
     if rated:
-        mean = row["imp_sum"] / rated
+        # The disclosure layer perturbs the mean and the SD (scale 1-5); the interval is
+        # worked from the shown mean, SD and rated n, so it gives back none of the true ones.
+        digits = formatting.DIGITS["importance"]
+        true_mean = row["imp_sum"] / rated
+        mean = protect_stat(
+            true_mean, rated, name=f"task{task.pk}:mean", bounds=IMPORTANCE_BOUNDS, digits=digits
+        )
+        if mean is None:  # fewer than K rated it: worked out only for the label below
+            mean = true_mean
         if rated > 1:
-            variance = max(0.0, (row["imp_sq"] - rated * mean * mean) / (rated - 1))
-            sd = math.sqrt(variance)
-            half = 1.96 * sd / math.sqrt(rated)
+            variance = max(0.0, (row["imp_sq"] - rated * true_mean * true_mean) / (rated - 1))
+            sd = protect_stat(
+                math.sqrt(variance),
+                rated,
+                name=f"task{task.pk}:sd",
+                bounds=(0, IMPORTANCE_BOUNDS[1] - IMPORTANCE_BOUNDS[0]),
+                digits=formatting.DIGITS["sd"],
+            )
+            if sd is None:
+                sd = math.sqrt(variance)
+            half = 1.96 * sd / math.sqrt(shown_count(rated) or rated)
             low, high = mean - half, mean + half
     frequency_rows = [Row(key=str(c), label=str(c), n=row[f"f{c}"]) for c in range(1, 8)]
     modal = max(range(1, 8), key=lambda c: row[f"f{c}"]) if rated else None
@@ -475,10 +498,10 @@ def _task_stats(
         relevant=None if relevance is None else shown_count(yes),
         rated=None if stats_hidden else shown_count(rated),
         relevance_pct=relevance,
-        importance_mean=protect_stat(mean, rated),
-        importance_sd=protect_stat(sd, rated),
-        ci_low=protect_stat(low, rated),
-        ci_high=protect_stat(high, rated),
+        importance_mean=None if rated < k() else mean,
+        importance_sd=None if rated < k() else sd,
+        ci_low=None if rated < k() else low,
+        ci_high=None if rated < k() else high,
         frequency=freq,
         modal_frequency=modal,
         modal_frequency_label=modal_label,
@@ -701,9 +724,20 @@ def crosswalk(params: dict) -> dict:
         key="crosswalk_code",
     )
     fit_by_code = source.fit_by_code()
+    fit_range = formatting.scale_range(lab.choices.get("crosswalk_fit", {}))
     for row in pooled.rows:
         n, mean = fit_by_code.get(row.key, (0, None))
-        row.fit_mean = None if row.hidden else protect_stat(mean, n)
+        row.fit_mean = (
+            None
+            if row.hidden
+            else protect_stat(
+                mean,
+                n,
+                name=f"fit:{row.key}",
+                bounds=fit_range,
+                digits=formatting.DIGITS["fit"],
+            )
+        )
     role_tables = []
     for role, role_counts in sorted(
         by_role.items(), key=lambda item: (-sum(item[1].values()), item[0])
@@ -732,7 +766,7 @@ def crosswalk(params: dict) -> dict:
         "by_role": role_tables,
         "none_share": none_row.share if none_row else None,
         "fit_scale": lab.choices.get("crosswalk_fit", {}),
-        "fit_range": formatting.scale_range(lab.choices.get("crosswalk_fit", {})),
+        "fit_range": fit_range,
     }
 
 

@@ -3,6 +3,7 @@ import pytest
 from apps.accounts.roles import Role
 from apps.coding import services
 from apps.coding.selectors import cooccurrence, frequencies
+from apps.insights.disclosure import Tally, shown_count
 from apps.insights.suppression import k
 from tests.factories import make_user
 
@@ -26,7 +27,8 @@ def _code(open_answer, coder, code_list, **kwargs):
     return answer
 
 
-def test_frequencies_by_role_are_suppressed_and_roll_up_sub_codes(open_answer, codes):
+def test_frequencies_by_role_are_suppressed_and_roll_up_sub_codes(open_answer, codes, settings):
+    settings.INSIGHTS_NOISE = False  # hand-worked counts (the noise: tests below)
     assert k() == 5
     reviewer, second = make_user(Role.REVIEWER), make_user(Role.REVIEWER)
     for _ in range(6):
@@ -57,19 +59,20 @@ def test_frequencies_by_role_are_suppressed_and_roll_up_sub_codes(open_answer, c
     assert families.is_parent and families.total == 6
     assert {c.key: c.n for c in families.cells}["tutor"] == 6
     calls = rows["Families › Calls"]
-    assert calls.total == 3 and calls.total_hidden
+    assert calls.total is None and calls.total_hidden
     assert rows["Safety"].total == 0
 
     # Only the second reviewer's codes.
     only_second = frequencies({}, coder=second)
     second_rows = {row.label: row for row in only_second["role"]["rows"]}
-    assert second_rows["Planning"].total == 2 and second_rows["Planning"].total_hidden
+    assert second_rows["Planning"].total is None and second_rows["Planning"].total_hidden
     # Filters as on the dashboards.
     tutors = frequencies({"role": "tutor"})
     assert {r.label: r.total for r in tutors["role"]["rows"]}["Planning"] == 6
 
 
-def test_frequencies_by_setting_use_the_setting_labels(open_answer, codes):
+def test_frequencies_by_setting_use_the_setting_labels(open_answer, codes, settings):
+    settings.INSIGHTS_NOISE = False
     reviewer = make_user(Role.REVIEWER)
     for _ in range(5):
         _code(open_answer, reviewer, [codes["safety"]], setting="camp")
@@ -79,7 +82,8 @@ def test_frequencies_by_setting_use_the_setting_labels(open_answer, codes):
     assert {c.key: c.n for c in safety.cells}["camp"] == 5
 
 
-def test_cooccurrence_counts_codes_on_the_same_answer(open_answer, build, codes):
+def test_cooccurrence_counts_codes_on_the_same_answer(open_answer, build, codes, settings):
+    settings.INSIGHTS_NOISE = False
     reviewer = make_user(Role.REVIEWER)
     p, s, c = codes["planning"], codes["safety"], codes["calls"]
     for _ in range(5):
@@ -97,9 +101,71 @@ def test_cooccurrence_counts_codes_on_the_same_answer(open_answer, build, codes)
     assert matrix["Planning"]["Safety"]["n"] == 5
     assert not matrix["Planning"]["Safety"]["hidden"]
     assert matrix["Safety"]["Planning"]["n"] == 5  # symmetric
-    assert matrix["Planning"]["Families › Calls"]["n"] == 1
+    assert matrix["Planning"]["Families › Calls"]["n"] is None  # 1: not even in the data
     assert matrix["Planning"]["Families › Calls"]["hidden"]
     assert matrix["Planning"]["Planning"]["n"] == 6  # diagonal: respondents with the code
     assert matrix["Safety"]["Safety"]["diagonal"]
     assert matrix["Safety"]["Families › Calls"]["n"] == 0
     assert matrix["Families"]["Safety"]["n"] == 0 and not matrix["Families"]["Safety"]["hidden"]
+
+
+def _people(answers) -> Tally:
+    """The tally of the respondents behind these answers, worked out here from their ids."""
+    ids = {a.response_id for a in answers}
+    return Tally(len(ids), sum(ids))
+
+
+def test_coding_counts_pass_through_the_disclosure_layer(open_answer, codes, settings):
+    """With the noise on, every count of the coding reports is the layer's shown count of
+    the respondents behind it: the same respondents get the same figure on the frequencies
+    and co-occurrence pages (and in their CSVs), hidden cells stay hidden."""
+    settings.INSIGHTS_NOISE = True
+    reviewer = make_user(Role.REVIEWER)
+    planning, safety = codes["planning"], codes["safety"]
+    tutors = [_code(open_answer, reviewer, [planning, safety], role="tutor") for _ in range(24)]
+    leads = [_code(open_answer, reviewer, [planning], role="site_lead") for _ in range(9)]
+    front = [_code(open_answer, reviewer, [planning], role="frontline") for _ in range(2)]
+
+    data = frequencies({})
+    row = next(r for r in data["role"]["rows"] if r.label == "Planning")
+    cells = {cell.key: cell for cell in row.cells}
+    assert row.total == shown_count(_people(tutors + leads + front))
+    assert cells["tutor"].n == shown_count(_people(tutors))
+    assert cells["frontline"].hidden and cells["frontline"].n is None  # 2: primary
+    assert cells["site_lead"].hidden and cells["site_lead"].n is None  # complementary
+    assert not cells["tutor"].hidden
+
+    matrix = cooccurrence({})
+    labels = [label for _code_obj, label in matrix["codes"]]
+    by_label = {r["label"]: dict(zip(labels, r["cells"], strict=True)) for r in matrix["rows"]}
+    # The diagonal is the code's total on the frequencies page: the same figure.
+    assert by_label["Planning"]["Planning"]["n"] == row.total
+    assert by_label["Planning"]["Safety"]["n"] == shown_count(_people(tutors))
+    assert by_label["Safety"]["Planning"]["n"] == by_label["Planning"]["Safety"]["n"]
+    assert by_label["Safety"]["Safety"]["n"] == shown_count(_people(tutors))
+
+
+def test_coding_counts_are_noisy_but_never_a_small_count(open_answer, codes, settings):
+    """Over several group sizes, the shown counts differ from the true ones by the layer's
+    bounded noise at least once, and a group of 1..K-1 is never shown."""
+    settings.INSIGHTS_NOISE = True
+    reviewer = make_user(Role.REVIEWER)
+    differences = set()
+    answers = []
+    for size in range(1, 16):
+        answers.append(_code(open_answer, reviewer, [codes["safety"]], role="tutor"))
+        if size % 3:
+            continue
+        row = next(r for r in frequencies({})["role"]["rows"] if r.label == "Safety")
+        if size < k():
+            assert row.total is None and row.total_hidden
+            continue
+        assert row.total == shown_count(_people(answers))
+        differences.add(row.total - size)
+        assert abs(row.total - size) <= 2 and row.total >= k()
+    row = next(r for r in frequencies({"role": "frontline"})["role"]["rows"] if r.label == "Safety")
+    assert row.total == 0 and not row.total_hidden
+    assert differences != {0}  # the noise is there
+    one = _code(open_answer, reviewer, [codes["planning"]], role="frontline")
+    planning = next(r for r in frequencies({})["role"]["rows"] if r.label == "Planning")
+    assert planning.total is None and planning.total_hidden and one

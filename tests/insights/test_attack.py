@@ -409,3 +409,146 @@ def test_8_the_grid_hides_what_the_dashboards_filtered_to_one_group_hide(generat
                     elif not cell.hidden:
                         assert cell.n == row.n, (dimension, question, group, row.key)
     assert compared >= 100 and hidden_there >= 10, (compared, hidden_there)
+
+
+def _numbers(params):
+    return {n["key"]: n for n in insights.workforce_profile(params)["numbers"]}
+
+
+def _number_answers(response) -> dict:
+    from apps.surveys.models import Answer
+
+    return {
+        key: float(value)
+        for key, value in Answer.objects.filter(
+            response=response,
+            question__key__in=insights.PROFILE_NUMBERS,
+            number_value__isnull=False,
+        ).values_list("question__key", "number_value")
+    }
+
+
+def _value_range(state, key) -> tuple[float, float]:
+    """The smallest and largest answer to a number question in a state (the bounds the
+    layer keeps a quartile within: a quartile at a bound is a value a quarter gave)."""
+    from django.db.models import Max, Min
+
+    from apps.surveys.models import Answer
+
+    row = Answer.objects.filter(
+        response__in=Response.objects.included().filter(state=state), question__key=key
+    ).aggregate(low=Min("number_value"), high=Max("number_value"))
+    return (float(row["low"]), float(row["high"]))
+
+
+def test_5_means_and_quartiles_of_views_one_person_apart_do_not_give_the_person(
+    generated, settings
+):
+    """A state with and without flagged responses, where exactly one response of the state is
+    flagged: the two views differ by that person. mean * n differences give their pay,
+    hours, years... exactly from the exact figures (checked: the attack works), and not from
+    the shown ones; a quartile that is their value is never shown as that value (unless it
+    is the smallest or largest value given, which a quarter of the group gave)."""
+    settings.INSIGHTS_CUBE = False  # one person flagged at a time: no rebuild of the cube
+    Response.objects.update(is_too_fast=False, is_duplicate=False)
+    tried = exact_hits = shown_hits = quartile_checks = 0
+    for state in ("CA", "TX", "NY", "FL"):
+        people = list(Response.objects.included().filter(state=state).order_by("pk")[:5])
+        for person in people:
+            values = _number_answers(person)
+            Response.objects.filter(pk=person.pk).update(is_too_fast=True)
+            with_person, without = {"state": state, "flagged": True}, {"state": state}
+            shown_a, true_a = _shown_and_true(settings, _numbers, with_person)
+            shown_b, true_b = _shown_and_true(settings, _numbers, without)
+            Response.objects.filter(pk=person.pk).update(is_too_fast=False)
+            for key, x in values.items():
+                a, b, ta, tb = shown_a[key], shown_b[key], true_a[key], true_b[key]
+                if ta["mean"] is None or tb["mean"] is None:
+                    continue
+                assert ta["n"] == tb["n"] + 1  # the views differ by this one person
+                digits = 2 if key == "hourly_rate" else 0  # how the answers are given
+                exact = ta["mean"] * ta["n"] - tb["mean"] * tb["n"]
+                guess = a["mean"] * ta["n"] - b["mean"] * tb["n"]  # true n: the strongest
+                tried += 1
+                exact_hits += abs(exact - x) < 0.5 * 10**-digits
+                shown_hits += abs(guess - x) < 0.5 * 10**-digits
+                if x in _value_range(state, key):
+                    continue  # the smallest or largest value given: a quarter of the group
+                for stat in ("p25", "median", "p75"):
+                    if ta[stat] == x and x not in (tb["p25"], tb["median"], tb["p75"]):
+                        quartile_checks += 1  # the exact quartile is this person's value
+                        assert a[stat] != x, (state, person.pk, key, stat)
+    assert tried >= 40, tried
+    assert exact_hits == tried  # without the layer's perturbation the attack always works
+    assert shown_hits <= 0.2 * tried, (shown_hits, tried)
+    assert quartile_checks >= 1
+
+
+@pytest.mark.parametrize("noise", [False, True])
+def test_every_statistic_is_hidden_at_k_minus_1_and_shown_at_k(generated, settings, noise):
+    """Number questions answered by exactly K-1 and K people (in a state), task ratings and
+    crosswalk fit means: below K every statistic is hidden, at K each is shown (perturbed
+    when the noise is on, exact when off)."""
+    settings.INSIGHTS_CUBE = False
+    settings.INSIGHTS_NOISE = noise
+    from apps.surveys.models import Answer
+
+    state = "CA"
+    people = list(Response.objects.filter(state=state).order_by("pk"))
+    assert len(people) > K + 2
+    for key, wanted in (("hours_per_week", K - 1), ("years_in_field", K)):
+        answers = Answer.objects.filter(
+            response__state=state, question__key=key, number_value__isnull=False
+        ).order_by("pk")
+        assert answers.count() >= K, key
+        answers.exclude(pk__in=list(answers.values_list("pk", flat=True)[:wanted])).delete()
+    numbers = _numbers({"state": state})
+    hours, years = numbers["hours_per_week"], numbers["years_in_field"]
+    assert hours["n"] is None and hours["n_hidden"]
+    assert [hours[s] for s in ("mean", "p25", "median", "p75")] == [None] * 4
+    assert not years["n_hidden"] and years["n"] >= K
+    assert all(years[s] is not None for s in ("mean", "p25", "median", "p75"))
+    settings.INSIGHTS_NOISE = False
+    exact = _numbers({"state": state})["years_in_field"]
+    settings.INSIGHTS_NOISE = noise
+    assert exact["n"] == K
+    if noise:
+        assert years["mean"] != exact["mean"]
+        assert abs(years["mean"] - exact["mean"]) <= 0.5 * 60 / K + 0.05
+    else:
+        assert years["mean"] == exact["mean"] and years["median"] == exact["median"]
+
+    # Task ratings: the importance mean, SD and interval at K-1 and K raters.
+    tasks = {t.task.code: t for t in insights.task_table({"state": state})}
+    rows = sources.source_for({"state": state}).tasks()
+    seen = Counter()
+    for stats in tasks.values():
+        rated = sum(rows[stats.task.pk][f"f{c}"] for c in range(1, 8))
+        stats_shown = [stats.importance_mean, stats.importance_sd, stats.ci_low, stats.ci_high]
+        if rated < K:
+            assert stats_shown == [None] * 4, stats.task.code
+            seen["ratings hidden"] += 1
+        else:
+            assert all(v is not None for v in stats_shown), stats.task.code
+            assert 1 <= stats.importance_mean <= 5
+            seen["ratings shown"] += 1
+        # Relevance: a derived percentage, hidden when yes or no is 1..K-1.
+        yes, n = rows[stats.task.pk]["yes"], rows[stats.task.pk]["n"]
+        if 0 < yes < K or 0 < n - yes < K:
+            assert stats.relevance_pct is None, stats.task.code
+            seen["relevance hidden"] += 1
+        elif n >= K:
+            assert stats.relevance_pct is not None, stats.task.code
+            seen["relevance shown"] += 1
+    # Crosswalk fit means: shown only beside a code chosen by at least K.
+    for params in ({}, {"state": state}):
+        fits = sources.source_for(params).fit_by_code()
+        for row in insights.crosswalk(params)["pooled"].rows:
+            n, _mean = fits.get(row.key, (0, None))
+            if n < K or row.hidden:
+                assert getattr(row, "fit_mean", None) is None, row.key
+                seen["fit hidden"] += 1
+            else:
+                assert row.fit_mean is not None, row.key
+                seen["fit shown"] += 1
+    assert min(seen.values()) >= 1 and len(seen) == 6, seen

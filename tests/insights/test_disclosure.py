@@ -1,7 +1,8 @@
 """The disclosure-control layer on its own (apps/insights/disclosure.py): every rule at K-1 and
 K, the cell-key noise, and complementary suppression over linked tables.
 
-No database: these are the tests `make mutation` runs against the module."""
+No database, no pytest plugins: these are the tests `make mutation` runs against the module
+(with test_disclosure_unit.py)."""
 
 from collections import Counter
 from fractions import Fraction
@@ -10,6 +11,8 @@ import pytest
 
 from apps.insights import disclosure as d
 from apps.insights.disclosure import Row, Tally
+
+from .plain_settings import settings_fixture  # noqa: F401 (the `settings` fixture)
 
 K = 5
 
