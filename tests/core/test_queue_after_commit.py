@@ -229,3 +229,23 @@ def test_claim_one_takes_a_row_once_and_a_stale_claim_again():
     assert claim_one(ContactMessage, message.pk, **kwargs) is True  # its worker died
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sending", 2)
+
+
+@pytest.mark.django_db
+def test_a_partner_invitation_is_queued_by_the_core_helper(django_capture_on_commit_callbacks):
+    from apps.accounts.roles import Role
+    from apps.partners.models import Partner
+    from apps.partners.services import partner_invite
+
+    partner = Partner.objects.create(name="County health workers")
+    admin = make_user(Role.ADMINISTRATOR, email="admin@example.org")
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitation = partner_invite(partner=partner, email="lead@example.org", by=admin)
+    callback = _only_callback(callbacks)
+    assert (callback.func, callback.args) == (
+        queue.call_task,
+        ("apps.partners.tasks.partner_invitation_send",),
+    )
+    assert callback.keywords == {"invitation_id": invitation.pk}
+    assert callback() is True  # eager: the invitation goes at once
+    assert [m.to for m in mail.outbox] == [["lead@example.org"]]
