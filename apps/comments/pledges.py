@@ -17,17 +17,18 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from apps.core.jobs.outbox import claim_one
 from apps.core.siteurl import absolute
 from apps.mailings.emails import subscriber_links, unsubscribe_headers
 from apps.mailings.models import SignupEmail, Subscriber
 from apps.mailings.selectors import normalize_email
-from apps.mailings.services import _may_email, _queue_signup_email, subscriber_confirm
+from apps.mailings.services import _may_email, signup_email_enqueue, subscriber_confirm
 from apps.notices.selectors import EASTERN, notice_published_queryset, notice_status
 
 from .models import Pledge, PledgeReminder
@@ -72,7 +73,7 @@ def pledge_make(*, email: str, language: str, role: str, state: str) -> SignupEm
     if not created and not _may_email(subscriber, now):
         return None
     outgoing = SignupEmail.objects.create(subscriber=subscriber, kind=SignupEmail.Kind.PLEDGE)
-    transaction.on_commit(lambda: _queue_signup_email(outgoing.pk), robust=True)
+    signup_email_enqueue(email_id=outgoing.pk)
     return outgoing
 
 
@@ -177,10 +178,12 @@ def pledge_reminders_send_pending(*, now: datetime) -> dict[str, int]:
     rows = list(pending.order_by("pk").values_list("pk", flat=True)[:2000])
     for reminder_id in rows:
         mine = PledgeReminder.objects.filter(pk=reminder_id)
-        if not mine.filter(status=PledgeReminder.Status.PENDING).update(
-            status=PledgeReminder.Status.SENDING,
+        if not claim_one(
+            PledgeReminder,
+            reminder_id,
+            claimable=Q(status=PledgeReminder.Status.PENDING),
+            claimed_status=PledgeReminder.Status.SENDING,
             claimed_at=timezone.now(),
-            attempts=F("attempts") + 1,
         ):
             continue  # another run took it
         reminder = PledgeReminder.objects.select_related("pledge__subscriber", "notice").get(

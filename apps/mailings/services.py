@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
-from apps.core.jobs import JobContinue, call_task, send
-from apps.core.jobs.outbox import claim_batch, claim_one, release
+from apps.core.jobs import JobContinue, enqueue, enqueue_task, send
+from apps.core.jobs.outbox import claim_batch, claim_one, pending_or_stale, release
 from apps.core.models import AuditEvent
 from apps.core.services import audit_record
 
@@ -129,13 +129,23 @@ def subscriber_signup(*, email: str, language: str, topics: list[str]) -> Signup
     if not created and not _may_email(subscriber, now):
         return None
     outgoing = SignupEmail.objects.create(subscriber=subscriber, kind=kind)
-    transaction.on_commit(lambda: _queue_signup_email(outgoing.pk), robust=True)
+    signup_email_enqueue(email_id=outgoing.pk)
     return outgoing
 
 
-def _queue_signup_email(email_id: int) -> bool:
-    """Send one sign-up email's task (broker down: the row is stored; the sweep sends it)."""
-    return call_task("apps.mailings.tasks.signup_email_send", email_id=email_id)
+def signup_email_enqueue(*, email_id: int) -> None:
+    """Send one sign-up email's task after commit (broker down: the row stays pending and
+    the sweep, signup_emails_send_pending, sends it; no broker: sent at once)."""
+    enqueue_task("apps.mailings.tasks.signup_email_send", email_id=email_id)
+
+
+def _signup_claimable(now, *, pending_before=None):
+    return pending_or_stale(
+        pending=SignupEmail.Status.PENDING,
+        claimed=SignupEmail.Status.SENDING,
+        stale_before=_stale_claim_before(now),
+        pending_before=pending_before,
+    )
 
 
 def signup_email_send(*, email_id: int) -> bool:
@@ -143,13 +153,10 @@ def signup_email_send(*, email_id: int) -> bool:
     when this call sent it; on a delivery error the row goes back to pending (or failed after
     MAX_ATTEMPTS) and the error is raised for the task to retry."""
     now = timezone.now()
-    claimable = Q(status=SignupEmail.Status.PENDING) | Q(
-        status=SignupEmail.Status.SENDING, claimed_at__lt=_stale_claim_before(now)
-    )
     if not claim_one(
         SignupEmail,
         email_id,
-        claimable=claimable,
+        claimable=_signup_claimable(now),
         claimed_status=SignupEmail.Status.SENDING,
         claimed_at=now,
     ):
@@ -174,12 +181,8 @@ def signup_emails_pending_ids() -> list[int]:
     """Sign-up emails the sweep should send: pending past the grace period, or stuck in a
     dead claim."""
     now = timezone.now()
-    return list(
-        SignupEmail.objects.filter(
-            Q(status=SignupEmail.Status.PENDING, created_at__lt=now - SWEEP_GRACE)
-            | Q(status=SignupEmail.Status.SENDING, claimed_at__lt=_stale_claim_before(now))
-        ).values_list("pk", flat=True)[:500]
-    )
+    due = _signup_claimable(now, pending_before=now - SWEEP_GRACE)
+    return list(SignupEmail.objects.filter(due).values_list("pk", flat=True)[:500])
 
 
 @transaction.atomic
@@ -267,16 +270,11 @@ def announcement_test_request(*, announcement: Announcement, by, request=None) -
         details={"stage": "test sent", "to": by.email},
         request=request,
     )
-    announcement_id, user_id = announcement.pk, by.pk
-    transaction.on_commit(lambda: _queue_test(announcement_id, user_id), robust=True)
-
-
-def _queue_test(announcement_id: int, user_id: int) -> bool:
     # Broker down: a test is not worth an error page (logged; the Editor can ask again).
-    return call_task(
+    enqueue_task(
         "apps.mailings.tasks.announcement_test_send",
-        announcement_id=announcement_id,
-        user_id=user_id,
+        announcement_id=announcement.pk,
+        user_id=by.pk,
     )
 
 
@@ -328,11 +326,11 @@ def announcement_send(*, announcement: Announcement, by, request=None) -> Announ
         request=request,
     )
     if count:
-        AnnouncementSend.objects.create(
+        job = AnnouncementSend.objects.create(
             announcement=announcement, requested_by=announcement.sent_by
         )
-        announcement_id = announcement.pk
-        transaction.on_commit(lambda: _queue_delivery(announcement_id), robust=True)
+        # Broker down: the job stays pending and the job sweep sends it a minute later.
+        enqueue(ANNOUNCEMENT_JOB, job.pk)
     return announcement
 
 
@@ -549,7 +547,7 @@ def announcement_resend_unknown(*, announcement: Announcement, by, request=None)
     Announcement.objects.filter(pk=announcement.pk).update(
         status=Announcement.Status.SENDING, finished_at=None, heartbeat_at=now, updated_at=now
     )
-    AnnouncementSend.objects.create(
+    job = AnnouncementSend.objects.create(
         announcement=announcement,
         requested_by=by if getattr(by, "is_authenticated", False) else None,
         is_resend=True,
@@ -561,8 +559,7 @@ def announcement_resend_unknown(*, announcement: Announcement, by, request=None)
         details={"stage": "resent to unknown", "deliveries": ids, "recipients": len(ids)},
         request=request,
     )
-    announcement_id = announcement.pk
-    transaction.on_commit(lambda: _queue_delivery(announcement_id), robust=True)
+    enqueue(ANNOUNCEMENT_JOB, job.pk)
     return len(ids)
 
 

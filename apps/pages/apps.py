@@ -22,5 +22,5 @@ class PagesConfig(AppConfig):
         register_staff_home_context(contact_delivery_for_staff_home)
 
         # Registers this app's Celery tasks under their names: services queue them by name
-        # (apps.core.queueing.task_named) instead of importing the tasks module back.
+        # (apps.core.jobs.enqueue_task) instead of importing the tasks module back.
         from . import tasks  # noqa: F401

@@ -3,12 +3,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.core.queueing import task_named
+from apps.core.jobs import enqueue_task
+from apps.core.jobs.outbox import claim_one, pending_or_stale
 
 from .models import ContactMessage, SiteSettings, split_email_list
 
@@ -26,15 +25,6 @@ def contact_recipients() -> list[str]:
     return configured or list(settings.CONTACT_EMAIL_RECIPIENTS)
 
 
-def _queue_send(message_id: int) -> None:
-    contact_message_send_task = task_named("apps.pages.tasks.contact_message_send")
-
-    try:
-        contact_message_send_task.delay(message_id=message_id)
-    except Exception:  # noqa: BLE001  (broker down: the message is stored; the sweep sends it)
-        logger.warning("Could not queue contact message %s; the sweep will send it", message_id)
-
-
 def contact_message_submit(
     *, name: str, email: str, organization: str, topic: str, message: str, language: str
 ) -> ContactMessage:
@@ -49,7 +39,9 @@ def contact_message_submit(
     )
     contact.full_clean()
     contact.save()
-    transaction.on_commit(lambda: _queue_send(contact.pk), robust=True)
+    # Broker down: the message stays pending and the sweep (contact_messages_send_pending)
+    # sends it; no broker (eager): sent at once.
+    enqueue_task("apps.pages.tasks.contact_message_send", message_id=contact.pk)
     return contact
 
 
@@ -60,13 +52,13 @@ def contact_message_send(*, message_id: int) -> bool:
     PENDING and the error is raised for the task to retry.
     """
     now = timezone.now()
-    claimable = Q(status=ContactMessage.Status.PENDING) | Q(
-        status=ContactMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM_AFTER
-    )
-    claimed = ContactMessage.objects.filter(claimable, pk=message_id).update(
-        status=ContactMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not claim_one(
+        ContactMessage,
+        message_id,
+        claimable=_claimable(now),
+        claimed_status=ContactMessage.Status.SENDING,
+        claimed_at=now,
+    ):
         return False
     contact = ContactMessage.objects.get(pk=message_id)
     recipients = contact_recipients()
@@ -94,9 +86,14 @@ def contact_message_send(*, message_id: int) -> bool:
 def contact_messages_pending_ids() -> list[int]:
     """Messages the sweep should send: pending past the grace period, or stuck in a dead claim."""
     now = timezone.now()
-    return list(
-        ContactMessage.objects.filter(
-            Q(status=ContactMessage.Status.PENDING, created_at__lt=now - SWEEP_GRACE)
-            | Q(status=ContactMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM_AFTER)
-        ).values_list("pk", flat=True)[:500]
+    due = _claimable(now, pending_before=now - SWEEP_GRACE)
+    return list(ContactMessage.objects.filter(due).values_list("pk", flat=True)[:500])
+
+
+def _claimable(now, *, pending_before=None):
+    return pending_or_stale(
+        pending=ContactMessage.Status.PENDING,
+        claimed=ContactMessage.Status.SENDING,
+        stale_before=now - STALE_CLAIM_AFTER,
+        pending_before=pending_before,
     )

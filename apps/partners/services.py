@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs import enqueue_task
 from apps.core.models import AuditEvent
-from apps.core.queueing import task_named
 from apps.core.services import audit_record
 from apps.surveys.selectors import CollectorChannel, survey_open_list
 from apps.surveys.services import collector_create, collectors_close
@@ -90,8 +90,7 @@ def partner_invite(*, partner: Partner, email: str, by, request=None) -> Invitat
         details={"invitation": invitation.pk, "email": email},
         request=request,
     )
-    partner_invitation_send = task_named("apps.partners.tasks.partner_invitation_send")
-    partner_invitation_send.delay_on_commit(invitation_id=invitation.pk)
+    enqueue_task("apps.partners.tasks.partner_invitation_send", invitation_id=invitation.pk)
     return invitation
 
 

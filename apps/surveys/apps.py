@@ -8,7 +8,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's Celery tasks under their names: services queue them by name
-        # (apps.core.queueing.task_named) instead of importing the tasks module back.
+        # (apps.core.jobs.enqueue_task) instead of importing the tasks module back.
         from . import (
             signals,  # noqa: F401  (structure cache invalidation)
             tasks,  # noqa: F401

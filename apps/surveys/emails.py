@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.core.jobs.outbox import claim_one
 from apps.core.siteurl import absolute, site_url
 
 from .models import RespondentContact, Response
@@ -33,10 +35,14 @@ def resume_link_email_send(*, contact_id: int) -> bool:
 
 def response_confirmation_send(*, contact_id: int) -> bool:
     """Confirm a submission by email, once: the contact row is claimed before sending."""
-    claimed = RespondentContact.objects.filter(
-        pk=contact_id, confirmation_sent_at__isnull=True, response__status=Response.Status.COMPLETE
-    ).update(confirmation_sent_at=timezone.now())
-    if not claimed:
+    if not claim_one(
+        RespondentContact,
+        contact_id,
+        claimable=Q(confirmation_sent_at__isnull=True, response__status=Response.Status.COMPLETE),
+        claimed_status=None,  # the contact row has no status: the sent time is the claim
+        count_attempt=False,
+        confirmation_sent_at=timezone.now(),
+    ):
         return False
     contact = RespondentContact.objects.select_related("response__version__survey").get(
         pk=contact_id

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
+from apps.core.jobs import enqueue_task
 from apps.core.models import AuditEvent
-from apps.core.queueing import task_named
 from apps.core.services import audit_record
 
 from . import duties
@@ -436,11 +436,9 @@ def response_submit(*, response: Response, structure: Structure) -> Response:
     locked.save()
     contact = RespondentContact.objects.filter(response=locked).first()
     if contact is not None:
-        response_confirmation_send = task_named("apps.surveys.tasks.response_confirmation_send")
-        contact_id = contact.pk
-        transaction.on_commit(
-            lambda: _queue(response_confirmation_send, contact_id=contact_id), robust=True
-        )
+        # Broker down: the contact stays unconfirmed and the sweep
+        # (response_confirmations_send_pending) sends it; no broker (eager): sent at once.
+        enqueue_task("apps.surveys.tasks.response_confirmation_send", contact_id=contact.pk)
     return locked
 
 
@@ -460,15 +458,6 @@ def _looks_duplicate(response: Response) -> bool:
         .filter(response__status=Response.Status.COMPLETE)
         .exists()
     )
-
-
-def _queue(task, **kwargs) -> None:
-    import logging
-
-    try:
-        task.delay(**kwargs)
-    except Exception:  # noqa: BLE001  (broker down: the periodic sweep sends it later)
-        logging.getLogger(__name__).warning("Could not queue %s %s", task.name, kwargs)
 
 
 def resume_token_create(*, response: Response) -> str:
@@ -506,11 +495,7 @@ def resume_link_email_request(*, response: Response, email: str) -> None:
         response=response,
         defaults={"email": normalized, "email_digest": digest(normalized)},
     )
-    resume_link_email_send = task_named("apps.surveys.tasks.resume_link_email_send")
-    contact_id = contact.pk
-    transaction.on_commit(
-        lambda: _queue(resume_link_email_send, contact_id=contact_id), robust=True
-    )
+    enqueue_task("apps.surveys.tasks.resume_link_email_send", contact_id=contact.pk)
 
 
 @transaction.atomic

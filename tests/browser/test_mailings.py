@@ -138,7 +138,7 @@ def test_editor_writes_previews_and_sends_and_the_progress_bar_follows(site, pag
     page.get_by_role("button", name="Send me a test").click()
     assert [m.to for m in mail.outbox] == [[editor.email], [editor.email]]
     # Hold the batches back so the page shows the send in progress, then let them run.
-    with mock.patch("apps.mailings.services._queue_delivery"):
+    with mock.patch("apps.mailings.services.enqueue"):
         page.get_by_label("I have read the preview").check()
         page.get_by_role("button", name="Send to subscribers").click()
         page.wait_for_selector("#send-progress")

@@ -120,7 +120,7 @@ class AnnouncementCase(Case):
         from apps.mailings.services import announcement_send
 
         announcement = self._announcement()
-        with mock.patch("apps.mailings.services._queue_delivery"):
+        with mock.patch("apps.mailings.services.enqueue"):
             announcement_send(announcement=announcement, by=user)
         return AnnouncementSend.objects.get(announcement=announcement).pk
 

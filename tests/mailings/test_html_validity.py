@@ -54,7 +54,7 @@ def pages_html(seeded):
     make_subscriber(language="es")
     draft = make_announcement()
     sent = make_announcement(subject_en="Sent one")
-    with mock.patch("apps.mailings.services._queue_delivery"):
+    with mock.patch("apps.mailings.services.enqueue"):
         announcement_send(announcement=sent, by=None)
     announcement_deliver(announcement_id=sent.pk)
     for url in [

@@ -101,7 +101,7 @@ def test_no_resend_while_the_send_is_still_running(editor, killed_send):
 
     announcement, _readers, _unknown = killed_send
     AnnouncementSend.objects.create(announcement=announcement)  # a send waiting to run
-    with mock.patch("apps.mailings.services._queue_delivery"), pytest.raises(ApplicationError):
+    with mock.patch("apps.mailings.services.enqueue"), pytest.raises(ApplicationError):
         announcement_resend_unknown(announcement=announcement, by=editor)
     assert Delivery.objects.filter(status=Delivery.Status.UNKNOWN).count() == 2
 
@@ -111,7 +111,7 @@ def test_a_send_whose_job_failed_is_resumed_for_the_recipients_still_waiting(
 ):
     readers = [make_subscriber() for _ in range(3)]
     announcement = make_announcement()
-    with mock.patch("apps.mailings.services._queue_delivery"):
+    with mock.patch("apps.mailings.services.enqueue"):
         announcement_send(announcement=announcement, by=editor)
     AnnouncementSend.objects.update(status="failed", error_message="Sending stopped.")
     client.force_login(editor)

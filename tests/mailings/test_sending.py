@@ -74,7 +74,7 @@ def readers(db):
 
 def _start(announcement, by=None):
     """Start a send without running the on-commit task (tests drive the batches)."""
-    with mock.patch("apps.mailings.services._queue_delivery"):
+    with mock.patch("apps.mailings.services.enqueue"):
         return announcement_send(announcement=announcement, by=by)
 
 

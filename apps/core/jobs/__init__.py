@@ -12,7 +12,7 @@ This package imports no feature app: feature apps import it.
 """
 
 from .models import BackgroundJob
-from .queue import call_task, enqueue, enqueue_task, send
+from .queue import call_task, enqueue, enqueue_task, send, task_named
 from .registry import JobType, job_type, job_types, register
 from .runner import Attempt, JobContinue, JobFailed, JobSuperseded, JobTimeLimit, run
 from .sweep import expire_files, sweep
@@ -35,4 +35,5 @@ __all__ = [
     "run",
     "send",
     "sweep",
+    "task_named",
 ]

@@ -5,7 +5,10 @@ A worker claims rows before it acts on them, so two workers never act on one row
   the database has it (PostgreSQL: concurrent workers take different rows without waiting),
   then a conditional UPDATE that names the claim (the lock on SQLite);
 - `claim_one`: one row by id, a conditional UPDATE (the row is the caller's when it returns
-  True);
+  True); used by every one-email outbox (contact messages, survey confirmations, sign-up
+  emails, pledge reminders);
+- `pending_or_stale`: the rows a claim or a sweep may take: waiting, or held by a claim
+  whose worker died (claimed before `stale_before`);
 - `release`: give a claim's untouched rows back.
 """
 
@@ -49,11 +52,37 @@ def claim_batch(
     return claim, sorted(mine.values_list("pk", flat=True))
 
 
+def pending_or_stale(
+    *,
+    pending: str,
+    claimed: str,
+    stale_before,
+    pending_before=None,
+    claimed_at_field: str = "claimed_at",
+    created_at_field: str = "created_at",
+) -> Q:
+    """Rows in `pending` (created before `pending_before`, when given: a sweep leaves new rows
+    to their on-commit send), or in `claimed` with a claim older than `stale_before`."""
+    waiting = Q(status=pending)
+    if pending_before is not None:
+        waiting &= Q(**{f"{created_at_field}__lt": pending_before})
+    return waiting | Q(status=claimed, **{f"{claimed_at_field}__lt": stale_before})
+
+
 def claim_one(
-    model, pk: int, *, claimable: Q, claimed_status: str, count_attempt: bool = True, **fields
+    model,
+    pk: int,
+    *,
+    claimable: Q,
+    claimed_status: str | None,
+    count_attempt: bool = True,
+    **fields,
 ) -> bool:
-    """Claim one row if it is `claimable`: one conditional UPDATE. True when it is ours."""
-    updates = {"status": claimed_status, **fields}
+    """Claim one row if it is `claimable`: one conditional UPDATE. True when it is ours.
+    `claimed_status` None: the row has no status field, `fields` mark the claim."""
+    updates = dict(fields)
+    if claimed_status is not None:
+        updates["status"] = claimed_status
     if count_attempt:
         updates["attempts"] = F("attempts") + 1
     return bool(model.objects.filter(claimable, pk=pk).update(**updates))

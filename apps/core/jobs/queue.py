@@ -4,6 +4,13 @@
 If the broker cannot be reached, the job stays pending with the type's "queue down" message
 (the job page shows it) and the sweep sends it again a minute later. Without a broker
 (CELERY_TASK_ALWAYS_EAGER, the embedded default) the job runs at once in this process.
+
+Plain outbox tasks (an email row that a periodic sweep also finds) are queued the same way by
+their registered name: `enqueue_task()` after commit, `call_task()` now. A service never
+imports its own app's `tasks` module (the tasks module imports the services it runs, and
+import-linter counts imports inside functions too); `task_named()` finds the task the way a
+worker does. A task is registered when its module is imported: by Celery's autodiscovery in a
+worker, and by the app's AppConfig.ready in the web process.
 """
 
 import logging
@@ -84,11 +91,21 @@ def send(name: str, job_id: int) -> bool:
     return False
 
 
+def task_named(name: str):
+    """The registered task called `name` (its dotted path, e.g. "apps.pages.tasks.x").
+
+    Raises KeyError for a name no loaded tasks module registered, so a typo fails at once
+    (and in the tests) rather than losing the work."""
+    return job_run.app.tasks[name]
+
+
 def call_task(task_name: str, **kwargs) -> bool:
     """Send a Celery task that is not a job type by its registered name (an outbox row's send,
-    whose row a sweep also finds). False, logged, when the broker is down: never raises."""
+    whose row a sweep also finds). False, logged, when the broker is down: never raises (the
+    row stays waiting and its sweep sends it). In eager mode the task runs at once; an error
+    there is logged too (the task's row says what is left to do)."""
     try:
-        job_run.app.tasks[task_name].delay(**kwargs)
+        task_named(task_name).delay(**kwargs)
     except BROKER_DOWN:
         logger.warning("Could not queue %s %s (broker down)", task_name, kwargs)
     except Exception:  # noqa: BLE001  (an eager run failed, or anything else: the sweep retries)
@@ -99,5 +116,8 @@ def call_task(task_name: str, **kwargs) -> bool:
 
 
 def enqueue_task(task_name: str, **kwargs) -> None:
-    """`call_task` once the current transaction commits."""
+    """`call_task` once the current transaction commits (at once outside a transaction): the
+    one "queue after commit" of every outbox row. The name is looked up now, so a name no
+    tasks module registered raises here (KeyError) instead of losing the work later."""
+    task_named(task_name)
     transaction.on_commit(partial(call_task, task_name, **kwargs), robust=True)
