@@ -97,3 +97,29 @@ def hidden_explanation(threshold=None) -> str:
 def hidden_legend(threshold=None) -> str:
     """The legend line beside every table that can hide a count: "x = hidden: ..."."""
     return f"{HIDDEN_COUNT} = {hidden_explanation(threshold)}"
+
+
+def digits_beside(value, threshold, digits: int) -> int:
+    """The fewest digits (at least `digits`) at which the rounded value is on the same side of
+    the threshold as the value itself (a label decided by `value >= threshold`)."""
+    if value is None:
+        return digits
+    above = value >= threshold
+    for extra in range(MAX_EXTRA_DIGITS + 1):
+        shown = rounded(value, digits + extra)
+        if (shown >= Decimal(repr(float(threshold)))) == above:
+            return digits + extra
+    return digits + MAX_EXTRA_DIGITS
+
+
+def beside_threshold(value, threshold, kind: str) -> str:
+    """A statistic that decides a label against a threshold, in plain form (see module)."""
+    if value is None:
+        return SUPPRESSED_STAT
+    return plain(value, digits_beside(value, threshold, DIGITS[kind]))
+
+
+def scale_range(values) -> tuple[int, int] | None:
+    """(lowest, highest) of a rating scale's numeric choice codes, None if it has none."""
+    numbers = sorted(int(v) for v in values if str(v).lstrip("-").isdigit())
+    return (numbers[0], numbers[-1]) if numbers else None

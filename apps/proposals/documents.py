@@ -13,8 +13,8 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.insights import formatting
 from apps.core.text import render_markdown
+from apps.insights import formatting
 
 from . import evidence
 from .models import EvidenceBlock, ProposalVersion

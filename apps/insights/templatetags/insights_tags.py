@@ -71,7 +71,6 @@ def hidden_legend(threshold=None) -> str:
     )
 
 
-
 @register.simple_tag
 def hidden_symbol() -> str:
     """The mark as plain text, for a sentence that names it (`{% hidden_symbol as mark %}`)."""
