@@ -173,3 +173,17 @@ def test_with_the_noise_blocks_show_the_dashboard_figures_not_the_true_ones(prop
         assert rows[stats.task.code][1] == (
             formatting.HIDDEN_COUNT if stats.hidden else str(stats.n)
         )
+
+
+def test_a_block_frozen_with_under_k_shows_the_neutral_mark_and_its_legend():
+    """Blocks frozen before the mark held "<5", untrue for a complementary cell: shown as x."""
+    from django.template.loader import render_to_string
+
+    snapshot = {"k": 5, "facts": [["Complete responses", "<5"]], "tables": [], "quotes": []}
+    for language, legend in (("en", "x = hidden: fewer than 5"), ("es", "x = oculto: menos de 5")):
+        with translation.override(language):
+            html = render_to_string("proposals/includes/_block.html", {"snapshot": snapshot})
+        assert "&lt;5" not in html and 'aria-hidden="true">x</span>' in html
+        assert legend in html
+    assert formatting.is_hidden_mark("x") and formatting.is_hidden_mark("<5")
+    assert not formatting.is_hidden_mark("12") and not formatting.is_hidden_mark("3.93")
