@@ -19,6 +19,7 @@ from apps.accounts.roles import Role, user_role_level
 from apps.core.csvsafe import neutralize
 from apps.core.exceptions import ApplicationError
 from apps.core.redirects import is_safe_next
+from apps.insights import formatting
 from apps.insights.selectors import OPEN_TEXT_KEYS, labels
 from apps.insights.suppression import k
 from apps.surveys.filters import ResponseFilterForm, filter_params
@@ -472,7 +473,7 @@ def _csv_response(name: str):
 
 
 def _cell(n: int, hidden: bool):
-    return f"<{k()}" if hidden else n
+    return formatting.HIDDEN_COUNT if hidden else n
 
 
 def _fmt(value):

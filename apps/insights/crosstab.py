@@ -234,7 +234,7 @@ def _dimension_margin(source, axis: str, lab) -> Margin:
         label_map = lab.choices.get(axis, {}) if axis in ("role", "setting") else {}
         table = selectors._table("", counts, label_map, key=axis)
         hidden = {r.key for r in table.rows if r.hidden}
-        labels = {str(v): label_map.get(str(v), str(v) or _("(blank)")) for v, _n in counts}
+        labels = {str(v): label_map.get(str(v), str(v) or _("No answer")) for v, _n in counts}
         known = list(label_map)
         order = sorted(labels, key=lambda v: (known.index(v) if v in known else len(known), v))
     return Margin(order, labels, {str(v): n for v, n in counts}, hidden)

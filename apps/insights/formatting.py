@@ -6,6 +6,13 @@ for the dashboards, their CSV files, the proposal's evidence blocks and its DOCX
 - `plain()` writes the figure for machines and markup: "52.9", never localized (SVG
   attributes, data-* attributes, chart JSON, CSV cells, evidence snapshots).
 - `local()` writes the figure for people in the active language: "52,9" in Spanish.
+- A hidden count, whether hidden because it is small (primary suppression) or so that another
+  hidden count cannot be worked out from a total (complementary suppression, where the true
+  count may be large), is written as one neutral mark, `HIDDEN_COUNT` ("x", as Statistics
+  Canada writes it), which claims no value: never "<K", which would be untrue for a
+  complementary cell. Statistics resting on fewer than K people are "—" (`SUPPRESSED_STAT`).
+  Templates draw the mark and its legend with `{% hidden_mark %}` and `{% hidden_legend %}`
+  (insights_tags); CSV, XLSX, DOCX and PDF write `count()` / `HIDDEN_COUNT`.
 - A figure beside a threshold that decides a label (core or supplemental) is written with as
   many more digits as it takes for the rounded figure to stay on the side of the threshold
   the exact figure is on (66.996 is "66.996", not "67"): see `beside_threshold()`.
@@ -14,10 +21,12 @@ for the dashboards, their CSV files, the proposal's evidence blocks and its DOCX
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from .suppression import k
 
 SUPPRESSED_STAT = "—"
+HIDDEN_COUNT = "x"
 MAX_EXTRA_DIGITS = 6  # enough to tell 2.999999 from 3 (a mean of a million ratings)
 
 # Digits after the decimal point, per kind of figure.
@@ -64,10 +73,30 @@ def figure(value, kind: str) -> str:
 
 
 def count(n: int | None, hidden: bool = False) -> str:
-    """A count, or "<K" when it is hidden."""
+    """A count, or the neutral mark `HIDDEN_COUNT` when it is hidden (for any reason)."""
     if hidden:
-        return f"<{k()}"
+        return HIDDEN_COUNT
     return "" if n is None else str(n)
+
+
+def is_hidden_mark(text) -> bool:
+    """Whether a written cell is a hidden count: the mark, or "<K" in evidence frozen before
+    the mark replaced it (shown as the mark: "<K" may be untrue for a complementary cell)."""
+    text = str(text)
+    return text == HIDDEN_COUNT or (text.startswith("<") and text[1:].isdigit())
+
+
+def hidden_explanation(threshold=None) -> str:
+    """What the mark means (its tooltip; `threshold` is K unless a frozen snapshot's own)."""
+    return _(
+        "hidden: fewer than %(k)s people, or hidden so that another hidden figure cannot be "
+        "worked out"
+    ) % {"k": k() if threshold in (None, "") else threshold}
+
+
+def hidden_legend(threshold=None) -> str:
+    """The legend line beside every table that can hide a count: "x = hidden: ..."."""
+    return f"{HIDDEN_COUNT} = {hidden_explanation(threshold)}"
 
 
 def digits_beside(value, threshold, digits: int) -> int:

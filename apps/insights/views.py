@@ -290,9 +290,9 @@ def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
 
 
 def _cell(value, hidden: bool = False):
-    """A count or a text cell: "<K" when hidden, neutralized text otherwise."""
+    """A count or a text cell: the hidden mark when hidden, neutralized text otherwise."""
     if hidden:
-        return f"<{k()}"
+        return formatting.HIDDEN_COUNT
     if value is None:
         return ""
     return neutralize(value) if isinstance(value, str) else value
@@ -300,9 +300,9 @@ def _cell(value, hidden: bool = False):
 
 def _stat(value, digits, hidden: bool = False) -> str:
     """A statistic cell, rounded as the dashboard shows it (formatting.py), never localized;
-    "<K" when its count is hidden, blank when the statistic is."""
+    the hidden mark when its count is hidden, blank when the statistic is."""
     if hidden:
-        return f"<{k()}"
+        return formatting.HIDDEN_COUNT
     places = formatting.DIGITS[digits] if isinstance(digits, str) else digits
     return formatting.plain(value, places)
 

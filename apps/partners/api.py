@@ -25,9 +25,10 @@ from . import selectors, services
 from .models import ApiToken
 
 METHOD_NOTE = (
-    "Counts are complete survey responses staff have not excluded. A count from 1 to k-1 "
-    "respondents is never given (null, hidden=true); where one cell of a table is hidden, the "
-    "next smallest is hidden too, so it cannot be worked out from the total. Statistics (means, "
+    "Counts are complete survey responses staff have not excluded. A hidden count is null with "
+    "hidden=true, whatever its size: a count from 1 to k-1 respondents is hidden, and where one "
+    "cell of a table is hidden another is hidden too (it may be large), so that the first cannot "
+    "be worked out from the total. Statistics (means, "
     "shares) resting on fewer than k respondents are null. Counts of k or more carry a small "
     "fixed perturbation (at most 2 either way) that depends only on the respondents counted, "
     "as on the staff dashboards."
@@ -122,6 +123,7 @@ class TaskOut(Schema):
     code: str
     text: str
     n: int | None
+    hidden: bool
     relevance_percent: float | None
     importance_mean: float | None
     classification: str
@@ -198,6 +200,7 @@ def _tasks(tasks) -> list[dict]:
             "code": t.task.code,
             "text": t.task.tr("text"),
             "n": None if t.hidden else t.n,
+            "hidden": t.hidden,
             "relevance_percent": t.relevance_pct,
             "importance_mean": t.importance_mean,
             "classification": t.classification,

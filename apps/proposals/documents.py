@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.core.text import render_markdown
+from apps.insights import formatting
 
 from . import evidence
 from .models import EvidenceBlock, ProposalVersion
@@ -91,17 +92,17 @@ def _methods_text(version: ProposalVersion) -> list[str]:
             "are left out unless a table says otherwise."
         )
         % {
-            "n": m.get("sample_size", ""),
+            "n": _cell(m.get("sample_size", "")),
             "first": m.get("first_on", ""),
             "last": m.get("last_on", ""),
         },
         _(
-            "Suppression rule: no figure based on fewer than %(k)s respondents is shown. Such "
-            "counts appear as <%(k)s and such statistics as —; when only one count in a table "
-            "is hidden, the next smallest is hidden too, so it cannot be worked out from the "
-            "total."
+            "Suppression rule: no figure based on fewer than %(k)s respondents is shown. A "
+            "hidden count appears as %(mark)s, whether it is under %(k)s or hidden so that "
+            "another hidden count cannot be worked out from the total (such a count may be "
+            "large); a statistic resting on fewer than %(k)s respondents appears as —."
         )
-        % {"k": m.get("k", "")},
+        % {"k": m.get("k", ""), "mark": formatting.HIDDEN_COUNT},
         _(
             "Core tasks follow the O*NET rule: at least 67% of respondents say the task is "
             "part of their job and its mean importance is 3.0 or more on a 1–5 scale."
@@ -149,6 +150,11 @@ def _block_source(block: dict) -> str:
             _("data stamp %(stamp)s") % {"stamp": evidence.short_stamp(block["data_stamp"])}
         )
     return "; ".join(parts)
+
+
+def _cell(text) -> str:
+    """A written cell; a hidden count as the mark (also in evidence frozen as "<K")."""
+    return formatting.HIDDEN_COUNT if formatting.is_hidden_mark(text) else str(text)
 
 
 def _header(table: dict) -> list[str]:
@@ -203,7 +209,7 @@ def _docx_block(doc, block: dict) -> None:
     if source:
         doc.add_paragraph().add_run(source).font.size = _small_font()
     for label, value in snapshot.get("facts", []):
-        doc.add_paragraph(f"{_(label)}: {value}")
+        doc.add_paragraph(f"{_(label)}: {_cell(value)}")
     for table in snapshot.get("tables", []):
         if table.get("title"):
             doc.add_paragraph().add_run(_(table["title"])).bold = True
@@ -216,9 +222,12 @@ def _docx_block(doc, block: dict) -> None:
         for row in table["rows"]:
             cells = grid.add_row().cells
             for cell, text in zip(cells, row, strict=True):
-                cell.text = str(text)
+                cell.text = _cell(text)
         if table.get("total"):
-            doc.add_paragraph(_("Total answering: %(n)s") % {"n": table["total"]})
+            doc.add_paragraph(_("Total answering: %(n)s") % {"n": _cell(table["total"])})
+    if snapshot.get("tables") or snapshot.get("facts"):
+        legend = formatting.hidden_legend(snapshot.get("k"))
+        doc.add_paragraph().add_run(legend).font.size = _small_font()
     for quote in snapshot.get("quotes", []):
         p = doc.add_paragraph(style="Quote")
         p.add_run(f"“{quote['text']}”")
@@ -304,14 +313,18 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                 if source:
                     story.append(Paragraph(_pdf_text(source), cell))
                 for label, value in snapshot.get("facts", []):
-                    story.append(Paragraph(_pdf_text(f"{_(label)}: {value}"), styles["BodyText"]))
+                    story.append(
+                        Paragraph(_pdf_text(f"{_(label)}: {_cell(value)}"), styles["BodyText"])
+                    )
                 for table in snapshot.get("tables", []):
                     if table.get("title"):
                         story.append(
                             Paragraph(f"<b>{_pdf_text(_(table['title']))}</b>", styles["BodyText"])
                         )
                     data = [[Paragraph(f"<b>{_pdf_text(h)}</b>", cell) for h in _header(table)]]
-                    data += [[Paragraph(_pdf_text(c), cell) for c in row] for row in table["rows"]]
+                    data += [
+                        [Paragraph(_pdf_text(_cell(c)), cell) for c in row] for row in table["rows"]
+                    ]
                     grid = Table(data, repeatRows=1)
                     grid.setStyle(
                         TableStyle(
@@ -326,10 +339,16 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                     if table.get("total"):
                         story.append(
                             Paragraph(
-                                _pdf_text(_("Total answering: %(n)s") % {"n": table["total"]}), cell
+                                _pdf_text(
+                                    _("Total answering: %(n)s") % {"n": _cell(table["total"])}
+                                ),
+                                cell,
                             )
                         )
                     story.append(Spacer(1, 6))
+                if snapshot.get("tables") or snapshot.get("facts"):
+                    legend = formatting.hidden_legend(snapshot.get("k"))
+                    story.append(Paragraph(_pdf_text(legend), cell))
                 for quote in snapshot.get("quotes", []):
                     who = ", ".join(x for x in (quote.get("role"), quote.get("setting")) if x)
                     text = f"“{quote['text']}”" + (f" — {who}" if who else "")

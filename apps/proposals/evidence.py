@@ -3,8 +3,9 @@
 A snapshot is plain JSON that every output (page, version, DOCX, PDF) renders the same way:
 {"tables": [{"title", "columns": [column keys], "rows": [[cell, ...]], "total"}],
  "facts": [[label, value]], "quotes": [{"text", "role", "setting"}]}.
-Cells are strings. A count below K is the string "<K" and a statistic resting on fewer than K
-people is "—", exactly as the dashboards show them; the hidden value itself is never stored.
+Cells are strings. A hidden count (below K, or hidden so that another cannot be worked out) is
+the neutral mark formatting.HIDDEN_COUNT ("x") and a statistic resting on fewer than K people is
+"—", exactly as the dashboards show them; the hidden value itself is never stored.
 Snapshots are taken in English (the submission's language) so a fingerprint does not depend on
 the editor's language.
 """

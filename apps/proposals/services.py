@@ -176,6 +176,7 @@ def evidence_block_remove(*, block: EvidenceBlock, by) -> None:
 
 def methods_facts() -> dict:
     """Sample size and dates of the complete, included responses (the overview's total)."""
+    from apps.insights import formatting
     from apps.insights.disclosure import Tally, is_small, k, key_sum, shown_count
     from apps.surveys.filters import filtered_responses
 
@@ -184,7 +185,7 @@ def methods_facts() -> dict:
     )
     n = Tally(stats["n"], stats["ck"])
     return {
-        "sample_size": f"<{k()}" if is_small(n) else str(shown_count(n)),
+        "sample_size": formatting.count(shown_count(n), is_small(n)),
         "first_on": stats["first"].date().isoformat() if stats["first"] else "",
         "last_on": stats["last"].date().isoformat() if stats["last"] else "",
         "k": k(),

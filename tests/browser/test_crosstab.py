@@ -55,6 +55,14 @@ def test_a_reviewer_crosses_two_questions_and_downloads_the_csv(
     assert table.locator("th[scope=col]").count() >= 3
     assert table.locator("th[scope=row]").count() >= 2
     assert_no_axe_violations(page)
+    # best practice: the scrolling region is not labelled like its section (landmark-unique)
+    unique = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: {type: 'rule', "
+        "values: ['landmark-unique']}})).violations.length"
+    )
+    assert unique == 0
+    legend = {"en": "x = hidden: fewer than", "es": "x = oculto: menos de"}[language]
+    assert legend in page.locator(".hidden-legend").inner_text()
     grand = table.locator("tfoot td").last.inner_text().strip()
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile(words["download"])).click()

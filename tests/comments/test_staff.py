@@ -67,7 +67,8 @@ def test_small_cells_are_suppressed_and_no_author_or_number_is_shown(client, sur
     assert "California" in by_state and ">7<" in by_state
     # New Mexico (2) is hidden; the next smallest (Not given, 1, already hidden) does not suffice,
     # so nothing below K is printed anywhere.
-    assert ">2<" not in by_state and "&lt;5" in by_state
+    assert ">2<" not in by_state and "&lt;5" not in by_state
+    assert 'aria-hidden="true">x</span>' in by_state
     assert 'submission-total">16<' in html
     assert "f" * 64 not in html
 

@@ -411,3 +411,57 @@ def test_fewer_than_k_people_in_all_hide_every_figure_zeros_too(build, exact, k5
     assert cells and all(c.hidden and c.n is None and c.share is None for c in cells)
     assert all(line.total.hidden for line in table.rows)
     assert all(c.hidden for c in table.column_totals)
+
+
+def test_a_complementary_cell_of_k_or_more_shows_the_neutral_mark_never_under_k(
+    client, build, exact, k5
+):
+    """A cell hidden as a complement may be large: it is "x" (claims no value), not "<5"."""
+    _people(build, K - 1, role="frontline", answers={"full_time": "full_time"})
+    _people(build, 9, role="frontline", answers={"full_time": "part_time"})
+    _people(build, 8, role="tutor", answers={"full_time": "full_time"})
+    _people(build, 7, role="tutor", answers={"full_time": "part_time"})
+    table = ct.crosstab({}, "role", "full_time")
+    # primary (4) and complements of 9, 8 and 7 people (K or more): all hidden
+    assert [c.hidden for line in table.rows for c in line.cells] == [True] * 4
+    client.force_login(make_user(Role.REVIEWER))
+    query = {"rows": "role", "columns": "full_time"}
+    html = client.get(reverse(URL), query).content.decode()
+    lab = selectors.labels()
+    front, tutor = lab.choices["role"]["frontline"], lab.choices["role"]["tutor"]
+    full, part = lab.choices["full_time"]["full_time"], lab.choices["full_time"]["part_time"]
+    cells = re.findall(
+        r"<td[^>]*>(.*?)</td>",
+        html.split('class="table table-sm table-bordered crosstab"')[1],
+        re.S,
+    )
+    marks = [c for c in cells if 'aria-hidden="true">x</span>' in c]
+    assert len(marks) == 4
+    for cell in marks:  # the mark, its meaning as a tooltip, and "hidden" for screen readers
+        assert 'title="hidden: fewer than 5 people, or hidden so that another' in cell
+        assert '<span class="visually-hidden">hidden</span>' in cell
+    page = _page_table(html)
+    hidden = ((front, full), (front, part), (tutor, full), (tutor, part))
+    for key in hidden:
+        assert page[key] == ("xhidden", ""), key
+    assert "&lt;5" not in html and "<5" not in _text(html)
+    assert "x = hidden: fewer than 5 people, or hidden so that another hidden figure" in html
+    figures = _csv(client, query)
+    for key in hidden:
+        assert figures[key] == ("x", ""), key
+    assert figures[(front, "Total")] == ("13", "")
+    assert not any(n.startswith("<") for n, _share in figures.values())
+
+
+def test_the_cross_tab_says_no_answer_for_groupings_and_labels_its_region_apart(
+    client, build, exact, k5
+):
+    _people(build, 6, setting="", answers={"full_time": "full_time"})
+    _people(build, 6, answers={"full_time": "part_time"})
+    client.force_login(make_user(Role.REVIEWER))
+    html = client.get(reverse(URL), {"rows": "setting", "columns": "full_time"}).content.decode()
+    rows = {label for label, _column in _page_table(html)}
+    assert "No answer" in rows and "(blank)" not in html
+    assert "need not add up to exactly 100%" in html
+    region = re.search(r'<div class="table-responsive"[^>]*role="region"[^>]*>', html).group(0)
+    assert 'aria-labelledby="crosstab-title"' not in region and 'aria-label="Table: ' in region

@@ -32,6 +32,7 @@ from apps.accounts.roles import Role
 from apps.core.exporting import write_export
 from apps.insights import cube
 from apps.insights import selectors as insights
+from apps.insights.formatting import HIDDEN_COUNT as HIDDEN
 from apps.proposals import evidence
 from apps.proposals.models import EvidenceBlock
 from apps.surveys.exporters import ResponseIdentifiersExporter, ResponsesExporter
@@ -203,12 +204,12 @@ def _compare_distribution_block(bad, where, block_table, table, counts, k, total
     bad.check(f"{where} rows", len(block_table["rows"]), len(table.rows))
     for cells, row in zip(block_table["rows"], table.rows, strict=False):
         if row.key in hidden:
-            bad.check(f"{where}[{row.key}]", cells[1:3], [f"<{k}", "—"])
+            bad.check(f"{where}[{row.key}]", cells[1:3], [HIDDEN, "—"])
         else:
             share = fmt(100 * counts[row.key] / expected_total, 1)
             bad.check(f"{where}[{row.key}]", cells[1:3], [str(counts[row.key]), share])
     bad.check(
-        f"{where} total", block_table["total"], f"<{k}" if total_hidden else str(expected_total)
+        f"{where} total", block_table["total"], HIDDEN if total_hidden else str(expected_total)
     )
 
 
@@ -263,8 +264,8 @@ def _compare_tasks(bad, where, params, export: Export, k, duties_csv, block):
                 bad.close(f"{w} freq {f['category']}", f["share"], expected_freq[f["category"]])
         # The duties CSV, as downloaded from the dashboard.
         row = csv_rows[code]
-        bad.check(f"{w} csv n", row["n"], f"<{k}" if hidden else str(t["n"]))
-        csv_relevance = f"<{k}" if hidden else ("" if relevance_hidden else relevance)
+        bad.check(f"{w} csv n", row["n"], HIDDEN if hidden else str(t["n"]))
+        csv_relevance = HIDDEN if hidden else ("" if relevance_hidden else relevance)
         bad.check(f"{w} csv relevance", row["relevance_pct"], csv_relevance)
         bad.check(f"{w} csv class", row["classification"] or "—", klass)
         if not stats_hidden:
@@ -279,7 +280,7 @@ def _compare_tasks(bad, where, params, export: Export, k, duties_csv, block):
         # The evidence block.
         cells = block_rows.get(code)
         if cells is not None:
-            n_text = f"<{k}" if hidden else str(t["n"])
+            n_text = HIDDEN if hidden else str(t["n"])
             bad.check(f"{w} block", cells[1:], [n_text, relevance, importance, modal, klass])
 
 
@@ -293,7 +294,7 @@ def _compare_crosswalk(bad, where, params, export: Export, k, crosswalk_csv, blo
         expected_fit = mean if n_fit >= k and row.key not in hidden else None
         bad.close(f"{where} fit {row.key}", getattr(row, "fit_mean", None), expected_fit)
         share = "—" if row.key in hidden else fmt(100 * counts[row.key] / sum(counts.values()), 1)
-        n_text = f"<{k}" if row.key in hidden else str(counts[row.key])
+        n_text = HIDDEN if row.key in hidden else str(counts[row.key])
         bad.check(
             f"{where} crosswalk block {row.key}", cells[1:], [n_text, share, fmt(expected_fit, 2)]
         )
@@ -338,7 +339,7 @@ def _compare_workforce(bad, where, params, export: Export, k, workforce_csv, blo
         for stat in ("mean", "p25", "median", "p75"):
             bad.close(f"{w} {stat}", number[stat], None if small else expected[stat])
         values = ["—" if small else fmt(expected[s], 1) for s in ("mean", "p25", "median", "p75")]
-        n_text = f"<{k}" if 0 < expected["n"] < k else str(expected["n"])
+        n_text = HIDDEN if 0 < expected["n"] < k else str(expected["n"])
         csv_row = csv_numbers.get(number["title"])
         bad.check(
             f"{w} csv",
@@ -452,7 +453,7 @@ def _compare_overview(bad, where, params, export: Export, k, block):
     bad.check(
         f"{where} block total",
         block["facts"][0][1],
-        f"<{k}" if 0 < len(rows) < k else str(len(rows)),
+        HIDDEN if 0 < len(rows) < k else str(len(rows)),
     )
     tables = {"by_role": "profile_role", "by_setting": "profile_setting"}
     for index, (key, column) in enumerate(tables.items()):
@@ -524,7 +525,7 @@ def test_every_figure_matches_a_recomputation_from_the_export(dataset, client, t
         unfinished.pop("Total", None)
         for week, n in partial.items():
             shown = unfinished.get(week.isoformat())
-            bad.check(f"{where} csv unfinished {week}", shown, f"<{k}" if 0 < n < k else str(n))
+            bad.check(f"{where} csv unfinished {week}", shown, HIDDEN if 0 < n < k else str(n))
         _compare_titles(
             bad, where, params, export, k, _dicts(_csv(client, "insights:titles", params)),
             blocks[EvidenceBlock.Kind.JOB_TITLES],
@@ -584,7 +585,7 @@ def _compare_crosstab(bad, where, params, export, k, row_axis, column_axis, csv_
         bad.check(
             f"{w}[{row}] csv total",
             csv_cells.get((line.label, "Total")),
-            (f"<{k}" if line.total.hidden else str(total), ""),
+            (HIDDEN if line.total.hidden else str(total), ""),
         )
         hidden_shown_as_hidden = 0  # zeros too: a hidden zero looks like any "<K"
         for (_key, label), column, cell in zip(table.columns, columns, line.cells, strict=True):
@@ -594,7 +595,7 @@ def _compare_crosstab(bad, where, params, export, k, row_axis, column_axis, csv_
                 bad.check(f"{where_cell} small cell hidden", cell.hidden, True)
             hidden_shown_as_hidden += cell.hidden
             if cell.hidden:
-                bad.check(f"{where_cell} csv", csv_cells.get((line.label, label)), (f"<{k}", ""))
+                bad.check(f"{where_cell} csv", csv_cells.get((line.label, label)), (HIDDEN, ""))
                 continue
             bad.check(f"{where_cell} n", cell.n, n)
             share = None

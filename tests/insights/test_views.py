@@ -154,7 +154,7 @@ def test_aggregate_csv_is_suppressed_and_neutralized(client, build):
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
     state_rows = [r for r in rows if r[0] == "Responses by state"]
     tx = next(r for r in state_rows if r[1] == "TX")
-    assert tx[2] == "<5"
+    assert tx[2] == "x"
     from apps.insights.models import TitleMapping
 
     TitleMapping.objects.create(normalized="hyperlink http x", canonical="=HYPERLINK(1)")
@@ -174,3 +174,34 @@ def test_merging_titles_is_remembered(client, build):
     build(answers={"job_title": "youth worker!"})
     html = client.get(reverse("insights:titles")).content.decode()
     assert "Youth development worker" in html
+
+
+@pytest.mark.parametrize(
+    "language, legend",
+    [
+        (
+            "en",
+            "x = hidden: fewer than 5 people, or hidden so that another hidden figure "
+            "cannot be worked out",
+        ),
+        (
+            "es",
+            "x = oculto: menos de 5 personas, u oculto para que no se pueda deducir otra "
+            "cifra oculta",
+        ),
+    ],
+)
+@pytest.mark.parametrize("page", ["insights:overview", "insights:crosstab", "insights:duties"])
+def test_every_dashboard_explains_the_hidden_mark_in_the_users_language(
+    client, build, settings, language, legend, page
+):
+    from django.utils import translation
+
+    settings.SUPPRESSION_MIN_N = 5
+    build()
+    client.force_login(make_user(Role.REVIEWER))
+    with translation.override(language):
+        client.cookies["django_language"] = language
+        html = client.get(reverse(page)).content.decode()
+    assert legend in html
+    assert "&lt;5" not in html

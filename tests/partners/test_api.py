@@ -22,6 +22,11 @@ def test_the_openapi_description_is_served_and_lists_the_endpoints(client):
     assert {"/api/partners/v1/scope", "/api/partners/v1/public", "/api/partners/v1/links"} <= set(
         spec["paths"]
     )
+    # every hidden count is a nullable number beside a boolean flag, tasks included
+    schemas = spec["components"]["schemas"]
+    for name, flag in (("RowOut", "hidden"), ("TaskOut", "hidden"), ("LinkOut", "hidden")):
+        assert schemas[name]["properties"][flag]["type"] == "boolean"
+        assert flag in schemas[name]["required"]
 
 
 def test_without_or_with_a_guessed_token_no_data_and_the_call_is_audited(client):
@@ -47,7 +52,10 @@ def test_scope_returns_the_partners_own_suppressed_figures(client, respond, part
     assert set(states) == {"CA", "NV"}
     assert states["NV"]["n"] is None and states["NV"]["hidden"] is True
     # the only other cell is hidden too, so NV cannot be worked out from the total
-    assert states["CA"]["n"] is None
+    assert states["CA"]["n"] is None and states["CA"]["hidden"] is True  # 6 >= K: a complement
+    assert "<" not in reply.content.decode()  # a hidden count is null + hidden, never "<5"
+    for task in data["tasks"]:
+        assert isinstance(task["hidden"], bool) and (task["n"] is None) == task["hidden"]
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORTED, object_id=str(partner_a.pk), details__what="api"
     ).exists()

@@ -25,7 +25,7 @@ def test_task_block_matches_the_duties_selector(proposal, data, editor):
     rows = {row[0].split()[0]: row for row in block.snapshot["tables"][0]["rows"]}
     for stats in insights.task_table({}):
         row = rows[stats.task.code]
-        assert row[1] == (f"<{evidence.k()}" if stats.hidden else str(stats.n))
+        assert row[1] == (formatting.HIDDEN_COUNT if stats.hidden else str(stats.n))
         if stats.relevance_pct is not None:
             assert row[2] == formatting.plain(stats.relevance_pct, stats.relevance_digits)
         if not stats.stats_hidden:
@@ -40,7 +40,7 @@ def test_task_block_hides_statistics_of_a_task_rated_by_fewer_than_k(proposal, d
     block = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
     t03 = next(r for r in block.snapshot["tables"][0]["rows"] if r[0].startswith("T03"))
     # Two raters: the count shows as <5 and no statistic is stored at all.
-    assert t03[1:] == ["<5", "—", "—", "—", "—"]
+    assert t03[1:] == ["x", "—", "—", "—", "—"]
 
 
 def test_job_title_block_lists_only_titles_from_at_least_k_people(proposal, data, editor):
@@ -87,7 +87,7 @@ def test_overview_block_uses_complementary_suppression_like_the_dashboard(propos
     assert block.snapshot["facts"][0][1] == str(overview["total"]) == "15"
     roles = block.snapshot["tables"][0]["rows"]
     # 12 frontline and 3 site leads: the 3 is hidden, and so is its complement.
-    assert [r[1] for r in roles] == ["<5", "<5"]
+    assert [r[1] for r in roles] == ["x", "x"]
     assert all(r.hidden for r in overview["by_role"].rows)
     assert "12" not in [cell for r in roles for cell in r]
 
@@ -95,7 +95,7 @@ def test_overview_block_uses_complementary_suppression_like_the_dashboard(propos
 def test_filters_are_stored_and_applied(proposal, data, editor):
     block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "TX"})
     assert block.filters == {"state": "TX"}
-    assert block.snapshot["facts"][0][1] == "<5"  # two Texan respondents
+    assert block.snapshot["facts"][0][1] == "x"  # two Texan respondents
     assert insights.overview({"state": "TX"})["total_hidden"]
 
 
@@ -170,4 +170,20 @@ def test_with_the_noise_blocks_show_the_dashboard_figures_not_the_true_ones(prop
     tasks = _add(proposal, editor, EvidenceBlock.Kind.TASKS)
     rows = {row[0].split()[0]: row for row in tasks.snapshot["tables"][0]["rows"]}
     for stats in insights.task_table({}):
-        assert rows[stats.task.code][1] == (f"<{evidence.k()}" if stats.hidden else str(stats.n))
+        assert rows[stats.task.code][1] == (
+            formatting.HIDDEN_COUNT if stats.hidden else str(stats.n)
+        )
+
+
+def test_a_block_frozen_with_under_k_shows_the_neutral_mark_and_its_legend():
+    """Blocks frozen before the mark held "<5", untrue for a complementary cell: shown as x."""
+    from django.template.loader import render_to_string
+
+    snapshot = {"k": 5, "facts": [["Complete responses", "<5"]], "tables": [], "quotes": []}
+    for language, legend in (("en", "x = hidden: fewer than 5"), ("es", "x = oculto: menos de 5")):
+        with translation.override(language):
+            html = render_to_string("proposals/includes/_block.html", {"snapshot": snapshot})
+        assert "&lt;5" not in html and 'aria-hidden="true">x</span>' in html
+        assert legend in html
+    assert formatting.is_hidden_mark("x") and formatting.is_hidden_mark("<5")
+    assert not formatting.is_hidden_mark("12") and not formatting.is_hidden_mark("3.93")

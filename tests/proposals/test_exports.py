@@ -66,9 +66,10 @@ def test_docx_opens_and_holds_title_page_sections_and_numbers(
     t01 = next(r for r in cells if r[0].startswith("T01"))
     assert t01[1:3] == ["15", "100"] and t01[5] == "core"
     t03 = next(r for r in cells if r[0].startswith("T03"))
-    assert t03[1:] == ["<5", "—", "—", "—", "—"]  # suppressed in the document too
+    assert t03[1:] == ["x", "—", "—", "—", "—"]  # suppressed in the document too
     roles = [r for r in cells if r[0].startswith("Frontline")]
-    assert roles and roles[0][1] == "<5"
+    assert roles and roles[0][1] == "x"
+    assert "<5" not in text and "x = hidden: fewer than 5 people, or hidden so that" in text
 
 
 def _pdf_text(path: Path) -> str:
@@ -92,8 +93,9 @@ def test_pdf_is_made_with_the_same_content(version, editor, django_capture_on_co
     assert path.read_bytes().startswith(b"%PDF")
     text = _pdf_text(path)
     assert "BLS-TEST-0001" in text and "Methods note" in text and "Proposed title" in text
-    # Suppressed cells are drawn as "<5" (reportlab may split it into two strings) and "—".
-    assert "(<5)" in text or "(<) Tj" in text
+    # Hidden counts are drawn as the neutral mark "x" (never "<5"), statistics as "—".
+    assert "(x) Tj" in text and "(<5)" not in text and "(<) Tj" not in text
+    assert "x = hidden: fewer than 5 people" in text
     assert "\\227" in text  # the em dash in the standard fonts' encoding
 
 

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from apps.insights import formatting
 
@@ -45,3 +47,37 @@ def bar_chart(table) -> dict:
             }
         )
     return {"bars": bars, "height": str(max(1, len(bars)) * BAR_HEIGHT), "title": table.title}
+
+
+@register.simple_tag
+def hidden_mark(threshold=None) -> str:
+    """A hidden count in HTML: the neutral mark (formatting.HIDDEN_COUNT), its meaning as a
+    tooltip, and the word "hidden" for screen readers (the mark itself is not read out)."""
+    return format_html(
+        '<span class="suppressed" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></span>',
+        formatting.hidden_explanation(threshold),
+        formatting.HIDDEN_COUNT,
+        _("hidden"),
+    )
+
+
+@register.simple_tag
+def hidden_legend(threshold=None) -> str:
+    """The legend line for pages and blocks whose tables can hide a count."""
+    return format_html(
+        '<p class="small text-body-secondary hidden-legend">{}</p>',
+        formatting.hidden_legend(threshold),
+    )
+
+
+@register.simple_tag
+def hidden_symbol() -> str:
+    """The mark as plain text, for a sentence that names it (`{% hidden_symbol as mark %}`)."""
+    return formatting.HIDDEN_COUNT
+
+
+@register.filter
+def is_hidden_mark(cell) -> bool:
+    """Whether a written cell (a frozen evidence snapshot's) is a hidden count."""
+    return formatting.is_hidden_mark(cell)
