@@ -158,8 +158,11 @@ def choice_tables(source, keys: tuple[str, ...], lab: Labels) -> dict[str, Table
     tables = {}
     for key in keys:
         order = list(lab.choices.get(key, {}))
+        # Every choice of the question is listed, with 0 when nobody chose it, whatever the
+        # filters: whether a category appears never depends on who is in the selection.
+        present = {**dict.fromkeys(order, 0), **counts[key]}
         ordered = sorted(
-            counts[key].items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
+            present.items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
         )
         tables[key] = _table(
             lab.questions.get(key, key),

@@ -189,3 +189,23 @@ def test_the_gate_counts_the_true_number_in_one_query(build, django_assert_num_q
         assert selectors.query_set_size({"setting": "tribal"}) == K - 1
     assert selectors.query_set_notice({"setting": "tribal"}) == MESSAGE
     assert selectors.query_set_notice({}) == ""
+
+
+def test_workforce_lists_the_same_categories_whatever_the_filter(build):
+    """A category nobody in the selection chose is listed with 0, so its presence or
+    absence says nothing about who is in the selection."""
+    _the_group(build, K)
+    _everyone_else(build)
+    lab = selectors.labels()
+
+    def tables(params):
+        data = selectors.workforce_profile(params)
+        return {t.key: t for t in data["tables"] + data["demographics"]}
+
+    everyone, tribal = tables({}), tables({"setting": "tribal"})
+    for key, table in tribal.items():
+        assert [r.key for r in table.rows] == [r.key for r in everyone[key].rows], key
+        assert set(lab.choices[key]) <= {r.key for r in table.rows}, key
+    gender = {r.key: r for r in tribal["gender"].rows}
+    assert gender["woman"].n == 0 and not gender["woman"].hidden  # nobody: shown as 0
+    assert gender["nonbinary"].n == K
