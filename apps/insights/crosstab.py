@@ -335,6 +335,11 @@ def _no_answer_known(margin: Margin, grand_known: bool) -> bool:
 # --- The cross-tab ---
 
 
+def check_axes(row_axis: str, column_axis: str) -> None:
+    """Raise CrossTabError for axes that cannot be crossed (no figure is read)."""
+    validate(row_axis, column_axis, dict(axis_choices_from(selectors.labels(), question_types())))
+
+
 def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
     """The protected cross-tab of two axes (question keys or dimension names) under the
     dashboards' filters. Raises CrossTabError for axes that cannot be crossed."""

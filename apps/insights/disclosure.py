@@ -66,6 +66,13 @@ def k() -> int:
     return settings.SUPPRESSION_MIN_N
 
 
+def query_set_allowed(n: int) -> bool:
+    """Minimum query-set size: figures are shown for a selection only when the filters in
+    effect select at least K responses (n is the true count, not a perturbed one). Below
+    that every cell of every table would describe those few people, so nothing is shown."""
+    return n >= k()
+
+
 def _secret(label: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{label}:{settings.SECRET_KEY}".encode()).digest()[:8])
 

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.surveys.filters import funnel_responses
 from apps.surveys.models import (
@@ -39,6 +40,7 @@ from .disclosure import (
     protect_share,
     protect_stat,
     protect_table,
+    query_set_allowed,
     shown_count,
 )
 from .models import RepresentationTarget, TitleMapping
@@ -64,6 +66,9 @@ OPEN_TEXT_KEYS = (
     "write_in_3",
 )
 WRITE_IN_KEYS = ("write_in_1", "write_in_2", "write_in_3")
+QUERY_SET_TOO_SMALL = gettext_lazy(
+    "This selection has fewer than %(k)s responses, so no figures are shown. Widen the filters."
+)
 
 
 @dataclass
@@ -153,8 +158,11 @@ def choice_tables(source, keys: tuple[str, ...], lab: Labels) -> dict[str, Table
     tables = {}
     for key in keys:
         order = list(lab.choices.get(key, {}))
+        # Every choice of the question is listed, with 0 when nobody chose it, whatever the
+        # filters: whether a category appears never depends on who is in the selection.
+        present = {**dict.fromkeys(order, 0), **counts[key]}
         ordered = sorted(
-            counts[key].items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
+            present.items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
         )
         tables[key] = _table(
             lab.questions.get(key, key),
@@ -807,6 +815,24 @@ def workforce_profile(params: dict) -> dict:
         "tables": [tables[key] for key in PROFILE_CHOICES],
         "demographics": [tables[key] for key in DEMOGRAPHICS],
     }
+
+
+# --- Minimum query-set size ---
+
+
+def query_set_size(params: dict) -> int:
+    """The true number of responses the filters in effect select (one COUNT query), what
+    every figure of the view would count."""
+    return scoped_responses(params).count()
+
+
+def query_set_notice(params: dict) -> str:
+    """The gate every dashboard view (staff and partner pages, their CSVs, the partner API)
+    passes before computing a figure: "" when the filters select at least K responses,
+    otherwise the message shown instead of every figure (in the active language)."""
+    if query_set_allowed(query_set_size(params)):
+        return ""
+    return str(QUERY_SET_TOO_SMALL % {"k": k()})
 
 
 # --- Open answers ---

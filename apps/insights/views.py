@@ -83,6 +83,27 @@ def _context(request: HttpRequest, page: str, **extra) -> dict:
     }
 
 
+def _too_small(
+    request: HttpRequest,
+    notice: str,
+    template: str,
+    page: str,
+    csv_name: str,
+    *,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    """A selection under the minimum query-set size (selectors.query_set_notice): the page
+    with its filter form and the message instead of figures; its CSV a message line only."""
+    if request.GET.get("format") == "csv" and status == 200:
+        response, writer = _csv_response(csv_name)
+        writer.writerow(["message"])
+        writer.writerow([notice])
+        return response
+    context = _context(request, page, query_set_too_small=notice, **extra)
+    return render(request, template, context, status=status)
+
+
 class KnownCount:
     """A queryset whose length is already known (from the pre-aggregated figures), so the
     paginator does not count millions of rows again."""
@@ -106,6 +127,10 @@ class KnownCount:
 @role_required(Role.REVIEWER)
 def overview(request: HttpRequest) -> HttpResponse:
     params = filter_params(request.GET)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request, notice, "insights/overview.html", "insights:overview", "overview"
+        )
     data = selectors.overview(params)
     if request.GET.get("format") == "csv":
         tables = [
@@ -128,6 +153,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 def duties(request: HttpRequest) -> HttpResponse:
     params = filter_params(request.GET)
     sort = request.GET.get("sort", "relevance")
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request, notice, "insights/duties.html", "insights:duties", "duties", sort=sort
+        )
     tasks = selectors.task_table(params, sort=sort)
     if request.GET.get("format") == "csv":
         return _tasks_csv(tasks)
@@ -149,7 +178,17 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     task = task_by_code(code)
     if task is None:
         raise Http404
-    detail = selectors.task_detail(filter_params(request.GET), task)
+    params = filter_params(request.GET)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request,
+            notice,
+            "insights/task_detail.html",
+            "insights:duties",
+            "task",
+            detail={"task": task},
+        )
+    detail = selectors.task_detail(params, task)
     return render(
         request, "insights/task_detail.html", _context(request, "insights:duties", detail=detail)
     )
@@ -167,6 +206,8 @@ class MergeTitlesForm(forms.Form):
 @role_required(Role.REVIEWER)
 def titles(request: HttpRequest) -> HttpResponse:
     params = filter_params(request.GET)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(request, notice, "insights/titles.html", "insights:titles", "job-titles")
     data = selectors.job_titles(params)
     variants = [v["normalized"] for v in data["variants"]]
     form = MergeTitlesForm(request.POST or None, variants=variants)
@@ -194,7 +235,12 @@ def titles(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 def crosswalk(request: HttpRequest) -> HttpResponse:
-    data = selectors.crosswalk(filter_params(request.GET))
+    params = filter_params(request.GET)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request, notice, "insights/crosswalk.html", "insights:crosswalk", "crosswalk"
+        )
+    data = selectors.crosswalk(params)
     if request.GET.get("format") == "csv":
         return _tables_csv("crosswalk", [data["pooled"], *data["by_role"]], fit=True)
     return render(
@@ -204,7 +250,12 @@ def crosswalk(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER)
 def workforce(request: HttpRequest) -> HttpResponse:
-    data = selectors.workforce_profile(filter_params(request.GET))
+    params = filter_params(request.GET)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request, notice, "insights/workforce.html", "insights:workforce", "workforce"
+        )
+    data = selectors.workforce_profile(params)
     if request.GET.get("format") == "csv":
         return _workforce_csv(data)
     return render(
@@ -219,6 +270,10 @@ def open_answers(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     search = request.GET.get("q", "")[:100]
     params = filter_params(request.GET)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request, notice, "insights/open_answers.html", "insights:open_answers", "open-answers"
+        )
     group = selectors.open_answer_group(params)
     if group["allowed"]:
         answers = selectors.open_answers(params, question=question, search=search)
@@ -422,9 +477,27 @@ def crosstab_view(request: HttpRequest) -> HttpResponse:
             error = _("Pick a question for the rows and one for the columns.")
         else:
             try:
-                table = crosstab.crosstab(params, row_axis, column_axis)
+                crosstab.check_axes(row_axis, column_axis)
             except crosstab.CrossTabError as problem:
                 error = str(problem)
+    if notice := selectors.query_set_notice(params):
+        return _too_small(
+            request,
+            notice,
+            "insights/crosstab.html",
+            "insights:crosstab",
+            "crosstab",
+            status=400 if error else 200,
+            error=error,
+            axis_choices=crosstab.axis_choices(),
+            row_axis=row_axis,
+            column_axis=column_axis,
+        )
+    if row_axis and column_axis and not error:
+        try:
+            table = crosstab.crosstab(params, row_axis, column_axis)
+        except crosstab.CrossTabError as problem:
+            error = str(problem)
     if table is not None and request.GET.get("format") == "csv":
         return _crosstab_csv(table)
     context = _context(

@@ -158,6 +158,8 @@ class ScopeOut(Schema):
     by_setting: TableOut
     weekly: TableOut
     tasks: list[TaskOut]
+    query_set_too_small: bool = False
+    message: str = ""
 
 
 class PublicOut(Schema):
@@ -253,6 +255,27 @@ def scope(request):
     data = selectors.partner_dashboard(partner, filters)
     overview = data["overview"]
     progress = data["progress"]
+    if data["query_set_too_small"]:  # the filters select under K responses: no figures
+        empty = {"title": "", "total": None, "total_hidden": True, "rows": []}
+        return Status(
+            200,
+            {
+                "partner": partner.name,
+                "k": progress["k"],
+                "method": METHOD_NOTE,
+                "as_of": timezone.now(),
+                "progress": progress,
+                "total": None,
+                "total_hidden": True,
+                "by_state": empty,
+                "by_role": empty,
+                "by_setting": empty,
+                "weekly": empty,
+                "tasks": [],
+                "query_set_too_small": True,
+                "message": data["query_set_too_small"],
+            },
+        )
     body = {
         "partner": partner.name,
         "k": progress["k"],

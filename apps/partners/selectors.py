@@ -51,17 +51,23 @@ def partner_dashboard(partner: Partner, filters: dict) -> dict:
     against the target over all its links."""
     params = partner_params(partner, filters)
     scope = insights.link_counts({"collectors": partner_collector_ids(partner)})
+    notice = insights.query_set_notice(params)
     return {
         "params": params,
-        "overview": insights.overview(params),
-        "tasks": insights.task_table(params, sort="relevance"),
+        "query_set_too_small": notice,
+        "overview": None if notice else insights.overview(params),
+        "tasks": [] if notice else insights.task_table(params, sort="relevance"),
         "progress": progress(partner, scope.total, hidden=scope.total_hidden),
     }
 
 
 def partner_duties(partner: Partner, filters: dict) -> list:
-    """The task ratings of the partner's scope (through the disclosure layer)."""
-    return insights.task_table(partner_params(partner, filters), sort="relevance")
+    """(The task ratings of the partner's scope, through the disclosure layer; the minimum
+    query-set size message instead, with no ratings, when the filters select under K.)"""
+    params = partner_params(partner, filters)
+    if notice := insights.query_set_notice(params):
+        return [], notice
+    return insights.task_table(params, sort="relevance"), ""
 
 
 def progress(partner: Partner, total: int | None, *, hidden: bool) -> dict:

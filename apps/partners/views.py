@@ -120,7 +120,11 @@ def _filtered_page(
 def dashboard(request: HttpRequest, partner: Partner) -> HttpResponse:
     def figures(filters: dict) -> dict:
         data = selectors.partner_dashboard(partner, filters)
-        return {"data": data, "suppression_k": data["progress"]["k"]}
+        return {
+            "data": data,
+            "suppression_k": data["progress"]["k"],
+            "query_set_too_small": data["query_set_too_small"],
+        }
 
     return _filtered_page(request, partner, section="dashboard", figures=figures)
 
@@ -128,7 +132,8 @@ def dashboard(request: HttpRequest, partner: Partner) -> HttpResponse:
 @partner_required
 def duties(request: HttpRequest, partner: Partner) -> HttpResponse:
     def figures(filters: dict) -> dict:
-        return {"tasks": selectors.partner_duties(partner, filters), "suppression_k": selectors.k()}
+        tasks, notice = selectors.partner_duties(partner, filters)
+        return {"tasks": tasks, "suppression_k": selectors.k(), "query_set_too_small": notice}
 
     return _filtered_page(request, partner, section="duties", figures=figures)
 

@@ -89,6 +89,16 @@ class Export:
     def column_values(self, column: str) -> Counter:
         return Counter(r[column] for r in self.rows if r.get(column, "") != "")
 
+    def all_choices(self, column: str) -> Counter:
+        """column_values with every code the codebook lists for the column at 0 when unused
+        (the dashboards list every choice whatever the filters)."""
+        counts = self.column_values(column)
+        text = self.codebook.get(column, {}).get("values", "") or ""
+        for part in text.split("; "):
+            if " = " in part:
+                counts.setdefault(part.split(" = ", 1)[0].strip(), 0)
+        return counts
+
     def multi(self, key: str) -> tuple[Counter, int]:
         """Counts per choice of a multiple-choice question, and respondents who chose any."""
         columns = [

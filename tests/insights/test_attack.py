@@ -552,3 +552,51 @@ def test_every_statistic_is_hidden_at_k_minus_1_and_shown_at_k(generated, settin
                 assert row.fit_mean is not None, row.key
                 seen["fit shown"] += 1
     assert min(seen.values()) >= 1 and len(seen) == 6, seen
+
+
+# --- 9. A filter that selects fewer than K people ---
+
+
+def test_9_a_filter_that_selects_fewer_than_k_people_reveals_nothing(generated, client):
+    """The attacker narrows the filters until a handful of people remain (a state and a
+    setting, a state and a role): under K, no page and no CSV shows a figure, so the
+    categories a table would list (even as hidden) cannot be read as those people's answers.
+    At K or more the figures come back."""
+    import csv
+    import io
+    import re
+
+    from django.urls import reverse
+
+    from apps.accounts.roles import Role
+    from tests.factories import make_user
+
+    message = f"This selection has fewer than {K} responses, so no figures are shown."
+    combos = Counter()
+    for state, setting, role in Response.objects.filter(
+        pk__in=sources.scoped_responses({}).values("pk")
+    ).values_list("state", "setting", "role__slug"):
+        combos[("state", state, "setting", setting)] += 1
+        combos[("state", state, "role", role)] += 1
+    combos = Counter({c: n for c, n in combos.items() if all(c)})  # a value for each filter
+    small = sorted(c for c, n in combos.items() if 0 < n < K)[:3]
+    large = sorted(c for c, n in combos.items() if n >= K)[:1]
+    assert small and large
+    client.force_login(make_user(Role.REVIEWER, username="attacker-9"))
+    pages = ["overview", "duties", "titles", "crosswalk", "workforce", "crosstab"]
+    for a, va, b, vb in small + large:
+        params = {a: va, b: vb}
+        assert insights.query_set_size(params) == combos[(a, va, b, vb)]
+        gated = combos[(a, va, b, vb)] < K
+        for page in [*pages, "open_answers"]:
+            axes = {"rows": "gender", "columns": "age_band"} if page == "crosstab" else {}
+            query = {**params, **axes}
+            html = client.get(reverse(f"insights:{page}"), query).content.decode()
+            figures = re.sub(r'<details class="filters.*?</details>', "", html, flags=re.S)
+            assert (message in html) is gated, (page, params)
+            if gated:
+                assert "<table" not in figures and "<li" not in figures.split("query-set")[1]
+                if page in pages:
+                    reply = client.get(reverse(f"insights:{page}"), {**query, "format": "csv"})
+                    rows = list(csv.reader(io.StringIO(reply.content.decode().lstrip("\ufeff"))))
+                    assert rows[0] == ["message"] and len(rows) == 2, (page, params)

@@ -163,7 +163,8 @@ def _compare_table(bad, where, table, counts: Counter, k, total=None, share_digi
         bad.check(
             f"{where}[{row.key}] %",
             fmt(row.share, share_digits),
-            fmt(100 * counts[row.key] / expected_total, share_digits),
+            # a share of a hidden total is not shown (a zero row can sit beside one)
+            "—" if total_hidden else fmt(100 * counts[row.key] / expected_total, share_digits),
         )
 
 
@@ -206,7 +207,7 @@ def _compare_distribution_block(bad, where, block_table, table, counts, k, total
         if row.key in hidden:
             bad.check(f"{where}[{row.key}]", cells[1:3], [HIDDEN, "—"])
         else:
-            share = fmt(100 * counts[row.key] / expected_total, 1)
+            share = "—" if total_hidden else fmt(100 * counts[row.key] / expected_total, 1)
             bad.check(f"{where}[{row.key}]", cells[1:3], [str(counts[row.key]), share])
     bad.check(
         f"{where} total", block_table["total"], HIDDEN if total_hidden else str(expected_total)
@@ -322,11 +323,16 @@ def _compare_crosswalk(bad, where, params, export: Export, k, crosswalk_csv, blo
 def _compare_workforce(bad, where, params, export: Export, k, workforce_csv, block):
     data = insights.workforce_profile(params)
     tables = {t.key: t for t in data["tables"] + data["demographics"]}
+    # Every choice is listed whatever the filters, with 0 when nobody chose it.
     for key in SINGLE:
-        counts = export.column_values(key)
+        counts = export.all_choices(key)
         _compare_table(bad, f"{where} {key}", tables[key], counts, k)
     for key in MULTI:
         counts, answered = export.multi(key)
+        for column in export.codebook:
+            choice = column.startswith(f"{key}_") and column != f"{key}_other_text"
+            if choice and export.codebook[column]["type"] == "0/1":
+                counts.setdefault(column[len(key) + 1 :], 0)
         _compare_table(bad, f"{where} {key}", tables[key], counts, k, total=answered)
     csv_numbers = {row[0]: row for row in workforce_csv}
     block_numbers = {row[0]: row for row in block["tables"][0]["rows"]}
@@ -424,7 +430,7 @@ def _compare_overview(bad, where, params, export: Export, k, block):
     collectors = Counter(r["collector"] or "Portal home page" for r in rows)
     _compare_table(bad, f"{where} partner links", data["by_collector"], collectors, k)
     _compare_table(
-        bad, f"{where} employers", data["by_employer"], export.column_values("employer_type"), k
+        bad, f"{where} employers", data["by_employer"], export.all_choices("employer_type"), k
     )
     complete, partial = export.weekly()
     weeks = {row.key: row for row in data["over_time"].rows}
