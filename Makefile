@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-ux bench-lighthouse loadtest mutation
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-submit wrk-check bench-ux bench-lighthouse loadtest mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,10 +76,19 @@ mutation: install
 
 # Benchmarks on the real PostgreSQL and Redis (not part of `make test`): prints a table and
 # writes bench/results/*.json.
-bench: install messages
+bench: install messages wrk-check
 	$(BIN)/python bench/survey_bench.py
+	$(BIN)/python bench/submit_bench.py
 	$(BIN)/python bench/insights_bench.py
 	$(BIN)/python bench/data_bench.py
+
+# Page POSTs with wrk (4 connections, each its own respondent) against one gunicorn with 2 sync
+# workers, beside a bare Django view saving one row; writes bench/results/submit.json.
+bench-submit: install messages wrk-check
+	$(BIN)/python bench/submit_bench.py
+
+wrk-check:
+	@command -v wrk >/dev/null || { echo "wrk is needed by the benchmarks: apt-get install -y wrk"; exit 1; }
 
 # The survey's effort on a phone: headless Chromium (/usr/bin/chromium) at 390 x 844 walks
 # every role's path on a throwaway SQLite database; prints a table and writes
