@@ -372,12 +372,15 @@ def protect_table(rows: list[Row], total=None) -> tuple[list[Row], bool]:
 
 def apply_rows(rows: list[Row], ids: list, hidden: set, total, total_hidden: bool) -> None:
     """Write the outcome of `protect_linked` into rows: flags, shown counts, shares of the
-    shown total (None when the row or the total is hidden)."""
+    shown total (None when the row or the total is hidden, or when the row's complement,
+    total minus row in true counts, is 1..K-1: the rule of `protect_share`; a multiple-choice
+    table has no additive relation, so suppression alone never hides such a row)."""
     shown_total = None if total_hidden else shown_count(total)
     for row, cell in zip(rows, ids, strict=True):
+        true_n = row.n
         row.hidden = cell in hidden
-        row.n = None if row.hidden else shown_count(row.n)
-        if row.hidden or not shown_total:
+        row.n = None if row.hidden else shown_count(true_n)
+        if row.hidden or not shown_total or is_small(total - true_n):
             row.share = None
         else:
             row.share = 100 * min(row.n, shown_total) / shown_total

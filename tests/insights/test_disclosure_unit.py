@@ -398,3 +398,36 @@ def test_a_grid_found_by_search_where_each_pass_must_keep_its_changes():
     }
     hidden, rows, columns, grand = d.protect_grid(cells)
     assert hidden == set(cells) and rows == set() and columns == {"c2", "c3"} and not grand
+
+
+# --- a multiple-choice table: the total is the respondents, not the sum of the rows ---
+
+
+@pytest.mark.parametrize("noise", [False, True])
+def test_a_multiple_choice_share_is_hidden_when_its_complement_is_under_k(settings, noise):
+    # Benefits: 6 respondents, 5 have health insurance (the reviewer's case, complement 1),
+    # then complements K-1 and K on a bigger base. The total is not the sum of the rows, so
+    # no relation links them and only the share rule can hide the share.
+    settings.INSIGHTS_NOISE = noise
+    for size, have, shown in [(6, 5, False), (2 * K, K + 1, False), (2 * K, K, True)]:
+        total = people(range(1, size + 1))
+        rows = [Row("health", "Health", people(range(1, have + 1))), Row("none", "None", Tally(0))]
+        rows, total_hidden = d.protect_table(rows, total)
+        health = rows[0]
+        assert not total_hidden and not health.hidden and health.n is not None
+        assert (health.share is not None) is shown, (size, have)
+        assert (health.share is not None) is (
+            d.protect_share(people(range(1, have + 1)), total) is not None
+        )
+
+
+@pytest.mark.parametrize("noise", [False, True])
+def test_a_single_choice_share_is_hidden_when_the_other_rows_together_are_under_k(settings, noise):
+    # Three choices, two of them small and hidden: the big row's complement is their sum.
+    settings.INSIGHTS_NOISE = noise
+    for small, shown in [((2, K - 3), False), ((2, K - 2), True)]:
+        big = people(range(1, 11))
+        b = people(range(11, 11 + small[0]))
+        c = people(range(100, 100 + small[1]))
+        rows, _hidden = d.protect_table([Row("a", "A", big), Row("b", "B", b), Row("c", "C", c)])
+        assert not rows[0].hidden and (rows[0].share is not None) is shown, small

@@ -163,8 +163,11 @@ def _compare_table(bad, where, table, counts: Counter, k, total=None, share_digi
         bad.check(
             f"{where}[{row.key}] %",
             fmt(row.share, share_digits),
-            # a share of a hidden total is not shown (a zero row can sit beside one)
-            "—" if total_hidden else fmt(100 * counts[row.key] / expected_total, share_digits),
+            # a share of a hidden total is not shown (a zero row can sit beside one), nor one
+            # whose complement (total minus row) is 1..K-1
+            "—"
+            if total_hidden or 0 < expected_total - counts[row.key] < k
+            else fmt(100 * counts[row.key] / expected_total, share_digits),
         )
 
 
@@ -187,9 +190,10 @@ def _compare_linked_table(bad, where, table, counts: Counter, k):
             continue
         bad.check(f"{where}[{row.key}] n", row.n, counts[row.key])
         if not table.total_hidden:
-            bad.check(
-                f"{where}[{row.key}] %", fmt(row.share, 1), fmt(100 * counts[row.key] / total, 1)
+            share = (
+                "—" if 0 < total - counts[row.key] < k else fmt(100 * counts[row.key] / total, 1)
             )
+            bad.check(f"{where}[{row.key}] %", fmt(row.share, 1), share)
     return hidden
 
 
@@ -207,7 +211,11 @@ def _compare_distribution_block(bad, where, block_table, table, counts, k, total
         if row.key in hidden:
             bad.check(f"{where}[{row.key}]", cells[1:3], [HIDDEN, "—"])
         else:
-            share = "—" if total_hidden else fmt(100 * counts[row.key] / expected_total, 1)
+            share = (
+                "—"
+                if total_hidden or 0 < expected_total - counts[row.key] < k
+                else fmt(100 * counts[row.key] / expected_total, 1)
+            )
             bad.check(f"{where}[{row.key}]", cells[1:3], [str(counts[row.key]), share])
     bad.check(
         f"{where} total", block_table["total"], HIDDEN if total_hidden else str(expected_total)
@@ -256,7 +264,12 @@ def _compare_tasks(bad, where, params, export: Export, k, duties_csv, block):
             prefer={str(f["category"]) for f in s.frequency if f["share"] is None},
         )
         freq_hidden = {int(c) for c in freq_hidden}
-        expected_freq = {c: None if c in freq_hidden else t["frequency"][c] for c in range(1, 8)}
+        expected_freq = {
+            c: None
+            if c in freq_hidden or 0 < t["yes"] - t["frequency_n"][c] < k
+            else t["frequency"][c]
+            for c in range(1, 8)
+        }
         if not stats_hidden:
             bad.close(f"{w} mean", s.importance_mean, t["mean"])
             bad.close(f"{w} sd", s.importance_sd, t["sd"])
@@ -294,7 +307,12 @@ def _compare_crosswalk(bad, where, params, export: Export, k, crosswalk_csv, blo
         n_fit, mean = fits.get(row.key, (0, None))
         expected_fit = mean if n_fit >= k and row.key not in hidden else None
         bad.close(f"{where} fit {row.key}", getattr(row, "fit_mean", None), expected_fit)
-        share = "—" if row.key in hidden else fmt(100 * counts[row.key] / sum(counts.values()), 1)
+        pooled = sum(counts.values())
+        share = (
+            "—"
+            if row.key in hidden or 0 < pooled - counts[row.key] < k
+            else fmt(100 * counts[row.key] / pooled, 1)
+        )
         n_text = HIDDEN if row.key in hidden else str(counts[row.key])
         bad.check(
             f"{where} crosswalk block {row.key}", cells[1:], [n_text, share, fmt(expected_fit, 2)]
