@@ -121,7 +121,7 @@ def _table(
     keep_order: bool = False,
 ) -> Table:
     rows = [
-        Row(key=str(value), label=label_map.get(str(value), str(value) or _("(blank)")), n=n)
+        Row(key=str(value), label=label_map.get(str(value), str(value) or _("No answer")), n=n)
         for value, n in counts
     ]
     true_total = sum(r.n for r in rows) if total is None else total
@@ -719,7 +719,7 @@ def crosswalk(params: dict) -> dict:
     order = list(code_labels)
     codes = sorted(pooled_counts, key=lambda c: order.index(c) if c in order else len(order))
     pooled_rows = [
-        Row(key=code, label=code_labels.get(code, code or _("(blank)")), n=pooled_counts[code])
+        Row(key=code, label=code_labels.get(code, code or _("No answer")), n=pooled_counts[code])
         for code in codes
     ]
     apply_rows(pooled_rows, codes, hidden_codes, total, total_hidden)

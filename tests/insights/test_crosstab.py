@@ -465,3 +465,45 @@ def test_the_cross_tab_says_no_answer_for_groupings_and_labels_its_region_apart(
     assert "need not add up to exactly 100%" in html
     region = re.search(r'<div class="table-responsive"[^>]*role="region"[^>]*>', html).group(0)
     assert 'aria-labelledby="crosstab-title"' not in region and 'aria-label="Table: ' in region
+
+
+def test_the_spanish_cross_tab_shows_the_percentage_note_in_spanish(client, build, exact, k5):
+    # Django looks a template string up with "%" doubled: the .po msgid must say "100%%".
+    _people(build, 6, answers={"full_time": "full_time"})
+    client.force_login(make_user(Role.REVIEWER))
+    with translation.override("es"):
+        client.cookies["django_language"] = "es"
+        reply = client.get(reverse(URL), {"rows": "role", "columns": "full_time"})
+    html = unescape(reply.content.decode())
+    note = re.search(r'<p[^>]*id="crosstab-percent-note"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert note == (
+        "Los porcentajes de fila se calculan a partir de los recuentos perturbados y se "
+        "redondean, así que los porcentajes de una fila no tienen por qué sumar exactamente 100%."
+    )
+
+
+def test_the_overview_says_no_answer_for_a_blank_setting_or_state_like_the_cross_tab(
+    client, build, exact, k5
+):
+    _people(build, 6, setting="", state="")
+    _people(build, 6, setting="school_campus", state="CA")
+    client.force_login(make_user(Role.REVIEWER))
+    html = unescape(client.get(reverse("insights:overview")).content.decode())
+    assert "(blank)" not in html
+    assert re.search(r'<th scope="row" class="fw-normal">No answer</th>', html)  # setting
+    assert re.search(r'<span class="fw-semibold">No answer</span>', html)  # state tile
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("insights:overview"), {"format": "csv"})
+                .content.decode()
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    labels = {row[1] for row in rows if len(row) > 1}
+    assert "No answer" in labels and "(blank)" not in labels
+    with translation.override("es"):
+        client.cookies["django_language"] = "es"
+        html = unescape(client.get(reverse("insights:overview")).content.decode())
+    assert "Sin respuesta" in html and "(en blanco)" not in html
