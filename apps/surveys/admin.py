@@ -232,13 +232,16 @@ class RoleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "text_en", "for_all_roles", "is_active", "order")
+    list_display = ("code", "label_en", "text_en", "for_all_roles", "is_active", "order")
     list_filter = ("is_active", "roles")
     search_fields = ("code", "text_en", "text_es")
     filter_horizontal = ("roles",)
     fieldsets = [
         (None, {"fields": ["code", "order", "is_active", "for_all_roles", "roles"]}),
-        (BOTH, {"fields": [("text_en", "text_es"), ("area_en", "area_es")]}),
+        (
+            BOTH,
+            {"fields": [("text_en", "text_es"), ("label_en", "label_es"), ("area_en", "area_es")]},
+        ),
     ]
 
 

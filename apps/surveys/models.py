@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import BilingualMixin, TimeStampedModel
@@ -39,6 +39,16 @@ class Task(BilingualMixin, TimeStampedModel):
     text_es = models.TextField(_("task (Spanish)"), blank=True)
     area_en = models.CharField(_("content area (English)"), max_length=120, blank=True)
     area_es = models.CharField(_("content area (Spanish)"), max_length=120, blank=True)
+    label_en = models.CharField(
+        _("short label (English)"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "A few words heading the task on the rating screens (the full statement is one tap "
+            "away). Empty: the full statement is shown."
+        ),
+    )
+    label_es = models.CharField(_("short label (Spanish)"), max_length=80, blank=True)
     roles = models.ManyToManyField(
         Role, verbose_name=_("shown first to"), blank=True, related_name="tasks"
     )
@@ -52,6 +62,12 @@ class Task(BilingualMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text_en[:60]}"
+
+    def rating_label(self) -> str:
+        """The short label in the language shown, else the full statement in that language
+        (never an English label on a Spanish page)."""
+        lang = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        return getattr(self, f"label_{lang}", "") or self.tr("text")
 
 
 class Survey(BilingualMixin, TimeStampedModel):

@@ -43,7 +43,19 @@ def seed_survey(path: Path = SEED_FILE) -> dict[str, int]:
         if _once("tasks", item["code"]) and not Task.objects.filter(code=item["code"]).exists():
             task = Task.objects.create(
                 for_all_roles=item["roles"] == ["all"],
-                **_fields(item, ["code", "order", "text_en", "text_es", "area_en", "area_es"]),
+                **_fields(
+                    item,
+                    [
+                        "code",
+                        "order",
+                        "text_en",
+                        "text_es",
+                        "area_en",
+                        "area_es",
+                        "label_en",
+                        "label_es",
+                    ],
+                ),
             )
             task.roles.set([roles[slug] for slug in item["roles"] if slug in roles])
             created["tasks"] += 1

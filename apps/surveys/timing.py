@@ -10,6 +10,8 @@ question is a faster page here too and the stated time follows every edit staff 
   in the benchmark);
 - one mental preparation (MENT) per decision: each question answered, each task in the duties
   checklist, each rating scale;
+- on the rating screens, each checked task is headed by its short label (the full statement is
+  one tap away), so its label's words are read there, not the statement's again;
 - taps (TAP) and characters typed (KEY) for the answer a question needs;
 - each page: loading it, tapping Next, and a swipe for each screen beyond the first.
 
@@ -102,11 +104,16 @@ def question_cost(q: Question) -> tuple[float, float]:
 
 
 def duties_seconds(
-    task_count: int, rated: int | None, task_words: float = TASK_WORDS, cap: int | None = None
+    task_count: int,
+    rated: int | None,
+    task_words: float = TASK_WORDS,
+    cap: int | None = None,
+    label_words: float | None = None,
 ) -> float:
-    """The duties checklist of `task_count` tasks, then ratings of `rated` tasks (expected
-    from CHECKED_SHARE when the checklist is not answered yet, at most the version's `cap` of
-    tasks rated per respondent), rating screens included."""
+    """The duties checklist of `task_count` tasks (statements of `task_words` words), then
+    ratings of `rated` tasks (expected from CHECKED_SHARE when the checklist is not answered
+    yet, at most the version's `cap` of tasks rated per respondent), each headed by a label of
+    `label_words` words (the statement when there is none), rating screens included."""
     checked = round(task_count * CHECKED_SHARE) if rated is None else rated
     if rated is None:
         rated = min(checked, cap) if cap else checked
@@ -117,12 +124,14 @@ def duties_seconds(
         + checked * TAP
         + _swipes(PAGE_PX + task_count * CHECK_PX)
     )
-    return checklist + screens * LOAD + screens * TAP + rating_seconds(rated, task_words, screens)
+    rating = rating_seconds(rated, label_words or task_words, screens)
+    return checklist + screens * LOAD + screens * TAP + rating
 
 
 def rating_seconds(rated: int, task_words: float = TASK_WORDS, screens: int | None = None) -> float:
-    """Rating `rated` checked tasks on `screens` screens: re-reading each statement and two
-    one-tap scales per task."""
+    """Rating `rated` checked tasks on `screens` screens: reading each task's heading (its
+    short label, `task_words` words; the statement when it has none) and two one-tap scales
+    per task."""
     if not rated:
         return 0.0
     screens = screens or math.ceil(rated / TASKS_PER_SCREEN)
@@ -136,7 +145,7 @@ RATE_SECONDS = rating_seconds(1) - read_seconds(RATE_SCREEN_WORDS + PAGE_WORDS)
 
 
 def page_seconds(
-    page, values, *, task_count=0, rated=None, task_words=TASK_WORDS, cap=None
+    page, values, *, task_count=0, rated=None, task_words=TASK_WORDS, cap=None, label_words=None
 ) -> float:
     # Loading it, its title and introduction, Next.
     seconds = (
@@ -149,7 +158,7 @@ def page_seconds(
             continue
         if q.type == Question.Type.TASK_MATRIX:
             if condition_met(q.condition, values):
-                seconds += duties_seconds(task_count, rated, task_words, cap)
+                seconds += duties_seconds(task_count, rated, task_words, cap, label_words)
             continue
         if page_has_matrix(page):
             continue  # the write-in tasks are folded away under the checklist
@@ -194,13 +203,29 @@ def real_median_seconds(version) -> int | None:
 
 
 def path_minutes(
-    structure, pages, values, *, task_count, rated=None, from_page=None, task_words=TASK_WORDS
+    structure,
+    pages,
+    values,
+    *,
+    task_count,
+    rated=None,
+    from_page=None,
+    task_words=TASK_WORDS,
+    label_words=None,
 ) -> dict:
     """Minutes for the path (whole and from `from_page` on), from the model, scaled to the
     real median when there is one."""
     cap = getattr(structure.version, "max_rated_tasks", None)
     seconds = [
-        page_seconds(p, values, task_count=task_count, rated=rated, task_words=task_words, cap=cap)
+        page_seconds(
+            p,
+            values,
+            task_count=task_count,
+            rated=rated,
+            task_words=task_words,
+            cap=cap,
+            label_words=label_words,
+        )
         for p in pages
     ]
     index = pages.index(from_page) if from_page in pages else 0

@@ -150,6 +150,7 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
     path = path or {"values": {}, "task_count": _typical_task_count(), "rated": None}
     index = shown.index(page)
     task_words = path.get("task_words") or _typical_task_words()
+    label_words = path.get("label_words") or _typical_task_words(label=True)
     minutes = timing.path_minutes(
         structure,
         shown,
@@ -158,11 +159,12 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
         rated=path["rated"],
         from_page=page,
         task_words=task_words,
+        label_words=label_words,
     )
     left = minutes["left"]
     if plan is not None and step:
         # On a rating screen, the tasks of the screens before are done.
-        done = timing.rating_seconds(plan.rated_before(step), task_words, step - 1)
+        done = timing.rating_seconds(plan.rated_before(step), label_words, step - 1)
         left = timing.minutes(minutes["left_seconds"] - done)
     return {
         "number": index + 1,
@@ -185,6 +187,7 @@ def _path(response, values, plan) -> dict:
             "task_count": len(tasks),
             "rated": rated,
             "task_words": _mean_words(tasks),
+            "label_words": _mean_words(tasks, label=True),
         }
     role = next(iter(values.get("role", set())), None)
     if role is None:
@@ -192,10 +195,12 @@ def _path(response, values, plan) -> dict:
     tasks = list(
         Task.objects.filter(Q(for_all_roles=True) | Q(roles__slug=role), is_active=True)
         .distinct()
-        .only("text_en", "text_es")
+        .only("text_en", "text_es", "label_en", "label_es")
     )
     if not tasks:
-        tasks = list(Task.objects.filter(is_active=True).only("text_en", "text_es"))
+        tasks = list(
+            Task.objects.filter(is_active=True).only("text_en", "text_es", "label_en", "label_es")
+        )
     found = response.task_ratings.aggregate(
         rows=Count("pk"), rated=Count("pk", filter=Q(is_relevant=True, is_assigned=True))
     )
@@ -204,20 +209,28 @@ def _path(response, values, plan) -> dict:
         "task_count": len(tasks),
         "rated": found["rated"] if found["rows"] else None,
         "task_words": _mean_words(tasks),
+        "label_words": _mean_words(tasks, label=True),
     }
 
 
-def _mean_words(tasks) -> float | None:
-    """Words in the average task statement, in the language shown."""
-    return sum(timing.words(t.tr("text")) for t in tasks) / len(tasks) if tasks else None
+def _mean_words(tasks, *, label: bool = False) -> float | None:
+    """Words in the average task statement (or, with `label`, in the average heading of a
+    rating screen: the short label, else the statement), in the language shown."""
+    if not tasks:
+        return None
+    return sum(timing.words(t.rating_label() if label else t.tr("text")) for t in tasks) / len(
+        tasks
+    )
 
 
-def _typical_task_words() -> float:
-    """Words in the average statement of the task bank, in the language shown; cached."""
-    key = f"survey-typical-task-words:{get_language()}"
+def _typical_task_words(*, label: bool = False) -> float:
+    """Words in the average statement (or rating heading) of the task bank, in the language
+    shown; cached."""
+    key = f"survey-typical-task-words:{get_language()}:{'label' if label else 'text'}"
     found = cache.get(key)
     if found is None:
-        found = _mean_words(list(Task.objects.filter(is_active=True))) or timing.TASK_WORDS
+        tasks = list(Task.objects.filter(is_active=True))
+        found = _mean_words(tasks, label=label) or timing.TASK_WORDS
         cache.set(key, found, 600)
     return found
 
@@ -248,6 +261,7 @@ def survey_minutes(structure) -> int:
         {},
         task_count=_typical_task_count(),
         task_words=_typical_task_words(),
+        label_words=_typical_task_words(label=True),
     )["total"]
 
 

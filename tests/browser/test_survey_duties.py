@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from apps.surveys.models import Response, TaskRating
+from apps.surveys.models import Response, Task, TaskRating
 
 from .conftest import PHONE, assert_no_axe_violations
 from .survey_filler import check_tasks_on, fill_page, rate_checked_on
@@ -171,7 +171,15 @@ def test_axe_finds_nothing_on_the_new_duties_states(survey_site, pages, lang):
     assert_no_axe_violations(page)
     check_tasks_on(page.locator("[data-question=duties]"))
     _next(page)
+    # A rating screen: each task headed by its short label, in the page's language.
+    labels = page.locator(".task-rate details.task-label > summary")
+    assert labels.count() == page.locator(".task-rate").count() > 0
+    first = Task.objects.get(code=page.locator(".task-rate").first.get_attribute("id")[5:])
+    assert labels.first.inner_text().strip() == (first.label_es if lang == "es" else first.label_en)
     assert_no_axe_violations(page)  # a rating screen
+    labels.first.click()
+    assert page.locator(".task-rate .task-full").first.is_visible()
+    assert_no_axe_violations(page)  # a full statement unfolded
     _next(page)  # nothing rated: one error per scale
     assert page.locator("#error-summary li").count() == page.locator(".seg-scale").count()
     assert_no_axe_violations(page)
@@ -192,3 +200,54 @@ def test_axe_finds_nothing_on_the_new_duties_states(survey_site, pages, lang):
     )
     assert expected in page.locator("#err-state_zip__zip3").inner_text()
     assert_no_axe_violations(page)
+
+
+def test_a_task_label_opens_its_full_statement_by_keyboard_and_describes_its_scales(
+    survey_site, pages
+):
+    page = pages.open(viewport=PHONE)
+    _to_duties(page, survey_site.url, role="site_lead")
+    check_tasks_on(page.locator("[data-question=duties]"), share=0.2)
+    _next(page)
+    row = page.locator(".task-rate").first
+    task = Task.objects.get(code=row.get_attribute("id")[5:])
+    summary = row.locator("details.task-label > summary")
+    full = row.locator(".task-full")
+    assert summary.inner_text().strip() == task.label_en
+    assert not full.is_visible()  # folded: the label is what is read
+    box = summary.bounding_box()
+    assert box["height"] >= 44  # one tap target
+    # Keyboard: the label is one stop before its two scales; Enter shows the statement.
+    imp = row.locator(".seg-imp input").first.get_attribute("name")
+    freq = row.locator(".seg-freq input").first.get_attribute("name")
+    page.locator("#main").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    else:
+        raise AssertionError("Tab never reached the task's label")
+    assert page.evaluate("document.activeElement.id") == f"label-{task.code}"
+    page.keyboard.press("Enter")
+    assert full.is_visible()
+    assert full.inner_text().strip() == task.text_en
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == imp
+    page.keyboard.press("Tab")  # still one stop per scale
+    assert page.evaluate("document.activeElement.name") == freq
+    # Each scale is described by the full statement (what screen readers hear with it).
+    for name in (imp, freq):
+        described = page.evaluate(
+            """(name) => {
+              const group = document.querySelector(`input[name=${name}]`).closest('fieldset');
+              return group.getAttribute('aria-describedby').split(' ')
+                .map(id => document.getElementById(id).textContent.trim()).join(' ');
+            }""",
+            name,
+        )
+        assert described == task.text_en
+    # Without a label the statement itself heads the task (no fold).
+    Task.objects.filter(code=task.code).update(label_en="")
+    page.reload()
+    assert row.locator("details").count() == 0
+    assert row.locator(".task-text").inner_text().strip() == task.text_en

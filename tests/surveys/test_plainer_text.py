@@ -71,8 +71,10 @@ def _texts(version) -> dict:
 
 @pytest.fixture
 def seeded_before(transactional_db, tmp_path):
-    _migrate(BEFORE)
+    # Seeded with today's models (they have fields later migrations add, such as the task
+    # labels of 0010), then taken back to before the migration.
     seed_survey(_old_seed(tmp_path))
+    _migrate(BEFORE)
     yield Survey.objects.get(slug="ost-roles-duties")
     _migrate_to_latest()
 
@@ -146,7 +148,8 @@ def test_the_spanish_task_statements_get_shorter_unless_staff_reworded_them(seed
     code, old, new = SPANISH.SPANISH[0]
     other_code, other_old, _other_new = SPANISH.SPANISH[1]
     Task.objects.filter(code=other_code).update(text_es="Redactado por el personal.")
-    assert Task.objects.get(code=code).text_es == old
+    # Read one column: the model's later fields (0010's labels) are not in this schema yet.
+    assert Task.objects.filter(code=code).values_list("text_es", flat=True).get() == old
     _migrate_to_latest()
     assert Task.objects.get(code=code).text_es == new
     assert Task.objects.get(code=other_code).text_es == "Redactado por el personal."

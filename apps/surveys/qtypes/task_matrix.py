@@ -213,4 +213,13 @@ def rate_row(form, task) -> dict:
                 "errors": form_errors(form, name),
             }
         )
-    return {"code": task.code, "text": task.tr("text"), "scales": scales}
+    # The task was just read in full and checked: a short label heads its scales, the full
+    # statement one tap away (and in the scales' accessible description).
+    text = task.tr("text")
+    label = task.rating_label()
+    return {
+        "code": task.code,
+        "text": text,
+        "label": label if label != text else "",
+        "scales": scales,
+    }
