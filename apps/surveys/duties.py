@@ -167,36 +167,6 @@ def assign_for_rating(
     return set(keep + candidates[:room])
 
 
-def checklist_rows(
-    response: Response,
-    plan_tasks: tuple[list[Task], list[Task]],
-    checked_codes: set[str],
-    existing: dict[int, TaskRating],
-    assigned: set[int],
-) -> list[TaskRating]:
-    """TaskRating rows after the checklist: every role task gets a row (checked or not),
-    other tasks only when checked. Ratings already given to tasks still checked are kept."""
-    role_tasks, other_tasks = plan_tasks
-    rows = []
-    for task in role_tasks + other_tasks:
-        is_checked = task.code in checked_codes
-        if not is_checked and task not in role_tasks:
-            continue
-        old = existing.get(task.pk)
-        keep = is_checked and task.pk in assigned and old is not None and old.is_relevant
-        rows.append(
-            TaskRating(
-                response=response,
-                task=task,
-                is_relevant=is_checked,
-                is_assigned=is_checked and task.pk in assigned,
-                importance=old.importance if keep else None,
-                frequency=old.frequency if keep else None,
-            )
-        )
-    return rows
-
-
 def duties_done_q() -> Q:
     """Ratings that still need an answer: checked, assigned, not rated."""
     return Q(is_relevant=True, is_assigned=True, importance__isnull=True)

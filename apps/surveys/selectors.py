@@ -138,7 +138,15 @@ def expected_pages(structure: Structure, values) -> list[SurveyPage]:
 
 
 def tasks_for_role(role_slug: str | None) -> tuple[list[Task], list[Task]]:
-    """Tasks shown first to this role, and every other active task (any task can be rated)."""
+    """Tasks shown first to this role, and every other active task (any task can be rated).
+
+    Read fresh on each call (two small queries): a per-process cache keyed on the bank's
+    count and latest change missed bulk updates (a label changed by `.update()` stayed stale
+    until a restart), for a saving of one query a page."""
+    return _load_tasks_for_role(role_slug)
+
+
+def _load_tasks_for_role(role_slug: str | None) -> tuple[list[Task], list[Task]]:
     tasks = list(Task.objects.filter(is_active=True).order_by("order"))
     # The role's task ids in one query on the link table: prefetching every task's roles cost
     # a quarter of a duties POST (bench/submit_bench.py, profiled).
@@ -169,12 +177,19 @@ _STATE_FIELDS = (
 )
 
 
-def response_page_state(public_id, owned_ids) -> tuple[Response, Structure, list[AnswerRow]] | None:
+def response_page_state(
+    public_id, owned_ids, *, lock: bool = False
+) -> tuple[Response, Structure, list[AnswerRow]] | None:
     """A response this browser owns, its version's structure and its answers, in one query
-    (the response joined to its answers): this runs on every survey page."""
+    (the response joined to its answers): this runs on every survey page. With `lock` (inside
+    a transaction) the response row is locked until commit by the same query (FOR UPDATE OF
+    the response): a page POST's twin waits here, then reads what this one committed."""
     if str(public_id) not in owned_ids:
         return None
-    rows = list(Response.objects.filter(public_id=public_id).values_list(*_STATE_FIELDS))
+    query = Response.objects.filter(public_id=public_id)
+    if lock:
+        query = query.select_for_update(of=("self",))
+    rows = list(query.values_list(*_STATE_FIELDS))
     if not rows:
         return None
     pk, status, version_id, version_status, version_updated, last_key, started = rows[0][:7]

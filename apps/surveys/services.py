@@ -88,49 +88,43 @@ def _save_task_ratings(response: Response, form: SurveyPageForm) -> None:
 
 def _save_checklist(response: Response, form: SurveyPageForm) -> None:
     """Pass one: a row per role task (checked or not) and per other task checked. Tasks
-    still checked keep their ratings; with planned missingness their assignment stays."""
+    still checked keep their ratings; with planned missingness their assignment stays.
+    One set-based write (ratings_checklist_write), plus a read only when planned
+    missingness has to choose among the checked tasks."""
     question = next(q for q in form.step_questions if q.type == Question.Type.TASK_MATRIX)
     checked_codes = set(form.cleaned_data.get(question.key) or [])
     tasks = form.role_tasks + form.other_tasks
-    existing = {r.task_id: r for r in response.task_ratings.filter(task__in=tasks)}
     checked = [t for t in tasks if t.code in checked_codes]
-    already = {pk for pk, r in existing.items() if r.is_relevant and r.is_assigned}
-    assigned = duties.assign_for_rating(
-        form.page.version, checked, already, response_id=response.pk
-    )
-    rows = duties.checklist_rows(
-        response, (form.role_tasks, form.other_tasks), checked_codes, existing, assigned
-    )
-    if existing:
-        response.task_ratings.filter(task__in=tasks).delete()
-    TaskRating.objects.bulk_create(rows)
+    version = form.page.version
+    already: set[int] = set()
+    if version.max_rated_tasks and len(checked) > version.max_rated_tasks:
+        already = set(
+            response.task_ratings.filter(
+                task__in=checked, is_relevant=True, is_assigned=True
+            ).values_list("task_id", flat=True)
+        )
+    assigned = duties.assign_for_rating(version, checked, already, response_id=response.pk)
+    rows = [
+        (task.pk, task.code in checked_codes, task.code in checked_codes and task.pk in assigned)
+        for task in form.role_tasks
+    ] + [(task.pk, True, task.pk in assigned) for task in form.other_tasks if task in checked]
+    gone = [task.pk for task in form.other_tasks if task.code not in checked_codes]
+    ratings_checklist_write(response.pk, rows, gone)
 
 
 def _save_rating_screen(response: Response, form: SurveyPageForm) -> None:
     """Pass two: importance and frequency of the tasks on this screen (both or neither:
-    on Back or Save a half-rated task keeps no rating)."""
+    on Back or Save a half-rated task keeps no rating). One set-based UPDATE."""
     data = form.cleaned_data
-    rows = {
-        r.task_id: r
-        for r in response.task_ratings.filter(
-            task__in=form.rate_tasks, is_relevant=True, is_assigned=True
-        )
-    }
-    changed = []
+    rows = []
     for task in form.rate_tasks:
-        row = rows.get(task.pk)
-        if row is None:
-            continue
         imp, freq = data.get(task_field(task, "imp")), data.get(task_field(task, "freq"))
         if imp is None or freq is None:
             if form.lenient and (imp is None and freq is None):
                 continue  # nothing chosen: keep what was saved
             imp = freq = None
-        if (row.importance, row.frequency) != (imp, freq):
-            row.importance, row.frequency = imp, freq
-            changed.append(row)
-    if changed:
-        TaskRating.objects.bulk_update(changed, ["importance", "frequency"])
+        rows.append((task.pk, imp, freq))
+    ratings_screen_write(response.pk, rows)
 
 
 def _save_contact(response: Response, q: Question, email: str, values) -> None:
@@ -149,8 +143,10 @@ def _save_contact(response: Response, q: Question, email: str, values) -> None:
 
 
 # No savepoint: inside a request this joins the request's transaction (ATOMIC_REQUESTS), and
-# any error fails the whole request anyway. Three statements: UPDATE (locks the row and checks
-# the status), DELETE the page's old answers, INSERT the new ones.
+# any error fails the whole request anyway. On PostgreSQL two statements for a plain page:
+# UPDATE the response (locks the row, checks the status) with the page's saved state, then
+# DELETE the page's old answers with the INSERT of the new ones; the duties page writes its
+# ratings in one more (ratings_checklist_write, ratings_screen_write).
 @transaction.atomic(savepoint=False)
 def response_page_save(
     *,
@@ -178,15 +174,12 @@ def response_page_save(
     extra = {"resume_page_key": resume_page_key or page.key}
     if language:
         extra["language"] = language[:5]
-    if not _claim_and_update(response.pk, saved_key, {**extra, **profile}):
+    if not _claim_and_update(response.pk, saved_key, {**extra, **profile}, page.key):
         raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
-    _page_saved(response.pk, page.key)
     visible = {q.pk for q in form.visible_questions}
     step_question_ids = [
         q.pk for q in form.step_questions if qtype(q).storage is not Storage.TASK_RATINGS
     ]
-    if page_had_answers and step_question_ids:
-        _delete_page_answers(response.pk, step_question_ids)
     answers: list[Answer] = []
     for q in form.step_questions:
         # Answers are rows of Answer; the duties' ratings and the contact address have their
@@ -204,21 +197,10 @@ def response_page_save(
             _save_contact(response, q, data.get(q.key) or "", values)
         else:
             answers.extend(_answers_for(q, data, response))
-    _insert_answers(answers)
+    _replace_answers(response.pk, step_question_ids if page_had_answers else [], answers)
     response.last_page_key = saved_key
     response.resume_page_key = extra["resume_page_key"]
     return response
-
-
-def _page_saved(response_id: int, page_key: str) -> None:
-    """The page is saved: note when, and drop its draft (the answers now hold what was typed)."""
-    now = timezone.now()
-    ResponsePage.objects.bulk_create(
-        [ResponsePage(response_id=response_id, page_key=page_key, seen_at=now, saved_at=now)],
-        update_conflicts=True,
-        unique_fields=["response", "page_key"],
-        update_fields=["saved_at", "draft", "draft_at"],
-    )
 
 
 def response_page_seen(*, response: Response, page_key: str) -> None:
@@ -282,27 +264,47 @@ def submission_digest(data) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()
 
 
-def submission_find(*, response: Response, key: str) -> PageSubmission | None:
-    return PageSubmission.objects.filter(response_id=response.pk, key=key).first()
+def submission_find(*, response: Response, key: str) -> tuple[str, str] | None:
+    """The (digest, target) of an earlier submission of the response with this key, if any.
+    The caller locks the response row first (selectors.response_page_state with lock), so
+    this sees what a concurrent twin committed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT digest, target FROM {_SUBMISSION} WHERE response_id = %s AND "
+            f"{connection.ops.quote_name('key')} = %s",
+            [response.pk, key],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def submission_record(
     *, response: Response, key: str, page_key: str, digest_: str, target: str
 ) -> None:
     """Remember an accepted submission (a later one with the same key and answers is a replay).
-    Runs in the request's transaction: a concurrent twin waits for this row, then updates it."""
-    PageSubmission.objects.update_or_create(
-        response_id=response.pk,
-        key=key,
-        defaults={"page_key": page_key, "digest": digest_, "target": target[:300]},
-    )
+    Runs in the request's transaction: a concurrent twin waits for this row, then updates it.
+    One statement: INSERT ... ON CONFLICT (response, key) DO UPDATE."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    quoted = connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_SUBMISSION} (response_id, {quoted}, page_key, digest, target, "
+            "created_at) VALUES (%s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT (response_id, {quoted}) DO UPDATE SET page_key = EXCLUDED.page_key, "
+            "digest = EXCLUDED.digest, target = EXCLUDED.target",
+            [response.pk, key, page_key[:50], digest_, target[:300], now],
+        )
 
 
-# The three statements below run on every survey page save. They are plain, portable SQL
-# (SQLite and PostgreSQL) because building them through the ORM cost more CPU than
-# everything else in the request together (see `make bench`).
+# The statements below run on every survey page save. They are plain, portable SQL (SQLite
+# and PostgreSQL) because building them through the ORM cost more CPU than everything else in
+# the request together (see `make bench`); on PostgreSQL the pairs that always run together
+# are folded into one statement each (a data-modifying WITH), which saves round trips.
 _RESPONSE = Response._meta.db_table
 _ANSWER = Answer._meta.db_table
+_SUBMISSION = PageSubmission._meta.db_table
+_PAGE = ResponsePage._meta.db_table
+_RATING = TaskRating._meta.db_table
 _ANSWER_COLUMNS = (
     "response_id",
     "question_id",
@@ -314,32 +316,64 @@ _ANSWER_COLUMNS = (
 )
 
 
-def _claim_and_update(response_id: int, page_key: str, profile: dict) -> bool:
-    """UPDATE the response's page and profile columns if it is still in progress; the UPDATE
-    also takes the row lock until commit. Returns False when the response is not a draft."""
+def _claim_and_update(response_id: int, page_key: str, profile: dict, saved_page: str) -> bool:
+    """UPDATE the response's page and profile columns if it is still in progress (the UPDATE
+    also takes the row lock until commit), and note the page `saved_page` as saved: when, and
+    its draft dropped (the answers now hold what was typed). Returns False when the response
+    is not a draft. One statement on PostgreSQL (the UPDATE in a WITH feeding the page's
+    INSERT ... ON CONFLICT), two elsewhere."""
     columns = ["last_page_key", "updated_at", *profile]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [page_key, now, *profile.values(), response_id, Response.Status.IN_PROGRESS]
     assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    update = f"UPDATE {_RESPONSE} SET {assignments} WHERE id = %s AND status = %s"
+    upsert = (
+        " ON CONFLICT (response_id, page_key) DO UPDATE SET saved_at = EXCLUDED.saved_at, "
+        "draft = NULL, draft_at = NULL"
+    )
+    columns_page = "(response_id, page_key, seen_at, saved_at, draft, draft_at)"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH claimed AS ({update} RETURNING id) INSERT INTO {_PAGE} {columns_page} "
+                f"SELECT id, %s, %s, %s, NULL, NULL FROM claimed{upsert}",
+                [*params, saved_page, now, now],
+            )
+            return cursor.rowcount == 1
+        cursor.execute(update, params)
+        if cursor.rowcount != 1:
+            return False
         cursor.execute(
-            f"UPDATE {_RESPONSE} SET {assignments} WHERE id = %s AND status = %s", params
+            f"INSERT INTO {_PAGE} {columns_page} VALUES (%s, %s, %s, %s, NULL, NULL){upsert}",
+            [response_id, saved_page, now, now],
         )
-        return cursor.rowcount == 1
+        return True
 
 
-def _delete_page_answers(response_id: int, question_ids: list[int]) -> None:
-    marks = ", ".join(["%s"] * len(question_ids))
+def _replace_answers(response_id: int, question_ids: list[int], answers: list[Answer]) -> None:
+    """DELETE the answers of `question_ids` and INSERT `answers`: one statement on PostgreSQL
+    when both are needed (a data-modifying WITH; the INSERT's rows are not seen by the
+    DELETE), two elsewhere."""
+    delete = ""
+    if question_ids:
+        marks = ", ".join(["%s"] * len(question_ids))
+        delete = f"DELETE FROM {_ANSWER} WHERE response_id = %s AND question_id IN ({marks})"
+    delete_params = [response_id, *question_ids]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {_ANSWER} WHERE response_id = %s AND question_id IN ({marks})",
-            [response_id, *question_ids],
-        )
+        if not answers:
+            if delete:
+                cursor.execute(delete, delete_params)
+            return
+        insert, params = _insert_answers_sql(answers)
+        if delete and connection.vendor == "postgresql":
+            cursor.execute(f"WITH gone AS ({delete}) {insert}", delete_params + params)
+            return
+        if delete:
+            cursor.execute(delete, delete_params)
+        cursor.execute(insert, params)
 
 
-def _insert_answers(answers: list[Answer]) -> None:
-    if not answers:
-        return
+def _insert_answers_sql(answers: list[Answer]) -> tuple[str, list]:
     row = "(" + ", ".join(["%s"] * len(_ANSWER_COLUMNS)) + ")"
     params = []
     for a in answers:
@@ -353,11 +387,66 @@ def _insert_answers(answers: list[Answer]) -> None:
             number,
             a.bool_value,
         ]
+    sql = f"INSERT INTO {_ANSWER} ({', '.join(_ANSWER_COLUMNS)}) VALUES " + ", ".join(
+        [row] * len(answers)
+    )
+    return sql, params
+
+
+def ratings_checklist_write(
+    response_id: int, rows: list[tuple[int, bool, bool]], gone: list[int]
+) -> None:
+    """The duties checklist in one statement: INSERT a row per (task, checked, assigned), or
+    on conflict with the task's row UPDATE it, keeping its importance and frequency only when
+    the task stays checked and assigned and was checked before. Rows of tasks in `gone` (not
+    of the role, now unchecked) are deleted: in the same statement on PostgreSQL (a
+    data-modifying WITH), in a second one elsewhere."""
+    keep = f"CASE WHEN EXCLUDED.is_assigned AND {_RATING}.is_relevant THEN {_RATING}.%s END"
+    upsert = (
+        f"INSERT INTO {_RATING} (response_id, task_id, is_relevant, is_assigned, importance, "
+        "frequency) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, NULL, NULL)"] * len(rows))
+        + " ON CONFLICT (response_id, task_id) DO UPDATE SET "
+        "is_relevant = EXCLUDED.is_relevant, is_assigned = EXCLUDED.is_assigned, "
+        f"importance = {keep % 'importance'}, frequency = {keep % 'frequency'}"
+    )
+    params = [
+        v for task_id, checked, assigned in rows for v in (response_id, task_id, checked, assigned)
+    ]
+    delete = ""
+    if gone:
+        delete = (
+            f"DELETE FROM {_RATING} WHERE response_id = %s AND task_id IN "
+            "(" + ", ".join(["%s"] * len(gone)) + ")"
+        )
+    with connection.cursor() as cursor:
+        if not rows:
+            if delete:
+                cursor.execute(delete, [response_id, *gone])
+            return
+        if delete and connection.vendor == "postgresql":
+            cursor.execute(f"WITH gone AS ({delete}) {upsert}", [response_id, *gone, *params])
+            return
+        if delete:
+            cursor.execute(delete, [response_id, *gone])
+        cursor.execute(upsert, params)
+
+
+def ratings_screen_write(response_id: int, rows: list[tuple[int, int | None, int | None]]) -> None:
+    """A duties rating screen in one statement: UPDATE ... FROM (VALUES (task, importance,
+    frequency), ...) for the response's checked and assigned tasks whose values change."""
+    if not rows:
+        return
+    value = "(%s, CAST(%s AS smallint), CAST(%s AS smallint))"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_ANSWER} ({', '.join(_ANSWER_COLUMNS)}) VALUES "
-            + ", ".join([row] * len(answers)),
-            params,
+            "WITH v (task_id, imp, freq) AS (VALUES " + ", ".join([value] * len(rows)) + ") "
+            f"UPDATE {_RATING} SET importance = v.imp, frequency = v.freq FROM v "
+            f"WHERE {_RATING}.response_id = %s AND {_RATING}.task_id = v.task_id "
+            f"AND {_RATING}.is_relevant AND {_RATING}.is_assigned "
+            f"AND ({_RATING}.importance IS DISTINCT FROM v.imp "
+            f"OR {_RATING}.frequency IS DISTINCT FROM v.freq)",
+            [v for row in rows for v in row] + [response_id],
         )
 
 

@@ -337,7 +337,10 @@ def _draft_data(request, form, page, step=None) -> dict[str, list[str]]:
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
-    state = response_page_state(public_id, _owned(request))
+    # A POST with a submission key locks the response row in the same query, so a double
+    # tap's twin waits and then finds this submission's key (services.submission_find).
+    lock = request.method == "POST" and bool(request.POST.get("submission_key"))
+    state = response_page_state(public_id, _owned(request), lock=lock)
     if state is None:
         return render(request, "surveys/not_yours.html", status=404)
     response, structure, answers = state
@@ -373,16 +376,10 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
             and not prefetch
         ):
             return redirect(_step_url(response, page, plan.resume_step()))
-    states = _page_states(response)
-    page_state = _state_for(states, page.key)
-    render_extra = {
-        "page_state": page_state,
-        "values": values,
-        "states": states,
-        "plan": plan,
-        "step": step,
-    }
     if request.method == "GET":
+        states = _page_states(response)
+        page_state = _state_for(states, page.key)
+        render_extra = _render_extra(states, page, values, plan, step)
         if not prefetch and (page_state is None or page_state.seen_at is None):
             services.response_page_seen(response=response, page_key=page.key)
         form = _build_form(request, response, structure, page, answers, plan=plan, step=step)
@@ -404,6 +401,29 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
             form._errors = ErrorDict()
         return _render_page(request, response, structure, expected, page, form, **render_extra)
 
+    return _page_post(
+        request, response, structure, answers, page, values, shown, expected, plan, step
+    )
+
+
+def _render_extra(states, page, values, plan, step) -> dict:
+    """What a rendered page needs beyond the form (the page states are read only to render)."""
+    return {
+        "page_state": _state_for(states, page.key),
+        "values": values,
+        "states": states,
+        "plan": plan,
+        "step": step,
+    }
+
+
+def _page_post(request, response, structure, answers, page, values, shown, expected, plan, step):
+    """A page sent: validated, saved (or kept as a draft), then a redirect; the page states
+    and the time estimate are read only when the page is shown again."""
+
+    def extra() -> dict:
+        return _render_extra(_page_states(response), page, values, plan, step)
+
     action = request.POST.get("action", "next")
     key = request.POST.get("submission_key", "")
     lenient = action in ("back", "save")
@@ -423,15 +443,14 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         form._errors = ErrorDict()
         return _render_page(
             request, response, structure, expected, page, form,
-            status=400, notice=UNREADABLE, **render_extra,
+            status=400, notice=UNREADABLE, **extra(),
         )  # fmt: skip
     digest = services.submission_digest(request.POST)
     if key:
-        # The response row is locked first, so a double tap's twin waits and then sees this.
-        Response.objects.select_for_update().filter(pk=response.pk).values_list("pk").first()
+        # The response row is locked (response_page_state), so a twin has committed by now.
         earlier = services.submission_find(response=response, key=key)
-        if earlier is not None and earlier.digest == digest:
-            return redirect(earlier.target or _continue_url(response))
+        if earlier is not None and earlier[0] == digest:
+            return redirect(earlier[1] or _continue_url(response))
 
     is_final = action == "next" and page == expected[-1]
     # Submissions are rate limited per client address; saving pages inside a response is not.
@@ -446,7 +465,7 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
         form.is_valid()
         return _render_page(
             request, response, structure, expected, page, form,
-            status=429, limited=True, **render_extra,
+            status=429, limited=True, **extra(),
         )  # fmt: skip
     if not form.is_valid():
         # Nothing typed is lost: the page's fields are kept as a draft. Back and "Save and
@@ -470,7 +489,7 @@ def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
             token = services.resume_token_create(response=response)
             return _render_resume(request, response, token)
         return _render_page(
-            request, response, structure, expected, page, form, status=400, **render_extra
+            request, response, structure, expected, page, form, status=400, **extra()
         )
     if form.stray_tasks:
         messages.warning(request, _(DUTIES_STRAY) % {"codes": ", ".join(form.stray_tasks)})

@@ -24,6 +24,22 @@ def page_url(response: Response, key: str) -> str:
     return reverse("surveys:page", kwargs={"public_id": response.public_id, "page_key": key})
 
 
+BEFORE_DUTIES = ["eligibility", "role", "time_use", "setting", "hours_pay", "education_career"]
+
+
+def to_duties(client, survey, role="site_lead") -> Response:
+    """A paid respondent of `role` with every page before the duties answered."""
+    from apps.surveys.selectors import version_structure
+
+    response = start(client, survey)
+    structure = version_structure(response.version)
+    for key in BEFORE_DUTIES:
+        data = sample_page_data(structure.page(key), {"role": role})
+        reply = client.post(page_url(response, key), data)
+        assert reply.status_code == 302, (key, reply.content.decode()[:2000])
+    return response
+
+
 def current_key(http_response) -> str:
     return http_response.url.split("?")[0].rstrip("/").split("/")[-1]
 

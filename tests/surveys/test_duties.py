@@ -16,23 +16,15 @@ from apps.surveys.sample import sample_page_data
 from apps.surveys.selectors import tasks_for_role, version_structure
 from apps.surveys.services import first_unanswered_page
 
-from .helpers import page_url, start
+from .helpers import page_url, start, to_duties
 
 pytestmark = pytest.mark.django_db
 
-BEFORE_DUTIES = ["eligibility", "role", "time_use", "setting", "hours_pay", "education_career"]
-
 
 def _to_duties(client, survey, role="site_lead"):
-    """A paid respondent of `role` with every page before the duties answered."""
-    response = start(client, survey)
-    structure = version_structure(response.version)
-    for key in BEFORE_DUTIES:
-        data = sample_page_data(structure.page(key), {"role": role})
-        reply = client.post(page_url(response, key), data)
-        assert reply.status_code == 302, (key, reply.content.decode()[:2000])
+    response = to_duties(client, survey, role)
     role_tasks, _others = tasks_for_role(role)
-    return response, structure, role_tasks
+    return response, version_structure(response.version), role_tasks
 
 
 def _ids(html: str) -> set[str]:
