@@ -451,8 +451,14 @@ class PageSubmission(models.Model):
 class Answer(models.Model):
     """One typed value: a choice, a number, a text, or a yes/no; `part` names a sub-field."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # No single-column indexes on response and question: (response, question) and
+    # (question, choice, response) below lead with them (fewer indexes to write per page).
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     part = models.CharField(max_length=20, blank=True)
     choice = models.ForeignKey(
         Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
@@ -488,7 +494,10 @@ class TaskRating(models.Model):
     missingness (SurveyVersion.max_rated_tasks) a relevant task may be left unrated by design.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="task_ratings")
+    # Led by the unique (response, task) and the covering index: no index of its own.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="task_ratings", db_index=False
+    )
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="ratings")
     is_relevant = models.BooleanField()
     importance = models.PositiveSmallIntegerField(null=True, blank=True)
