@@ -14,7 +14,10 @@ respondent, so only a pool of respondents is walked (one per POOL_SHARE response
 POOL_MIN) and written with COPY; every further response is a fresh submission (its own id,
 public id, browser token, collector, time, duration and quality flags) of one drawn pool
 respondent's answers, whose answer and rating rows PostgreSQL copies set-based
-(INSERT ... SELECT joined on a per-batch map table that Python fills with COPY).
+(INSERT ... SELECT joined on a per-batch map table that Python fills with COPY, reading the
+pool's rows from temporary tables made once). `bulk_load` (a fresh database only) drops the
+tables' secondary indexes and the answer and rating keys for the copy and builds them once
+at the end; docs/benchmarks.md#generating-test-data has the measurements.
 """
 
 import bisect
@@ -25,7 +28,7 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -57,6 +60,7 @@ TASK_MATRIX, EMAIL = str(Question.Type.TASK_MATRIX), str(Question.Type.EMAIL)
 SINGLE_CHOICE, SCALE = str(Question.Type.SINGLE_CHOICE), str(Question.Type.SCALE)
 MULTI_CHOICE = str(Question.Type.MULTI_CHOICE)
 NO_PUBLISHED_VERSION = "The survey has no published version."
+BULK_LOAD_NOT_EMPTY = "A bulk load fills an empty database: responses already exist."
 EMAIL_DOMAIN = "example.invalid"
 SPAN_DAYS = 90
 WRITE_BATCH = 5000  # rows per INSERT statement for answers and ratings
@@ -69,6 +73,8 @@ ANSWER_COLUMNS = ("question_id", "part", "choice_id", "text_value", "number_valu
 RATING_COLUMNS = ("task_id", "is_relevant", "importance", "frequency", "is_assigned")
 AnswerRow = tuple[int, str, int | None, str, Decimal | int | None, bool | None]
 RatingRow = tuple[int, bool, int | None, int | None, bool]
+# What a resubmission needs of its pool respondent: response id, paid path, wants contact.
+_Template = tuple[int, bool, bool]
 
 
 class _Dist:
@@ -874,6 +880,12 @@ class _Generator:
         )
         return min(moment, self.anchor - timedelta(seconds=1))
 
+    def _submitted_epoch(self, anchor: int) -> int:
+        """`_submitted_at` as seconds since the epoch (the same draws), for the map rows."""
+        day = self.rng.randrange(SPAN_DAYS)
+        hour = HOUR_OF_DAY.draw(self.rng)
+        return min(anchor - (day + 1) * 86400 + hour * 3600 + self.rng.randrange(3600), anchor - 1)
+
     def _collector(self) -> Collector | None:
         if not self.collectors or self.rng.random() < 0.3:
             return None
@@ -1260,6 +1272,7 @@ def synthetic_responses_generate(
     batch_size: int = 5000,
     progress: Callable[[int, int, float], None] | None = None,
     pool: int | None = None,
+    bulk_load: bool = False,
 ) -> GenerationSummary:
     """Create `count` synthetic complete responses on the survey's published version.
 
@@ -1267,12 +1280,19 @@ def synthetic_responses_generate(
     per batch; `progress(done, count, seconds)` is called after each. On PostgreSQL, when
     `pool` (default `pool_size(count)`) is below `count`, only `pool` respondents walk the
     survey and the others resubmit their answers (see the module docstring).
+
+    `bulk_load` says the database is a fresh one being filled (a benchmark database, no
+    response yet): the response, answer and rating tables' non-unique secondary indexes are
+    dropped for the resubmissions and built once at the end, then the tables are analysed.
+    Refused when responses already exist (dropping indexes would stall anyone using them).
     """
     version = survey_published_version(survey)
     if version is None:
         raise ApplicationError(NO_PUBLISHED_VERSION)
     _check_columns()
     started = time.monotonic()
+    if bulk_load and Response.objects.exists():
+        raise ApplicationError(BULK_LOAD_NOT_EMPTY)
     structure = version_structure(version)
     collectors, collectors_created = _synthetic_collectors(survey)
     today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -1280,9 +1300,8 @@ def synthetic_responses_generate(
     summary = GenerationSummary(collectors_created=collectors_created)
     batch_size = max(1, batch_size)
     copy = _can_copy()
-    existing = Response.objects.count()
     walked = min(count, pool_size(count) if pool is None else max(1, pool)) if copy else count
-    templates: list[tuple[int, _Plan]] = []
+    templates: list[_Template] = []
 
     def counted(size: int, written: tuple[int, ...]) -> None:
         summary.responses += size
@@ -1306,21 +1325,24 @@ def synthetic_responses_generate(
                 written = _write_orm(version, plans, generator.min_seconds)
         counted(size, written)
     if summary.responses < count:
-        # One transaction for every resubmission: when they at least double the responses,
-        # the answer and rating tables' secondary indexes are dropped and built again at
-        # the end (sorting once beats a random B-tree insert per row and index), and a
-        # failed run leaves the tables as they were, indexes included.
+        # One transaction for every resubmission: a failed run leaves the tables as they
+        # were (indexes included, when a bulk load dropped them).
         with transaction.atomic():
             with connection.cursor() as cursor:
                 # Foreign keys checked at each statement's end, not queued to the commit
                 # (an index cannot be built on a table with queued checks).
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             _skip_reference_checks()
-            rebuild = _drop_secondary_indexes() if count - walked >= existing + walked else []
+            rebuild = _drop_secondary_indexes() if bulk_load else []
+            _make_template_tables(templates)
             while summary.responses < count:
                 size = min(REPLICA_BATCH, count - summary.responses)
                 counted(size, _write_replicas(generator, templates, size))
             _build_indexes(rebuild)
+    if bulk_load:
+        with connection.cursor() as cursor:
+            for model in (Response, Answer, TaskRating, RespondentContact):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     summary.walked = walked
     summary.seconds = time.monotonic() - started
     return summary
@@ -1343,29 +1365,59 @@ def _skip_reference_checks() -> bool:
 
 
 def _drop_secondary_indexes() -> list[str]:
-    """Drop the answer and rating tables' non-unique indexes (in the caller's transaction);
-    returns the statements that create them again."""
-    tables = [Answer._meta.db_table, TaskRating._meta.db_table]
+    """Drop, in the caller's transaction, the response, answer and rating tables' non-unique
+    indexes, and the answer and rating tables' primary and unique keys (with the foreign keys
+    that point at them: empty coding tables in a fresh database); returns the statements
+    that create them all again, keys first.
+
+    Even an append-only primary key costs some 7 microseconds a row to maintain, three
+    times the row itself; one sort at the end costs a fraction of that."""
+    quote = connection.ops.quote_name
+    tables = [Response._meta.db_table, Answer._meta.db_table, TaskRating._meta.db_table]
+    keyed = [Answer._meta.db_table, TaskRating._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i "
             "JOIN pg_class c ON c.relname = i.indexname "
             "JOIN pg_index x ON x.indexrelid = c.oid "
             "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT x.indisunique AND NOT x.indisprimary",
+            "AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.indexname",
             [tables],
         )
-        found = cursor.fetchall()
-        for name, _definition in found:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return [definition for _name, definition in found]
+        indexes = cursor.fetchall()
+        # Foreign keys first (they depend on the keys), then the keys.
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.contype = 'f' "
+            "AND c.confrelid = ANY(%s::text[]::regclass[]) ORDER BY 1, 2",
+            [keyed],
+        )
+        references = cursor.fetchall()
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.contype IN ('p', 'u') "
+            "AND c.conrelid = ANY(%s::text[]::regclass[]) ORDER BY c.contype, 1, 2",
+            [keyed],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in references + keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    return [
+        *(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {d}" for table, name, d in keys),
+        *(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {d}" for table, name, d in references),
+        *(definition for _name, definition in indexes),
+    ]
 
 
 def _build_indexes(statements: list[str]) -> None:
     if not statements:
         return
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # One sort per index; more memory means fewer merge passes (the session's own
+        # setting, given back at the transaction's end).
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for statement in statements:
             cursor.execute(statement)
 
@@ -1407,7 +1459,7 @@ def _write_copy(
     version: SurveyVersion,
     plans: list[_Plan],
     min_seconds: int,
-    templates: list[tuple[int, _Plan]] | None = None,
+    templates: list[_Template] | None = None,
 ) -> tuple[int, ...]:
     """One batch with PostgreSQL COPY: response ids are taken from the table's sequence
     first (one query), so answers, ratings and contacts can name them; every other id comes
@@ -1434,7 +1486,10 @@ def _write_copy(
         ]
         _copy_models(cursor, RespondentContact, contacts, with_pk=False)
     if templates is not None:
-        templates += zip(ids, plans, strict=True)
+        templates += [
+            (pk, plan.profile["is_eligible_paid"] is not False, plan.wants_contact)
+            for pk, plan in zip(ids, plans, strict=True)
+        ]
     return len(answers), len(ratings), len(contacts)
 
 
@@ -1445,28 +1500,64 @@ _MAP_COLUMNS = (
     ("template_id", "bigint"),
     ("collector_id", "bigint"),
     ("channel", "text"),
-    ("started_at", "timestamptz"),
-    ("submitted_at", "timestamptz"),
+    ("submitted_at", "bigint"),  # seconds since the epoch
     ("duration_seconds", "integer"),
     ("browser_token_hash", "text"),
     ("is_too_fast", "boolean"),
     ("is_duplicate", "boolean"),
 )
 _MAP_TABLE = "synthetic_resubmission_map"
+# The pool's answer and rating rows, copied once so each batch reads only them (not the
+# growing tables), in the walk's order.
+_POOL_TABLE = "synthetic_pool"
+_TEMPLATE_TABLES = {Answer: "synthetic_template_answer", TaskRating: "synthetic_template_rating"}
 
 
-def _write_replicas(
-    generator: "_Generator", templates: list[tuple[int, _Plan]], size: int
-) -> tuple[int, ...]:
+def _make_template_tables(templates: list[_Template]) -> None:
+    """Temporary tables of the pool's rows (dropped at the commit), indexed by template,
+    and the map table each batch fills."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # The pool's ids in a table of their own: joined by hash (`= ANY` of a 20,000-long
+        # array took minutes at a million).
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_POOL_TABLE} (template_id bigint PRIMARY KEY) ON COMMIT DROP"
+        )
+        cursor.copy_expert(
+            f"COPY {_POOL_TABLE} FROM STDIN",
+            io.StringIO("".join(f"{template[0]}\n" for template in templates)),
+        )
+        cursor.execute(f"ANALYZE {_POOL_TABLE}")
+        for model, table in _TEMPLATE_TABLES.items():
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "
+                f"SELECT x.response_id AS template_id, x.* FROM {quote(model._meta.db_table)} x "
+                f"JOIN {_POOL_TABLE} p ON p.template_id = x.response_id"
+            )
+            cursor.execute(f"CREATE INDEX ON {table} (template_id, id)")
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_MAP_TABLE} "
+            f"({', '.join(f'{name} {kind}' for name, kind in _MAP_COLUMNS)}) ON COMMIT DROP"
+        )
+        # Each resubmission's rows are one index probe into the pool's rows, in the map's
+        # order (a hash or merge join would sort or spill a million-row map).
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+
+
+def _write_replicas(generator: "_Generator", templates: list[_Template], size: int) -> tuple:
     """`size` resubmissions of pool respondents: Python draws each one's own fields and
-    sends them with COPY into a temporary map table; PostgreSQL copies the response,
-    answer and rating rows set-based. Contacts (a digest keyed by SECRET_KEY) go with COPY."""
+    sends them with COPY into the map table; PostgreSQL copies the response, answer and
+    rating rows set-based. Contacts (a digest keyed by SECRET_KEY) go with COPY."""
     rng, min_seconds = generator.rng, generator.min_seconds
     quote = connection.ops.quote_name
     web = str(Collector.Channel.WEB)
+    anchor = int(generator.anchor.timestamp())
     recent: list[tuple] = []
-    lines: list[str] = []
-    contacts: list[RespondentContact] = []
+    buffer = io.StringIO()
+    contacts: list[tuple] = []
+    collectors = [(c.pk, c.channel) for c in generator.collectors]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -1476,50 +1567,33 @@ def _write_replicas(
         for pk in ids:
             if recent and rng.random() < 0.01:
                 # The same person again from the same browser, a little later.
-                template_id, plan, token, first = rng.choice(recent)
-                later = first + timedelta(minutes=rng.randint(10, 3 * 24 * 60))
-                submitted = min(later, generator.anchor - timedelta(seconds=1))
-                duplicate = True
+                template, token, first = rng.choice(recent)
+                submitted = min(first + 60 * rng.randint(10, 3 * 24 * 60), anchor - 1)
+                duplicate = "t"
             else:
-                template_id, plan = templates[rng.randrange(len(templates))]
+                template = templates[rng.randrange(len(templates))]
                 token = digest(f"synthetic-{rng.getrandbits(64):016x}")
-                submitted = generator._submitted_at()
-                duplicate = False
-                recent.append((template_id, plan, token, submitted))
+                submitted = generator._submitted_epoch(anchor)
+                duplicate = "f"
+                recent.append((template, token, submitted))
                 if len(recent) > 200:
                     del recent[:100]
-            collector = generator._collector()
-            duration = generator._duration(plan.profile["is_eligible_paid"] is not False)
-            started = submitted - timedelta(seconds=duration)
-            fields = (
-                pk,
-                template_id,
-                collector.pk if collector else "\\N",
-                collector.channel if collector else web,
-                started.isoformat(),
-                submitted.isoformat(),
-                duration,
-                token,
-                "t" if duration < min_seconds else "f",
-                "t" if duplicate else "f",
+            if not collectors or rng.random() < 0.3:
+                collector_id, channel = "\\N", web
+            else:
+                collector_id, channel = rng.choice(collectors)
+            duration = generator._duration(template[1])
+            buffer.write(
+                f"{pk}\t{template[0]}\t{collector_id}\t{channel}\t{submitted}\t{duration}\t"
+                f"{token}\t{'t' if duration < min_seconds else 'f'}\t{duplicate}\n"
             )
-            lines.append("\t".join(map(str, fields)) + "\n")
-            if plan.wants_contact:
+            if template[2]:
                 email = f"synthetic-{pk}@{EMAIL_DOMAIN}"
-                contacts.append(
-                    RespondentContact(
-                        response_id=pk,
-                        email=email,
-                        email_digest=digest(email),
-                        wants_follow_up=True,
-                        confirmation_sent_at=submitted,
-                    )
-                )
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_MAP_TABLE} "
-            f"({', '.join(f'{name} {kind}' for name, kind in _MAP_COLUMNS)}) ON COMMIT DROP"
-        )
-        cursor.copy_expert(f"COPY {_MAP_TABLE} FROM STDIN", io.StringIO("".join(lines)))
+                contacts.append((pk, email, submitted))
+        cursor.execute(f"TRUNCATE {_MAP_TABLE}")
+        buffer.seek(0)
+        cursor.copy_expert(f"COPY {_MAP_TABLE} FROM STDIN", buffer)
+        del buffer
         mapped = {name for name, _kind in _MAP_COLUMNS}
         columns = Response._meta.concrete_fields
         sources = []
@@ -1530,6 +1604,10 @@ def _write_replicas(
                 sources.append("gen_random_uuid()")
             elif f.attname == "updated_at":
                 sources.append("statement_timestamp()")
+            elif f.attname == "submitted_at":
+                sources.append("to_timestamp(m.submitted_at)")
+            elif f.attname == "started_at":
+                sources.append("to_timestamp(m.submitted_at - m.duration_seconds)")
             elif f.attname in mapped:
                 sources.append(f"m.{f.attname}")
             else:
@@ -1538,21 +1616,31 @@ def _write_replicas(
             f"INSERT INTO {quote(Response._meta.db_table)} "
             f"({', '.join(quote(f.column) for f in columns)}) "
             f"SELECT {', '.join(sources)} FROM {_MAP_TABLE} m "
-            f"JOIN {quote(Response._meta.db_table)} t ON t.id = m.template_id ORDER BY m.new_id"
+            f"JOIN {quote(Response._meta.db_table)} t ON t.id = m.template_id"
         )
         counts = []
         for model, copied in ((Answer, ANSWER_COLUMNS), (TaskRating, RATING_COLUMNS)):
             names = ", ".join(quote(c) for c in copied)
             picked = ", ".join(f"x.{quote(c)}" for c in copied)
+            # The map's order and each template's rows in the walk's order: a response's
+            # rows side by side, as the walk writes them.
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({quote('response_id')}, {names}) "
                 f"SELECT m.new_id, {picked} FROM {_MAP_TABLE} m "
-                f"JOIN {quote(model._meta.db_table)} x ON x.response_id = m.template_id "
-                "ORDER BY m.new_id"  # a response's rows side by side, as the walk writes them
+                f"JOIN {_TEMPLATE_TABLES[model]} x ON x.template_id = m.template_id"
             )
             counts.append(cursor.rowcount)
-        _copy_models(cursor, RespondentContact, contacts, with_pk=False)
-        cursor.execute(f"DROP TABLE {_MAP_TABLE}")
+        contact_rows = [
+            RespondentContact(
+                response_id=pk,
+                email=email,
+                email_digest=digest(email),
+                wants_follow_up=True,
+                confirmation_sent_at=datetime.fromtimestamp(at, UTC),
+            )
+            for pk, email, at in contacts
+        ]
+        _copy_models(cursor, RespondentContact, contact_rows, with_pk=False)
     return counts[0], counts[1], len(contacts)
 
 

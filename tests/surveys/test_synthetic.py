@@ -370,18 +370,28 @@ def test_a_pooled_run_resubmits_pool_answers_set_based_on_postgresql(survey):
         pytest.skip("the pooled path copies rows set-based in PostgreSQL")
 
     def indexes():
+        """Every index and constraint of the tables a bulk load drops keys and indexes of,
+        and the foreign keys pointing at them."""
+        tables = [Response._meta.db_table, Answer._meta.db_table, TaskRating._meta.db_table]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE tablename IN (%s, %s) ORDER BY 1",
-                [Answer._meta.db_table, TaskRating._meta.db_table],
+                "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [tables]
             )
-            return [row[0] for row in cursor.fetchall()]
+            found = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE conrelid = ANY(%s::text[]::regclass[]) "
+                "OR confrelid = ANY(%s::text[]::regclass[]) ORDER BY 1, 2",
+                [tables, tables],
+            )
+            return found + [repr(row) for row in cursor.fetchall()]
 
+    Response.objects.all().delete()  # the module's responses (rolled back after the test)
     before = indexes()
-    # 350 resubmissions on 50 walked: more than double, so the indexes are dropped and
-    # built again at the end; they must all be back.
-    summary, responses = _generate(survey, count=400, seed=5, pool=50)
-    assert indexes() == before and len(before) >= 8
+    # A bulk load of an empty database: the indexes and the answer and rating keys are
+    # dropped for the 350 resubmissions and built again at the end; they must all be back.
+    summary, responses = _generate(survey, count=400, seed=5, pool=50, bulk_load=True)
+    assert indexes() == before and len(before) >= 30
     assert (summary.responses, summary.walked) == (400, 50)
     assert responses.count() == 400
     assert Answer.objects.filter(response__in=responses).count() == summary.answers
@@ -423,3 +433,15 @@ def test_a_pooled_run_resubmits_pool_answers_set_based_on_postgresql(survey):
     contacts = RespondentContact.objects.filter(response__in=responses)
     assert {c.response_id for c in contacts} == follow_up
     assert all(c.email == f"synthetic-{c.response_id}@example.invalid" for c in contacts)
+
+
+def test_a_bulk_load_is_refused_when_responses_exist(survey):
+    from apps.core.exceptions import ApplicationError
+    from devtools.synthetic import BULK_LOAD_NOT_EMPTY
+
+    _generate(survey, count=3, seed=1)
+    before = Response.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        synthetic_responses_generate(survey=survey, count=10, seed=2, bulk_load=True)
+    assert refused.value.message == BULK_LOAD_NOT_EMPTY
+    assert Response.objects.count() == before

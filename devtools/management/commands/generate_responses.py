@@ -20,6 +20,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", type=int, default=5000, help="Responses per transaction (default 5000)."
         )
+        parser.add_argument(
+            "--bulk-load",
+            action="store_true",
+            help=(
+                "Filling a fresh database (no responses yet, e.g. a benchmark one): drop the "
+                "response, answer and rating tables' secondary indexes while loading, build "
+                "them once at the end and analyse the tables (PostgreSQL)."
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
         count, batch = options["count"], options["batch"]
@@ -38,6 +47,7 @@ class Command(BaseCommand):
                 count=count,
                 seed=options["seed"],
                 batch_size=batch,
+                bulk_load=options["bulk_load"],
                 progress=progress if options["verbosity"] > 0 else None,
             )
         except ApplicationError as error:
