@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .csvsafe import neutralize
@@ -119,6 +120,41 @@ def exporter_classes_for(user) -> list[type[Exporter]]:
     return [cls for cls in exporter_classes() if cls.allowed_for(user)]
 
 
+# --- Reading ---
+
+
+@contextlib.contextmanager
+def streaming_reads(using: str = DEFAULT_DB_ALIAS) -> Iterator[str]:
+    """The database alias an exporter's large streamed queries should run on
+    (`queryset.using(alias)`), for the duration of the block.
+
+    Django streams `.iterator()` through a PostgreSQL server-side cursor, but outside a
+    transaction it declares the cursor WITH HOLD, and PostgreSQL then computes and stores the
+    whole result before the first row comes back: 14.5 s for the 4.2 million answers of
+    100,000 responses. Inside a transaction the cursor streams. The export cannot simply run
+    in a transaction on the default connection (the job's progress and heartbeat are written
+    there and must be seen at once), so on PostgreSQL the reads get their own connection, in
+    one REPEATABLE READ, READ ONLY transaction: the responses, answers and ratings queries
+    also see one snapshot. When the default connection is already in a transaction (tests),
+    or on SQLite, the alias is `using` itself."""
+    default = connections[using]
+    if default.vendor != "postgresql" or default.in_atomic_block:
+        yield using
+        return
+    alias = f"{using}__export_reads"
+    reader = connections.create_connection(using)
+    reader.alias = alias  # querysets .using(alias) check their subqueries' alias against it
+    connections[alias] = reader
+    try:
+        with transaction.atomic(using=alias):
+            with reader.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield alias
+    finally:
+        del connections[alias]
+        reader.close()
+
+
 # --- Cells ---
 
 # neutralize() lives in apps.core.csvsafe, shared with the dashboards' aggregate CSVs.
@@ -130,6 +166,25 @@ def _csv_cell(value):
     if isinstance(value, bool):
         return int(value)
     return neutralize(value)
+
+
+# First characters after which `neutralize` may change a text: the formula starts, and any
+# whitespace (it looks past leading spaces; tab and CR count themselves).
+_FORMULA_FIRST = frozenset("=+-@")
+
+
+def _csv_row(row) -> list:
+    """`[_csv_cell(value) for value in row]`, as csv.writer writes it, at a fraction of the
+    cost: only booleans and texts that may start a formula go through `_csv_cell`; None is
+    left to csv.writer, which writes it as an empty field like "" (tests/exports compare the
+    two on varied rows)."""
+    return [
+        _csv_cell(value)
+        if (kind := type(value)) is bool
+        or (kind is str and value and (value[0] in _FORMULA_FIRST or value[0].isspace()))
+        else value
+        for value in row
+    ]
 
 
 # Characters an XLSX cell may not hold (XML 1.0 control characters): dropped, as openpyxl did.
@@ -205,26 +260,26 @@ def _counted(rows: Iterable[list], on_progress: Progress, limit: int | None = No
 
 def _write_csv_zip(exporter: Exporter, options: dict, tmp: Path, on_progress: Progress) -> int:
     rows, counter = _counted(exporter.rows(options), on_progress)
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(
+        tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=EXPORT_ZIP_LEVEL
+    ) as archive:
         # UTF-8 with a byte-order mark, so Excel opens accented text correctly.
         for name, source in (("data.csv", rows), ("codebook.csv", exporter.codebook_rows(options))):
             with io.TextIOWrapper(
                 archive.open(name, "w", force_zip64=True), encoding="utf-8-sig", newline=""
             ) as text:
-                out = csv.writer(text)
+                write = csv.writer(text).writerow
                 for row in source:
-                    out.writerow([_csv_cell(value) for value in row])
+                    write(_csv_row(row))
     return counter["rows"]
 
 
 def _write_xlsx(exporter: Exporter, options: dict, tmp: Path, on_progress: Progress) -> int:
-    import xlsxwriter
-
     # XlsxWriter's constant_memory mode: each row goes to a temporary file (in the export
     # folder) as soon as it is written and strings are written inline, so memory stays flat
     # whatever the row count. Strings are never turned into formulas, numbers or links: a
     # cell holds what the exporter gave (after `neutralize`), nothing Excel would run.
-    workbook = xlsxwriter.Workbook(
+    workbook = _workbook_class()(
         str(tmp),
         {
             "constant_memory": True,
@@ -246,6 +301,43 @@ def _write_xlsx(exporter: Exporter, options: dict, tmp: Path, on_progress: Progr
     return counter["rows"]
 
 
+# Text cells of up to this many characters have their XML kept for reuse, up to this many
+# distinct texts at a time (codes, statuses, labels repeat on every row): memory stays flat.
+_TEXT_CACHE_CHARS = 100
+_TEXT_CACHE_SIZE = 20_000
+
+
+# Deflate level of the export zips (the CSV zip and the XLSX parts). zlib's default is 6;
+# level 1 compressed a 36 MB sheet (10,000 responses) 4 times faster (0.14 against 0.56 s of
+# CPU) into a file 40% larger (5.9 against 4.2 MB): at 100,000 responses some 4 s of an XLSX.
+EXPORT_ZIP_LEVEL = 1
+
+_WORKBOOK_CLASS = None
+
+
+def _workbook_class():
+    """xlsxwriter.Workbook, zipping its parts at EXPORT_ZIP_LEVEL: XlsxWriter has no option
+    for the level, so its module's ZipFile is swapped for the time the file is zipped."""
+    global _WORKBOOK_CLASS
+    if _WORKBOOK_CLASS is None:
+        import functools
+
+        import xlsxwriter
+        import xlsxwriter.workbook as module
+
+        class Workbook(xlsxwriter.Workbook):
+            def _store_workbook(self) -> None:
+                original = module.ZipFile
+                module.ZipFile = functools.partial(original, compresslevel=EXPORT_ZIP_LEVEL)
+                try:
+                    super()._store_workbook()
+                finally:
+                    module.ZipFile = original
+
+        _WORKBOOK_CLASS = Workbook
+    return _WORKBOOK_CLASS
+
+
 def _write_sheet_rows(sheet, source: Iterable[Iterable]) -> None:
     """Write rows to a constant-memory XlsxWriter sheet, one `<row>` element at a time.
 
@@ -255,7 +347,10 @@ def _write_sheet_rows(sheet, source: Iterable[Iterable]) -> None:
     seconds. This writes the same XML XlsxWriter writes for unformatted number and inline
     string cells (tests/exports/test_xlsx_rows.py compares the two byte for byte) and keeps
     the sheet's dimensions and flushed-row mark as XlsxWriter would, so the workbook closes
-    as usual. Empty cells (None, "") are not written."""
+    as usual. Empty cells (None, "") are not written. A cell's XML after its reference is
+    worked out once per distinct short text or whole number and reused: the per-text work
+    (illegal characters, formula-injection `neutralize`, XML escaping, whitespace) was half
+    of the writer's time."""
     from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 
     if not sheet.constant_memory:
@@ -263,27 +358,47 @@ def _write_sheet_rows(sheet, source: Iterable[Iterable]) -> None:
     names: list[str] = []
     escape_controls, escape = sheet._escape_control_characters, sheet._escape_data
     write, check = sheet.fh.write, sheet._check_dimensions
+    texts: dict[str, str] = {}
+    whole: dict[int, str] = {}
+
+    def text_tail(text: str) -> str:
+        text = escape_controls(_xlsx_cell(text))
+        space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+        return f'" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+
     for r, row in enumerate(source):
+        if not isinstance(row, list | tuple):
+            row = list(row)
+        while len(names) < len(row):
+            names.append(xl_col_to_name(len(names)))
         number = r + 1
         cells = []
         first = last = -1
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
-            while len(names) <= c:
-                names.append(xl_col_to_name(len(names)))
             kind = type(value)
-            if kind is bool:
-                value, kind = int(value), int
-            if kind is int or kind is Decimal or (kind is float and math.isfinite(value)):
-                cells.append(f'<c r="{names[c]}{number}"><v>{value:.16G}</v></c>')
+            if kind is str:
+                tail = texts.get(value)
+                if tail is None:
+                    tail = text_tail(value)
+                    if len(value) <= _TEXT_CACHE_CHARS:
+                        if len(texts) >= _TEXT_CACHE_SIZE:
+                            texts.clear()
+                        texts[value] = tail
+            elif kind is int:
+                tail = whole.get(value)
+                if tail is None:
+                    tail = whole[value] = f'"><v>{value:.16G}</v></c>'
+                    if len(whole) >= _TEXT_CACHE_SIZE:
+                        whole.clear()
+            elif kind is bool:
+                tail = f'"><v>{int(value)}</v></c>'
+            elif kind is Decimal or (kind is float and math.isfinite(value)):
+                tail = f'"><v>{value:.16G}</v></c>'
             else:
-                text = escape_controls(_xlsx_cell(value if kind is str else str(value)))
-                space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-                cells.append(
-                    f'<c r="{names[c]}{number}" t="inlineStr"><is><t{space}>'
-                    f"{escape(text)}</t></is></c>"
-                )
+                tail = text_tail(str(value))
+            cells.append(f'<c r="{names[c]}{number}{tail}')
             if first < 0:
                 first = c
             last = c

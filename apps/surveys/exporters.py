@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.exporting import Column, Exporter, register
+from apps.core.exporting import Column, Exporter, register, streaming_reads
 from apps.core.roles import Role as StaffRole
 
 from .conditions import condition_met
@@ -31,7 +31,7 @@ from .models import (
 from .qtypes import qtype
 from .qtypes.base import slug as _slug
 from .scales import FREQUENCY_CHOICES, IMPORTANCE_CHOICES, state_names_en
-from .selectors import AnswerRow, Structure, answer_values, version_structure
+from .selectors import AnswerRow, Structure, version_structure
 
 CHUNK = 2000
 STATUS_CODES = (
@@ -132,8 +132,39 @@ class _Fill(NamedTuple):
 
 @dataclass
 class _Plan:
+    """One version's items, and what filling a row needs of its structure, worked out once
+    per export instead of once per response: each question's key and condition-value
+    function (what `answer_values` looks up per answer), the pages without a condition and
+    those with one, and each item's fill function and question id."""
+
     structure: Structure
     items: list[_Item] = field(default_factory=list)
+    value_of: dict[int, tuple] = field(default_factory=dict)
+    open_pages: frozenset = frozenset()
+    conditional_pages: list[tuple] = field(default_factory=list)
+    steps: list[tuple] = field(default_factory=list)
+
+    def prepare(self) -> None:
+        structure = self.structure
+        self.value_of = {
+            qid: (q.key, qtype(q).condition_value, q) for qid, q in structure.question_by_id.items()
+        }
+        self.open_pages = frozenset(p.pk for p in structure.pages if not p.condition)
+        self.conditional_pages = [(p.pk, p.condition) for p in structure.pages if p.condition]
+        self.steps = [(item.fill, item, item.question.pk) for item in self.items]
+
+    def values(self, answers: list[AnswerRow]) -> dict[str, set[str]]:
+        """`selectors.answer_values(answers, structure)`, with the lookups done beforehand."""
+        values: dict[str, set[str]] = {}
+        value_of, choice_by_id = self.value_of, self.structure.choice_by_id
+        for answer in answers:
+            spec = value_of.get(answer.question_id)
+            if spec is None:
+                continue
+            value = spec[1](spec[2], answer, choice_by_id)
+            if value is not None:
+                values.setdefault(spec[0], set()).add(value)
+        return values
 
 
 class _Layout:
@@ -248,6 +279,7 @@ class _Layout:
                 if not handler.export_columns(self, q, item, n):
                     continue
                 plan.items.append(item)
+        plan.prepare()
 
     def _task_columns(self, n: int) -> None:
         for task in self._tasks_list():
@@ -286,19 +318,25 @@ class _Layout:
     # --- filling ---
 
     def fill_answers(self, row: list, plan: _Plan, answers: list[AnswerRow]) -> None:
-        structure = plan.structure
-        values = answer_values(answers, structure)
-        shown_pages = {p.pk for p in structure.pages if condition_met(p.condition, values)}
+        values = plan.values(answers)
+        shown: list[frozenset] = []
+
+        def is_shown(q) -> bool:
+            # The pages shown on this response's path, worked out on first use only.
+            if not shown:
+                conditional = plan.conditional_pages
+                shown.append(
+                    plan.open_pages.union(pk for pk, c in conditional if condition_met(c, values))
+                )
+            return q.page_id in shown[0] and condition_met(q.condition, values)
+
         by_question: dict[int, list[AnswerRow]] = {}
         for answer in answers:
             by_question.setdefault(answer.question_id, []).append(answer)
-        fill = _Fill(
-            labels=self.labels,
-            choices=structure.choice_by_id,
-            is_shown=lambda q: q.page_id in shown_pages and condition_met(q.condition, values),
-        )
-        for item in plan.items:
-            item.fill(row, item, by_question.get(item.question.pk), fill)
+        fill = _Fill(labels=self.labels, choices=plan.structure.choice_by_id, is_shown=is_shown)
+        get = by_question.get
+        for fill_item, item, question_id in plan.steps:
+            fill_item(row, item, get(question_id), fill)
 
     def fill_ratings(self, row: list, ratings: list[tuple]) -> None:
         for _response_id, task_id, is_relevant, importance, frequency in ratings:
@@ -400,30 +438,38 @@ class ResponsesExporter(Exporter):
 
     def _all_rows(self, options: dict, layout: _Layout) -> Iterator[list]:
         yield list(layout.cols)
-        matching = _all_matching(options).filter(version_id__in=list(layout.plans)).order_by()
-        ids = matching.values("pk")
-        responses = (
-            matching.order_by("pk").values_list(*_RESPONSE_FIELDS).iterator(chunk_size=CHUNK)
-        )
-        answers = _Follower(
-            Answer.objects.filter(response_id__in=ids)
-            .order_by("response_id", "id")
-            .values_list("response_id", *AnswerRow._fields)
-            .iterator(chunk_size=CHUNK)
-        )
-        ratings = _Follower(
-            TaskRating.objects.filter(response_id__in=ids)
-            .order_by("response_id", "id")
-            .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
-            .iterator(chunk_size=CHUNK)
-        )
-        flagged = bool((options.get("filters") or {}).get("flagged"))
-        try:
-            yield from self._rows(layout, responses, answers, ratings, flagged)
-        finally:
-            answers.close()
-            ratings.close()
-            responses.close()
+        with streaming_reads() as alias:
+            matching = (
+                _all_matching(options)
+                .using(alias)
+                .filter(version_id__in=list(layout.plans))
+                .order_by()
+            )
+            ids = matching.values("pk")
+            responses = (
+                matching.order_by("pk").values_list(*_RESPONSE_FIELDS).iterator(chunk_size=CHUNK)
+            )
+            answers = _Follower(
+                Answer.objects.using(alias)
+                .filter(response_id__in=ids)
+                .order_by("response_id", "id")
+                .values_list("response_id", *AnswerRow._fields)
+                .iterator(chunk_size=CHUNK)
+            )
+            ratings = _Follower(
+                TaskRating.objects.using(alias)
+                .filter(response_id__in=ids)
+                .order_by("response_id", "id")
+                .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
+                .iterator(chunk_size=CHUNK)
+            )
+            flagged = bool((options.get("filters") or {}).get("flagged"))
+            try:
+                yield from self._rows(layout, responses, answers, ratings, flagged)
+            finally:
+                answers.close()
+                ratings.close()
+                responses.close()
 
     @staticmethod
     def _rows(layout, responses, answers, ratings, flagged: bool) -> Iterator[list]:
