@@ -20,6 +20,7 @@ delete) makes the next refresh rebuild everything.
 """
 
 import logging
+import re
 import time
 from datetime import date, timedelta
 
@@ -240,9 +241,11 @@ def _upsert_sql(
     conflict: list[str] | None,
     inner: str,
     params,
+    emptied: list | None = None,
 ) -> int:
     """INSERT ... SELECT `select` FROM (`inner`) AS slice, adding to rows already there
-    (`conflict` None: the table holds none of these rows, a plain INSERT)."""
+    (`conflict` None: the table holds none of these rows, a plain INSERT). `emptied` (a list,
+    PostgreSQL): receives the ids of the rows left with n = 0."""
     q = connection.ops.quote_name
     if conflict is None:
         cursor.execute(
@@ -257,13 +260,20 @@ def _upsert_sql(
         f"ELSE COALESCE({q(table)}.{q(c)}, 0) + excluded.{q(c)} END"
         for c in added
     )
-    cursor.execute(
+    upsert = (
         f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
         f"SELECT {select} FROM ({inner}) AS slice WHERE 1 = 1 "
-        f"ON CONFLICT ({', '.join(q(c) for c in conflict)}) DO UPDATE SET {updates}",
-        list(params),
+        f"ON CONFLICT ({', '.join(q(c) for c in conflict)}) DO UPDATE SET {updates}"
     )
-    return max(cursor.rowcount, 0)
+    if emptied is None:
+        cursor.execute(upsert, list(params))
+        return max(cursor.rowcount, 0)
+    # The rows a subtraction brought to n = 0, for the caller to delete (instead of a scan
+    # of the whole table for them).
+    cursor.execute(f"WITH up AS ({upsert} RETURNING id, n) SELECT id, n FROM up", list(params))
+    rows = cursor.fetchall()
+    emptied.extend(pk for pk, n in rows if n == 0)
+    return len(rows)
 
 
 COUNT_COLUMNS = ["dim", "metric", "value", "role", "flagged", "key", "item", "n", "total", "ck"]
@@ -289,7 +299,11 @@ def _apply(batch: int, sign: int, *, empty: bool = False) -> None:
     """Add (or subtract) the figures of the members in a batch to the tables (`empty`: the
     tables were just emptied, a full build)."""
     if connection.vendor == "postgresql":
-        _apply_grouping_sets(batch, sign, empty=empty)
+        emptied = _apply_grouping_sets(batch, sign, empty=empty)
+        if emptied is not None:
+            SliceCount.objects.filter(pk__in=emptied[SliceCount]).delete()
+            SliceTask.objects.filter(pk__in=emptied[SliceTask]).delete()
+            return
     else:
         _apply_per_dimension(batch, sign)
     if sign == SUBTRACT:
@@ -335,19 +349,43 @@ def _apply_per_dimension(batch: int, sign: int, *, empty: bool = False) -> None:
 # (tests/insights/test_cube.py compares both on PostgreSQL).
 
 _FACTS = "insights_cube_facts"
-_GROUPING = ", ".join(f"({d}, rl, fl, k, it)" for d in DIMENSIONS)
-_DIM_NAME = "CASE " + " ".join(f"WHEN GROUPING({d}) = 0 THEN '{d}'" for d in DIMENSIONS) + " END"
-_DIM_VALUE = "CASE " + " ".join(f"WHEN GROUPING({d}) = 0 THEN {d}" for d in DIMENSIONS) + " END"
+# Three grouping sets rather than six: day and state directly; version, partner link and
+# setting through one set of the three together (a few thousand combinations, so its groups
+# are few), which each of them then sums; the week sums its days. Every figure adds up over
+# respondents, each in one day and one combination, so the sums are the figures.
+_GROUPING = (
+    "(day, rl, fl, k, it), (state, rl, fl, k, it), (version, collector, setting, rl, fl, k, it)"
+)
+_WEEK_OF_DAY = (
+    "CASE WHEN day = '' THEN '' "
+    "ELSE to_char(date_trunc('week', CAST(day AS DATE)), 'YYYY-MM-DD') END"
+)
 _MEMBER_DIMS = ", ".join(DIMENSIONS)
 _FREE_TEXT = "SUBSTRING(LOWER(TRIM(text_value)), 1, 200)"
+_FREE_TEXT_KEYS = ", ".join(f"'{key}'" for key in (TITLE_KEY, *WRITE_IN_KEYS))
 
 
 def _grouped(source: str, aggregates: str) -> str:
     """Rows (dm, dv, rl, fl, k, it, aggregates...) of `source` for every dimension."""
-    return (
-        f"SELECT {_DIM_NAME} AS dm, {_DIM_VALUE} AS dv, rl, fl, k, it, {aggregates} "
+    names = re.findall(r" AS (\w+)(?:,|$)", aggregates)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in names)
+    plain = ", ".join(names)
+    grouped = (
+        "SELECT GROUPING(day) AS g_day, GROUPING(state) AS g_state, day, state, version, "
+        f"collector, setting, rl, fl, k, it, {aggregates} "
         f"FROM ({source}) AS source GROUP BY GROUPING SETS ({_GROUPING})"
     )
+    parts = [
+        f"SELECT 'day' AS dm, day AS dv, rl, fl, k, it, {plain} FROM grouped WHERE g_day = 0",
+        f"SELECT 'state', state, rl, fl, k, it, {plain} FROM grouped WHERE g_state = 0",
+        f"SELECT 'week', {_WEEK_OF_DAY}, rl, fl, k, it, {sums} FROM grouped WHERE g_day = 0 "
+        f"GROUP BY {_WEEK_OF_DAY}, rl, fl, k, it",
+    ] + [
+        f"SELECT '{dim}', {dim}, rl, fl, k, it, {sums} FROM grouped "
+        f"WHERE g_day = 1 AND g_state = 1 GROUP BY {dim}, rl, fl, k, it"
+        for dim in ("version", "collector", "setting")
+    ]
+    return f"WITH grouped AS MATERIALIZED ({grouped}) " + " UNION ALL ".join(parts)
 
 
 def _count_sources(q) -> list[tuple[str, str, str]]:
@@ -406,7 +444,7 @@ def _count_sources(q) -> list[tuple[str, str, str]]:
             f"WHERE qkey IN ({write_ins}) AND text_value <> ''",
             counted,
         ),
-        ("open", f"SELECT {cols}, qkey AS k, '' AS it {f} WHERE text_value <> ''", counted),
+        ("open", f"SELECT {cols}, qkey AS k, '' AS it {f} WHERE has_text", counted),
         (
             "xw_role",
             f"SELECT {cols}, rl AS k, cval AS it {f} WHERE qkey = 'crosswalk_code'",
@@ -425,21 +463,38 @@ def _count_sources(q) -> list[tuple[str, str, str]]:
     return sources
 
 
-def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> None:
+def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> dict | None:
+    """Returns, for a subtraction, the ids of the rows of each table it left at n = 0."""
     # Into emptied tables each statement's rows are new (one per key and figure; the figures'
     # keys differ): plain INSERTs, without ON CONFLICT's speculative insertion per row.
     q = connection.ops.quote_name
+    emptied = {SliceCount: [], SliceTask: []} if sign == SUBTRACT else None
     member = q(CubeMember._meta.db_table)
     with connection.cursor() as cursor:
-        # Hash aggregation of six grouping sets at once: with the default 4 MB it spills to
-        # disk (or sorts) on a full build. For this transaction only.
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        # For this transaction only. Each figure's six grouping sets are aggregated by hashing
+        # (one hash table per set, one pass): the planner overestimates the number of groups
+        # (products of the columns' distinct values) and otherwise sorts the rows once per set
+        # (EXPLAIN ANALYZE at 100,000 responses: 133 s sorting for the choice figures, 85 s
+        # hashing). work_mem bounds what the planner believes the tables need; they take what
+        # the real groups need (under 500 MB at 100,000 responses) and spill past it. No JIT:
+        # compiling the expressions cost 4 s a statement and saved nothing.
+        # A refresh's few members keep the defaults: a hash table is sized from the planner's
+        # estimate, and allocating one for millions of groups costs more than the refresh.
+        if empty:
+            cursor.execute("SET LOCAL work_mem = '2GB'")
+            cursor.execute("SET LOCAL hash_mem_multiplier = 1")
+            cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"DROP TABLE IF EXISTS {_FACTS}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_FACTS} ON COMMIT DROP AS "
             f"SELECT a.response_id AS rid, {', '.join(f'm.{d}' for d in DIMENSIONS)}, "
             "m.role AS rl, m.flagged AS fl, question.key AS qkey, a.choice_id, "
-            "choice.value AS cval, a.bool_value, a.number_value, a.text_value "
+            "choice.value AS cval, a.bool_value, a.number_value, a.text_value <> '' AS has_text, "
+            # The text itself only where a figure groups by it (titles, write-ins): the
+            # table is a third of the width it would be, and writing it was a third of the
+            # build.
+            f"CASE WHEN question.key IN ({_FREE_TEXT_KEYS}) THEN a.text_value END AS text_value "
             f"FROM {q(Answer._meta.db_table)} a "
             f"JOIN {member} m ON m.response_id = a.response_id "
             f"JOIN {q(Question._meta.db_table)} question ON question.id = a.question_id "
@@ -458,6 +513,7 @@ def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> None:
                 None if empty else COUNT_KEY,
                 inner,
                 [metric, sign, sign, sign] + ([batch] if "%s" in inner else []),
+                emptied and emptied[SliceCount],
             )
         ratings = (
             f"SELECT r.response_id AS rid, {', '.join(f'm.{d}' for d in DIMENSIONS)}, "
@@ -485,15 +541,21 @@ def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> None:
             None if empty else TASK_KEY,
             _grouped(ratings, aggregates),
             [sign] * 20 + [batch],
+            emptied and emptied[SliceTask],
         )
         cursor.execute(f"DROP TABLE {_FACTS}")
+    return emptied
 
 
-def _add_new_members(batch: int) -> int:
-    """Enter the counted responses that are not members yet, in a batch."""
+def _add_new_members(batch: int, *, emptied: bool = False) -> int:
+    """Enter the counted responses that are not members yet, in a batch (`emptied`: there
+    are no members, every counted response is new)."""
     q = connection.ops.quote_name
+    # Not anti-joined to the emptied table it inserts into: with no statistics for it the
+    # planner may loop over it for each response (minutes at 100,000).
+    counted = Response.objects.filter(_counted())
     new = (
-        Response.objects.filter(_counted(), cube_member__isnull=True)
+        (counted if emptied else counted.filter(cube_member__isnull=True))
         .values(
             rid=F("pk"),
             st=F("updated_at"),
@@ -509,23 +571,23 @@ def _add_new_members(batch: int) -> int:
     )
     inner, params = new.query.sql_with_params()
     columns = ["response_id", "stamp", *MEMBER_COLUMNS, "week", "flagged", "batch"]
+    postgresql = connection.vendor == "postgresql"
+    # On PostgreSQL the week (starting Monday, date_trunc's week) in the same statement.
+    week = (
+        "CASE WHEN m.d_day = '' THEN '' "
+        "ELSE to_char(date_trunc('week', CAST(m.d_day AS DATE)), 'YYYY-MM-DD') END"
+        if postgresql
+        else "''"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {q(CubeMember._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
             "SELECT m.rid, m.st, m.d_day, m.d_version, m.d_collector, m.d_state, m.d_role, "
-            f"m.d_setting, '', m.fl, %s FROM ({inner}) AS m",
+            f"m.d_setting, {week}, m.fl, %s FROM ({inner}) AS m",
             [batch, *params],
         )
         added = max(cursor.rowcount, 0)
-    if connection.vendor == "postgresql":
-        # The week (starting Monday, date_trunc's week) in one statement.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {q(CubeMember._meta.db_table)} SET week = CASE WHEN day = '' THEN '' "
-                "ELSE to_char(date_trunc('week', CAST(day AS DATE)), 'YYYY-MM-DD') END "
-                "WHERE batch = %s",
-                [batch],
-            )
+    if postgresql:
         return added
     # The week (starting Monday) of each day, set here rather than in SQL, where each
     # database writes date arithmetic its own way.
@@ -561,25 +623,41 @@ def refresh(*, full: bool = False) -> CubeBuild | None:
         if state is None:
             return None
         mark = watermark()
-        vanished = CubeMember.objects.filter(~Exists(Response.objects.filter(pk=OuterRef("pk"))))
-        full = full or state.built_at is None or vanished.exists()
+        full = full or state.built_at is None
         removed = 0
-        if full:
-            SliceCount.objects.all().delete()
-            SliceTask.objects.all().delete()
-            CubeMember.objects.all().delete()
-        else:
+        if not full:
+            # One pass over the members: those whose response changed, stopped counting or
+            # vanished are marked; only among those is a vanished one looked for.
             unchanged = Response.objects.filter(
                 _counted(), pk=OuterRef("pk"), updated_at=OuterRef("stamp")
             )
             removed = CubeMember.objects.filter(~Exists(unchanged)).update(batch=SUBTRACT)
-            if removed:
+            vanished = CubeMember.objects.filter(batch=SUBTRACT).filter(
+                ~Exists(Response.objects.filter(pk=OuterRef("pk")))
+            )
+            full = bool(removed) and vanished.exists()
+            if removed and not full:
                 _apply(SUBTRACT, SUBTRACT)
                 CubeMember.objects.filter(batch=SUBTRACT).delete()
-        added = _add_new_members(ADD)
+        if full:
+            removed = 0
+            SliceCount.objects.all().delete()
+            SliceTask.objects.all().delete()
+            CubeMember.objects.all().delete()
+        added = _add_new_members(ADD, emptied=full)
+        if full and connection.vendor == "postgresql":
+            # Statistics for the new members, so that joining them to the answers is planned
+            # as the hash join it is.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(CubeMember._meta.db_table)}")
         if added:
             _apply(ADD, ADD, empty=full)
             CubeMember.objects.filter(batch=ADD).update(batch=None)
+        if full and connection.vendor == "postgresql":
+            # Statistics again, now that no member is in a batch: with the ones taken above
+            # (every member in the batch) a refresh would join all the answers to its few.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(CubeMember._meta.db_table)}")
         now = timezone.now()
         state.watermark = mark
         state.built_at = now

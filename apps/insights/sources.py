@@ -4,9 +4,10 @@ selectors above them do the labelling, ordering and small-cell suppression once.
 
 `source_for(params)` picks the pre-aggregated figures for the unfiltered view and for views
 filtered on one dimension (a date range, a version, a partner link or a set of them, a state,
-a role or a setting), when they are current or at most INSIGHTS_CUBE_MAX_AGE seconds old;
-otherwise the responses. A stale build is refreshed: at once when Celery runs tasks eagerly
-(no broker), or by a queued task (and the Celery beat task every half minute).
+a role or a setting), or on two when the figures hold that pair (`held_pairs`), when they are
+current or at most INSIGHTS_CUBE_MAX_AGE seconds old; otherwise the responses. A stale build
+is refreshed: at once when Celery runs tasks eagerly (no broker), or by a queued task (and
+the Celery beat task every half minute).
 """
 
 import logging
@@ -187,11 +188,21 @@ class RawSource:
 
 
 class CubeSource:
-    """The same counts, summed from the pre-aggregated figures of one slice."""
+    """The same counts, summed from the pre-aggregated figures of one slice (`fixed`: the
+    slice of a pair of dimensions, (dimension, values) of the other one, see pair_dim)."""
 
     kind = "cube"
 
-    def __init__(self, build, dim: str, values, day_range, role: str | None, flagged: bool):
+    def __init__(
+        self,
+        build,
+        dim: str,
+        values,
+        day_range,
+        role: str | None,
+        flagged: bool,
+        fixed: tuple[str, list[str]] | None = None,
+    ):
         self.build = build
         self.as_of = build.built_at
         self.dim = dim
@@ -199,14 +210,29 @@ class CubeSource:
         self.day_range = day_range
         self.role = role
         self.flagged = flagged
+        self.fixed = fixed
 
     def _slice(self, model):
-        if self.day_range is not None:
-            qs = model.objects.filter(days_and_weeks(*self.day_range))
+        if self.fixed is None:
+            prefixes, name = [""], str
         else:
-            qs = model.objects.filter(dim=self.dim)
-        if self.values is not None:
-            qs = qs.filter(value__in=self.values)
+            fixed_dim, fixed_values = self.fixed
+            prefixes = [f"{value}{PAIR_SEPARATOR}" for value in fixed_values]
+
+            def name(dim: str) -> str:
+                return pair_dim(fixed_dim, dim)
+
+        if self.day_range is not None:
+            where = Q()
+            for prefix in prefixes:
+                where |= days_and_weeks(*self.day_range, name=name, prefix=prefix)
+            qs = model.objects.filter(where)
+        else:
+            qs = model.objects.filter(dim=name(self.dim))
+            if self.values is not None:
+                qs = qs.filter(value__in=[p + v for p in prefixes for v in self.values])
+            elif self.fixed is not None:  # pragma: no cover - a pair always has both values
+                raise ValueError("a pair slice needs the values of both dimensions")
         if self.role is not None:
             qs = qs.filter(role=self.role)
         if not self.flagged:
@@ -319,32 +345,51 @@ class CubeSource:
         return result
 
 
-def days_and_weeks(start: str | None, end: str | None) -> Q:
+def days_and_weeks(start: str | None, end: str | None, *, name=str, prefix: str = "") -> Q:
     """The slices that add up to a date range (ISO dates, either open): the whole weeks
-    inside it, and the days at its edges that no whole week covers."""
+    inside it, and the days at its edges that no whole week covers. `name` maps "day" and
+    "week" to the stored dimension and `prefix` starts every value (a pair's fixed value:
+    ISO dates after the same prefix compare as the dates do)."""
+    if prefix:
+        inner = days_and_weeks(start, end, name=name)
+        return _prefixed(inner, prefix) & Q(value__startswith=prefix)
+    day, week = name("day"), name("week")
     first = date.fromisoformat(start) if start else None
     last = date.fromisoformat(end) if end else None
     # The first Monday on or after the start; the last Sunday on or before the end.
     weeks_from = week_of(first + timedelta(days=6)) if first else None
     weeks_to = last - timedelta(days=(last.weekday() + 1) % 7) if last else None
     if weeks_from and weeks_to and weeks_from > weeks_to:  # no whole week inside
-        days = Q(dim="day")
+        days = Q(dim=day)
         if first:
             days &= Q(value__gte=first.isoformat())
         if last:
             days &= Q(value__lte=last.isoformat())
         return days
-    weeks = Q(dim="week")
+    weeks = Q(dim=week)
     if weeks_from:
         weeks &= Q(value__gte=weeks_from.isoformat())
     if weeks_to:
         weeks &= Q(value__lte=(weeks_to - timedelta(days=6)).isoformat())
     slices = weeks
     if first:
-        slices |= Q(dim="day", value__gte=first.isoformat(), value__lt=weeks_from.isoformat())
+        slices |= Q(dim=day, value__gte=first.isoformat(), value__lt=weeks_from.isoformat())
     if last:
-        slices |= Q(dim="day", value__gt=weeks_to.isoformat(), value__lte=last.isoformat())
+        slices |= Q(dim=day, value__gt=weeks_to.isoformat(), value__lte=last.isoformat())
     return slices
+
+
+def _prefixed(where: Q, prefix: str) -> Q:
+    """The same conditions with every compared value prefixed."""
+    out = Q()
+    out.connector, out.negated = where.connector, where.negated
+    for child in where.children:
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child
+            out.children.append((lookup, prefix + value if lookup.startswith("value") else value))
+    return out
 
 
 def rating_aggregates() -> dict:
@@ -388,23 +433,64 @@ def _distinct_respondents(answers) -> list[tuple[int, int, int]]:
         return list(cursor.fetchall())
 
 
+# Pairs of dimensions: a view filtered on two of them (a date range and a state, a state and
+# a setting, ...) reads the pre-aggregated figures when the build holds the pair, under the
+# dimension pair_dim(fixed, ranged) with values "<fixed value>|<ranged value>" (a date range
+# over one state is then a range of values sharing the prefix "CA|"). For a date range the
+# build must hold the pair with "day" and with "week". Which pairs a build holds is
+# cube.PAIRS ((fixed, ranged) tuples, fixed before ranged in cube.DIMENSIONS order for two
+# filter dimensions, the date last); none until the build writes them.
+PAIR_SEPARATOR = "|"
+_PAIR_CODES = {
+    "day": "d",
+    "week": "w",
+    "version": "v",
+    "collector": "c",
+    "state": "s",
+    "setting": "t",
+}
+
+
+def pair_dim(fixed: str, ranged: str) -> str:
+    """The stored dimension name of a pair (fits SliceCount.dim's 10 characters)."""
+    return f"pair:{_PAIR_CODES[fixed]}{_PAIR_CODES[ranged]}"
+
+
+def held_pairs() -> frozenset[tuple[str, str]]:
+    """The (fixed, ranged) pairs of dimensions the pre-aggregated figures hold."""
+    return frozenset(getattr(cube, "PAIRS", ()))
+
+
 def _cube_slice(params: dict):
-    """(dimension, values, day range) when the pre-aggregated figures can answer these
-    filters (at most one of dates, version, partner link, state, setting; a role with any of
-    them), else None. All responses are the sum over the versions."""
-    dims = [d for d in SINGLE_DIMENSIONS if params.get(d)]
+    """(dimension, values, day range, fixed) when the pre-aggregated figures can answer these
+    filters, else None: at most one of dates, version, partner link (or a set of them),
+    state, setting, or two of them when the figures hold the pair; a role with any of them.
+    `fixed` is (dimension, values) of a pair's other dimension. All responses are the sum
+    over the versions."""
+    fixed = {d: [str(params[d])] for d in SINGLE_DIMENSIONS if params.get(d)}
     has_dates = bool(params.get("date_from") or params.get("date_to"))
+    day_range = (params.get("date_from"), params.get("date_to")) if has_dates else None
     if COLLECTORS in params:
-        if dims or has_dates:
+        if "collector" in fixed:
             return None
-        return "collector", [str(int(i)) for i in params[COLLECTORS]], None
-    if len(dims) + has_dates > 1:
+        fixed["collector"] = [str(int(i)) for i in params[COLLECTORS]]
+    if len(fixed) + has_dates > 2:
         return None
+    if not fixed:
+        return ("day", None, day_range, None) if has_dates else ("version", None, None, None)
+    held = held_pairs()
     if has_dates:
-        return "day", None, (params.get("date_from"), params.get("date_to"))
-    if dims:
-        return dims[0], [str(params[dims[0]])], None
-    return "version", None, None
+        ((dim, values),) = fixed.items()
+        if {(dim, "day"), (dim, "week")} <= held:
+            return "day", None, day_range, (dim, values)
+        return None
+    if len(fixed) == 1:
+        ((dim, values),) = fixed.items()
+        return dim, values, None, None
+    first, second = sorted(fixed, key=cube.DIMENSIONS.index)
+    if (first, second) in held:
+        return second, fixed[second], None, (first, fixed[first])
+    return None
 
 
 def _queue_refresh() -> None:
@@ -441,9 +527,15 @@ def source_for(params: dict):
             cube.max_age_seconds()
         ):
             return RawSource(params)
-    dim, values, day_range = spec
+    dim, values, day_range, fixed = spec
     return CubeSource(
-        build, dim, values, day_range, role=params.get("role"), flagged=bool(params.get("flagged"))
+        build,
+        dim,
+        values,
+        day_range,
+        role=params.get("role"),
+        flagged=bool(params.get("flagged")),
+        fixed=fixed,
     )
 
 
