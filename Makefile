@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-submit wrk-check bench-ux bench-lighthouse loadtest mutation
+.PHONY: install setup run test test-browser lint format migrations-check ci worker beat messages clean bench bench-report bench-submit wrk-check bench-ux bench-lighthouse loadtest mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,13 +74,26 @@ clean:
 mutation: install
 	$(BIN)/python ops/mutation.py $(MODULES)
 
-# Benchmarks on the real PostgreSQL and Redis (not part of `make test`): prints a table and
-# writes bench/results/*.json.
+# Benchmarks on the real PostgreSQL and Redis (not part of `make test`; docs/benchmarks.md):
+# every part of issue 16 in one run, each timed by bench/report.py (which goes on to the next
+# part when one fails), then ONE table of every goal with its same-run reference; writes
+# bench/results/*.json and bench/results/summary.{json,md}. BENCH_SIZES (e.g. 1000000) goes to
+# the parts that have a size. Fails only when a part did not run, not when a goal is unmet.
+BENCH_RUN = $(BIN)/python bench/report.py run
 bench: install messages wrk-check
-	$(BIN)/python bench/survey_bench.py
-	$(BIN)/python bench/submit_bench.py
-	$(BIN)/python bench/insights_bench.py
-	$(BIN)/python bench/data_bench.py
+	$(BIN)/python bench/report.py start
+	$(BENCH_RUN) submit submit.json -- $(BIN)/python bench/submit_bench.py
+	$(BENCH_RUN) survey survey.json -- $(BIN)/python bench/survey_bench.py
+	$(BENCH_RUN) lighthouse lighthouse.json -- env CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} \
+		$(BIN)/python bench/lighthouse_bench.py
+	$(BENCH_RUN) data data.json -- $(BIN)/python bench/data_bench.py
+	$(BENCH_RUN) insights insights.json -- env BENCH_PARTS=$${BENCH_PARTS:-cube,pages} \
+		$(BIN)/python bench/insights_bench.py
+	$(BIN)/python bench/report.py
+
+# The one table again from the results files already there (no measurement).
+bench-report:
+	$(BIN)/python bench/report.py
 
 # Page POSTs with wrk (4 connections, each its own respondent) against one gunicorn with 2 sync
 # workers, beside a bare Django view saving one row; writes bench/results/submit.json.

@@ -17,6 +17,9 @@ reported with its metrics, and the audits that cost points in any run. Writes
 bench/results/lighthouse.json and prints a table. Exit status 1 when a median is under
 LIGHTHOUSE_GOAL (default 100).
 
+Its "summary" rows (the one table of `make bench`, bench/report.py): each page's median score
+against the goal (100), with its runs' scores in the measure. Elapsed time is printed at the end.
+
 Lighthouse's simulated throttling computes times from the page's trace, so a busy machine
 still moves the numbers: run it on a quiet one (results name the machine and its load).
 """
@@ -64,6 +67,9 @@ def lighthouse_bin() -> str:
 
 
 def free_port() -> int:
+    """LIGHTHOUSE_PORT when set (a shared machine with port ranges), else any free one."""
+    if os.environ.get("LIGHTHOUSE_PORT"):
+        return int(os.environ["LIGHTHOUSE_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -190,7 +196,28 @@ def machine() -> str:
     )
 
 
+def summary_rows(pages: list[dict]) -> list[dict]:
+    """The rows of the one table (see bench/report.py): one per page, the median score."""
+    return [
+        {
+            "part": "lighthouse",
+            "measure": f"performance, mobile: {p['page']} (median of {len(p['scores'])}: "
+            + " ".join(map(str, p["scores"]))
+            + ")",
+            "size": None,
+            "value": p["median"],
+            "unit": "score",
+            "reference": None,
+            "ratio": None,
+            "goal": f">= {GOAL}",
+            "met": p["median"] >= GOAL,
+        }
+        for p in pages
+    ]
+
+
 def main() -> int:
+    started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="ostportal-lighthouse-"))
     server, base, _env = serve(workdir)
     try:
@@ -231,9 +258,13 @@ def main() -> int:
             "runs": RUNS,
             "goal": GOAL,
             "pages": results,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "elapsed_s": round(time.monotonic() - started, 1),
+            "summary": summary_rows(results),
         }
         RESULTS.write_text(json.dumps(report, indent=2) + "\n")
         print_table(report)
+        print(f"wrote bench/results/lighthouse.json; elapsed {report['elapsed_s']:.0f} s")
         return 0 if all(p["median"] >= GOAL for p in results) else 1
     finally:
         server.terminate()

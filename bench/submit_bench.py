@@ -7,8 +7,12 @@ beforehand over HTTP; every request carries a fresh submission key, so each acce
 one PageSubmission row (one ReferenceRow for the bare view). "0 lost": accepted responses seen
 by wrk equal the rows stored (counted in the database before and after each run).
 
-Prints a table and writes bench/results/submit.json. Needs wrk (`apt-get install -y wrk`),
-PostgreSQL and Redis on loopback (BENCH_PG_URL, BENCH_REDIS_URL, BENCH_DB to override).
+Each run also times complete responses (landing to thank-you page, both duties passes) with
+the Python client, CONNECTIONS respondents at once; a finished response must be stored.
+
+Prints a table and writes bench/results/submit.json, with the load average and the "summary"
+rows of the one table. Needs wrk (`apt-get install -y wrk`), PostgreSQL and Redis on loopback
+(BENCH_PG_URL, BENCH_REDIS_URL, BENCH_REDIS_DB, BENCH_DB, BENCH_SUBMIT_PORT to override).
 """
 
 import json
@@ -47,6 +51,9 @@ def bench_env() -> dict:
     env = survey_bench.bench_env()
     env["DATABASE_URL"] = survey_bench.PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
     env["DJANGO_ALLOWED_HOSTS"] = HOST
+    if os.environ.get("BENCH_REDIS_DB"):  # one Redis database for broker and cache
+        redis = f"{survey_bench.REDIS}/{int(os.environ['BENCH_REDIS_DB'])}"
+        env["CELERY_BROKER_URL"] = env["REDIS_CACHE_URL"] = redis
     return env
 
 
@@ -185,6 +192,8 @@ def main() -> int:
     plan["pages"]["duties_checklist"] = duties_checklist(env)
     server = start_server(env)
     measured: dict[str, list[dict]] = {name: [] for name, *_ in PHASES}
+    completes: list[dict] = []
+    load_before = os.getloadavg()
     try:
         phases = sessions(plan)
         with tempfile.TemporaryDirectory() as tmp:
@@ -207,10 +216,35 @@ def main() -> int:
                         f"  run {run + 1} {name}: {result['per_second']:.1f}/s, "
                         f"accepted {result['accepted']}, stored {result['stored']}", flush=True,
                     )  # fmt: skip
+                result = complete_phase(env, plan)
+                completes.append(result)
+                print(
+                    f"  run {run + 1} complete responses: {result['per_second']:.2f}/s, "
+                    f"finished {result['completed']}, stored {result['stored']}", flush=True,
+                )  # fmt: skip
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return report(phases, measured)
+    return report(phases, measured, completes, load_before)
+
+
+def complete_phase(env: dict, plan: dict) -> dict:
+    """Whole responses, landing to thank-you page (every page of the paid frontline path,
+    both duties passes), by CONNECTIONS respondents at once for SECONDS (the Python client
+    of survey_bench: each finishes its response before starting the next)."""
+    where = "WHERE status <> 'in_progress'"
+    before = count(env, "surveys_response", where)
+    saved, survey_bench.PORT = survey_bench.PORT, PORT  # survey_bench's client, this server
+    try:
+        worker = survey_bench.complete_worker_factory(plan)
+        result = survey_bench.load(worker, SECONDS, CONNECTIONS)
+    finally:
+        survey_bench.PORT = saved
+    result["stored"] = count(env, "surveys_response", where) - before
+    if result["completed"] == 0:  # a worker that failed outright counts as an error
+        result["errors"] += 1
+    result["per_second"] = result["completed"] / result["elapsed_s"]
+    return result
 
 
 def run_phase(env: dict, sessions_file: Path, url: str, name: str, seconds_note=True) -> dict:
@@ -245,7 +279,7 @@ def start_server(env: dict) -> subprocess.Popen:
         survey_bench.WORKERS, survey_bench.PORT = saved
 
 
-def report(phases: dict, measured: dict) -> int:
+def report(phases: dict, measured: dict, completes: list[dict], load_before) -> int:
     rows = {}
     for name, label, *_ in PHASES:
         runs = measured[name]
@@ -278,8 +312,22 @@ def report(phases: dict, measured: dict) -> int:
         )  # fmt: skip
         row["goal_at_most"] = goal
         row["meets_goal"] = goal is None or row["cost_vs_bare_view"] <= goal
+    complete = {
+        "label": "complete responses (landing to thank-you page)",
+        "per_second_median": statistics.median(r["per_second"] for r in completes),
+        "completed": sum(r["completed"] for r in completes),
+        "stored": sum(r["stored"] for r in completes),
+        "errors": sum(r["errors"] for r in completes),
+        "runs": completes,
+    }
+    complete["lost"] = complete["completed"] - complete["stored"]
+    load_after = os.getloadavg()
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_1_5_15": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in load_after],
+        },
         "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_generator": subprocess.run(
             ["wrk", "-v"], capture_output=True, text=True
@@ -291,6 +339,8 @@ def report(phases: dict, measured: dict) -> int:
         "note": "The machine is shared (2 cores, other jobs running): absolute requests/s are "
         "noisy; the ratios to the bare view, measured in the same run, are what count.",
         "phases": rows,
+        "complete_responses": complete,
+        "summary": summary(rows, complete),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -316,12 +366,69 @@ def report(phases: dict, measured: dict) -> int:
                 row["lost"],
             )  # fmt: skip
         )
+    print(
+        f"complete responses: {complete['per_second_median']:.2f}/s (median), "
+        f"finished {complete['completed']}, stored {complete['stored']}, lost {complete['lost']}"
+    )
     print()
-    print(f"medians of {RUNS} runs of {SECONDS} s; {results['note']}")
+    loads = results["load_average_1_5_15"]
+    print(
+        f"medians of {RUNS} runs of {SECONDS} s; load average before {loads['before']}, "
+        f"after {loads['after']}; {results['note']}"
+    )
     print(f"results written to {RESULTS.relative_to(ROOT)}")
-    lost = sum(abs(r["lost"]) for r in rows.values())
-    refused = sum(r["refused"] for r in rows.values())
+    lost = sum(abs(r["lost"]) for r in rows.values()) + abs(complete["lost"])
+    refused = sum(r["refused"] for r in rows.values()) + complete["errors"]
     return 0 if lost == 0 and refused == 0 else 1
+
+
+def summary(rows: dict, complete: dict) -> list[dict]:
+    """The rows of the one table (issue 16): one per measured figure."""
+    out = []
+    base = rows["reference"]["per_second_median"]
+    for name, row in rows.items():
+        goal = row["goal_at_most"]
+        out.append(
+            {
+                "part": "submitting",
+                "measure": f"{row['label']}, {row['values_per_post']} values, POSTs/s",
+                "size": None,
+                "value": round(row["per_second_median"], 1),
+                "unit": "req/s",
+                "reference": None if name == "reference" else round(base, 1),
+                "ratio": None if name == "reference" else round(row["cost_vs_bare_view"], 2),
+                "goal": "reference" if goal is None else f"<= {goal:.0f}x",
+                "met": None if goal is None else bool(row["meets_goal"]),
+            }
+        )
+    out.append(
+        {
+            "part": "submitting",
+            "measure": "complete responses/s (whole paid frontline path)",
+            "size": None,
+            "value": round(complete["per_second_median"], 2),
+            "unit": "responses/s",
+            "reference": None,
+            "ratio": None,
+            "goal": "reported",
+            "met": None,
+        }
+    )
+    lost = sum(abs(r["lost"]) for r in rows.values()) + abs(complete["lost"])
+    out.append(
+        {
+            "part": "submitting",
+            "measure": "lost: accepted POSTs and finished responses minus rows stored",
+            "size": None,
+            "value": float(lost),
+            "unit": "requests",
+            "reference": None,
+            "ratio": None,
+            "goal": "= 0",
+            "met": lost == 0,
+        }
+    )
+    return out
 
 
 if __name__ == "__main__":

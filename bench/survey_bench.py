@@ -2,7 +2,13 @@
 against a bare Django view (validate a small form, save one row) as the reference.
 
 Prints a table and writes bench/results/survey.json. Needs PostgreSQL and Redis on loopback
-(BENCH_PG_URL, BENCH_REDIS_URL to override).
+(BENCH_PG_URL, BENCH_REDIS_URL to override; BENCH_SURVEY_DB names the database,
+BENCH_REDIS_BROKER_DB and BENCH_REDIS_CACHE_DB the Redis databases, 5 and 6 by default).
+
+Its "summary" rows (the one table of `make bench`, bench/report.py) are the figures only this
+part gives: whole responses completed a second and the answers they store, with the Python
+client's role-page cost against the bare view. The goals on page POSTs are measured by
+bench/submit_bench.py (wrk); this part's ratio is shown for continuity with its older runs.
 """
 
 import json
@@ -24,7 +30,9 @@ from bench.http_client import Browser, percentile  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
-DB_NAME = "ostportal_bench"
+DB_NAME = os.environ.get("BENCH_SURVEY_DB", "ostportal_bench")
+REDIS_BROKER_DB = os.environ.get("BENCH_REDIS_BROKER_DB", "5")
+REDIS_CACHE_DB = os.environ.get("BENCH_REDIS_CACHE_DB", "6")
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8790"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
@@ -39,8 +47,8 @@ def bench_env() -> dict:
         DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(48),
         DJANGO_ALLOWED_HOSTS=HOST,
         DATABASE_URL=PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME,
-        CELERY_BROKER_URL=REDIS + "/5",
-        REDIS_CACHE_URL=REDIS + "/6",
+        CELERY_BROKER_URL=f"{REDIS}/{REDIS_BROKER_DB}",
+        REDIS_CACHE_URL=f"{REDIS}/{REDIS_CACHE_DB}",
         DJANGO_LOG_LEVEL="WARNING",
         # One client address sends everything here; keep the per-address limits out of the way.
         SURVEY_START_RATE_LIMIT="1000000/h",
@@ -211,7 +219,60 @@ def complete_worker_factory(plan):
     return worker
 
 
+def summary_rows(reference: dict, page_posts: dict, complete: dict, ratio: float) -> list[dict]:
+    """The rows of the one table (see bench/report.py): size-independent, so size is null."""
+    clients = f"Python client, {CONCURRENCY} clients"
+    errors = page_posts["errors"] + complete["errors"] + reference["errors"]
+    return [
+        {
+            "part": "survey",
+            "measure": f"complete responses/s, every page ({clients})",
+            "size": None,
+            "value": round(complete["responses_per_second"], 2),
+            "unit": "responses/s",
+            "reference": None,
+            "ratio": None,
+            "goal": "reported",
+            "met": None,
+        },
+        {
+            "part": "survey",
+            "measure": "answers and ratings stored/s by those responses",
+            "size": None,
+            "value": round(complete["answers_stored_per_second"], 1),
+            "unit": "rows/s",
+            "reference": None,
+            "ratio": None,
+            "goal": "reported",
+            "met": None,
+        },
+        {
+            "part": "survey",
+            "measure": f"role page POST vs bare view, cost ({clients})",
+            "size": None,
+            "value": round(page_posts["per_second"], 1),
+            "unit": "req/s",
+            "reference": round(reference["per_second"], 1),
+            "ratio": round(ratio, 2),
+            "goal": "info (goal measured by wrk)",
+            "met": None,
+        },
+        {
+            "part": "survey",
+            "measure": "requests refused or failed, all phases",
+            "size": None,
+            "value": errors,
+            "unit": "",
+            "reference": None,
+            "ratio": None,
+            "goal": "0",
+            "met": errors == 0,
+        },
+    ]
+
+
 def main() -> int:
+    started = time.monotonic()
     env = bench_env()
     print(f"Preparing {DB_NAME} on PostgreSQL (migrate, seed, collectstatic)...", flush=True)
     prepare_database(env)
@@ -225,6 +286,7 @@ def main() -> int:
             f"gunicorn {WORKERS} sync workers...",
             flush=True,
         )
+        load_before = [round(x, 2) for x in os.getloadavg()]
         reference = load(reference_worker, SECONDS, CONCURRENCY)
         page_posts = load(page_worker_factory(plan), SECONDS, CONCURRENCY)
         before = count_rows(env)
@@ -249,6 +311,10 @@ def main() -> int:
         "cost_ratio_page_post_vs_reference": ratio,
         "target_ratio_at_most": 3.0,
         "meets_target": ratio <= 3.0 and page_posts["errors"] == 0 and complete["errors"] == 0,
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "elapsed_s": round(time.monotonic() - started, 1),
+        "summary": summary_rows(reference, page_posts, complete, ratio),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -280,7 +346,7 @@ def main() -> int:
         f"page POST cost vs reference (throughput ratio): {ratio:.2f} (target <= 3.00): "
         f"{'MET' if results['meets_target'] else 'NOT MET'}"
     )
-    print(f"results written to {RESULTS.relative_to(ROOT)}")
+    print(f"results written to {RESULTS.relative_to(ROOT)}; elapsed {results['elapsed_s']:.0f} s")
     return 0
 
 

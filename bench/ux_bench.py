@@ -35,6 +35,7 @@ compared with this estimate. Writes bench/results/ux.json and prints the table.
 import json
 import math
 import os
+import platform
 import re
 import secrets
 import socket
@@ -50,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # per respondent) and writes bench/results/ux_max_rated_N.json instead.
 MAX_RATED = int(os.environ.get("UX_BENCH_MAX_RATED") or 0)
 RESULTS_NAME = f"ux_max_rated_{MAX_RATED}.json" if MAX_RATED else "ux.json"
+PART = "survey effort (bench-ux" + (f", at most {MAX_RATED} tasks rated)" if MAX_RATED else ")")
 RESULTS = ROOT / "bench" / "results" / RESULTS_NAME
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 VIEWPORT = {"width": 390, "height": 844}
@@ -134,7 +136,10 @@ def prepare(workdir: Path) -> tuple[dict, subprocess.Popen, str]:
             f"SurveyVersion.objects.update(max_rated_tasks={MAX_RATED})"
         )
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
-    port = free_port()
+    # UX_BENCH_PORT pins the server's port (on a shared machine, to a range of one's own).
+    port = int(os.environ.get("UX_BENCH_PORT") or 0) or free_port()
+    with socket.socket() as probe:  # never measure another server that holds the port
+        probe.bind(("127.0.0.1", port))
     server = subprocess.Popen(
         manage + ["runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -144,6 +149,8 @@ def prepare(workdir: Path) -> tuple[dict, subprocess.Popen, str]:
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
+        if server.poll() is not None:
+            raise RuntimeError(f"runserver on port {port} exited with {server.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             break
@@ -428,6 +435,10 @@ def main() -> int:
     }
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.2f}",
+        "summary": summary_rows(results, longest, most_taps, site),
         "browser": CHROMIUM,
         "viewport": VIEWPORT,
         "operators": {
@@ -450,6 +461,77 @@ def main() -> int:
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print_table(results, checks)
     return 0
+
+
+def summary_rows(results: list[dict], longest: dict, most_taps: dict, site: dict) -> list[dict]:
+    """The one-table rows (issue 16): the issue's goals, then each role's estimated minutes.
+    Sizes are not response counts here (null)."""
+
+    def row(measure, value, unit, goal, met):
+        return {
+            "part": PART,
+            "measure": measure,
+            "size": None,
+            "value": value,
+            "unit": unit,
+            "reference": None,
+            "ratio": None,
+            "goal": goal,
+            "met": met,
+        }
+
+    worst_error = max(results, key=lambda r: abs(r["stated_error"] or 0))
+    rows = [
+        row(
+            f"longest path ({longest['role']}), estimated",
+            longest["minutes"],
+            "min",
+            f"<= {GOALS['longest_path_minutes']} min",
+            longest["minutes"] <= GOALS["longest_path_minutes"],
+        ),
+        row(
+            f"most taps on a path ({most_taps['role']})",
+            most_taps["taps"],
+            "taps",
+            f"<= {GOALS['longest_path_taps']}",
+            most_taps["taps"] <= GOALS["longest_path_taps"],
+        ),
+        row(
+            "site coordinator's duties, taps",
+            site["duties_taps"],
+            "taps",
+            f"<= {GOALS['site_lead_duties_taps']}",
+            site["duties_taps"] <= GOALS["site_lead_duties_taps"],
+        ),
+        row(
+            "site coordinator's duties, screens",
+            site["duties_screens"],
+            "screens",
+            f"<= {GOALS['site_lead_duties_screens']}",
+            site["duties_screens"] <= GOALS["site_lead_duties_screens"],
+        ),
+        row(
+            f"stated time error, largest ({worst_error['role']})",
+            round(100 * (worst_error["stated_error"] or 0), 1),
+            "%",
+            f"within {100 * GOALS['stated_within']:.0f}%",
+            all(
+                r["stated_error"] is not None and abs(r["stated_error"]) <= GOALS["stated_within"]
+                for r in results
+            ),
+        ),
+    ]
+    for r in results:
+        rows.append(
+            row(
+                f"estimated minutes, {r['role']}",
+                r["minutes"],
+                "min",
+                f"<= {GOALS['longest_path_minutes']} min",
+                r["minutes"] <= GOALS["longest_path_minutes"],
+            )
+        )
+    return rows
 
 
 def print_table(results: list[dict], checks: dict) -> None:
