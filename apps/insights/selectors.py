@@ -826,11 +826,19 @@ def query_set_size(params: dict) -> int:
     return scoped_responses(params).count()
 
 
+def query_set_reaches(params: dict, limit: int) -> int:
+    """The true number of responses the filters select, counted up to `limit` and no
+    further (`COUNT(*)` over a subquery with `LIMIT`): min(true count, limit). Whether a
+    selection reaches K is all the gate needs, and it then reads K rows, not the whole
+    selection (the exact count over 1,000,000 responses took a quarter of a second a page)."""
+    return scoped_responses(params).order_by()[:limit].count()
+
+
 def query_set_notice(params: dict) -> str:
     """The gate every dashboard view (staff and partner pages, their CSVs, the partner API)
     passes before computing a figure: "" when the filters select at least K responses,
     otherwise the message shown instead of every figure (in the active language)."""
-    if query_set_allowed(query_set_size(params)):
+    if query_set_allowed(query_set_reaches(params, k())):
         return ""
     return str(QUERY_SET_TOO_SMALL % {"k": k()})
 

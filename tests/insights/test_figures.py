@@ -158,7 +158,7 @@ def test_a_figure_beside_a_threshold_never_reads_as_the_other_side(survey, clien
     stats = _stats_at_the_boundary()
     assert stats.classification == "supplemental"
     monkeypatch.setattr(selectors, "task_table", lambda params, sort="relevance": [stats])
-    monkeypatch.setattr(selectors, "query_set_size", lambda params: 25000)
+    monkeypatch.setattr(selectors, "query_set_reaches", lambda params, limit: min(25000, limit))
     client.force_login(make_user(Role.REVIEWER))
     page = client.get(reverse("insights:duties")).content.decode()
     cells = re.findall(r'<td class="text-end">([^<]*)</td>', page)

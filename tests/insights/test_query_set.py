@@ -191,6 +191,26 @@ def test_the_gate_counts_the_true_number_in_one_query(build, django_assert_num_q
     assert selectors.query_set_notice({}) == ""
 
 
+def test_the_gate_counts_up_to_k_and_no_further(build):
+    """The gate reads at most K rows: the count it uses is min(true count, K), exact below
+    K, so the same selections pass and fail as with the full count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _the_group(build, K - 1)
+    _everyone_else(build, 3)
+    for params, true in (({"setting": "tribal"}, K - 1), ({}, K + 2)):
+        assert selectors.query_set_size(params) == true
+        for limit in (1, K - 1, K, true, true + 5):
+            assert selectors.query_set_reaches(params, limit) == min(true, limit)
+    assert selectors.query_set_notice({"setting": "tribal"}) == MESSAGE
+    assert selectors.query_set_notice({}) == ""
+    with CaptureQueriesContext(connection) as captured:
+        selectors.query_set_reaches({}, K)
+    (query,) = captured.captured_queries
+    assert f"LIMIT {K}" in query["sql"]
+
+
 def test_workforce_lists_the_same_categories_whatever_the_filter(build):
     """A category nobody in the selection chose is listed with 0, so its presence or
     absence says nothing about who is in the selection."""
