@@ -872,7 +872,15 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
     """Open-text answers with the respondent's role and setting (never contact details)."""
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
     answers = (
-        Answer.objects.filter(response__in=scoped_responses(params), question__key__in=keys)
+        # `response__status` repeats what scoped_responses requires, on the joined response:
+        # the planner can then walk complete responses newest first (the status and
+        # submission index) and stop at the page's last answer, rather than sort every open
+        # answer (at 1,000,000 responses, unfiltered: 368 ms before, 23 ms after).
+        Answer.objects.filter(
+            response__in=scoped_responses(params),
+            response__status=Response.Status.COMPLETE,
+            question__key__in=keys,
+        )
         .exclude(text_value="")
         .select_related("question", "response__role")
         .only(
