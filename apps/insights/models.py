@@ -92,6 +92,10 @@ class CubeBuild(models.Model):
     seconds = models.FloatField(default=0)
     added = models.PositiveIntegerField(default=0)
     removed = models.PositiveIntegerField(default=0)
+    # The next refresh looks at responses saved since `changes_from` (less a margin);
+    # `scanned_at`: when every member was last checked against its response.
+    changes_from = models.DateTimeField(null=True, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("dashboard figures build")
@@ -99,6 +103,23 @@ class CubeBuild(models.Model):
 
     def __str__(self) -> str:
         return f"dashboard figures of {self.built_at}"
+
+
+class ResponsesStamp(models.Model):
+    """One row whose `value` goes up whenever the set of complete responses changes: a
+    response becomes complete, a complete one is changed (excluded, flagged, moved) or
+    deleted. Database triggers on the responses table keep it (migration 0005), so every
+    writer counts, the bulk loader included; in-progress saves do not touch it. The
+    dashboards' freshness check reads this one row instead of counting the responses."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("responses stamp")
+        verbose_name_plural = _("responses stamps")
+
+    def __str__(self) -> str:
+        return f"responses stamp {self.value}"
 
 
 class CubeMember(models.Model):

@@ -509,6 +509,10 @@ SUPPRESSION_MIN_N = env_int("SUPPRESSION_MIN_N", 5)
 # INSIGHTS_CUBE_MAX_AGE seconds that no longer matches the responses is not used.
 INSIGHTS_CUBE = env_bool("INSIGHTS_CUBE", True)
 INSIGHTS_CUBE_MAX_AGE = env_int("INSIGHTS_CUBE_MAX_AGE", 60)
+# A refresh looks for changed responses among those saved since the last refresh began, less
+# this margin; every INSIGHTS_CUBE_RECONCILE seconds it checks every counted response instead.
+INSIGHTS_CUBE_CHANGE_WINDOW = env_int("INSIGHTS_CUBE_CHANGE_WINDOW", 600)
+INSIGHTS_CUBE_RECONCILE = env_int("INSIGHTS_CUBE_RECONCILE", 3600)
 # Cell-key noise on every count the dashboards, exports and proposal show (disclosure.py).
 # Only tests of the arithmetic turn it off.
 INSIGHTS_NOISE = True

@@ -193,11 +193,56 @@ def test_a_deleted_response_is_subtracted_or_triggers_a_full_rebuild(build):
         for table in ("surveys_answer", "surveys_taskrating"):
             cursor.execute(f"DELETE FROM {table} WHERE response_id = %s", [vanished.pk])
         cursor.execute("DELETE FROM surveys_response WHERE id = %s", [vanished.pk])
+    # A refresh looks only at responses saved lately: the vanished one is not among them.
+    state = cube.refresh()
+    assert state.full_built_at < state.built_at
+    # The next check of every member (at most `reconcile_seconds` later) finds it and
+    # rebuilds in full.
+    CubeBuild.objects.update(
+        scanned_at=timezone.now() - timedelta(seconds=cube.reconcile_seconds() + 1)
+    )
     state = cube.refresh()
     assert state.full_built_at == state.built_at
     totals = SliceCount.objects.filter(dim="state", metric="total").values_list("value", "n")
     assert sorted(totals) == [("CA", 1)]
     assert kept.pk in set(CubeMember.objects.values_list("response_id", flat=True))
+
+
+def test_a_refresh_looks_at_responses_saved_since_the_last_one_and_reconciles_them_all(
+    build, settings
+):
+    """Changes are looked for among the responses saved since the last refresh began (less
+    the margin); every `reconcile_seconds` every member is checked, which catches a change
+    whose `updated_at` was not saved."""
+    settings.INSIGHTS_CUBE_CHANGE_WINDOW = 60
+    old, recent = build(state="CA"), build(state="TX")
+    state = cube.rebuild()
+    assert state.scanned_at == state.changes_from is not None
+    long_ago = state.changes_from - timedelta(minutes=5)
+    # Excluded behind the application's back: updated_at kept from before the last refresh.
+    Response.objects.filter(pk=old.pk).update(is_excluded=True, updated_at=long_ago)
+    # Excluded as the application does (updated_at saved).
+    recent.is_excluded = True
+    recent.save(update_fields=["is_excluded", "updated_at"])
+    # New, and saved a minute before the last refresh began: within the margin.
+    late = build(state="NY")
+    Response.objects.filter(pk=late.pk).update(
+        updated_at=state.changes_from - timedelta(seconds=30)
+    )
+    state = cube.refresh()
+    assert (state.added, state.removed) == (1, 1)
+    assert state.scanned_at < state.built_at  # only the window was looked at
+    totals = dict(SliceCount.objects.filter(dim="state", metric="total").values_list("value", "n"))
+    assert totals == {"CA": 1, "NY": 1}
+    # The reconciling refresh checks every member.
+    CubeBuild.objects.update(
+        scanned_at=timezone.now() - timedelta(seconds=cube.reconcile_seconds() + 1)
+    )
+    state = cube.refresh()
+    assert state.removed == 1 and state.scanned_at == state.changes_from
+    totals = dict(SliceCount.objects.filter(dim="state", metric="total").values_list("value", "n"))
+    assert totals == {"NY": 1}
+    assert set(CubeMember.objects.values_list("response_id", flat=True)) == {late.pk}
 
 
 def test_refresh_only_rebuilds_after_a_change(build):
