@@ -22,13 +22,27 @@ from apps.surveys.seeding import SEED_FILE, seed_survey
 
 MIGRATION = importlib.import_module("apps.surveys.migrations.0008_plainer_shorter_survey_text")
 SPANISH = importlib.import_module("apps.surveys.migrations.0009_shorter_spanish_task_statements")
+LATER = importlib.import_module("apps.surveys.migrations.0012_shorter_survey_questions")
 BEFORE = ("surveys", "0007_response_pages_and_submissions")
 AFTER = ("surveys", "0008_plainer_shorter_survey_text")
 
 
+def _seed_after() -> dict:
+    """The seed as this migration left it: today's seed with the later rewording (0012) undone."""
+    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    questions = {q["key"]: q for p in data["pages"] for q in p["questions"]}
+    for kind, key, name, lang, old, _new in LATER.CHANGES:
+        if kind == "question":
+            questions[key][f"{name}_{lang}"] = old
+        else:
+            choice = next(c for c in questions[key]["choices"] if c["value"] == name)
+            choice[f"label_{lang}"] = old
+    return data
+
+
 def _old_seed(tmp_path):
     """The seed as it was before the migration: the new seed with each change undone."""
-    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    data = _seed_after()
     pages = {p["key"]: p for p in data["pages"]}
     questions = {q["key"]: q for p in data["pages"] for q in p["questions"]}
     for kind, key, name, lang, old, new in MIGRATION.CHANGES:
@@ -91,7 +105,7 @@ def _reference(tmp_path) -> dict:
     version = SurveyVersion.objects.create(survey=survey, number=1)
     from apps.surveys.seeding import build_version
 
-    build_version(version, json.loads(SEED_FILE.read_text(encoding="utf-8"))["pages"])
+    build_version(version, _seed_after()["pages"])
     texts = _texts(version)
     survey.delete()
     return texts
