@@ -40,6 +40,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -54,7 +55,7 @@ from apps.surveys.models import Answer, Choice, Question, Response, TaskRating
 from apps.surveys.qtypes import Aggregate, types_with
 
 from .disclosure import key_sum
-from .models import CubeBuild, CubeMember, ResponsesStamp, SliceCount, SliceTask
+from .models import CubeBuild, CubeMember, SliceCount, SliceTask
 
 logger = logging.getLogger(__name__)
 
@@ -101,20 +102,12 @@ def _counted() -> Q:
 
 
 def watermark() -> str:
-    """What the figures depend on: the responses stamp, which database triggers bump
-    whenever the set of complete responses changes (submitting, excluding, restoring,
-    flagging, moving, deleting; models.ResponsesStamp). One row read, whatever the number
-    of responses (it was their count and latest change: a scan of every complete response on
-    each page, 0.24 s at 1,000,000)."""
-    value = ResponsesStamp.objects.filter(pk=1).values_list("value", flat=True).first()
-    if value is None:  # a database flushed by tests: the row comes back at 0
-        ResponsesStamp.objects.get_or_create(pk=1)
-        value = 0
-    return f"stamp:{value}"
+    """What the figures depend on: the complete responses' number and latest change.
 
-
-def has_complete_responses() -> bool:
-    return Response.objects.complete().exists()
+    Submitting, excluding, restoring, flagging and deleting a response all change it."""
+    row = Response.objects.complete().aggregate(n=Count("pk"), last=Max("updated_at"))
+    last = row["last"].isoformat() if row["last"] else ""
+    return f"{row['n']}:{last}"
 
 
 def current_build() -> CubeBuild | None:
@@ -712,11 +705,16 @@ def _changes_since(state: CubeBuild, now) -> datetime | None:
     """The earliest last-change time a refresh looks at (the last refresh's start less the
     margin), or None when it must check every member (never scanned, or longer ago than
     `reconcile_seconds`)."""
-    if state.changes_from is None or state.scanned_at is None:
-        return None
-    if (now - state.scanned_at).total_seconds() > reconcile_seconds():
+    if state.changes_from is None or _reconcile_due(state, now):
         return None
     return state.changes_from - timedelta(seconds=change_window_seconds())
+
+
+def _reconcile_due(state: CubeBuild, now) -> bool:
+    """Every member is due to be checked against its response (never, or too long ago)."""
+    return (
+        state.scanned_at is None or (now - state.scanned_at).total_seconds() > reconcile_seconds()
+    )
 
 
 def _saved_since(since) -> QuerySet[Response]:
@@ -754,9 +752,16 @@ def forget_responses(response_ids) -> int:
 
 
 def refresh_if_stale() -> bool:
-    """Refresh when the responses changed since the figures were last brought up to date."""
+    """Refresh when the responses changed since the figures were last brought up to date,
+    or when every member has not been checked against its response for `reconcile_seconds`
+    (so a change the windowed refreshes missed is caught within that time even when nothing
+    else changes: the watermark alone would not move again)."""
     state = current_build()
-    if state is not None and state.watermark == watermark():
+    if (
+        state is not None
+        and state.watermark == watermark()
+        and not _reconcile_due(state, timezone.now())
+    ):
         return False
     return refresh() is not None
 

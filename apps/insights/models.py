@@ -105,23 +105,6 @@ class CubeBuild(models.Model):
         return f"dashboard figures of {self.built_at}"
 
 
-class ResponsesStamp(models.Model):
-    """One row whose `value` goes up whenever the set of complete responses changes: a
-    response becomes complete, a complete one is changed (excluded, flagged, moved) or
-    deleted. Database triggers on the responses table keep it (migration 0005), so every
-    writer counts, the bulk loader included; in-progress saves do not touch it. The
-    dashboards' freshness check reads this one row instead of counting the responses."""
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("responses stamp")
-        verbose_name_plural = _("responses stamps")
-
-    def __str__(self) -> str:
-        return f"responses stamp {self.value}"
-
-
 class CubeMember(models.Model):
     """A response counted in the pre-aggregated figures, with the slice values it was
     counted under: what to subtract when it is excluded, flagged, changed or deleted."""

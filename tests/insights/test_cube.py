@@ -245,6 +245,28 @@ def test_a_refresh_looks_at_responses_saved_since_the_last_one_and_reconciles_th
     assert set(CubeMember.objects.values_list("response_id", flat=True)) == {late.pk}
 
 
+def test_a_change_behind_the_applications_back_is_reconciled_even_when_nothing_else_changes(
+    build,
+):
+    """An exclusion that does not save updated_at moves no watermark; the beat task's
+    refresh_if_stale still checks every member once `reconcile_seconds` have passed."""
+    hidden = build(state="TX", days_ago=3)
+    kept = build(state="CA")  # saved last: the latest change stays this one
+    state = cube.rebuild()
+    Response.objects.filter(pk=hidden.pk).update(
+        is_excluded=True, updated_at=state.changes_from - timedelta(days=2)
+    )
+    assert cube.refresh_if_stale() is False  # the watermark did not move
+    CubeBuild.objects.update(
+        scanned_at=timezone.now() - timedelta(seconds=cube.reconcile_seconds() + 1)
+    )
+    assert cube.refresh_if_stale() is True
+    totals = dict(SliceCount.objects.filter(dim="state", metric="total").values_list("value", "n"))
+    assert totals == {"CA": 1}
+    assert set(CubeMember.objects.values_list("response_id", flat=True)) == {kept.pk}
+    assert cube.refresh_if_stale() is False  # reconciled: nothing due until the next period
+
+
 def test_refresh_only_rebuilds_after_a_change(build):
     response = build()
     assert cube.refresh_if_stale() is True

@@ -59,10 +59,9 @@ def test_figures_come_from_the_data(client, administrator, django_assert_max_num
     client.force_login(administrator)
     SiteSettings.load()  # the site settings row exists on a running portal
     # Sign-in, two-factor and session checks, then a fixed few per status check (the
-    # dashboard figures' line reads their state, the responses stamp and, with no figures
-    # built, whether any response is complete; the contact recipients line reads the site
-    # settings row).
-    with django_assert_max_num_queries(19):
+    # dashboard figures' line reads their state and the responses' watermark; the contact
+    # recipients line reads the site settings row).
+    with django_assert_max_num_queries(18):
         html = client.get(URL).content.decode()
     assert ">1<" in _row(html, "Failed exports (last 7 days)")
     assert ">1<" in _row(html, "Exports stalled or waiting")
