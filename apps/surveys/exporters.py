@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.csvsafe import neutralize
 from apps.core.exporting import Column, Exporter, register, streaming_reads
 from apps.core.roles import Role as StaffRole
 
@@ -385,6 +386,8 @@ class ResponsesExporter(Exporter):
     # in the separate opt-in file (ResponseIdentifiersExporter), never in this one. (None:
     # every column in one file, for tests of the layout only; no registered exporter.)
     quasi_identifiers: bool | None = False
+    # The CSV rows built by PostgreSQL (csv_rows); False keeps the Python path (tests).
+    sql_csv: bool = True
 
     def __init__(self) -> None:
         self._layout: _Layout | None = None
@@ -435,6 +438,26 @@ class ResponsesExporter(Exporter):
         keep = self._kept(layout)
         for row in self._all_rows(options, layout):
             yield [row[i] for i in keep]
+
+    def csv_rows(self, options: dict) -> Iterator[list] | None:
+        """On PostgreSQL: the rows built by the database (apps/surveys/export_sql.py), the
+        same cells `rows` gives after the CSV writer's formatting; None elsewhere, or when
+        the layout holds something the SQL path does not reproduce."""
+        from django.db import connection
+
+        from . import export_sql
+
+        if connection.vendor != "postgresql" or not self.sql_csv:
+            return None
+        layout = self.layout(options)
+        keep = self._kept(layout)
+        sql_plan = export_sql.plan(layout, keep, options)
+        if sql_plan is None:
+            return None
+        names = list(layout.cols)
+        header = [neutralize(names[i]) for i in keep]
+        matching = _all_matching(options).filter(version_id__in=list(layout.plans)).order_by()
+        return export_sql.rows(sql_plan, header, matching, options)
 
     def _all_rows(self, options: dict, layout: _Layout) -> Iterator[list]:
         yield list(layout.cols)
