@@ -392,6 +392,7 @@ class ResponsesExporter(Exporter):
     def __init__(self) -> None:
         self._layout: _Layout | None = None
         self._keep: list[int] | None = None
+        self.sql_plan = None  # the SQL path's plan, once csv_rows made one
 
     def layout(self, options: dict) -> _Layout:
         if self._layout is None:
@@ -451,7 +452,7 @@ class ResponsesExporter(Exporter):
             return None
         layout = self.layout(options)
         keep = self._kept(layout)
-        sql_plan = export_sql.plan(layout, keep, options)
+        sql_plan = self.sql_plan = export_sql.plan(layout, keep, options)
         if sql_plan is None:
             return None
         names = list(layout.cols)
