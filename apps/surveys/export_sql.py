@@ -30,6 +30,7 @@ the reference: tests/exports/test_sql_csv.py compares the two cell for cell.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import timezone
 
@@ -507,7 +508,10 @@ def rows(sql_plan: SqlPlan, header: list, matching, options: dict) -> Iterator[l
     yield header
     with streaming_reads() as alias:
         connection = connections[alias]
-        sql, named = queries(sql_plan, matching, options, alias)
+        try:
+            sql, named = queries(sql_plan, matching, options, alias)
+        except EmptyResultSet:  # no version to export (version_id__in=[]): no rows
+            return
         connection.ensure_connection()
         cursors = []
         try:

@@ -168,6 +168,7 @@ def _filters(data: dict) -> list[dict]:
         {"date_from": (day - timedelta(days=3)).date().isoformat(),
          "date_to": (day + timedelta(days=20)).date().isoformat(), "flagged": True},
         {"state": "ZZ"},  # nothing matches: the header alone
+        {"version": 10**9},  # no such version: no columns but the fixed ones, no rows
     ]  # fmt: skip
 
 
