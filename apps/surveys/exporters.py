@@ -452,13 +452,40 @@ class ResponsesExporter(Exporter):
             return None
         layout = self.layout(options)
         keep = self._kept(layout)
-        sql_plan = self.sql_plan = export_sql.plan(layout, keep, options)
+        sql_plan = self.sql_plan = export_sql.plan(layout, keep, options, FIXED_COLUMNS)
         if sql_plan is None:
             return None
+        flagged = bool((options.get("filters") or {}).get("flagged"))
+        sql_plan.python_row = lambda alias, pk: self._python_row(layout, alias, pk, flagged)
         names = list(layout.cols)
         header = [neutralize(names[i]) for i in keep]
         matching = _all_matching(options).filter(version_id__in=list(layout.plans)).order_by()
-        return export_sql.rows(sql_plan, header, matching, options)
+        return export_sql.rows(sql_plan, header, matching.values_list(*_RESPONSE_FIELDS), options)
+
+    def _python_row(self, layout: _Layout, alias: str, pk: int, flagged: bool) -> list:
+        """One response's row the Python way (`_rows`), as the CSV writer formats it
+        (`_csv_row`), read on `alias` (the SQL path's snapshot)."""
+        from apps.core.exporting import _csv_row
+
+        record = Response.objects.using(alias).filter(pk=pk).values_list(*_RESPONSE_FIELDS)
+        answers = (
+            Answer.objects.using(alias)
+            .filter(response_id=pk)
+            .order_by("response_id", "id")
+            .values_list("response_id", *AnswerRow._fields)
+        )
+        ratings = (
+            TaskRating.objects.using(alias)
+            .filter(response_id=pk)
+            .order_by("response_id", "id")
+            .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
+        )
+        rows = self._rows(
+            layout, iter(list(record)), _Follower(iter(list(answers))),
+            _Follower(iter(list(ratings))), flagged,
+        )  # fmt: skip
+        row = next(rows)
+        return _csv_row([row[i] for i in self._kept(layout)])
 
     def _all_rows(self, options: dict, layout: _Layout) -> Iterator[list]:
         yield list(layout.cols)

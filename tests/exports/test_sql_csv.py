@@ -248,6 +248,7 @@ def test_the_ratings_reach_their_columns(hostile):
 # --- the SQL expressions against their Python originals, over generated values ---
 
 _FUNCTION_DB = [HealthCheck.function_scoped_fixture]  # one database for every example
+_ON_POSTGRES = pytest.mark.skipif(connection.vendor != "postgresql", reason=POSTGRES_ONLY)
 _TEXTS = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     max_size=12,
@@ -267,9 +268,8 @@ _PREFIXED = st.builds(
 @example(value="\u00a0\u2003=1")
 @example(value="\x1c\x1d\x1e\x1f-1")
 @example(value="\n@x")
+@_ON_POSTGRES
 def test_neutralize_in_sql_is_neutralize(db, value):
-    if connection.vendor != "postgresql":
-        pytest.skip(POSTGRES_ONLY)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {export_sql._neut('v')} FROM (SELECT %(value)s::text AS v) t",
@@ -282,9 +282,8 @@ def test_neutralize_in_sql_is_neutralize(db, value):
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(value=st.decimals(min_value=-9999999999, max_value=9999999999, places=2))
+@_ON_POSTGRES
 def test_numbers_in_sql_are_export_number(db, value):
-    if connection.vendor != "postgresql":
-        pytest.skip(POSTGRES_ONLY)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {export_sql._number('v')} FROM (SELECT %s::numeric(12, 2) AS v) t", [value]
@@ -299,3 +298,42 @@ def test_on_sqlite_the_writer_keeps_the_python_path(db):
     seed_survey()
     assert Survey.objects.exists()
     assert ResponsesExporter().csv_rows({"filters": {}, "labels": False}) is None
+
+
+class _Cursor:
+    """A stand-in for a psycopg2 named cursor: `batches` rows lists, then an error or the end."""
+
+    def __init__(self, batches, error=None):
+        self.batches, self.error = list(batches), error
+
+    def fetchmany(self, size):
+        if self.batches:
+            return self.batches.pop(0)
+        if self.error:
+            raise self.error
+        return []
+
+
+def test_the_read_ahead_gives_every_row_in_order_then_stops():
+    reader = export_sql._ReadAhead(_Cursor([[(1,), (2,)], [(3,)]]))
+    assert list(reader.rows()) == [(1,), (2,), (3,)]
+    reader.stop()
+
+
+def test_a_database_error_in_the_read_ahead_reaches_the_export():
+    reader = export_sql._ReadAhead(_Cursor([[(1,)]], error=RuntimeError("connection lost")))
+    rows = reader.rows()
+    assert next(rows) == (1,)
+    with pytest.raises(RuntimeError, match="connection lost"):
+        next(rows)
+    reader.stop()
+
+
+def test_an_export_stopped_midway_stops_its_read_ahead_threads(hostile):
+    import threading
+
+    rows = FullRecord().csv_rows({"filters": {"flagged": True}, "labels": False})
+    next(rows), next(rows)
+    assert any(t.name == "export-read-ahead" for t in threading.enumerate())
+    rows.close()
+    assert not any(t.name == "export-read-ahead" for t in threading.enumerate())
