@@ -52,6 +52,7 @@ from .qtypes.yes_no import YesNo
 
 CURSOR_ROWS = 1000  # rows a FETCH reads
 READ_AHEAD = 2  # batches fetched ahead of the row assembly, per cursor
+BLANK_ROWS = 1000  # blank rows kept, one per (version, skip-logic bit set) met
 
 # Every character str.isspace() counts (what str.lstrip() strips in `neutralize`).
 _SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -189,8 +190,9 @@ class SqlPlan:
                 ):
                     for position in multi.zeros:
                         found[position] = 0
-            if len(self._blank) < 100_000:
-                self._blank[(version_id, flags)] = found
+            if len(self._blank) >= BLANK_ROWS:  # memory stays flat, whatever the data
+                self._blank.clear()
+            self._blank[(version_id, flags)] = found
         return found
 
 
