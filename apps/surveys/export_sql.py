@@ -148,6 +148,7 @@ class SqlPlan:
     main: dict[int, int] = field(default_factory=dict)  # question id -> output index
     other: dict[int, int] = field(default_factory=dict)
     by_choice: dict[int, int] = field(default_factory=dict)  # choice id -> output index
+    choice_owner: dict[int, int] = field(default_factory=dict)  # by_choice's choice -> question
     multis: dict[int, list[_Multi]] = field(default_factory=dict)  # version id -> items
     bits: dict[tuple, int] = field(default_factory=dict)  # ("in", key, values) / ("any", key)
     bit_sql: list[str] = field(default_factory=list)
@@ -335,16 +336,22 @@ def _plan(layout, keep: list[int], options: dict, FIXED_COLUMNS: int) -> SqlPlan
             sql_plan.other[q.pk] = out.get(item.other, -1) if item.other is not None else -1
             for choice_id, position in item.by_choice.items():
                 sql_plan.by_choice[choice_id] = out.get(position, -1)
-            if kind == SINGLE:
-                for choice in q.choice_list:
-                    value = (
-                        choice.label_en
-                        if labels
-                        else (int(choice.value) if choice.value.isdigit() else choice.value)
-                    )
-                    sql_plan.choice_cells[choice.pk] = (
-                        int(value) if isinstance(value, bool) else neutralize(value)
-                    )
+                sql_plan.choice_owner[choice_id] = q.pk
+        # A single choice's cell, for every choice of the version: the Python path looks the
+        # answer's choice up among all of them (`fill.choices`).
+        for choice in structure.choice_by_id.values():
+            try:
+                value = (
+                    choice.label_en
+                    if labels
+                    else (int(choice.value) if choice.value.isdigit() else choice.value)
+                )
+            except ValueError:  # a digit int() refuses ("²"): fails when used, as before
+                continue
+            sql_plan.choice_cells[choice.pk] = neutralize(value)
+        for item in version_plan.items:
+            q = item.question
+            kind = sql_plan.kind[q.pk]
             if kind == MULTI:
                 bit = len(leaves)
                 leaves.append(("answered", q.pk))
@@ -404,6 +411,7 @@ def _answers_sql(sql_plan: SqlPlan, ids_sql: str) -> str:
     main = _lookup(sql_plan.main, "a.question_id", -1)
     other = _lookup(sql_plan.other, "a.question_id", -1)
     by_choice = _lookup(sql_plan.by_choice, "a.choice_id", -1)
+    owner = _lookup(sql_plan.choice_owner, "a.choice_id", 0)
     bits = " | ".join(
         f"(CASE WHEN {test} THEN {1 << i}::bigint ELSE 0 END)"
         for i, test in enumerate(sql_plan.bit_sql)
@@ -440,17 +448,20 @@ def _answers_sql(sql_plan: SqlPlan, ids_sql: str) -> str:
     # that PostgreSQL does not fold the levels into one and work each lookup out again
     # wherever the next level names it.
     return f"""
-SELECT e.response_id, bit_or(e.bits),
+SELECT e.response_id, bit_or(e.bits), bool_or(e.odd),
   array_agg(e.p) FILTER (WHERE e.p >= 0), array_agg(e.cell) FILTER (WHERE e.p >= 0),
   array_agg(e.m) FILTER (WHERE e.single), array_agg(e.choice_id) FILTER (WHERE e.single),
   array_agg(e.c) FILTER (WHERE e.k = {MULTI} AND e.c >= 0)
 FROM (
   SELECT a.response_id, a.k, a.m, a.c, a.choice_id, {bits} AS bits,
+    (a.k = {SINGLE} AND a.choice_id IS NULL) OR (a.k = {MULTI} AND a.c_owner <> a.question_id)
+      AS odd,
     a.k = {SINGLE} AND a.m >= 0 AND a.choice_id IS NOT NULL AS single,
     {position} AS p, {cell} AS cell
   FROM (
     SELECT a.response_id, a.question_id, a.part, a.choice_id, a.text_value, a.number_value,
-      a.bool_value, {kind} AS k, {main} AS m, {other} AS o, {by_choice} AS c
+      a.bool_value, {kind} AS k, {main} AS m, {other} AS o,
+      CASE WHEN {owner} = a.question_id THEN {by_choice} ELSE -1 END AS c, {owner} AS c_owner
     FROM surveys_answer a
     WHERE a.response_id IN ({ids_sql})
     ORDER BY a.response_id
@@ -608,12 +619,16 @@ def _assemble(sql_plan: SqlPlan, alias: str, responses, answers, ratings=None) -
         while rating is not None and rating[0] < pk:
             rating = next(ratings, None)
         if answer is not None and answer[0] == pk:
-            _id, flags, positions, texts, choice_pos, choice_ids, chosen = answer
-            if (positions and len(set(positions)) != len(positions)) or (
-                choice_pos and len(set(choice_pos)) != len(choice_pos)
+            _id, flags, odd, positions, texts, choice_pos, choice_ids, chosen = answer
+            if (
+                odd
+                or (positions and len(set(positions)) != len(positions))
+                or (choice_pos and len(set(choice_pos)) != len(choice_pos))
             ):
                 # Two cells for one column: which one the file holds depends on the
-                # answers' order, which the arrays do not keep.
+                # answers' order, which the arrays do not keep. Or an answer the Python
+                # path refuses (a single choice without its choice, a multiple choice
+                # with another question's): the Python path raises as it always did.
                 answer = next(answers, None)
                 while rating is not None and rating[0] == pk:
                     rating = next(ratings, None)

@@ -337,3 +337,27 @@ def test_an_export_stopped_midway_stops_its_read_ahead_threads(hostile):
     assert any(t.name == "export-read-ahead" for t in threading.enumerate())
     rows.close()
     assert not any(t.name == "export-read-ahead" for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("wrong", ["single_without_choice", "multi_with_another_choice"])
+def test_an_answer_the_python_path_refuses_fails_the_sql_path_too(hostile, wrong):
+    """A single choice without its choice, or a multiple choice holding another question's
+    choice: the Python path raises (KeyError); the SQL path hands the response to it."""
+    response_id = hostile["ids"][3]
+    kind = Question.Type.SINGLE_CHOICE if wrong.startswith("single") else Question.Type.MULTI_CHOICE
+    answer = Answer.objects.filter(response_id=response_id, question__type=kind).first()
+    if wrong.startswith("single"):
+        Answer.objects.filter(pk=answer.pk).update(choice=None)
+    else:
+        other = (
+            Answer.objects.filter(response_id=response_id)
+            .exclude(question_id=answer.question_id)
+            .exclude(choice=None)
+            .first()
+        )
+        Answer.objects.filter(pk=answer.pk).update(choice_id=other.choice_id)
+    options = {"filters": {"flagged": True}, "labels": False}
+    with pytest.raises(KeyError):
+        list(ResponsesExporter().rows(options))
+    with pytest.raises(KeyError):
+        list(ResponsesExporter().csv_rows(options))
