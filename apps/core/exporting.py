@@ -82,6 +82,13 @@ class Exporter(abc.ABC):
     def count(self, options: dict) -> int:
         """How many records `rows` will yield (one query; used for the progress bar)."""
 
+    def csv_rows(self, options: dict) -> Iterator[list] | None:
+        """The rows of `rows` as the CSV writer writes them (texts already through
+        `neutralize`, booleans as 0/1), built a faster way, or None to have the writer format
+        `rows` itself. The responses exporter builds its rows in PostgreSQL this way
+        (apps/surveys/export_sql.py)."""
+        return None
+
     def codebook_rows(self, options: dict) -> Iterator[list]:
         """The data dictionary: a header, then one row per column of the data."""
         yield CODEBOOK_HEADER
@@ -259,18 +266,27 @@ def _counted(rows: Iterable[list], on_progress: Progress, limit: int | None = No
 
 
 def _write_csv_zip(exporter: Exporter, options: dict, tmp: Path, on_progress: Progress) -> int:
-    rows, counter = _counted(exporter.rows(options), on_progress)
+    ready = exporter.csv_rows(options)
+    rows, counter = _counted(exporter.rows(options) if ready is None else ready, on_progress)
     with zipfile.ZipFile(
         tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=EXPORT_ZIP_LEVEL
     ) as archive:
         # UTF-8 with a byte-order mark, so Excel opens accented text correctly.
-        for name, source in (("data.csv", rows), ("codebook.csv", exporter.codebook_rows(options))):
+        sources = (
+            ("data.csv", rows, ready is not None),
+            ("codebook.csv", exporter.codebook_rows(options), False),
+        )
+        for name, source, formatted in sources:
             with io.TextIOWrapper(
                 archive.open(name, "w", force_zip64=True), encoding="utf-8-sig", newline=""
             ) as text:
-                write = csv.writer(text).writerow
-                for row in source:
-                    write(_csv_row(row))
+                writer = csv.writer(text)
+                if formatted:
+                    writer.writerows(source)
+                else:
+                    write = writer.writerow
+                    for row in source:
+                        write(_csv_row(row))
     return counter["rows"]
 
 

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.csvsafe import neutralize
 from apps.core.exporting import Column, Exporter, register, streaming_reads
 from apps.core.roles import Role as StaffRole
 
@@ -385,10 +386,13 @@ class ResponsesExporter(Exporter):
     # in the separate opt-in file (ResponseIdentifiersExporter), never in this one. (None:
     # every column in one file, for tests of the layout only; no registered exporter.)
     quasi_identifiers: bool | None = False
+    # The CSV rows built by PostgreSQL (csv_rows); False keeps the Python path (tests).
+    sql_csv: bool = True
 
     def __init__(self) -> None:
         self._layout: _Layout | None = None
         self._keep: list[int] | None = None
+        self.sql_plan = None  # the SQL path's plan, once csv_rows made one
 
     def layout(self, options: dict) -> _Layout:
         if self._layout is None:
@@ -435,6 +439,53 @@ class ResponsesExporter(Exporter):
         keep = self._kept(layout)
         for row in self._all_rows(options, layout):
             yield [row[i] for i in keep]
+
+    def csv_rows(self, options: dict) -> Iterator[list] | None:
+        """On PostgreSQL: the rows built by the database (apps/surveys/export_sql.py), the
+        same cells `rows` gives after the CSV writer's formatting; None elsewhere, or when
+        the layout holds something the SQL path does not reproduce."""
+        from django.db import connection
+
+        from . import export_sql
+
+        if connection.vendor != "postgresql" or not self.sql_csv:
+            return None
+        layout = self.layout(options)
+        keep = self._kept(layout)
+        sql_plan = self.sql_plan = export_sql.plan(layout, keep, options, FIXED_COLUMNS)
+        if sql_plan is None:
+            return None
+        flagged = bool((options.get("filters") or {}).get("flagged"))
+        sql_plan.python_row = lambda alias, pk: self._python_row(layout, alias, pk, flagged)
+        names = list(layout.cols)
+        header = [neutralize(names[i]) for i in keep]
+        matching = _all_matching(options).filter(version_id__in=list(layout.plans)).order_by()
+        return export_sql.rows(sql_plan, header, matching.values_list(*_RESPONSE_FIELDS), options)
+
+    def _python_row(self, layout: _Layout, alias: str, pk: int, flagged: bool) -> list:
+        """One response's row the Python way (`_rows`), as the CSV writer formats it
+        (`_csv_row`), read on `alias` (the SQL path's snapshot)."""
+        from apps.core.exporting import _csv_row
+
+        record = Response.objects.using(alias).filter(pk=pk).values_list(*_RESPONSE_FIELDS)
+        answers = (
+            Answer.objects.using(alias)
+            .filter(response_id=pk)
+            .order_by("response_id", "id")
+            .values_list("response_id", *AnswerRow._fields)
+        )
+        ratings = (
+            TaskRating.objects.using(alias)
+            .filter(response_id=pk)
+            .order_by("response_id", "id")
+            .values_list("response_id", "task_id", "is_relevant", "importance", "frequency")
+        )
+        rows = self._rows(
+            layout, iter(list(record)), _Follower(iter(list(answers))),
+            _Follower(iter(list(ratings))), flagged,
+        )  # fmt: skip
+        row = next(rows)
+        return _csv_row([row[i] for i in self._kept(layout)])
 
     def _all_rows(self, options: dict, layout: _Layout) -> Iterator[list]:
         yield list(layout.cols)

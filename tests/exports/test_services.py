@@ -110,6 +110,8 @@ def test_a_failing_exporter_marks_the_job_failed_with_the_generic_message(
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(ResponsesExporter, "rows", broken)
+    # On PostgreSQL the CSV writer reads csv_rows (the SQL path) instead of rows.
+    monkeypatch.setattr(ResponsesExporter, "csv_rows", broken)
     job = request(administrator, capture=django_capture_on_commit_callbacks)
     assert job.status == ExportJob.Status.FAILED
     assert job.error_message == str(EXPORT_FAILED)
