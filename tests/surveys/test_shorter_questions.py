@@ -81,8 +81,11 @@ def test_an_unanswered_version_gets_the_new_words_in_place_and_back(seeded_befor
     version = seeded_before.versions.get()
     old = _texts(version)
     assert old == _fresh(old=True)
+    before = version.updated_at
     _migrate(AFTER)
     assert seeded_before.versions.count() == 1
+    # Changed in place: the version's time moves, so cached structures are dropped.
+    assert seeded_before.versions.get().updated_at > before
     new = _texts(version)
     assert new == _fresh(old=False)
     changed = {

@@ -576,6 +576,12 @@ def _rewrite(version, Question, Choice, *, forward: bool) -> int:
     return changed
 
 
+def _touch(SurveyVersion, version) -> None:
+    """Words changed in place: the version's `updated_at` moves, so web processes still
+    running drop the structure they cached for it (selectors keys it on that time)."""
+    SurveyVersion.objects.filter(pk=version.pk).update(updated_at=timezone.now())
+
+
 def _copy(version, SurveyVersion, SurveyPage, Question, Choice):
     number = (
         SurveyVersion.objects.filter(survey=version.survey).aggregate(n=Max("number"))["n"] or 0
@@ -619,7 +625,8 @@ def shorten(apps, schema_editor):
     for version in SurveyVersion.objects.filter(survey=survey).exclude(status="retired"):
         answered = Response.objects.filter(version=version).exists()
         if version.status == "draft" or not answered:
-            _rewrite(version, Question, Choice, forward=True)
+            if _rewrite(version, Question, Choice, forward=True):
+                _touch(SurveyVersion, version)
             continue
         # Published with responses: frozen. The new words go to a copy, published in its place.
         copy = _copy(version, SurveyVersion, SurveyPage, Question, Choice)
@@ -653,7 +660,8 @@ def lengthen(apps, schema_editor):
             continue
         if version.status == "retired" or answered:
             continue  # answered words stay as they were answered
-        _rewrite(version, Question, Choice, forward=False)
+        if _rewrite(version, Question, Choice, forward=False):
+            _touch(SurveyVersion, version)
 
 
 class Migration(migrations.Migration):
