@@ -15,7 +15,6 @@ import zlib
 from decimal import Decimal
 
 import pytest
-import xlsxwriter
 from django.db import connection, connections
 
 from apps.core import exporting
@@ -30,7 +29,7 @@ from apps.surveys.models import Answer
 
 from .helpers import VOLUNTEER, answered
 from .test_exporters import ATTACK, OPTIONS, FullRecord
-from .test_xlsx_rows import _xlsxwriter_own
+from .test_xlsx_rows import _xlsxwriter_own, sheets_xml
 
 # Texts a spreadsheet could run, whitespace in front of them, unicode spaces, controls,
 # XML specials, empty values and the numbers that look alike (1, 1.0, True, Decimal).
@@ -79,16 +78,7 @@ def test_fast_csv_rows_write_what_the_reference_cells_write():
 
 
 def _sheet_xml(tmp_path, name, write, rows) -> bytes:
-    path = tmp_path / f"{name}.xlsx"
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {"constant_memory": True, "tmpdir": str(tmp_path), "strings_to_formulas": False,
-         "strings_to_numbers": False, "strings_to_urls": False},
-    )  # fmt: skip
-    write(workbook.add_worksheet("data"), rows)
-    workbook.close()
-    with zipfile.ZipFile(path) as archive:
-        return archive.read("xl/worksheets/sheet1.xml")
+    return sheets_xml(tmp_path, name, write, {"data": rows})
 
 
 @pytest.mark.parametrize("cache_size", [20_000, 3])

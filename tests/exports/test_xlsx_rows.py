@@ -34,18 +34,26 @@ def _xlsxwriter_own(sheet, rows) -> None:
                 sheet.write_string(r, c, _xlsx_cell(str(value)))
 
 
-def _sheet_xml(tmp_path, name, write) -> bytes:
+def sheets_xml(tmp_path, name, write, sheets: dict[str, list]) -> bytes:
+    """The worksheets' XML of a constant-memory XlsxWriter workbook whose sheets (name: rows)
+    are written by `write(worksheet, rows)`, concatenated in order."""
     path = tmp_path / f"{name}.xlsx"
     workbook = xlsxwriter.Workbook(
         str(path),
         {"constant_memory": True, "tmpdir": str(tmp_path), "strings_to_formulas": False,
          "strings_to_numbers": False, "strings_to_urls": False},
     )  # fmt: skip
-    write(workbook.add_worksheet("data"), ROWS)
-    write(workbook.add_worksheet("codebook"), ROWS[:2])
+    for sheet, rows in sheets.items():
+        write(workbook.add_worksheet(sheet), rows)
     workbook.close()
     with zipfile.ZipFile(path) as archive:
-        return archive.read("xl/worksheets/sheet1.xml") + archive.read("xl/worksheets/sheet2.xml")
+        return b"".join(
+            archive.read(f"xl/worksheets/sheet{i}.xml") for i in range(1, len(sheets) + 1)
+        )
+
+
+def _sheet_xml(tmp_path, name, write) -> bytes:
+    return sheets_xml(tmp_path, name, write, {"data": ROWS, "codebook": ROWS[:2]})
 
 
 def test_fast_rows_give_the_same_sheet_xml_as_xlsxwriter(tmp_path):

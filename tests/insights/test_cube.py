@@ -49,6 +49,20 @@ def figures(params):
     }
 
 
+def assert_cube_equals_responses(params: dict, settings) -> None:
+    """The view is read from the pre-aggregated figures, and every figure equals the same
+    view computed from the responses (INSIGHTS_CUBE off)."""
+    assert isinstance(sources.source_for(params), sources.CubeSource), params
+    from_cube = figures(params)
+    settings.INSIGHTS_CUBE = False
+    assert isinstance(sources.source_for(params), sources.RawSource)
+    from_responses = figures(params)
+    settings.INSIGHTS_CUBE = True
+    assert from_cube == from_responses, params
+    # The open-answer list's length, read from the figures, is the list's own count.
+    assert selectors.open_answer_count(params) == selectors.open_answers(params).count()
+
+
 @pytest.fixture
 def synthetic(survey):
     call_command("generate_responses", count=400, seed=7, verbosity=0)
@@ -91,15 +105,7 @@ def test_pre_aggregated_figures_equal_the_figures_computed_from_the_responses(sy
         combinations.append({"collector": collector.pk})
     cube.rebuild()
     for params in combinations:
-        assert isinstance(sources.source_for(params), sources.CubeSource), params
-        from_cube = figures(params)
-        settings.INSIGHTS_CUBE = False
-        assert isinstance(sources.source_for(params), sources.RawSource)
-        from_responses = figures(params)
-        settings.INSIGHTS_CUBE = True
-        assert from_cube == from_responses, params
-        # The open-answer list's length, read from the figures, is the list's own count.
-        assert selectors.open_answer_count(params) == selectors.open_answers(params).count()
+        assert_cube_equals_responses(params, settings)
     # The data are not trivial: the comparison covered real counts.
     assert figures({})["overview"]["total"] > 300
 

@@ -8,10 +8,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.insights import cube, selectors, sources
+from apps.insights import cube, sources
 from apps.insights.models import SliceCount, SliceTask
 from apps.surveys.models import Response, SurveyVersion
-from tests.insights.test_cube import figures, synthetic  # noqa: F401 (a fixture)
+from tests.insights.test_cube import (  # noqa: F401 (synthetic: a fixture)
+    assert_cube_equals_responses,
+    figures,
+    synthetic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +79,7 @@ def test_views_on_a_held_pair_read_the_figures_and_equal_the_responses(
         {"state": state, "role": some.role.slug, "date_to": day.isoformat()},
     ]
     for params in combinations:
-        assert isinstance(sources.source_for(params), sources.CubeSource), params
-        from_cube = figures(params)
-        settings.INSIGHTS_CUBE = False
-        assert isinstance(sources.source_for(params), sources.RawSource)
-        from_responses = figures(params)
-        settings.INSIGHTS_CUBE = True
-        assert from_cube == from_responses, params
-        assert selectors.open_answer_count(params) == selectors.open_answers(params).count()
+        assert_cube_equals_responses(params, settings)
     assert figures(combinations[0])["overview"]["total"] > 5  # real counts were compared
     # A pair the build does not hold, three dimensions: the responses.
     version = SurveyVersion.objects.first()
