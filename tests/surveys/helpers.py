@@ -66,3 +66,38 @@ def complete(client, survey, choices: dict | None = None) -> tuple[Response, lis
             return response, seen
         key, url = current_key(reply), reply.url
     raise AssertionError(f"never reached the thank-you page: {seen}")
+
+
+def migrate_to(target) -> None:
+    """Migrate the test database to `target`, an (app, migration) pair."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+def migrate_surveys_to_latest() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("surveys"))
+
+
+def version_texts(version, *, pages: bool = False) -> dict:
+    """Every question's and choice's words in a version (and its pages' with `pages`), keyed
+    by what they belong to: what the wording migrations change."""
+    from apps.surveys.models import Choice, Question, SurveyPage
+
+    texts = {}
+    if pages:
+        for page in SurveyPage.objects.filter(version=version):
+            texts[("page", page.key)] = (page.title_en, page.intro_en, page.title_es, page.intro_es)
+    for q in Question.objects.filter(version=version):
+        texts[("question", q.key)] = (q.text_en, q.help_en, q.text_es, q.help_es)
+    for c in Choice.objects.filter(question__version=version).select_related("question"):
+        texts[("choice", c.question.key, c.value)] = (c.label_en, c.label_es)
+    return texts

@@ -6,19 +6,17 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from apps.surveys.models import (
-    Choice,
     Question,
     Response,
     Survey,
-    SurveyPage,
     SurveyVersion,
     Task,
 )
 from apps.surveys.seeding import SEED_FILE, seed_survey
+
+from .helpers import migrate_surveys_to_latest, migrate_to, version_texts
 
 MIGRATION = importlib.import_module("apps.surveys.migrations.0008_plainer_shorter_survey_text")
 SPANISH = importlib.import_module("apps.surveys.migrations.0009_shorter_spanish_task_statements")
@@ -66,37 +64,14 @@ def _old_seed(tmp_path):
     return path
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-
-
-def _texts(version) -> dict:
-    texts = {}
-    for page in SurveyPage.objects.filter(version=version):
-        texts[("page", page.key)] = (page.title_en, page.intro_en, page.title_es, page.intro_es)
-    for q in Question.objects.filter(version=version):
-        texts[("question", q.key)] = (q.text_en, q.help_en, q.text_es, q.help_es)
-    for c in Choice.objects.filter(question__version=version).select_related("question"):
-        texts[("choice", c.question.key, c.value)] = (c.label_en, c.label_es)
-    return texts
-
-
 @pytest.fixture
 def seeded_before(transactional_db, tmp_path):
     # Seeded with today's models (they have fields later migrations add, such as the task
     # labels of 0010), then taken back to before the migration.
     seed_survey(_old_seed(tmp_path))
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     yield Survey.objects.get(slug="ost-roles-duties")
-    _migrate_to_latest()
-
-
-def _migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes("surveys"))
+    migrate_surveys_to_latest()
 
 
 def _reference(tmp_path) -> dict:
@@ -106,19 +81,19 @@ def _reference(tmp_path) -> dict:
     from apps.surveys.seeding import build_version
 
     build_version(version, _seed_after()["pages"])
-    texts = _texts(version)
+    texts = version_texts(version, pages=True)
     survey.delete()
     return texts
 
 
 def test_an_unanswered_version_gets_the_new_words_in_place(seeded_before, tmp_path):
     version = seeded_before.versions.get()
-    old = _texts(version)
-    _migrate(AFTER)
+    old = version_texts(version, pages=True)
+    migrate_to(AFTER)
     version.refresh_from_db()
     assert version.status == SurveyVersion.Status.PUBLISHED
     assert seeded_before.versions.count() == 1
-    new = _texts(version)
+    new = version_texts(version, pages=True)
     assert new != old
     assert new == _reference(tmp_path)
     seeded_before.refresh_from_db()
@@ -130,14 +105,14 @@ def test_an_answered_version_is_kept_and_a_new_version_is_published(seeded_befor
     Response.objects.create(version=version, language="en")
     staff_words = "Which best describes your main role, in your words?"
     Question.objects.filter(version=version, key="role").update(text_en=staff_words)
-    old = _texts(version)
-    _migrate(AFTER)
+    old = version_texts(version, pages=True)
+    migrate_to(AFTER)
     version.refresh_from_db()
     assert version.status == SurveyVersion.Status.RETIRED
-    assert _texts(version) == old  # the answers keep the words they answered
+    assert version_texts(version, pages=True) == old  # the answers keep the words they answered
     new_version = seeded_before.versions.get(status=SurveyVersion.Status.PUBLISHED)
     assert new_version.number == 2 and new_version.published_at is not None
-    new = _texts(new_version)
+    new = version_texts(new_version, pages=True)
     reference = _reference(tmp_path)
     assert new[("question", "role")][0] == staff_words  # staff's own words are kept
     differ = [k for k in reference if reference[k] != new[k]]
@@ -164,7 +139,7 @@ def test_the_spanish_task_statements_get_shorter_unless_staff_reworded_them(seed
     Task.objects.filter(code=other_code).update(text_es="Redactado por el personal.")
     # Read one column: the model's later fields (0010's labels) are not in this schema yet.
     assert Task.objects.filter(code=code).values_list("text_es", flat=True).get() == old
-    _migrate_to_latest()
+    migrate_surveys_to_latest()
     assert Task.objects.get(code=code).text_es == new
     assert Task.objects.get(code=other_code).text_es == "Redactado por el personal."
     seeded = json.loads(SEED_FILE.read_text(encoding="utf-8"))["tasks"]

@@ -7,11 +7,11 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from apps.surveys.models import Choice, Question, Response, Survey, SurveyVersion
+from apps.surveys.models import Question, Response, Survey, SurveyVersion
 from apps.surveys.seeding import SEED_FILE, build_version, seed_survey
+
+from .helpers import migrate_surveys_to_latest, migrate_to, version_texts
 
 MIGRATION = importlib.import_module("apps.surveys.migrations.0012_shorter_survey_questions")
 BEFORE = ("surveys", "0011_drop_redundant_fk_indexes")
@@ -36,33 +36,12 @@ def _seed_data(*, old: bool) -> dict:
     return data
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-
-
-def _migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes("surveys"))
-
-
-def _texts(version) -> dict:
-    texts = {}
-    for q in Question.objects.filter(version=version):
-        texts[("question", q.key)] = (q.text_en, q.help_en, q.text_es, q.help_es)
-    for c in Choice.objects.filter(question__version=version).select_related("question"):
-        texts[("choice", c.question.key, c.value)] = (c.label_en, c.label_es)
-    return texts
-
-
 def _fresh(*, old: bool) -> dict:
     """What a fresh database seeded from the new (or the old) seed holds."""
     survey = Survey.objects.create(slug=f"reference-{old}", title_en="Reference")
     version = SurveyVersion.objects.create(survey=survey, number=1)
     build_version(version, _seed_data(old=old)["pages"])
-    texts = _texts(version)
+    texts = version_texts(version)
     survey.delete()
     return texts
 
@@ -72,21 +51,21 @@ def seeded_before(transactional_db, tmp_path):
     path = tmp_path / "survey_before_0012.json"
     path.write_text(json.dumps(_seed_data(old=True), ensure_ascii=False), encoding="utf-8")
     seed_survey(path)
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     yield Survey.objects.get(slug="ost-roles-duties")
-    _migrate_to_latest()
+    migrate_surveys_to_latest()
 
 
 def test_an_unanswered_version_gets_the_new_words_in_place_and_back(seeded_before):
     version = seeded_before.versions.get()
-    old = _texts(version)
+    old = version_texts(version)
     assert old == _fresh(old=True)
     before = version.updated_at
-    _migrate(AFTER)
+    migrate_to(AFTER)
     assert seeded_before.versions.count() == 1
     # Changed in place: the version's time moves, so cached structures are dropped.
     assert seeded_before.versions.get().updated_at > before
-    new = _texts(version)
+    new = version_texts(version)
     assert new == _fresh(old=False)
     changed = {
         ("question", key) if kind == "question" else ("choice", key, name)
@@ -96,8 +75,8 @@ def test_an_unanswered_version_gets_the_new_words_in_place_and_back(seeded_befor
     # Reversed: the old words again, except where staff reworded after the migration.
     staff = "Where is your program, mostly?"
     Question.objects.filter(version=version, key="setting").update(text_en=staff)
-    _migrate(BEFORE)
-    back = _texts(version)
+    migrate_to(BEFORE)
+    back = version_texts(version)
     assert back[("question", "setting")][0] == staff
     assert [k for k in old if old[k] != back[k]] == [("question", "setting")]
 
@@ -107,43 +86,43 @@ def test_an_answered_version_is_kept_and_a_new_version_is_published(seeded_befor
     Response.objects.create(version=version, language="en")
     staff = "Where do you work? (State and ZIP)"
     Question.objects.filter(version=version, key="state_zip").update(text_en=staff)
-    old = _texts(version)
-    _migrate(AFTER)
+    old = version_texts(version)
+    migrate_to(AFTER)
     version.refresh_from_db()
     assert version.status == SurveyVersion.Status.RETIRED
-    assert _texts(version) == old  # the answers keep the words they answered
+    assert version_texts(version) == old  # the answers keep the words they answered
     copy = seeded_before.versions.get(status=SurveyVersion.Status.PUBLISHED)
     assert copy.number == 2 and copy.published_at is not None
-    new, reference = _texts(copy), _fresh(old=False)
+    new, reference = version_texts(copy), _fresh(old=False)
     assert new[("question", "state_zip")][0] == staff  # staff's own words are kept
     assert [k for k in reference if reference[k] != new[k]] == [("question", "state_zip")]
     # Reversed before anyone answered the copy: it goes, and the old version is published again.
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     assert list(seeded_before.versions.values_list("number", "status")) == [(1, "published")]
-    assert _texts(version) == old
+    assert version_texts(version) == old
 
 
 def test_reversing_keeps_a_copy_that_was_answered(seeded_before):
     version = seeded_before.versions.get()
     Response.objects.create(version=version, language="en")
-    _migrate(AFTER)
+    migrate_to(AFTER)
     copy = seeded_before.versions.get(status=SurveyVersion.Status.PUBLISHED)
     Response.objects.create(version=copy, language="es")
-    answered = _texts(copy)
-    _migrate(BEFORE)
+    answered = version_texts(copy)
+    migrate_to(BEFORE)
     copy.refresh_from_db()
     version.refresh_from_db()
     assert (copy.status, version.status) == ("published", "retired")
-    assert _texts(copy) == answered
+    assert version_texts(copy) == answered
 
 
 def test_a_database_without_the_seeded_survey_is_untouched(transactional_db):
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
-        _migrate(AFTER)
+        migrate_to(AFTER)
         assert not Survey.objects.exists()
     finally:
-        _migrate_to_latest()
+        migrate_surveys_to_latest()
 
 
 def test_only_words_change_not_questions_choices_or_what_is_stored():
