@@ -110,6 +110,28 @@ def watermark() -> str:
     return f"{row['n']}:{last}"
 
 
+def latest_change() -> str:
+    """The complete responses' latest change alone: one step down the (status, updated_at)
+    index, where `watermark` also counts them (about 100 ms at 1,000,000 responses).
+
+    What a page checks (`looks_current`). A response only ever becomes complete (never the
+    reverse), and every save of a complete one stamps `updated_at` with the time of the save,
+    so a submission, exclusion, restoration or flag moves it. Two changes it can miss, both
+    caught by the full `watermark` the beat task compares every half minute
+    (`refresh_if_stale`): a deletion of a response other than the latest, whose figures
+    `forget_responses` has already subtracted in the deletion's transaction (so the figures
+    are right meanwhile), and a submission that commits after a later-stamped one a refresh
+    had already seen (its `updated_at` is under the latest)."""
+    last = Response.objects.complete().aggregate(last=Max("updated_at"))["last"]
+    return last.isoformat() if last else ""
+
+
+def looks_current(build: CubeBuild) -> bool:
+    """Whether a page may read this build as current: its watermark's latest change is the
+    responses' latest change (see latest_change)."""
+    return build.watermark.partition(":")[2] == latest_change()
+
+
 def current_build() -> CubeBuild | None:
     return CubeBuild.objects.filter(built_at__isnull=False).first()
 

@@ -273,6 +273,39 @@ def test_a_change_behind_the_applications_back_is_reconciled_even_when_nothing_e
     assert cube.refresh_if_stale() is False  # reconciled: nothing due until the next period
 
 
+def test_a_page_checks_the_latest_change_and_the_beat_task_also_the_count(build, not_eager):
+    """With a broker a page compares only the latest change (one index step); the two
+    changes that leave it in place are a deletion, whose figures the pre_delete signal has
+    already subtracted, and a submission committed after a later-stamped one, which the beat
+    task's full watermark (count and latest change) finds."""
+    early, latest = build(state="TX"), build(state="CA")
+    state = cube.rebuild()
+    assert cube.looks_current(state)
+    early.delete()
+    state = cube.current_build()
+    # The count moved, the latest change did not: the page reads the figures, which are
+    # already right, and the beat task still refreshes.
+    assert state.watermark != cube.watermark() and cube.looks_current(state)
+    source = sources.source_for({})
+    assert isinstance(source, sources.CubeSource) and source.total() == 1
+    with mock.patch.object(sources, "_queue_refresh", side_effect=AssertionError("queued")):
+        sources.source_for({})  # current: nothing queued
+    assert cube.refresh_if_stale() is True
+    # Submitted (stamped) before the latest change the build saw, committed after it.
+    late = build(state="NY")
+    Response.objects.filter(pk=late.pk).update(
+        updated_at=Response.objects.get(pk=latest.pk).updated_at - timedelta(seconds=1)
+    )
+    state = cube.current_build()
+    assert cube.looks_current(state)  # what a page cannot see
+    assert cube.refresh_if_stale() is True  # what the beat task finds
+    totals = dict(SliceCount.objects.filter(dim="state", metric="total").values_list("value", "n"))
+    assert totals == {"CA": 1, "NY": 1}
+    # Any later save moves the latest change: the page sees it at once.
+    latest.save(update_fields=["updated_at"])
+    assert not cube.looks_current(cube.current_build())
+
+
 def test_refresh_only_rebuilds_after_a_change(build):
     response = build()
     assert cube.refresh_if_stale() is True
