@@ -40,8 +40,9 @@ from django.utils.translation import gettext_lazy
 from apps.surveys.models import Choice, Question
 
 from . import selectors
+from .cube import several_a_respondent
 from .disclosure import Tally, is_small, key_sum, protect_linked, protect_share, shown_count
-from .sources import RawSource, collector_names, scoped_responses, source_for
+from .sources import CubeSource, RawSource, collector_names, scoped_responses, source_for
 
 QUESTION_TYPES = (
     Question.Type.SINGLE_CHOICE,
@@ -150,10 +151,22 @@ _DIMENSION_VALUE = {
 }
 
 
-def grid_counts(params: dict, row_axis: str, column_axis: str, question_ids: dict) -> dict:
+def grid_counts(
+    params: dict, row_axis: str, column_axis: str, question_ids: dict, source=None
+) -> dict:
     """{(row value, column value): Tally} in one GROUP BY (and one query for the choice
     codes); NO_ANSWER for a question not answered. An answer counts as the margins count it
-    (apps/insights/cube.py, answered_value): its choice's code, or yes/no."""
+    (apps/insights/cube.py, answered_value): its choice's code, or yes/no.
+
+    A question by main role is read from the pre-aggregated figures when `source` is them
+    (they split every count by role): see _role_grid."""
+    if isinstance(source, CubeSource) and "role" in (row_axis, column_axis):
+        other = column_axis if row_axis == "role" else row_axis
+        if other not in _DIMENSION_VALUE:
+            by_role = _role_grid(source, other)
+            if row_axis == "role":
+                return by_role
+            return {(value, role): n for (role, value), n in by_role.items()}
     responses = scoped_responses(params)
     relations = {}
     columns = {}
@@ -186,6 +199,31 @@ def grid_counts(params: dict, row_axis: str, column_axis: str, question_ids: dic
         )
         result[pair] = result.get(pair, Tally(0)) + Tally(row["n"], row["ck"])
     return result
+
+
+def _role_grid(source: CubeSource, key: str) -> dict:
+    """{(role, value): Tally} of one question by main role, from the pre-aggregated figures:
+    the choice counts by role, and "No answer" the role's respondents less those who
+    answered (counted once each for a multiple-choice question, the sum of the counts
+    otherwise: one answer a respondent). The key sums subtract as the counts do, so each
+    cell has the record-key sum of its own respondents, as counted from the responses."""
+    cells = {cell: n for cell, n in source.by_role("choice", key).items() if n}
+    if qtype_of(key) in several_a_respondent():
+        answered = {role: n for (role, _item), n in source.by_role("answered", key).items()}
+    else:
+        answered = {}
+        for (role, _value), n in cells.items():
+            answered[role] = answered.get(role, Tally(0)) + n
+    for role, total in source.profile("role"):
+        done = answered.get(role, Tally(0))
+        if int(total) > int(done):
+            cells[role, NO_ANSWER] = Tally(int(total) - int(done), total.key - done.key)
+    return cells
+
+
+def qtype_of(key: str) -> str:
+    """The type of a question key (the newest version's, as question_types)."""
+    return question_types().get(key, "")
 
 
 def _value(row: dict, name: str, axis: str, codes: dict) -> str:
@@ -353,8 +391,8 @@ def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
     if question_keys:
         for pk, key in Question.objects.filter(key__in=question_keys).values_list("pk", "key"):
             question_ids[key].append(pk)
-    cells = grid_counts(params, row_axis, column_axis, question_ids)
     source = source_for(params)
+    cells = grid_counts(params, row_axis, column_axis, question_ids, source)
     margins, grand = _margins(source, axes, question_keys, lab, types, params)
     if not _consistent(cells, margins, grand, row_axis, column_axis):
         # The pre-aggregated figures lag behind the responses: read the margins from the

@@ -62,7 +62,7 @@ logger = logging.getLogger(__name__)
 NO_SUM = Value(None, output_field=CharField())
 DIMENSIONS = ("day", "week", "version", "collector", "state", "setting")
 MEMBER_COLUMNS = ("day", "version", "collector", "state", "role", "setting")
-PROFILE_COLUMNS = ("day", "state", "role", "setting", "collector")
+PROFILE_COLUMNS = ("day", "state", "role", "setting", "collector", "version")
 TITLE_KEY = "job_title"
 WRITE_IN_KEYS = ("write_in_1", "write_in_2", "write_in_3")
 ADD, SUBTRACT = 1, -1

@@ -291,7 +291,7 @@ def overview(params: dict) -> dict:
         "total_hidden": is_small(total),
         "over_time": over_time,
         "unfinished": unfinished,
-        "funnel": completion_funnel(params),
+        "funnel": completion_funnel(params, source),
         "by_collector": _table(
             _("Responses by partner link"),
             [(names.get(value, _("Portal home page")), n) for value, n in by_collector],
@@ -334,19 +334,35 @@ def _funnel_pages(version_ids) -> tuple[list[str], dict[str, str], dict[int, lis
     return order, titles, pages_of
 
 
-def completion_funnel(params: dict) -> Table:
+# Statuses the funnel does not count as unfinished: complete (counted from the figures'
+# source) and screened out (never counted as started).
+_NOT_UNFINISHED = (Response.Status.COMPLETE, Response.Status.SCREENED_OUT)
+
+
+def completion_funnel(params: dict, source=None) -> Table:
     """How many responses reached each page, over every survey version (pages matched by
     their key): an unfinished response reached the pages of its version up to the last one
     it saved, a complete one every page. Same filters as the figures (the date range on the
     day submitted, or started for unfinished responses); excluded responses are left out,
     flagged ones unless included. Screened-out responses are not counted as started."""
+    # The complete ones are the figures' respondents (same filters): per version from the
+    # figures' source, the pre-aggregated figures when they answer the view (a scan of every
+    # complete response took 430 ms at 1,000,000). The unfinished ones from the responses,
+    # through the (status, updated_at) index.
     counts: dict[tuple[int, str, str], int] = {
-        (row["version_id"], row["last_page_key"], row["status"]): Tally(row["n"], row["ck"])
-        for row in scoped(funnel_responses(params), params)
+        (int(version), "", Response.Status.COMPLETE): n
+        for version, n in (source or source_for(params)).profile("version")
+        if n
+    }
+    unfinished = [s for s in Response.Status.values if s not in _NOT_UNFINISHED]
+    for row in (
+        scoped(funnel_responses(params), params)
+        .filter(status__in=unfinished)
         .values("version_id", "last_page_key", "status")
         .annotate(n=Count("pk"), ck=key_sum("pk"))
         .order_by()
-    }
+    ):
+        counts[row["version_id"], row["last_page_key"], row["status"]] = Tally(row["n"], row["ck"])
     order, titles, pages_of = _funnel_pages({version for version, _p, _s in counts})
     reached = dict.fromkeys(order, Tally(0))
     complete = Tally(0)

@@ -62,13 +62,15 @@ class RawSource:
         return Tally(row["n"], row["ck"])
 
     def profile(self, column: str) -> list[tuple[str, int]]:
-        """Respondents by day submitted, state, role (slug), setting or collector (id)."""
+        """Respondents by day submitted, state, role (slug), setting, collector (id) or
+        survey version (id)."""
         expression = {
             "day": TruncDate("submitted_at"),
             "state": F("state"),
             "role": F("role__slug"),
             "setting": F("setting"),
             "collector": F("collector_id"),
+            "version": F("version_id"),
         }[column]
         rows = (
             self.responses.values(v=expression).annotate(n=Count("pk"), ck=key_sum("pk")).order_by()
@@ -247,6 +249,18 @@ class CubeSource:
             .annotate(n=Sum("n"), t=Sum("total"), ck=Sum("ck"))
             .order_by()
         )
+
+    def by_role(self, metric: str, key: str) -> dict[tuple[str, str], Tally]:
+        """{(role slug, item): Tally} of one figure and key, split by the respondents' main
+        role (the cross-tab of a question by role)."""
+        return {
+            (row["role"], row["item"]): Tally(row["n"], row["ck"])
+            for row in self._slice(SliceCount)
+            .filter(metric=metric, key=key)
+            .values("role", "item")
+            .annotate(n=Sum("n"), ck=Sum("ck"))
+            .order_by()
+        }
 
     def total(self) -> int:
         row = self._slice(SliceCount).filter(metric="total").aggregate(n=Sum("n"), ck=Sum("ck"))
