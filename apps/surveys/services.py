@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -142,11 +143,32 @@ def _save_contact(response: Response, q: Question, email: str, values) -> None:
     )
 
 
+class Submission(NamedTuple):
+    """An accepted page submission to remember (submission_record), given to
+    response_page_save when its target is known before the save."""
+
+    key: str
+    page_key: str
+    digest: str
+    target: str
+
+
+class SubmissionReplayed(Exception):  # noqa: N818  (a replay is not an error)
+    """This key with these answers was saved before (response_page_save's `replay_check`):
+    nothing was stored; `target` is where the earlier submission led."""
+
+    def __init__(self, target: str):
+        super().__init__(target)
+        self.target = target
+
+
 # No savepoint: inside a request this joins the request's transaction (ATOMIC_REQUESTS), and
-# any error fails the whole request anyway. On PostgreSQL two statements for a plain page:
-# UPDATE the response (locks the row, checks the status) with the page's saved state, then
-# DELETE the page's old answers with the INSERT of the new ones; the duties page writes its
-# ratings in one more (ratings_checklist_write, ratings_screen_write).
+# any error fails the whole request anyway. On PostgreSQL a page whose answers are all Answer
+# rows is saved in one statement: UPDATE the response (locks the row, checks the status)
+# with the page's saved state, note the page as saved, DELETE the page's old answers, INSERT
+# the new ones and remember the submission (data-modifying WITHs, each one only if the
+# UPDATE found the response in progress). A page with ratings or a contact address runs the
+# UPDATE first, then its own writes (ratings_checklist_write, ratings_screen_write).
 @transaction.atomic(savepoint=False)
 def response_page_save(
     *,
@@ -157,6 +179,8 @@ def response_page_save(
     last_page_key: str | None = None,
     resume_page_key: str = "",
     language: str = "",
+    submission: Submission | None = None,
+    replay_check: bool = False,
 ) -> Response:
     """Store one page's answers, replacing what the page held before. The first statement
     locks the response row, so two tabs saving at once cannot interleave. A caller that knows
@@ -165,7 +189,14 @@ def response_page_save(
     Only the questions of the form's step are touched (the duties rating screens leave the
     write-in tasks alone). `last_page_key` overrides the page recorded as last saved: a
     duties step before the last one records the page before, so a returning respondent
-    lands back in the duties section."""
+    lands back in the duties section. `submission` is remembered with the save
+    (submission_record), in its first statement on PostgreSQL; with `replay_check`, a
+    submission whose key and digest are stored already saves nothing and raises
+    SubmissionReplayed (the caller holds the response row's lock, so a twin's row is seen).
+
+    On PostgreSQL the page's old answers are always deleted, whatever `page_had_answers`
+    says: the DELETE rides in a statement that runs anyway, and the caller's answers may
+    have been read before another tab's save of this page committed."""
     page: SurveyPage = form.page
     data = form.cleaned_data
     values = {**form.saved_values, **form.page_values()}
@@ -174,30 +205,53 @@ def response_page_save(
     extra = {"resume_page_key": resume_page_key or page.key}
     if language:
         extra["language"] = language[:5]
-    if not _claim_and_update(response.pk, saved_key, {**extra, **profile}, page.key):
-        raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
     visible = {q.pk for q in form.visible_questions}
     step_question_ids = [
         q.pk for q in form.step_questions if qtype(q).storage is not Storage.TASK_RATINGS
     ]
-    answers: list[Answer] = []
-    for q in form.step_questions:
-        # Answers are rows of Answer; the duties' ratings and the contact address have their
-        # own tables (qtypes.Storage).
-        storage = qtype(q).storage
-        if q.pk not in visible:
+    page_had_answers = page_had_answers or connection.vendor == "postgresql"
+    # Only Answer rows: the answers go with the first statement.
+    replace = None
+    if all(qtype(q).storage is Storage.ANSWERS for q in form.step_questions):
+        replace = (
+            step_question_ids if page_had_answers else [],
+            [
+                a
+                for q in form.step_questions
+                if q.pk in visible
+                for a in _answers_for(q, data, response)
+            ],
+        )
+    claimed = _claim_and_update(
+        response.pk,
+        saved_key,
+        {**extra, **profile},
+        page.key,
+        submission=submission,
+        replay_check=replay_check,
+        replace=replace,
+    )
+    if not claimed:
+        raise ApplicationError(RESPONSE_NOT_IN_PROGRESS)
+    if replace is None:
+        answers: list[Answer] = []
+        for q in form.step_questions:
+            # Answers are rows of Answer; the duties' ratings and the contact address have
+            # their own tables (qtypes.Storage).
+            storage = qtype(q).storage
+            if q.pk not in visible:
+                if storage is Storage.TASK_RATINGS:
+                    response.task_ratings.all().delete()
+                if storage is Storage.CONTACT:
+                    RespondentContact.objects.filter(response=response).delete()
+                continue
             if storage is Storage.TASK_RATINGS:
-                response.task_ratings.all().delete()
-            if storage is Storage.CONTACT:
-                RespondentContact.objects.filter(response=response).delete()
-            continue
-        if storage is Storage.TASK_RATINGS:
-            _save_task_ratings(response, form)
-        elif storage is Storage.CONTACT:
-            _save_contact(response, q, data.get(q.key) or "", values)
-        else:
-            answers.extend(_answers_for(q, data, response))
-    _replace_answers(response.pk, step_question_ids if page_had_answers else [], answers)
+                _save_task_ratings(response, form)
+            elif storage is Storage.CONTACT:
+                _save_contact(response, q, data.get(q.key) or "", values)
+            else:
+                answers.extend(_answers_for(q, data, response))
+        _replace_answers(response.pk, step_question_ids if page_had_answers else [], answers)
     response.last_page_key = saved_key
     response.resume_page_key = extra["resume_page_key"]
     return response
@@ -284,16 +338,27 @@ def submission_record(
     """Remember an accepted submission (a later one with the same key and answers is a replay).
     Runs in the request's transaction: a concurrent twin waits for this row, then updates it.
     One statement: INSERT ... ON CONFLICT (response, key) DO UPDATE."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    quoted = connection.ops.quote_name("key")
+    sql, params = _submission_sql(Submission(key, page_key, digest_, target))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_SUBMISSION} (response_id, {quoted}, page_key, digest, target, "
-            "created_at) VALUES (%s, %s, %s, %s, %s, %s) "
-            f"ON CONFLICT (response_id, {quoted}) DO UPDATE SET page_key = EXCLUDED.page_key, "
-            "digest = EXCLUDED.digest, target = EXCLUDED.target",
-            [response.pk, key, page_key[:50], digest_, target[:300], now],
+            f"{sql} VALUES (%s, %s, %s, %s, %s, %s){_SUBMISSION_UPSERT}", [response.pk, *params]
         )
+
+
+def _submission_sql(submission: Submission) -> tuple[str, list]:
+    """The INSERT of a submission record without its VALUES (a VALUES list or a SELECT of the
+    response id, then the five parameters, then _SUBMISSION_UPSERT)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    quoted = connection.ops.quote_name("key")
+    sql = f"INSERT INTO {_SUBMISSION} (response_id, {quoted}, page_key, digest, target, created_at)"
+    params = [
+        submission.key,
+        submission.page_key[:50],
+        submission.digest,
+        submission.target[:300],
+        now,
+    ]
+    return sql, params
 
 
 # The statements below run on every survey page save. They are plain, portable SQL (SQLite
@@ -305,6 +370,10 @@ _ANSWER = Answer._meta.db_table
 _SUBMISSION = PageSubmission._meta.db_table
 _PAGE = ResponsePage._meta.db_table
 _RATING = TaskRating._meta.db_table
+_SUBMISSION_UPSERT = (
+    ' ON CONFLICT (response_id, "key") DO UPDATE SET page_key = EXCLUDED.page_key, '
+    "digest = EXCLUDED.digest, target = EXCLUDED.target"
+)
 _ANSWER_COLUMNS = (
     "response_id",
     "question_id",
@@ -316,12 +385,26 @@ _ANSWER_COLUMNS = (
 )
 
 
-def _claim_and_update(response_id: int, page_key: str, profile: dict, saved_page: str) -> bool:
+def _claim_and_update(
+    response_id: int,
+    page_key: str,
+    profile: dict,
+    saved_page: str,
+    *,
+    submission: Submission | None = None,
+    replay_check: bool = False,
+    replace: tuple[list[int], list[Answer]] | None = None,
+) -> bool:
     """UPDATE the response's page and profile columns if it is still in progress (the UPDATE
     also takes the row lock until commit), and note the page `saved_page` as saved: when, and
     its draft dropped (the answers now hold what was typed). Returns False when the response
-    is not a draft. One statement on PostgreSQL (the UPDATE in a WITH feeding the page's
-    INSERT ... ON CONFLICT), two elsewhere."""
+    is not a draft, and then writes nothing. With `submission`, remember it (with
+    `replay_check`, raise SubmissionReplayed and write nothing when its key and digest are
+    stored already); with `replace` (question ids, answers), replace those questions'
+    answers (_replace_answers).
+
+    One statement on PostgreSQL (the UPDATE in a WITH feeding the other writes, each a
+    data-modifying WITH that reads the UPDATE's row), two to five elsewhere."""
     columns = ["last_page_key", "updated_at", *profile]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [page_key, now, *profile.values(), response_id, Response.Status.IN_PROGRESS]
@@ -332,22 +415,95 @@ def _claim_and_update(response_id: int, page_key: str, profile: dict, saved_page
         "draft = NULL, draft_at = NULL"
     )
     columns_page = "(response_id, page_key, seen_at, saved_at, draft, draft_at)"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        if replay_check and submission is not None:
+            earlier = submission_find(response=Response(pk=response_id), key=submission.key)
+            if earlier is not None and earlier[0] == submission.digest:
+                raise SubmissionReplayed(earlier[1])
+        with connection.cursor() as cursor:
+            cursor.execute(update, params)
+            if cursor.rowcount != 1:
+                return False
             cursor.execute(
-                f"WITH claimed AS ({update} RETURNING id) INSERT INTO {_PAGE} {columns_page} "
-                f"SELECT id, %s, %s, %s, NULL, NULL FROM claimed{upsert}",
-                [*params, saved_page, now, now],
+                f"INSERT INTO {_PAGE} {columns_page} VALUES (%s, %s, %s, %s, NULL, NULL){upsert}",
+                [response_id, saved_page, now, now],
             )
-            return cursor.rowcount == 1
-        cursor.execute(update, params)
-        if cursor.rowcount != 1:
-            return False
-        cursor.execute(
-            f"INSERT INTO {_PAGE} {columns_page} VALUES (%s, %s, %s, %s, NULL, NULL){upsert}",
-            [response_id, saved_page, now, now],
-        )
+        if submission is not None:
+            submission_record(
+                response=Response(pk=response_id),
+                key=submission.key,
+                page_key=submission.page_key,
+                digest_=submission.digest,
+                target=submission.target,
+            )
+        if replace is not None:
+            _replace_answers(response_id, *replace)
         return True
+    ctes, earlier = [], "NULL"
+    if replay_check and submission is not None:
+        ctes.append(
+            f"earlier AS (SELECT target FROM {_SUBMISSION} WHERE response_id = %s AND "
+            f'"key" = %s AND digest = %s)'
+        )
+        params = [response_id, submission.key, submission.digest, *params]
+        update += " AND NOT EXISTS (SELECT 1 FROM earlier)"
+        earlier = "(SELECT target FROM earlier)"
+    ctes.append(f"claimed AS ({update} RETURNING id)")
+    ctes.append(
+        f"paged AS (INSERT INTO {_PAGE} {columns_page} SELECT id, %s, %s, %s, NULL, NULL "
+        f"FROM claimed{upsert})"
+    )
+    params += [saved_page, now, now]
+    if submission is not None:
+        insert, more = _submission_sql(submission)
+        marks = ", ".join(["%s"] * len(more))
+        ctes.append(f"noted AS ({insert} SELECT id, {marks} FROM claimed{_SUBMISSION_UPSERT})")
+        params += more
+    if replace is not None:
+        question_ids, answers = replace
+        if question_ids:
+            marks = ", ".join(["%s"] * len(question_ids))
+            ctes.append(
+                f"gone AS (DELETE FROM {_ANSWER} WHERE response_id = (SELECT id FROM claimed) "
+                f"AND question_id IN ({marks}))"
+            )
+            params += question_ids
+        if answers:
+            values, more = _answer_values_sql(answers)
+            names = ", ".join(_ANSWER_COLUMNS[1:])
+            ctes.append(
+                f"added AS (INSERT INTO {_ANSWER} ({', '.join(_ANSWER_COLUMNS)}) "
+                f"SELECT claimed.id, v.* FROM claimed, (VALUES {values}) AS v ({names}))"
+            )
+            params += more
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {', '.join(ctes)} SELECT (SELECT count(*) FROM claimed), {earlier}", params
+        )
+        claimed, target = cursor.fetchone()
+    if target is not None:
+        raise SubmissionReplayed(target)
+    return claimed == 1
+
+
+_ANSWER_CASTS: dict[str, str] = {}
+
+
+def _answer_values_sql(answers: list[Answer]) -> tuple[str, list]:
+    """The VALUES rows of answers without their response id, each value cast to its column's
+    type (a VALUES list in a SELECT takes no type from the table it is inserted into)."""
+    row = _ANSWER_CASTS.get(connection.vendor)
+    if row is None:
+        casts = [
+            f"CAST(%s AS {Answer._meta.get_field(c.removesuffix('_id')).db_type(connection)})"
+            for c in _ANSWER_COLUMNS[1:]
+        ]
+        row = _ANSWER_CASTS[connection.vendor] = "(" + ", ".join(casts) + ")"
+    params = []
+    for a in answers:
+        number = connection.ops.adapt_decimalfield_value(a.number_value, 12, 2)
+        params += [a.question_id, a.part, a.choice_id, a.text_value, number, a.bool_value]
+    return ", ".join([row] * len(answers)), params
 
 
 def _replace_answers(response_id: int, question_ids: list[int], answers: list[Answer]) -> None:

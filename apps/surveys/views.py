@@ -337,9 +337,10 @@ def _draft_data(request, form, page, step=None) -> dict[str, list[str]]:
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
-    # A POST with a submission key locks the response row in the same query, so a double
-    # tap's twin waits and then finds this submission's key (services.submission_find).
-    lock = request.method == "POST" and bool(request.POST.get("submission_key"))
+    # A POST locks the response row in the same query, so a double tap's twin (or another
+    # tab's save) waits, and every statement after this one sees what the other committed:
+    # its submission key (services.submission_find) and its answers (the save's DELETE).
+    lock = request.method == "POST"
     state = response_page_state(public_id, _owned(request), lock=lock)
     if state is None:
         return render(request, "surveys/not_yours.html", status=404)
@@ -446,13 +447,22 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
             status=400, notice=UNREADABLE, **extra(),
         )  # fmt: skip
     digest = services.submission_digest(request.POST)
-    if key:
-        # The response row is locked (response_page_state), so a twin has committed by now.
+
+    def replayed() -> HttpResponse | None:
+        """The reply to a replay (this key with these answers was saved before), else None.
+        The response row is locked (response_page_state), so a twin has committed by now."""
         earlier = services.submission_find(response=response, key=key)
         if earlier is not None and earlier[0] == digest:
             return redirect(earlier[1] or _continue_url(response))
+        return None
 
     is_final = action == "next" and page == expected[-1]
+    # A replay stores nothing. Next or Back on a page before the last is checked by the
+    # save's own statement (services.response_page_save's `submission`), unless something
+    # else happens first (a draft, a warning); the other POSTs are checked here.
+    check_in_save = bool(key) and action in ("next", "back") and not is_final
+    if key and not check_in_save and (reply := replayed()) is not None:
+        return reply
     # Submissions are rate limited per client address; saving pages inside a response is not.
     if is_final and is_ratelimited(
         request,
@@ -468,6 +478,8 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
             status=429, limited=True, **extra(),
         )  # fmt: skip
     if not form.is_valid():
+        if check_in_save and (reply := replayed()) is not None:
+            return reply
         # Nothing typed is lost: the page's fields are kept as a draft. Back and "Save and
         # finish later" never stop on an error; Next shows what to fix.
         try:
@@ -491,6 +503,10 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
         return _render_page(
             request, response, structure, expected, page, form, status=400, **extra()
         )
+    if form.stray_tasks and check_in_save:
+        check_in_save = False
+        if (reply := replayed()) is not None:
+            return reply
     if form.stray_tasks:
         messages.warning(request, _(DUTIES_STRAY) % {"codes": ", ".join(form.stray_tasks)})
     # The answers about to be stored: the other pages' (unchanged) and this page's.
@@ -509,6 +525,24 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
         target = page
     else:
         target = shown[min(position + 1, len(shown) - 1)]
+    # Where the button leads, when that is known before the save (not for "save", whose
+    # reply is the resume page, nor for the last page, which is submitted after the save).
+    target_url = None
+    if action != "save":
+        if plan is not None and action == "back" and step:
+            target_url = _step_url(response, page, step - 1)
+        elif plan is not None and action != "back" and steps_follow:
+            target_url = _step_url(response, page, step + 1)
+        elif action == "back":
+            target_url = _page_url(response, target, "last")
+        elif position + 1 < len(shown):
+            target_url = _page_url(response, target, "0")
+    # An accepted submission is remembered with the save (in its first statement).
+    submission = None
+    if key and target_url is not None:
+        submission = services.Submission(key, page.key, digest, target_url)
+    elif check_in_save and (reply := replayed()) is not None:
+        return reply
     try:
         on_page = {q.pk for q in page.question_list}
         response = services.response_page_save(
@@ -519,7 +553,11 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
             last_page_key=(shown[position - 1].key if position else "") if steps_follow else None,
             resume_page_key=target.key,
             language=get_language() or "",
+            submission=submission,
+            replay_check=check_in_save and submission is not None,
         )
+    except services.SubmissionReplayed as replay:
+        return redirect(replay.target or _continue_url(response))
     except ApplicationError:
         return redirect("surveys:thanks", public_id=response.public_id)
     if action == "save":
@@ -527,15 +565,7 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
         reply = _render_resume(request, response, token)
         target_url = _continue_url(response)
     else:
-        if plan is not None and action == "back" and step:
-            target_url = _step_url(response, page, step - 1)
-        elif plan is not None and action != "back" and steps_follow:
-            target_url = _step_url(response, page, step + 1)
-        elif action == "back":
-            target_url = _page_url(response, target, "last")
-        elif position + 1 < len(shown):
-            target_url = _page_url(response, target, "0")
-        else:
+        if target_url is None:
             try:
                 services.response_submit(response=response, structure=structure)
             except ApplicationError as error:
@@ -545,7 +575,7 @@ def _page_post(request, response, structure, answers, page, values, shown, expec
                 return redirect("surveys:page", public_id=response.public_id, page_key=missing.key)
             target_url = reverse("surveys:thanks", kwargs={"public_id": response.public_id})
         reply = redirect(target_url)
-    if key:
+    if key and submission is None:
         services.submission_record(
             response=response, key=key, page_key=page.key, digest_=digest, target=target_url
         )
