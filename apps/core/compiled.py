@@ -13,12 +13,13 @@ checked against `params` on that first compile, so a query whose parameters do n
 to one fails loudly instead of running with the wrong values.
 """
 
-import weakref
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
+
+_CACHE_ATTRIBUTE = "_ostportal_compiled_queries"
 
 
 class CompiledQuery:
@@ -36,8 +37,6 @@ class CompiledQuery:
         self._build = build
         self._params = params
         self._using = using
-        # Per connection object: the SQL text can differ between backends (quoting, FOR UPDATE).
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def sql(self, *args) -> str:
         """The SQL text this connection runs (compiling it if needed)."""
@@ -62,9 +61,15 @@ class CompiledQuery:
         return [tuple(row) for row in rows]
 
     def _get(self, connection, args, params):
-        compiled = self._compiled.get(connection)
+        # Kept on the connection object (the SQL text can differ between backends: quoting,
+        # FOR UPDATE), so it goes with it. Not in a weak dictionary keyed by the connection:
+        # the compiled entry (its compiler, its converters) refers back to the connection, so
+        # such a key is never freed, and a thread's connection stayed open after the thread
+        # ended (runserver and ASGI start a thread per request).
+        cache = connection.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
+        compiled = cache.get(self)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection, args, params)
+            compiled = cache[self] = self._compile(connection, args, params)
         return compiled
 
     def _compile(self, connection, args, params):

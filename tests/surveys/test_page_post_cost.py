@@ -249,3 +249,47 @@ def test_two_tabs_saving_a_new_page_at_once_leave_one_set_of_answers(client, sur
     assert len(rows) == 4, rows  # the later save replaced the first one's answers
     assert ("job_title", None, "Coach", None) in rows
     assert PageSubmission.objects.filter(response=response).count() == (2 if keys[0] else 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_thread_leaves_no_connection_behind(client, survey):
+    """The compiled state query keeps its SQL on the connection object: once a thread has
+    ended (runserver and ASGI start one per request), its connection object is freed and,
+    on PostgreSQL, its session closed. A weak dictionary keyed by the connection, whose
+    value (the compiler) referred back to it, kept every thread's connection open (found in
+    review: 3 threads, 3 sessions left)."""
+    import gc
+    import weakref
+
+    from apps.surveys import selectors
+
+    response = start(client, survey)
+
+    def sessions():
+        if connection.vendor != "postgresql":
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    base = sessions()
+    freed = []
+
+    def run():
+        assert selectors._STATE.rows(response.public_id)
+        freed.append(weakref.ref(connections["default"]))
+
+    for _ in range(3):
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert len(freed) == 3 and all(ref() is None for ref in freed)
+    # A closed session leaves pg_stat_activity when its server process has exited: a moment.
+    for _ in range(50):
+        if sessions() == base:
+            break
+        time.sleep(0.1)
+    assert sessions() == base
