@@ -513,10 +513,14 @@ def _count_sources(ids: dict[str, list[int]]) -> list[tuple[str, str, str, str, 
         ),
         (
             # One row per respondent and question key: COUNT(*) is COUNT(DISTINCT respondent).
+            # (Grouped by the two alone, the respondent's codes carried along: the planner
+            # estimated the groups of all five at six times the rows and sized its hash
+            # table for them, 2 GB at 1,000,000 responses.)
             "answered",
-            f"SELECT DISTINCT f.rid, f.g1, f.g2, f.g3, kq.kc AS k, 0 AS it {f} f "
-            f"JOIN {_KEYS} kq ON kq.id = f.qid "
-            f"WHERE (f.cid IS NOT NULL OR f.bv IS NOT NULL) AND f.qid IN ({multi})",
+            "SELECT f.rid, MIN(f.g1) AS g1, MIN(f.g2) AS g2, MIN(f.g3) AS g3, kq.kc AS k, "
+            f"0 AS it {f} f JOIN {_KEYS} kq ON kq.id = f.qid "
+            f"WHERE (f.cid IS NOT NULL OR f.bv IS NOT NULL) AND f.qid IN ({multi}) "
+            "GROUP BY f.rid, kq.kc",
             counted,
             "question.key",
             "''",
@@ -673,9 +677,10 @@ def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> dict 
         # (EXPLAIN ANALYZE at 100,000 responses: 133 s sorting for the choice figures, 85 s
         # hashing). work_mem times hash_mem_multiplier bounds what the planner believes the
         # tables need; they take what the real groups need (at 1,000,000 responses under
-        # 1 GB a figure, 2 GB for the answered figures' respondents) and spill past it. With a multiplier of 1 the planner sorted the
-        # 31.7 million choice rows for one of the three sets (an external merge of 1.5 GB:
-        # 122 s for the choice figures against 76 s hashed, EXPLAIN ANALYZE at 1,000,000).
+        # 1 GB a figure, 2 GB for the answered figures' respondents) and spill past it.
+        # With a multiplier of 1 the planner sorted the 31.7 million choice rows for one of
+        # the three sets (an external merge of 1.5 GB: 122 s for the choice figures against
+        # 76 s hashed, EXPLAIN ANALYZE at 1,000,000).
         # No JIT: compiling the expressions cost 4 s a statement and saved nothing.
         # A refresh's few members keep the defaults: a hash table is sized from the planner's
         # estimate, and allocating one for millions of groups costs more than the refresh.
@@ -847,6 +852,8 @@ def refresh(*, full: bool = False) -> CubeBuild | None:
         state.seconds = time.perf_counter() - started
         state.added, state.removed = added, removed
         state.save()
+    if full:
+        _vacuum()
     logger.info(
         "dashboard figures refreshed%s: %s responses added, %s removed, %.2f s",
         " in full" if full else "",
@@ -855,6 +862,18 @@ def refresh(*, full: bool = False) -> CubeBuild | None:
         state.seconds,
     )
     return state
+
+
+def _vacuum() -> None:
+    """After a full build (committed), on PostgreSQL outside any transaction: clear the
+    previous build's rows and the members' batch marks, left dead by it. Until then every
+    index probe of the next refresh met a dead entry beside each live one (the figures'
+    unique keys, the members' batch index) and looked up its row."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in (CubeMember, SliceCount, SliceTask):
+            cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _changes_since(state: CubeBuild, now) -> datetime | None:
