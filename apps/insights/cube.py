@@ -371,170 +371,327 @@ def _apply_per_dimension(batch: int, sign: int, *, empty: bool = False) -> None:
             )
 
 
-# --- PostgreSQL: every dimension in one pass (GROUP BY GROUPING SETS) ---
+# --- PostgreSQL: every dimension in one pass (GROUP BY GROUPING SETS) over integer codes ---
 #
 # The portable path reads the answers once per figure and dimension (54 joins of the answer
 # table per build: 354 s at 100,000 responses). Here the batch's answers are joined to
-# their members, questions and choices once, into a temporary table, and each figure is one
+# their members once, into a temporary table of integer codes, and each figure is one
 # statement grouping by every dimension at once. The rows are those of the portable path
 # (tests/insights/test_cube.py compares both on PostgreSQL).
+#
+# Integers rather than the text the figures are stored under: a member's slice values
+# become three codes, one for each grouping set (below); an answer keeps its question and
+# choice ids, so the facts are a few integers a row (the text only for titles and
+# write-ins) and are written without joining the questions and choices to every answer.
+# The grouped rows are then grouped again under the code of the question's key (its lowest
+# question id: the versions' copies of a question share it) and of the choice's code (its
+# lowest id among the key's choices with that code; -1 and -2 for "yes" and "no", whether
+# a boolean or a choice so coded), and the labels are joined back onto those. Each code
+# stands for exactly one label, so the groups are those of the labels
+# (test_on_postgresql_codes_stand_for_the_keys_and_codes_of_every_version). At 1,000,000
+# responses this took the full build from 759 s to 305-324 s at a load of 3 to 3.5 (the
+# facts table 54 s -> 34 s and a third of the size; the choice figures 80-120 s -> 50-77 s).
 
 _FACTS = "insights_cube_facts"
+_CODED = "insights_cube_coded"
+_KEYS = "insights_cube_keys"
+_ITEMS = "insights_cube_items"
 # Three grouping sets rather than six: day and state directly; version, partner link and
 # setting through one set of the three together (a few thousand combinations, so its groups
 # are few), which each of them then sums; the week sums its days. Every figure adds up over
-# respondents, each in one day and one combination, so the sums are the figures.
-_GROUPING = (
-    "(day, rl, fl, k, it), (state, rl, fl, k, it), (version, collector, setting, rl, fl, k, it)"
+# respondents, each in one day and one combination, so the sums are the figures. Each set
+# has a code table: g, its columns, rl, fl.
+_SETS = (
+    ("g1", "insights_cube_days", ("day", "week")),
+    ("g2", "insights_cube_states", ("state",)),
+    ("g3", "insights_cube_links", ("version", "collector", "setting")),
 )
-_WEEK_OF_DAY = (
-    "CASE WHEN day = '' THEN '' "
-    "ELSE to_char(date_trunc('week', CAST(day AS DATE)), 'YYYY-MM-DD') END"
-)
-_MEMBER_DIMS = ", ".join(DIMENSIONS)
+_TEMPORARY = (_FACTS, _CODED, _KEYS, _ITEMS, *(table for _, table, _ in _SETS))
 _FREE_TEXT = "SUBSTRING(LOWER(TRIM(text_value)), 1, 200)"
-_FREE_TEXT_KEYS = ", ".join(f"'{key}'" for key in (TITLE_KEY, *WRITE_IN_KEYS))
+# What a choice code stands for (yes/no answers, stored as booleans, are -1 and -2, as are
+# choices coded "yes" and "no", which a choice counter counts under the same item).
+_ITEM_LABEL = "CASE WHEN p.it = -1 THEN 'yes' WHEN p.it = -2 THEN 'no' ELSE choice.value END"
 
 
-def _grouped(source: str, aggregates: str) -> str:
-    """Rows (dm, dv, rl, fl, k, it, aggregates...) of `source` for every dimension."""
+def _grouped(
+    source: str, aggregates: str, k: str = "p.k", it: str = "p.it", *, recode: str = ""
+) -> str:
+    """Rows (dm, dv, rl, fl, k, it, aggregates...) of `source` (rows of rid, g1, g2, g3, k,
+    it and what `aggregates` read) for every dimension. `recode`: "k" when the source's k is a
+    question id, "it" when its it is a choice id, "k it" both; they are grouped again under
+    their key's and choice's codes (a few rows for each of thousands of groups, rather than
+    one join per answer). `k` and `it` say what the codes stand for (`question` is the
+    question of code p.k, `choice` the choice of code p.it)."""
     names = re.findall(r" AS (\w+)(?:,|$)", aggregates)
-    sums = ", ".join(f"SUM({name}) AS {name}" for name in names)
-    plain = ", ".join(names)
+    sums = ", ".join(f"SUM(x.{name}) AS {name}" for name in names)
+    plain = ", ".join(f"x.{name}" for name in names)
+    days, states, links = (table for _, table, _ in _SETS)
     grouped = (
-        "SELECT GROUPING(day) AS g_day, GROUPING(state) AS g_state, day, state, version, "
-        f"collector, setting, rl, fl, k, it, {aggregates} "
-        f"FROM ({source}) AS source GROUP BY GROUPING SETS ({_GROUPING})"
+        f"SELECT g1, g2, g3, k, it, {aggregates} FROM ({source}) AS source "
+        "GROUP BY GROUPING SETS ((g1, k, it), (g2, k, it), (g3, k, it))"
     )
+    if recode:
+        kc = "COALESCE(kq.kc, x.k)" if "k" in recode.split() else "x.k"
+        ic = "COALESCE(ci.ic, x.it)" if "it" in recode.split() else "x.it"
+        grouped = (
+            f"WITH raw AS MATERIALIZED ({grouped}) "
+            f"SELECT x.g1, x.g2, x.g3, {kc} AS k, {ic} AS it, {sums} FROM raw x "
+            f"LEFT JOIN {_KEYS} kq ON kq.id = x.k LEFT JOIN {_ITEMS} ci ON ci.id = x.it "
+            f"GROUP BY x.g1, x.g2, x.g3, {kc}, {ic}"
+        )
     parts = [
-        f"SELECT 'day' AS dm, day AS dv, rl, fl, k, it, {plain} FROM grouped WHERE g_day = 0",
-        f"SELECT 'state', state, rl, fl, k, it, {plain} FROM grouped WHERE g_state = 0",
-        f"SELECT 'week', {_WEEK_OF_DAY}, rl, fl, k, it, {sums} FROM grouped WHERE g_day = 0 "
-        f"GROUP BY {_WEEK_OF_DAY}, rl, fl, k, it",
+        f"SELECT 'day' AS dm, d.day AS dv, d.rl, d.fl, x.k, x.it, {plain} "
+        f"FROM grouped x JOIN {days} d ON d.g = x.g1",
+        f"SELECT 'state', d.state, d.rl, d.fl, x.k, x.it, {plain} "
+        f"FROM grouped x JOIN {states} d ON d.g = x.g2",
+        f"SELECT 'week', d.week, d.rl, d.fl, x.k, x.it, {sums} "
+        f"FROM grouped x JOIN {days} d ON d.g = x.g1 GROUP BY d.week, d.rl, d.fl, x.k, x.it",
     ] + [
-        f"SELECT '{dim}', {dim}, rl, fl, k, it, {sums} FROM grouped "
-        f"WHERE g_day = 1 AND g_state = 1 GROUP BY {dim}, rl, fl, k, it"
+        f"SELECT '{dim}', d.{dim}, d.rl, d.fl, x.k, x.it, {sums} FROM grouped x "
+        f"JOIN {links} d ON d.g = x.g3 GROUP BY d.{dim}, d.rl, d.fl, x.k, x.it"
         for dim in ("version", "collector", "setting")
     ]
-    return f"WITH grouped AS MATERIALIZED ({grouped}) " + " UNION ALL ".join(parts)
+    q = connection.ops.quote_name
+    labels = ""
+    if "question." in k:
+        labels += f" LEFT JOIN {q(Question._meta.db_table)} question ON question.id = p.k"
+    if "choice." in it:
+        labels += f" LEFT JOIN {q(Choice._meta.db_table)} choice ON choice.id = p.it"
+    values = ", ".join(f"p.{name}" for name in names)
+    return (
+        f"WITH grouped AS MATERIALIZED ({grouped}) "
+        f"SELECT p.dm, p.dv, p.rl, p.fl, {k} AS k, {it} AS it, {values} "
+        f"FROM ({' UNION ALL '.join(parts)}) AS p{labels}"
+    )
 
 
-def _count_sources(q) -> list[tuple[str, str, str]]:
-    """(metric, source, aggregates): the figures of the portable `_count_statements`."""
+def _question_ids() -> dict[str, list[int]]:
+    """The ids of each question key's questions (one a survey version)."""
+    ids: dict[str, list[int]] = {}
+    for key, pk in Question.objects.order_by().values_list("key", "pk"):
+        ids.setdefault(key, []).append(pk)
+    return ids
+
+
+def _ids_of(ids: dict[str, list[int]], keys) -> str:
+    """A SQL list of the ids of these keys' questions (0, no question, when there is none)."""
+    return ", ".join(str(pk) for key in keys for pk in ids.get(key, [])) or "0"
+
+
+def _count_sources(ids: dict[str, list[int]]) -> list[tuple[str, str, str, str, str, str]]:
+    """(metric, source, aggregates, k, it, recode): the figures of the portable
+    `_count_statements` (see _grouped)."""
     counted = "COUNT(*) AS n, CAST(NULL AS DOUBLE PRECISION) AS t, SUM(rid) AS c"
-    members = (
-        f"SELECT response_id AS rid, {_MEMBER_DIMS}, role AS rl, flagged AS fl "
-        f"FROM {q(CubeMember._meta.db_table)} WHERE batch = %(batch)s"
-    )
     f = f"FROM {_FACTS}"
-    cols = f"rid, {_MEMBER_DIMS}, rl, fl"
-    multi = (
-        f"SELECT key FROM {q(Question._meta.db_table)} WHERE type = '{Question.Type.MULTI_CHOICE}'"
+    g = "rid, g1, g2, g3"
+    multi = _ids_of(
+        ids, Question.objects.filter(type__in=several_a_respondent()).values_list("key", flat=True)
     )
-    write_ins = ", ".join(f"'{key}'" for key in WRITE_IN_KEYS)
-    sources = [("total", f"SELECT *, '' AS k, '' AS it FROM ({members}) m", counted)]
+    code = _ids_of(ids, ["crosswalk_code"])
+    sources = [("total", f"SELECT {g}, 0 AS k, 0 AS it FROM {_CODED}", counted, "''", "''", "")]
     for column in PROFILE_COLUMNS:
+        it = "rl" if column == "role" else column
         sources.append(
             (
                 "profile",
-                f"SELECT *, '{column}' AS k, {'rl' if column == 'role' else column} AS it "
-                f"FROM ({members}) m",
+                f"SELECT {g}, 0 AS k, {it} AS it FROM {_CODED}",
                 counted,
+                f"'{column}'",
+                "p.it",
+                "",
             )
         )
     sources += [
         (
             "choice",
-            f"SELECT {cols}, qkey AS k, CASE WHEN choice_id IS NOT NULL THEN cval "
-            "WHEN bool_value THEN 'yes' WHEN NOT bool_value THEN 'no' END AS it "
-            f"{f} WHERE choice_id IS NOT NULL OR bool_value IS NOT NULL",
+            f"SELECT {g}, qid AS k, COALESCE(cid, CASE WHEN bv THEN -1 WHEN NOT bv THEN -2 END) "
+            f"AS it {f} WHERE cid IS NOT NULL OR bv IS NOT NULL",
             counted,
+            "question.key",
+            _ITEM_LABEL,
+            "k it",
         ),
         (
-            # One row per respondent and question: COUNT(*) is COUNT(DISTINCT respondent).
+            # One row per respondent and question key: COUNT(*) is COUNT(DISTINCT respondent).
+            # (Grouped by the two alone, the respondent's codes carried along: the planner
+            # estimated the groups of all five at six times the rows and sized its hash
+            # table for them, 2 GB at 1,000,000 responses.)
             "answered",
-            f"SELECT DISTINCT {cols}, qkey AS k, '' AS it {f} "
-            f"WHERE (choice_id IS NOT NULL OR bool_value IS NOT NULL) AND qkey IN ({multi})",
+            "SELECT f.rid, MIN(f.g1) AS g1, MIN(f.g2) AS g2, MIN(f.g3) AS g3, kq.kc AS k, "
+            f"0 AS it {f} f JOIN {_KEYS} kq ON kq.id = f.qid "
+            f"WHERE (f.cid IS NOT NULL OR f.bv IS NOT NULL) AND f.qid IN ({multi}) "
+            "GROUP BY f.rid, kq.kc",
             counted,
+            "question.key",
+            "''",
+            "",
         ),
         (
             "number",
-            f"SELECT {cols}, qkey AS k, CAST(number_value AS VARCHAR) AS it {f} "
-            "WHERE number_value IS NOT NULL",
+            f"SELECT {g}, qid AS k, nv AS it {f} WHERE nv IS NOT NULL",
             counted,
+            "question.key",
+            "CAST(p.it AS VARCHAR)",
+            "k",
         ),
         (
             "title",
-            f"SELECT {cols}, rl AS k, {_FREE_TEXT} AS it {f} "
-            f"WHERE qkey = '{TITLE_KEY}' AND text_value <> ''",
+            f"SELECT {g}, 0 AS k, {_FREE_TEXT} AS it {f} "
+            f"WHERE qid IN ({_ids_of(ids, [TITLE_KEY])}) AND text_value <> ''",
             counted,
+            "p.rl",
+            "p.it",
+            "",
         ),
         (
             "writein",
-            f"SELECT DISTINCT {cols}, '' AS k, {_FREE_TEXT} AS it {f} "
-            f"WHERE qkey IN ({write_ins}) AND text_value <> ''",
+            f"SELECT DISTINCT {g}, 0 AS k, {_FREE_TEXT} AS it {f} "
+            f"WHERE qid IN ({_ids_of(ids, WRITE_IN_KEYS)}) AND text_value <> ''",
             counted,
+            "''",
+            "p.it",
+            "",
         ),
-        ("open", f"SELECT {cols}, qkey AS k, '' AS it {f} WHERE has_text", counted),
+        (
+            "open",
+            f"SELECT {g}, qid AS k, 0 AS it {f} WHERE has_text",
+            counted,
+            "question.key",
+            "''",
+            "k",
+        ),
         (
             "xw_role",
-            f"SELECT {cols}, rl AS k, cval AS it {f} WHERE qkey = 'crosswalk_code'",
+            f"SELECT {g}, 0 AS k, cid AS it {f} WHERE qid IN ({code})",
             counted,
+            "p.rl",
+            _ITEM_LABEL,
+            "it",
         ),
         (
             "fit",
-            f"SELECT x.rid, {', '.join(f'x.{d}' for d in DIMENSIONS)}, x.rl, x.fl, "
-            "'' AS k, code.cval AS it, x.number_value "
-            f"FROM {_FACTS} x JOIN {_FACTS} code ON code.rid = x.rid "
-            "AND code.qkey = 'crosswalk_code' "
-            "WHERE x.qkey = 'crosswalk_fit' AND x.number_value IS NOT NULL",
-            "COUNT(*) AS n, CAST(SUM(number_value) AS DOUBLE PRECISION) AS t, SUM(rid) AS c",
+            "SELECT x.rid, x.g1, x.g2, x.g3, 0 AS k, code.cid AS it, x.nv "
+            f"FROM {_FACTS} x JOIN {_FACTS} code ON code.rid = x.rid AND code.qid IN ({code}) "
+            f"WHERE x.qid IN ({_ids_of(ids, ['crosswalk_fit'])}) AND x.nv IS NOT NULL",
+            "COUNT(*) AS n, CAST(SUM(nv) AS DOUBLE PRECISION) AS t, SUM(rid) AS c",
+            "''",
+            _ITEM_LABEL,
+            "it",
         ),
     ]
     return sources
+
+
+def _ratings_source() -> str:
+    return (
+        "SELECT r.response_id AS rid, m.g1, m.g2, m.g3, r.task_id AS k, 0 AS it, "
+        "r.is_relevant, r.importance, r.frequency "
+        f"FROM {connection.ops.quote_name(TaskRating._meta.db_table)} r "
+        f"JOIN {_CODED} m ON m.rid = r.response_id"
+    )
+
+
+_RATING_AGGREGATES = ", ".join(
+    [
+        "COUNT(*) AS n",
+        "COUNT(*) FILTER (WHERE is_relevant) AS yes",
+        "SUM(importance) AS isum",
+        "SUM(importance * importance) AS isq",
+        *(f"COUNT(*) FILTER (WHERE frequency = {c}) AS q{c}" for c in range(1, 8)),
+        "SUM(rid) AS cn",
+        "SUM(rid) FILTER (WHERE is_relevant) AS cyes",
+        *(f"SUM(rid) FILTER (WHERE frequency = {c}) AS c{c}" for c in range(1, 8)),
+    ]
+)
+
+
+def _code_tables(cursor, batch: int, ids: dict[str, list[int]], *, analyze: bool) -> None:
+    """The batch's temporary tables: each grouping set's codes, the members' codes, the
+    codes of the questions' keys and of the choices, and the facts (one row per answer)."""
+    q = connection.ops.quote_name
+    member = q(CubeMember._meta.db_table)
+    for _, table, columns in _SETS:
+        listed = ", ".join(columns)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "
+            f"SELECT CAST(row_number() OVER () AS INTEGER) AS g, {listed}, rl, fl FROM "
+            f"(SELECT DISTINCT {listed}, role AS rl, flagged AS fl FROM {member} "
+            "WHERE batch = %s) AS s",
+            [batch],
+        )
+        if analyze:
+            cursor.execute(f"ANALYZE {table}")
+    # (The week goes with the day.)
+    joins = " ".join(
+        f"JOIN {table} {g} ON "
+        + " AND ".join(
+            [f"{g}.{c} = m.{c}" for c in columns if c != "week"]
+            + [f"{g}.rl = m.role", f"{g}.fl = m.flagged"]
+        )
+        for g, table, columns in _SETS
+    )
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_CODED} ON COMMIT DROP AS "
+        "SELECT m.response_id AS rid, g1.g AS g1, g2.g AS g2, g3.g AS g3, "
+        f"m.day, m.state, m.role AS rl, m.setting, m.collector FROM {member} m {joins} "
+        "WHERE m.batch = %s",
+        [batch],
+    )
+    if analyze:
+        cursor.execute(f"ANALYZE {_CODED}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_KEYS} ON COMMIT DROP AS "
+        f"SELECT id, MIN(id) OVER (PARTITION BY key) AS kc FROM {q(Question._meta.db_table)}"
+    )
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_ITEMS} ON COMMIT DROP AS "
+        "SELECT c.id, CASE c.value WHEN 'yes' THEN -1 WHEN 'no' THEN -2 "
+        "ELSE MIN(c.id) OVER (PARTITION BY question.key, c.value) END AS ic "
+        f"FROM {q(Choice._meta.db_table)} c "
+        f"JOIN {q(Question._meta.db_table)} question ON question.id = c.question_id"
+    )
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_FACTS} ON COMMIT DROP AS "
+        "SELECT a.response_id AS rid, m.g1, m.g2, m.g3, a.question_id AS qid, "
+        "a.choice_id AS cid, a.bool_value AS bv, a.number_value AS nv, "
+        "a.text_value <> '' AS has_text, "
+        # The text itself only where a figure groups by it (titles, write-ins).
+        f"CASE WHEN a.question_id IN ({_ids_of(ids, (TITLE_KEY, *WRITE_IN_KEYS))}) "
+        "THEN a.text_value END AS text_value "
+        f"FROM {q(Answer._meta.db_table)} a JOIN {_CODED} m ON m.rid = a.response_id"
+    )
+    if analyze:
+        cursor.execute(f"ANALYZE {_FACTS}")
 
 
 def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> dict | None:
     """Returns, for a subtraction, the ids of the rows of each table it left at n = 0."""
     # Into emptied tables each statement's rows are new (one per key and figure; the figures'
     # keys differ): plain INSERTs, without ON CONFLICT's speculative insertion per row.
-    q = connection.ops.quote_name
     emptied = {SliceCount: [], SliceTask: []} if sign == SUBTRACT else None
-    member = q(CubeMember._meta.db_table)
+    ids = _question_ids()
     with connection.cursor() as cursor:
-        # For this transaction only. Each figure's six grouping sets are aggregated by hashing
+        # For this transaction only. Each figure's grouping sets are aggregated by hashing
         # (one hash table per set, one pass): the planner overestimates the number of groups
         # (products of the columns' distinct values) and otherwise sorts the rows once per set
         # (EXPLAIN ANALYZE at 100,000 responses: 133 s sorting for the choice figures, 85 s
-        # hashing). work_mem bounds what the planner believes the tables need; they take what
-        # the real groups need (under 500 MB at 100,000 responses) and spill past it. No JIT:
-        # compiling the expressions cost 4 s a statement and saved nothing.
+        # hashing). work_mem times hash_mem_multiplier bounds what the planner believes the
+        # tables need; they take what the real groups need (at 1,000,000 responses under
+        # 1 GB a figure, 2 GB for the answered figures' respondents) and spill past it.
+        # With a multiplier of 1 the planner sorted the 31.7 million choice rows for one of
+        # the three sets (an external merge of 1.5 GB: 122 s for the choice figures against
+        # 76 s hashed, EXPLAIN ANALYZE at 1,000,000).
+        # No JIT: compiling the expressions cost 4 s a statement and saved nothing.
         # A refresh's few members keep the defaults: a hash table is sized from the planner's
         # estimate, and allocating one for millions of groups costs more than the refresh.
         if empty:
             cursor.execute("SET LOCAL work_mem = '2GB'")
-            cursor.execute("SET LOCAL hash_mem_multiplier = 1")
+            cursor.execute("SET LOCAL hash_mem_multiplier = 4")
             cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(f"DROP TABLE IF EXISTS {_FACTS}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_FACTS} ON COMMIT DROP AS "
-            f"SELECT a.response_id AS rid, {', '.join(f'm.{d}' for d in DIMENSIONS)}, "
-            "m.role AS rl, m.flagged AS fl, question.key AS qkey, a.choice_id, "
-            "choice.value AS cval, a.bool_value, a.number_value, a.text_value <> '' AS has_text, "
-            # The text itself only where a figure groups by it (titles, write-ins): the
-            # table is a third of the width it would be, and writing it was a third of the
-            # build.
-            f"CASE WHEN question.key IN ({_FREE_TEXT_KEYS}) THEN a.text_value END AS text_value "
-            f"FROM {q(Answer._meta.db_table)} a "
-            f"JOIN {member} m ON m.response_id = a.response_id "
-            f"JOIN {q(Question._meta.db_table)} question ON question.id = a.question_id "
-            f"LEFT JOIN {q(Choice._meta.db_table)} choice ON choice.id = a.choice_id "
-            "WHERE m.batch = %s",
-            [batch],
-        )
-        for metric, source, aggregates in _count_sources(q):
-            inner = _grouped(source, aggregates).replace("%(batch)s", "%s")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_TEMPORARY)}")
+        _code_tables(cursor, batch, ids, analyze=empty)
+        for metric, source, aggregates, k, it, recode in _count_sources(ids):
             _upsert_sql(
                 cursor,
                 SliceCount._meta.db_table,
@@ -542,39 +699,21 @@ def _apply_grouping_sets(batch: int, sign: int, *, empty: bool = False) -> dict 
                 "slice.dm, %s, slice.dv, slice.rl, slice.fl, slice.k, slice.it, %s * slice.n, "
                 "%s * slice.t, %s * COALESCE(slice.c, 0)",
                 None if empty else COUNT_KEY,
-                inner,
-                [metric, sign, sign, sign] + ([batch] if "%s" in inner else []),
+                _grouped(source, aggregates, k, it, recode=recode),
+                [metric, sign, sign, sign],
                 emptied and emptied[SliceCount],
             )
-        ratings = (
-            f"SELECT r.response_id AS rid, {', '.join(f'm.{d}' for d in DIMENSIONS)}, "
-            "m.role AS rl, m.flagged AS fl, r.task_id AS k, '' AS it, r.is_relevant, "
-            f"r.importance, r.frequency FROM {q(TaskRating._meta.db_table)} r "
-            f"JOIN {member} m ON m.response_id = r.response_id WHERE m.batch = %s"
-        )
-        aggregates = ", ".join(
-            [
-                "COUNT(*) AS n",
-                "COUNT(*) FILTER (WHERE is_relevant) AS yes",
-                "SUM(importance) AS isum",
-                "SUM(importance * importance) AS isq",
-                *(f"COUNT(*) FILTER (WHERE frequency = {c}) AS q{c}" for c in range(1, 8)),
-                "SUM(rid) AS cn",
-                "SUM(rid) FILTER (WHERE is_relevant) AS cyes",
-                *(f"SUM(rid) FILTER (WHERE frequency = {c}) AS c{c}" for c in range(1, 8)),
-            ]
-        )
         _upsert_sql(
             cursor,
             SliceTask._meta.db_table,
             TASK_COLUMNS,
             "slice.dm, slice.dv, slice.rl, slice.fl, slice.k, " + TASK_SELECT,
             None if empty else TASK_KEY,
-            _grouped(ratings, aggregates),
-            [sign] * 20 + [batch],
+            _grouped(_ratings_source(), _RATING_AGGREGATES),
+            [sign] * 20,
             emptied and emptied[SliceTask],
         )
-        cursor.execute(f"DROP TABLE {_FACTS}")
+        cursor.execute(f"DROP TABLE {', '.join(_TEMPORARY)}")
     return emptied
 
 
@@ -713,6 +852,8 @@ def refresh(*, full: bool = False) -> CubeBuild | None:
         state.seconds = time.perf_counter() - started
         state.added, state.removed = added, removed
         state.save()
+    if full:
+        _vacuum()
     logger.info(
         "dashboard figures refreshed%s: %s responses added, %s removed, %.2f s",
         " in full" if full else "",
@@ -721,6 +862,18 @@ def refresh(*, full: bool = False) -> CubeBuild | None:
         state.seconds,
     )
     return state
+
+
+def _vacuum() -> None:
+    """After a full build (committed), on PostgreSQL outside any transaction: clear the
+    previous build's rows and the members' batch marks, left dead by it. Until then every
+    index probe of the next refresh met a dead entry beside each live one (the figures'
+    unique keys, the members' batch index) and looked up its row."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in (CubeMember, SliceCount, SliceTask):
+            cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _changes_since(state: CubeBuild, now) -> datetime | None:

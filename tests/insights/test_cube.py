@@ -471,6 +471,53 @@ def test_on_postgresql_grouping_sets_give_the_rows_of_the_per_dimension_path(syn
     assert fast == portable
 
 
+def test_on_postgresql_codes_stand_for_the_keys_and_codes_of_every_version(synthetic):
+    """The PostgreSQL build groups by question and choice ids and by integer codes of the
+    slices; answers to two versions' copies of a question (other ids, the same key and
+    choice codes), and a choice coded "yes" beside the yes/no answers of the same key, are
+    counted under one key and item, as the portable path counts them."""
+    from django.db import connection
+
+    from apps.surveys.models import Answer, Choice, Question
+    from apps.surveys.versioning import version_copy_as_draft
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the codes are the PostgreSQL path")
+    old = SurveyVersion.objects.get()
+    new = version_copy_as_draft(version=old)
+    questions = {q.key: q for q in Question.objects.filter(version=new)}
+    choices = {(c.question.key, c.value): c for c in Choice.objects.filter(question__version=new)}
+    moved = list(Response.objects.included().order_by("pk").values_list("pk", flat=True)[::2])
+    Response.objects.filter(pk__in=moved).update(version=new)
+    for answer in Answer.objects.filter(response_id__in=moved).select_related("question", "choice"):
+        answer.question = questions[answer.question.key]
+        if answer.choice is not None:
+            answer.choice = choices[(answer.question.key, answer.choice.value)]
+        answer.save(update_fields=["question", "choice"])
+    # In the new version a yes/no question became a choice between "yes" and "no".
+    yes_no = Question.objects.filter(version=new, type=Question.Type.YES_NO).first()
+    assert yes_no is not None
+    coded = {
+        v: Choice.objects.create(question=yes_no, value=v, order=i)
+        for i, v in enumerate(("yes", "no"))
+    }
+    converted = Answer.objects.filter(question=yes_no, bool_value__isnull=False)
+    assert converted.exists()
+    for answer in converted:
+        answer.choice, answer.bool_value = coded["yes" if answer.bool_value else "no"], None
+        answer.save(update_fields=["choice", "bool_value"])
+
+    cube.rebuild()
+    fast = every_row()
+    assert {r[5] for r in fast[0] if r[1] == "choice"} >= {yes_no.key}
+    with mock.patch.object(cube, "_apply_grouping_sets", cube._apply_per_dimension):
+        cube.rebuild()
+    assert every_row() == fast
+    # Each key and item once per slice: the two versions' rows were added together.
+    cells = [r[:7] for r in fast[0]]
+    assert len(cells) == len(set(cells))
+
+
 def every_row():
     """Every column of both tables (the record-key sums and float sums too), as a multiset."""
     counts = SliceCount.objects.values_list(
