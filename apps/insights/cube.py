@@ -633,7 +633,8 @@ def _code_tables(cursor, batch: int, ids: dict[str, list[int]], *, analyze: bool
     cursor.execute(
         f"CREATE TEMPORARY TABLE {_CODED} ON COMMIT DROP AS "
         "SELECT m.response_id AS rid, g1.g AS g1, g2.g AS g2, g3.g AS g3, "
-        f"m.day, m.state, m.role AS rl, m.setting, m.collector FROM {member} m {joins} "
+        f"m.day, m.state, m.role AS rl, m.setting, m.collector, m.version "
+        f"FROM {member} m {joins} "
         "WHERE m.batch = %s",
         [batch],
     )
