@@ -152,18 +152,25 @@ _DIMENSION_VALUE = {
 
 
 def grid_counts(
-    params: dict, row_axis: str, column_axis: str, question_ids: dict, source=None
+    params: dict,
+    row_axis: str,
+    column_axis: str,
+    question_ids: dict,
+    source=None,
+    types: dict[str, str] | None = None,
 ) -> dict:
     """{(row value, column value): Tally} in one GROUP BY (and one query for the choice
     codes); NO_ANSWER for a question not answered. An answer counts as the margins count it
     (apps/insights/cube.py, answered_value): its choice's code, or yes/no.
 
     A question by main role is read from the pre-aggregated figures when `source` is them
-    (they split every count by role): see _role_grid."""
+    (they split every count by role): see _role_grid. `types`: the question types, when the
+    caller holds them already (question_types())."""
     if isinstance(source, CubeSource) and "role" in (row_axis, column_axis):
         other = column_axis if row_axis == "role" else row_axis
         if other not in _DIMENSION_VALUE:
-            by_role = _role_grid(source, other)
+            qtype = (question_types() if types is None else types).get(other, "")
+            by_role = _role_grid(source, other, qtype)
             if row_axis == "role":
                 return by_role
             return {(value, role): n for (role, value), n in by_role.items()}
@@ -201,14 +208,14 @@ def grid_counts(
     return result
 
 
-def _role_grid(source: CubeSource, key: str) -> dict:
+def _role_grid(source: CubeSource, key: str, qtype: str) -> dict:
     """{(role, value): Tally} of one question by main role, from the pre-aggregated figures:
     the choice counts by role, and "No answer" the role's respondents less those who
     answered (counted once each for a multiple-choice question, the sum of the counts
     otherwise: one answer a respondent). The key sums subtract as the counts do, so each
     cell has the record-key sum of its own respondents, as counted from the responses."""
     cells = {cell: n for cell, n in source.by_role("choice", key).items() if n}
-    if qtype_of(key) in several_a_respondent():
+    if qtype in several_a_respondent():
         answered = {role: n for (role, _item), n in source.by_role("answered", key).items()}
     else:
         answered = {}
@@ -219,11 +226,6 @@ def _role_grid(source: CubeSource, key: str) -> dict:
         if int(total) > int(done):
             cells[role, NO_ANSWER] = Tally(int(total) - int(done), total.key - done.key)
     return cells
-
-
-def qtype_of(key: str) -> str:
-    """The type of a question key (the newest version's, as question_types)."""
-    return question_types().get(key, "")
 
 
 def _value(row: dict, name: str, axis: str, codes: dict) -> str:
@@ -392,7 +394,7 @@ def crosstab(params: dict, row_axis: str, column_axis: str) -> CrossTab:
         for pk, key in Question.objects.filter(key__in=question_keys).values_list("pk", "key"):
             question_ids[key].append(pk)
     source = source_for(params)
-    cells = grid_counts(params, row_axis, column_axis, question_ids, source)
+    cells = grid_counts(params, row_axis, column_axis, question_ids, source, types)
     margins, grand = _margins(source, axes, question_keys, lab, types, params)
     if not _consistent(cells, margins, grand, row_axis, column_axis):
         # The pre-aggregated figures lag behind the responses: read the margins from the

@@ -300,6 +300,24 @@ def test_queries_per_page_do_not_grow_with_the_data(
         assert client.get(reverse(URL), {**query, "format": "csv"}).status_code == 200
 
 
+def test_a_question_by_role_reads_the_question_types_once(build):
+    """The role cross-tab read from the figures uses the question types the page already
+    holds, not a second query for them."""
+    from apps.insights import cube
+    from apps.insights.sources import CubeSource, source_for
+
+    _people(build, 6, role="tutor", answers={"benefits": ["health"]})
+    _people(build, 6, role="coach", answers={"benefits": ["none"]})
+    cube.rebuild()
+    assert isinstance(source_for({}), CubeSource)
+    with CaptureQueriesContext(connection) as queries:
+        table = ct.crosstab({}, "role", "benefits")
+    assert {line.key for line in table.rows} >= {"tutor", "coach"}
+    marks = ('"surveys_question"."type"', '"surveys_surveyversion"."number"')
+    types_read = [q["sql"] for q in queries.captured_queries if all(m in q["sql"] for m in marks)]
+    assert len(types_read) == 1, types_read
+
+
 @pytest.mark.parametrize(
     "query,message",
     [
