@@ -343,7 +343,6 @@ def prepare(size: int, current: int) -> None:
 def measure_cube() -> dict:
     """The pre-aggregated figures: a full build, then the incremental refresh the Celery beat
     task runs after 100 new responses and 10 exclusions, and the rows they hold."""
-    from django.core.management import call_command
     from django.db import connection
 
     from apps.insights import cube
@@ -365,17 +364,9 @@ def measure_cube() -> dict:
     started = time.perf_counter()
     cube.rebuild()
     full = time.perf_counter() - started
-    call_command("generate_responses", count=100, seed=int(time.time()), verbosity=0)
-    for response in Response.objects.included().order_by("pk")[:10]:
-        response.is_excluded = True
-        response.save(update_fields=["is_excluded", "updated_at"])
-    started = time.perf_counter()
-    state = cube.refresh()
-    incremental = time.perf_counter() - started
-    for response in Response.objects.filter(is_excluded=True):
-        response.is_excluded = False
-        response.save(update_fields=["is_excluded", "updated_at"])
-    cube.refresh()
+    live = [_refresh_round(seed=int(time.time()) + i, live=True) for i in range(REFRESH_ROUNDS)]
+    incremental, added, removed = sorted(live)[len(live) // 2]
+    backdated, _, _ = _refresh_round(seed=int(time.time()) + REFRESH_ROUNDS, live=False)
     subprocess.run(
         ["psql", os.environ["DATABASE_URL"], "-qc", "VACUUM ANALYZE insights_slicecount"],
         check=True,
@@ -386,10 +377,51 @@ def measure_cube() -> dict:
         "full_build_per_dimension_seconds": reference,
         "vs_per_dimension": round(full / reference, 3) if reference else None,
         "incremental_refresh_seconds": incremental,
-        "incremental_added": state.added,
-        "incremental_removed": state.removed,
+        "incremental_refresh_rounds": [round(r[0], 3) for r in live],
+        "incremental_added": added,
+        "incremental_removed": removed,
+        "backdated_refresh_seconds": backdated,
         "rows": SliceCount.objects.count() + SliceTask.objects.count(),
     }
+
+
+REFRESH_ROUNDS = 3
+
+
+def _refresh_round(*, seed: int, live: bool) -> tuple[float, int, int]:
+    """Seconds of what the beat task runs (`refresh_if_stale`: the check, then the refresh)
+    after 100 new responses and 10 exclusions, and the responses it added and removed; the
+    10 are restored afterwards (refreshed, not timed). `live`: the new responses were
+    submitted since the last refresh, as submissions reach a refresh every half minute;
+    otherwise they keep the generator's dates, spread over the survey's weeks, as a batch of
+    back-dated paper responses would (each adds to figures of other days and weeks)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.insights import cube
+    from apps.surveys.models import Response
+
+    before = Response.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    call_command("generate_responses", count=100, seed=seed, verbosity=0)
+    if live:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE surveys_response SET started_at = now() - (submitted_at - started_at), "
+                "submitted_at = now(), updated_at = now() WHERE id > %s",
+                [before],
+            )
+    for response in Response.objects.included().filter(pk__lte=before).order_by("pk")[:10]:
+        response.is_excluded = True
+        response.save(update_fields=["is_excluded", "updated_at"])
+    started = time.perf_counter()
+    assert cube.refresh_if_stale()
+    seconds = time.perf_counter() - started
+    state = cube.current_build()
+    for response in Response.objects.filter(is_excluded=True, pk__lte=before):
+        response.is_excluded = False
+        response.save(update_fields=["is_excluded", "updated_at"])
+    cube.refresh()
+    return seconds, state.added, state.removed
 
 
 CUBE_FULL_GOAL = "< 30 s at 100,000; < 5 min at 1,000,000"
@@ -418,7 +450,8 @@ def cube_summary(size: int, c: dict) -> list[dict]:
         {
             "part": "cube",
             "measure": (
-                f"incremental refresh ({c['incremental_added']} new, "
+                f"incremental refresh, median of {len(c.get('incremental_refresh_rounds', [0]))} "
+                f"({c['incremental_added']} new since the last refresh, "
                 f"{c['incremental_removed']} excluded; reference: full rebuild)"
             ),
             "size": size,
@@ -429,7 +462,24 @@ def cube_summary(size: int, c: dict) -> list[dict]:
             "goal": "< 1 s",
             "met": incremental < 1.0,
         },
-    ]
+    ] + (
+        [
+            {
+                "part": "cube",
+                "measure": "incremental refresh, 100 new back-dated over the survey's weeks "
+                "(a paper batch) and 10 excluded",
+                "size": size,
+                "value": round(c["backdated_refresh_seconds"], 3),
+                "unit": "s",
+                "reference": None,
+                "ratio": None,
+                "goal": "info",
+                "met": None,
+            }
+        ]
+        if "backdated_refresh_seconds" in c
+        else []
+    )
 
 
 def measure_exports(size: int) -> dict:

@@ -787,16 +787,20 @@ def _lock():
         return None
 
 
-def refresh(*, full: bool = False) -> CubeBuild | None:
+def refresh(*, full: bool = False, mark: str | None = None) -> CubeBuild | None:
     """Bring the figures up to date: subtract changed members, add new ones (or, when asked
     or needed, rebuild everything). Returns the state, or None when another refresh is
-    running."""
+    running. `mark`: the responses' watermark, when the caller has just read it (the beat
+    task, `refresh_if_stale`): taken before this refresh reads any change, it can only be
+    older than what the refresh counts, so a change in between brings one refresh more,
+    never one missed (a count of 1,000,000 responses saved: 0.1 to 0.2 s)."""
     started = time.perf_counter()
     with transaction.atomic():
         state = _lock()
         if state is None:
             return None
-        mark = watermark()
+        if mark is None:
+            mark = watermark()
         now = timezone.now()
         full = full or state.built_at is None
         since = None if full else _changes_since(state, now)
@@ -933,13 +937,10 @@ def refresh_if_stale() -> bool:
     (so a change the windowed refreshes missed is caught within that time even when nothing
     else changes: the watermark alone would not move again)."""
     state = current_build()
-    if (
-        state is not None
-        and state.watermark == watermark()
-        and not _reconcile_due(state, timezone.now())
-    ):
+    mark = watermark()
+    if state is not None and state.watermark == mark and not _reconcile_due(state, timezone.now()):
         return False
-    return refresh() is not None
+    return refresh(mark=mark) is not None
 
 
 def max_age_seconds() -> int:
