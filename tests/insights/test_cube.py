@@ -355,6 +355,26 @@ def test_postgresql_leaves_room_on_the_figures_pages_for_a_refresh():
     }
 
 
+def test_the_watermark_is_read_from_the_status_index_alone(build):
+    """The watermark's count and latest change need only the (status, updated_at) index: an
+    index-only scan on PostgreSQL (counting the ids would read every row of the table)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    build()
+    with CaptureQueriesContext(connection) as queries:
+        cube.watermark()
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using response_status_updated" in plan, plan
+
+
 def test_refresh_only_rebuilds_after_a_change(build):
     response = build()
     assert cube.refresh_if_stale() is True
