@@ -1,10 +1,12 @@
 -- wrk script for bench/submit_bench.py: every wrk thread (run with -t N -c N, one connection a
--- thread) is one respondent with its own session cookie, CSRF token and page address, read from
--- the file named by SUBMIT_SESSIONS (one line a respondent, tab-separated:
--- path, cookie header, CSRF token, body A, body B). Each request carries a fresh submission key
--- (the server treats a reused key with the same answers as a replay and stores nothing) and
--- alternates bodies A and B so a rating screen really changes its rows. Statuses are counted in
--- response() and reported by done() as one JSON line starting with "SUBMIT_RESULT ".
+-- thread) sends the POSTs of its own respondents, in turn, each with its own session cookie,
+-- CSRF token and page address, read from the file named by SUBMIT_SESSIONS (one line a
+-- respondent, tab-separated: path, cookie header, CSRF token, body A, body B; thread i of
+-- SUBMIT_THREADS takes lines i, i + SUBMIT_THREADS, ...). Each request carries a fresh
+-- submission key (the server treats a reused key with the same answers as a replay and stores
+-- nothing) and alternates each respondent's bodies A and B so a rating screen really changes
+-- its rows. Statuses are counted in response() and reported by done() as one JSON line
+-- starting with "SUBMIT_RESULT ".
 
 local threads = {}
 local counter = 0
@@ -28,13 +30,22 @@ function init(args)
   for line in io.lines(os.getenv("SUBMIT_SESSIONS")) do
     table.insert(lines, line)
   end
-  local mine = split(lines[((id - 1) % #lines) + 1])
-  path, bodies = mine[1], { mine[4], mine[5] }
-  headers = {
-    ["Cookie"] = mine[2],
-    ["X-CSRFToken"] = mine[3],
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-  }
+  local threads_count = tonumber(os.getenv("SUBMIT_THREADS") or "1")
+  respondents = {}
+  for index, line in ipairs(lines) do
+    if (index - 1) % threads_count == (id - 1) % threads_count then
+      local fields = split(line)
+      table.insert(respondents, {
+        path = fields[1],
+        bodies = { fields[4], fields[5] },
+        headers = {
+          ["Cookie"] = fields[2],
+          ["X-CSRFToken"] = fields[3],
+          ["Content-Type"] = "application/x-www-form-urlencoded",
+        },
+      })
+    end
+  end
   math.randomseed(os.time() * 100 + id)
   salt = string.format("%06d", math.random(0, 999999))
   sent, ok, redirects, client_errors, server_errors, other = 0, 0, 0, 0, 0, 0
@@ -59,8 +70,11 @@ function request()
   end
   sent = sent + 1
   local key = string.format("w%d-%s-%d", id, salt, sent)
-  local body = bodies[(sent % 2) + 1] .. "&submission_key=" .. key
-  return wrk.format("POST", path, headers, body)
+  -- The respondents in turn; each one's own saves alternate its bodies A and B.
+  local count = #respondents
+  local who = respondents[((sent - 1) % count) + 1]
+  local body = who.bodies[(math.floor((sent - 1) / count) % 2) + 1] .. "&submission_key=" .. key
+  return wrk.format("POST", who.path, who.headers, body)
 end
 
 function response(status, headers, body)
