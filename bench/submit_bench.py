@@ -2,8 +2,9 @@
 compiled load generator (wrk) against one gunicorn (2 sync workers) on PostgreSQL, with a bare
 Django view saving one row as the reference, all in the same run.
 
-Every wrk connection is its own respondent (own session cookie, CSRF token and page), created
-beforehand over HTTP; every request carries a fresh submission key, so each accepted POST is
+Every wrk connection saves its own RESPONDENTS respondents in turn (each with its own session
+cookie, CSRF token and page), created beforehand over HTTP; every request carries a fresh
+submission key, so each accepted POST is
 one PageSubmission row (one ReferenceRow for the bare view). "0 lost": accepted responses seen
 by wrk equal the rows stored (counted in the database before and after each run).
 
@@ -38,11 +39,12 @@ from bench.http_client import Browser  # noqa: E402
 DB_NAME = os.environ.get("BENCH_DB", "ostportal_bench_submit")
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_SUBMIT_PORT", "8791"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
-# Respondents a connection saves in turn. A respondent saves a page once or twice (again after
-# Back, or a draft before it); one respondent a connection saved the same row about 400 times
-# a run, and each save's cost grows with the row's dead versions (6-7 ms -> 12 ms per POST
-# over 1,500 saves of one row, against a flat 6-8 ms rotating over 50, measured in-process
-# 2026-12-07). The role page is also measured the old way, as an information row.
+# Respondents a connection saves in turn. A real respondent saves a page once or twice (again
+# after Back, or a draft before it); here each is still saved 20 to 30 times a run, against
+# about 400 with one respondent a connection, and each save's cost grows with the row's dead
+# versions (6-7 ms -> 12 ms per POST over 1,500 saves of one row, against a flat 6-8 ms
+# rotating over 50, measured in-process 2026-12-07). The role page is also measured the old
+# way, as an information row.
 RESPONDENTS = int(os.environ.get("BENCH_SUBMIT_RESPONDENTS", "25"))
 SECONDS = int(os.environ.get("BENCH_SUBMIT_SECONDS", "10"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -118,9 +120,10 @@ def to_duties(plan: dict) -> tuple[Browser, str, str]:
     raise RuntimeError("the duties page was never reached")
 
 
-def sessions(plan: dict) -> dict[str, list[tuple[str, str, str, str, str]]]:
+def sessions(plan: dict) -> dict[str, list[tuple[str, ...]]]:
     """RESPONDENTS respondents per connection and phase (connection i sends lines i,
-    i + CONNECTIONS, ...): (path, cookies, CSRF token, body A, body B); for "role_one" one
+    i + CONNECTIONS, ...): (path, cookies, CSRF token, body A, body B, body C; a
+    respondent's first POST of a run sends C, then B, A, B, ...); for "role_one" one
     respondent per connection, as the bench measured before."""
     phases: dict[str, list] = {name: [] for name, *_ in PHASES}
     for _ in range(CONNECTIONS * RESPONDENTS):
@@ -128,12 +131,12 @@ def sessions(plan: dict) -> dict[str, list[tuple[str, str, str, str, str]]]:
         browser.get("/bench/reference/")
         body = encode({"name": "wrk row", "count": 7})
         phases["reference"].append(
-            ("/bench/reference/", cookie_header(browser), csrf(browser), body, body)
+            ("/bench/reference/", cookie_header(browser), csrf(browser), body, body, body)
         )
     for _ in range(CONNECTIONS * RESPONDENTS):
         browser, role_url, duties_url = to_duties(plan)
         body = encode(plan["pages"]["role"])
-        phases["role"].append((role_url, cookie_header(browser), csrf(browser), body, body))
+        phases["role"].append((role_url, cookie_header(browser), csrf(browser), body, body, body))
         # Pass one, the checklist: every task of the role checked (one delete + bulk_create).
         checklist = plan["pages"]["duties_checklist"]
         reply = browser.post(duties_url + "?step=0", checklist)
@@ -141,7 +144,7 @@ def sessions(plan: dict) -> dict[str, list[tuple[str, str, str, str, str]]]:
             raise RuntimeError(f"checklist answered {reply.status} {reply.location}")
         phases["duties_checklist"].append(
             (duties_url + "?step=0", cookie_header(browser), csrf(browser),
-             encode(checklist), encode(checklist))
+             encode(checklist), encode(checklist), encode(checklist))
         )  # fmt: skip
         # Pass two, the first rating screen: its tasks read from the page as a browser sees it.
         html = browser.get(duties_url + "?step=1").body.decode()
@@ -149,7 +152,8 @@ def sessions(plan: dict) -> dict[str, list[tuple[str, str, str, str, str]]]:
         if not codes:
             raise RuntimeError("no rating scales on the first rating screen")
         bodies = []
-        for imp, freq in (("4", "5"), ("3", "6")):  # alternated: every POST changes the rows
+        # A, B alternated and C first in each run: every POST changes the rows.
+        for imp, freq in (("4", "5"), ("3", "6"), ("2", "4")):
             data = {"action": "next"}
             for code in codes:
                 data[f"task_{code}_imp"], data[f"task_{code}_freq"] = imp, freq
@@ -160,7 +164,9 @@ def sessions(plan: dict) -> dict[str, list[tuple[str, str, str, str, str]]]:
     for _ in range(CONNECTIONS):
         browser, role_url, _duties_url = to_duties(plan)
         body = encode(plan["pages"]["role"])
-        phases["role_one"].append((role_url, cookie_header(browser), csrf(browser), body, body))
+        phases["role_one"].append(
+            (role_url, cookie_header(browser), csrf(browser), body, body, body)
+        )
     return phases
 
 
@@ -266,7 +272,8 @@ def complete_phase(env: dict, plan: dict) -> dict:
 
 def vacuum(env: dict) -> None:
     """VACUUM ANALYZE the database before a phase's run. Each wrk respondent saves the same
-    page about a thousand times in a run, which no real respondent does: every save leaves
+    page many times in a run (20 to 30 with 25 respondents a connection, hundreds with one),
+    which no real respondent does: every save leaves
     its answers' and its response's old row versions behind, and autovacuum (50 rows plus
     20% of a table, checked once a minute) had not cleaned any bench table between runs, so
     each run's state read walked the earlier runs' dead answers (22 ms instead of 0.3 ms for
@@ -364,6 +371,7 @@ def report(phases: dict, measured: dict, completes: list[dict], load_before) -> 
             ["wrk", "-v"], capture_output=True, text=True
         ).stdout.splitlines()[0:1],
         "connections": CONNECTIONS,
+        "respondents_per_connection": RESPONDENTS,
         "seconds_per_run": SECONDS,
         "runs": RUNS,
         "gunicorn_sync_workers": WORKERS,

@@ -1,11 +1,12 @@
 -- wrk script for bench/submit_bench.py: every wrk thread (run with -t N -c N, one connection a
 -- thread) sends the POSTs of its own respondents, in turn, each with its own session cookie,
 -- CSRF token and page address, read from the file named by SUBMIT_SESSIONS (one line a
--- respondent, tab-separated: path, cookie header, CSRF token, body A, body B; thread i of
--- SUBMIT_THREADS takes lines i, i + SUBMIT_THREADS, ...). Each request carries a fresh
+-- respondent, tab-separated: path, cookie header, CSRF token, body A, body B, body C; thread
+-- i of SUBMIT_THREADS takes lines i, i + SUBMIT_THREADS, ...). Each request carries a fresh
 -- submission key (the server treats a reused key with the same answers as a replay and stores
--- nothing) and alternates each respondent's bodies A and B so a rating screen really changes
--- its rows. Statuses are counted in response() and reported by done() as one JSON line
+-- nothing). A respondent's first POST of a run sends body C, the next ones B, A, B, ...: each
+-- save differs from the one before it, in this run or the last, so a rating screen really
+-- changes its rows. Statuses are counted in response() and reported by done() as one JSON line
 -- starting with "SUBMIT_RESULT ".
 
 local threads = {}
@@ -30,14 +31,17 @@ function init(args)
   for line in io.lines(os.getenv("SUBMIT_SESSIONS")) do
     table.insert(lines, line)
   end
-  local threads_count = tonumber(os.getenv("SUBMIT_THREADS") or "1")
+  local threads_count = tonumber(os.getenv("SUBMIT_THREADS") or "")
+  if threads_count == nil then
+    error("SUBMIT_THREADS (wrk's -t) is not set")
+  end
   respondents = {}
   for index, line in ipairs(lines) do
     if (index - 1) % threads_count == (id - 1) % threads_count then
       local fields = split(line)
       table.insert(respondents, {
         path = fields[1],
-        bodies = { fields[4], fields[5] },
+        bodies = { fields[4], fields[5], fields[6] },
         headers = {
           ["Cookie"] = fields[2],
           ["X-CSRFToken"] = fields[3],
@@ -45,6 +49,9 @@ function init(args)
         },
       })
     end
+  end
+  if #respondents == 0 then
+    error(string.format("no respondent for thread %d in %s", id, os.getenv("SUBMIT_SESSIONS")))
   end
   math.randomseed(os.time() * 100 + id)
   salt = string.format("%06d", math.random(0, 999999))
@@ -70,10 +77,12 @@ function request()
   end
   sent = sent + 1
   local key = string.format("w%d-%s-%d", id, salt, sent)
-  -- The respondents in turn; each one's own saves alternate its bodies A and B.
+  -- The respondents in turn; each one's own saves: C, then B, A, B, ...
   local count = #respondents
   local who = respondents[((sent - 1) % count) + 1]
-  local body = who.bodies[(math.floor((sent - 1) / count) % 2) + 1] .. "&submission_key=" .. key
+  local round = math.floor((sent - 1) / count)
+  local body = (round == 0 and who.bodies[3] or who.bodies[(round % 2) + 1])
+    .. "&submission_key=" .. key
   return wrk.format("POST", who.path, who.headers, body)
 end
 

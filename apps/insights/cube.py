@@ -677,11 +677,14 @@ def _code_tables(cursor, batch: int | None, ids: dict[str, list[int]], *, analyz
     )
     if analyze:
         # A full build: how many groups each grouping set of the choice and number figures
-        # makes, counted together (multivariate statistics), so that each hash table is sized
-        # for them. With the columns' counts multiplied the planner expected 10.9 million
-        # groups for 0.4 million and allocated hash tables of 475 MB, probed at random;
-        # EXPLAIN ANALYZE at 1,000,000 responses: the number figures 50 s -> 41 s, the choice
-        # figures (from a table like this one) 59 s -> 49 s.
+        # makes, counted together (multivariate statistics). With the columns' counts
+        # multiplied the planner expected 10.9 million groups for the 0.4 million of the
+        # choice figures (hash tables of 475 MB) and 12 million for the 0.65 million of the
+        # number figures (729 MB), allocated up front and probed at random; with the
+        # statistics it expects fewer than there are (71,000 for the number figures) and the
+        # tables grow as they fill (100 MB for the choice figures). EXPLAIN ANALYZE at
+        # 1,000,000 responses: the number figures 50 s -> 41 s, the choice figures (from a
+        # table like this one) 59 s -> 49 s; whole builds in docs/benchmarks.md.
         for g, _table, _columns in _SETS:
             for value in ("ci", "nv"):
                 cursor.execute(
@@ -901,9 +904,10 @@ def refresh(*, full: bool = False, mark: str | None = None) -> CubeBuild | None:
 
 def _vacuum() -> None:
     """After a full build (committed), on PostgreSQL outside any transaction: clear the
-    previous build's rows and the members' batch marks, left dead by it. Until then every
-    index probe of the next refresh met a dead entry beside each live one (the figures'
-    unique keys, the members' batch index) and looked up its row."""
+    previous build's rows, left dead by it (and, before a full build entered its members
+    without a batch, the batch marks it took off them). Until then every index probe of the
+    next refresh met a dead entry beside each live one (the figures' unique keys) and looked
+    up its row."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:

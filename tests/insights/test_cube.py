@@ -359,8 +359,9 @@ def test_a_full_build_on_postgresql_marks_no_member_and_counts_its_groups(synthe
     """A full build enters its members without a batch and never updates them all afterwards
     (8.5 s and a million dead rows at 1,000,000 responses), and gives the planner the number
     of groups of the choice and number figures' grouping sets (multivariate statistics on
-    the facts: hash tables sized for 0.4 million groups, not 10.9 million). A refresh after
-    it still counts a new and an excluded response exactly."""
+    the facts: the planner expected 10.9 million groups for the choice figures' 0.4 million
+    and allocated hash tables to match). A refresh after it still counts a new and an
+    excluded response exactly."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
