@@ -6,6 +6,7 @@ browser is a failure.
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,69 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+class _ReleasedOnClose:
+    """A WSGI response that gives the lock back once the server has sent it (or given up)."""
+
+    def __init__(self, result, lock):
+        self.result, self.lock, self.held = result, lock, True
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            if self.held:
+                self.held = False
+                self.lock.release()
+
+
+def _one_request_at_a_time(handler_class):
+    """The live server's handler, serving one request at a time.
+
+    With the in-memory SQLite database of `make test`, every live-server thread uses the
+    test's one connection (pytest-django passes it to the server). Two requests at once,
+    say the service worker's script and a page whose eager job sends an email, then share
+    one transaction, and an error in one ("Database unavailable" on the other) breaks both.
+    Static files too: Django's request signals touch that connection for them as well.
+    PostgreSQL gives each thread its own connection, so the PostgreSQL pass keeps the
+    threaded server as it is."""
+    lock = threading.Lock()
+
+    class OneRequestAtATime(handler_class):
+        def __call__(self, environ, start_response):
+            lock.acquire()
+            try:
+                result = super().__call__(environ, start_response)
+            except BaseException:
+                lock.release()
+                raise
+            return _ReleasedOnClose(result, lock)
+
+    return OneRequestAtATime
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server; on a shared in-memory SQLite connection, one request at
+    a time (see _one_request_at_a_time)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = _one_request_at_a_time(server.thread.static_handler)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
