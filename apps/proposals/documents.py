@@ -208,6 +208,8 @@ def _docx_block(doc, block: dict) -> None:
     source = _block_source(block)
     if source:
         doc.add_paragraph().add_run(source).font.size = _small_font()
+    if notice := evidence.too_few_text(snapshot):
+        doc.add_paragraph(notice)
     for label, value in snapshot.get("facts", []):
         doc.add_paragraph(f"{_(label)}: {_cell(value)}")
     for table in snapshot.get("tables", []):
@@ -312,6 +314,8 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
                 source = _block_source(block)
                 if source:
                     story.append(Paragraph(_pdf_text(source), cell))
+                if notice := evidence.too_few_text(snapshot):
+                    story.append(Paragraph(_pdf_text(notice), styles["BodyText"]))
                 for label, value in snapshot.get("facts", []):
                     story.append(
                         Paragraph(_pdf_text(f"{_(label)}: {_cell(value)}"), styles["BodyText"])

@@ -249,8 +249,29 @@ BUILDERS = {
 }
 
 
+def too_few(kind: str, filters: dict) -> str:
+    """The dashboards' minimum query-set notice (in the active language) when the filters
+    select fewer than K responses and the block would show figures of them; "" otherwise.
+    Quotes are not figures of the selection: they come from the coding app's consented,
+    redacted quotes."""
+    if kind == EvidenceBlock.Kind.QUOTES:
+        return ""
+    return insights.query_set_notice(filters)
+
+
+def too_few_text(snapshot: dict) -> str:
+    """What a block taken of too few responses says instead of its figures (active language)."""
+    if not snapshot.get("too_few"):
+        return ""
+    return str(insights.QUERY_SET_TOO_SMALL % {"k": snapshot.get("k") or k()})
+
+
 def snapshot_build(kind: str, filters: dict, options: dict) -> dict:
-    """The block's figures from the dashboards' selectors, suppressed, in English."""
+    """The block's figures from the dashboards' selectors, suppressed, in English. Like every
+    dashboard view, none at all when the filters select fewer than K responses (the block
+    is then marked `too_few`): below that every cell would describe those few people."""
+    if too_few(kind, filters):
+        return {"tables": [], "facts": [], "quotes": [], "k": k(), "too_few": True}
     with translation.override("en"):
         snapshot = BUILDERS[kind](filters, options)
     snapshot.setdefault("tables", [])

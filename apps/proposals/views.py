@@ -155,7 +155,7 @@ def evidence_add(request: HttpRequest, key: str) -> HttpResponse:
         return _section_page(request, section, evidence_form=form, status=400)
     data = form.cleaned_data
     try:
-        services.evidence_block_add(
+        block = services.evidence_block_add(
             section=section,
             kind=data["kind"],
             filters=filter_params(request.POST),
@@ -169,7 +169,11 @@ def evidence_add(request: HttpRequest, key: str) -> HttpResponse:
     except ApplicationError as exc:
         form.add_error(None, exc.message)
         return _section_page(request, section, evidence_form=form, status=400)
-    messages.success(request, _("The evidence is inserted with the current figures."))
+    if notice := evidence.too_few_text(block.snapshot):
+        # Inserted all the same: it shows its figures once the selection reaches K.
+        messages.warning(request, notice)
+    else:
+        messages.success(request, _("The evidence is inserted with the current figures."))
     return redirect(section.get_absolute_url() + "#evidence")
 
 

@@ -93,10 +93,59 @@ def test_overview_block_uses_complementary_suppression_like_the_dashboard(propos
 
 
 def test_filters_are_stored_and_applied(proposal, data, editor):
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "CA"})
+    assert block.filters == {"state": "CA"}
+    assert block.snapshot["facts"][0][1] == "13"  # the 13 Californian respondents
+    assert not block.snapshot.get("too_few")
+
+
+def test_a_selection_under_k_gives_no_figure_at_all(proposal, data, editor):
+    """Like every dashboard view (minimum query-set size): two Texan respondents give no
+    table and no fact, whatever the kind, not even zeros or the categories present (a
+    one-person state once showed its only role, setting and employer)."""
+    for kind, key in (
+        ("overview", "employment"),
+        ("profile", "education"),
+        ("job_titles", "job-titles"),
+        ("crosswalk", "distinctness"),
+        ("tasks", "tasks"),
+    ):
+        block = _add(proposal, editor, kind, filters={"state": "TX"}, key=key)
+        assert block.filters == {"state": "TX"}
+        assert block.snapshot == {
+            "tables": [], "facts": [], "quotes": [], "k": 5, "too_few": True
+        }, kind  # fmt: skip
+        assert "frontline" not in json.dumps(block.snapshot).lower()
+    assert insights.query_set_notice({"state": "TX"})
+    assert not insights.query_set_notice({"state": "CA"})
+
+
+def test_a_block_whose_selection_falls_under_k_loses_its_figures_at_refresh(proposal, data, editor):
+    from apps.surveys import services as survey_services
+
+    block = _add(proposal, editor, EvidenceBlock.Kind.CROSSWALK, filters={"state": "CA"})
+    assert block.snapshot["tables"] and not block.snapshot.get("too_few")
+    for response in data[:9]:  # 13 Californians, 4 left
+        survey_services.response_set_excluded(response=response, excluded=True, by=editor)
+    assert evidence.block_is_stale(block, stamp=evidence.data_stamp()) is True
+    services.evidence_block_refresh(block=block, by=editor)
+    assert block.snapshot["too_few"] and block.snapshot["tables"] == []
+
+
+def test_a_block_of_too_few_says_so_on_the_page_and_in_the_documents(proposal, data, editor):
+    from django.template.loader import render_to_string
+
     block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "TX"})
-    assert block.filters == {"state": "TX"}
-    assert block.snapshot["facts"][0][1] == "x"  # two Texan respondents
-    assert insights.overview({"state": "TX"})["total_hidden"]
+    notices = {
+        "en": "This selection has fewer than 5 responses, so no figures are shown.",
+        "es": "Esta selección tiene menos de 5 respuestas, por lo que no se muestran cifras.",
+    }
+    for language, notice in notices.items():
+        with translation.override(language):
+            html = render_to_string("proposals/includes/_block.html", {"snapshot": block.snapshot})
+            assert evidence.too_few_text(block.snapshot).startswith(notice)
+        assert notice in " ".join(html.split())
+    assert evidence.too_few_text({"k": 5, "tables": []}) == ""
 
 
 def test_bad_filters_are_dropped_not_fatal(proposal, data, editor):
@@ -112,11 +161,8 @@ def test_every_block_kind_with_tiny_data_shows_no_small_count(proposal, build, e
         )
     for kind in ("tasks", "job_titles", "crosswalk", "profile", "overview"):
         snapshot = _add(proposal, editor, kind).snapshot
-        cells = [c for t in snapshot["tables"] for r in t["rows"] for c in r[1:]]
-        cells += [t["total"] for t in snapshot["tables"] if t["total"]]
-        cells += [v for _label, v in snapshot["facts"]]
-        assert "3" not in cells, (kind, snapshot)
-        assert "Aide".lower() not in json.dumps(snapshot).lower()
+        assert snapshot["too_few"] and not snapshot["tables"] and not snapshot["facts"]
+        assert "aide" not in json.dumps(snapshot).lower()
 
 
 def test_block_is_fresh_until_the_data_change_then_stale(proposal, data, build, editor):
@@ -131,7 +177,7 @@ def test_block_is_fresh_until_the_data_change_then_stale(proposal, data, build, 
 
 
 def test_data_change_that_leaves_the_figures_alone_is_not_stale(proposal, data, build, editor):
-    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "TX"})
+    block = _add(proposal, editor, EvidenceBlock.Kind.OVERVIEW, filters={"state": "CA"})
     build(state="NY")  # a new response outside the block's filter
     assert evidence.block_is_stale(block, stamp=evidence.data_stamp()) is False
 
@@ -187,3 +233,20 @@ def test_a_block_frozen_with_under_k_shows_the_neutral_mark_and_its_legend():
         assert legend in html
     assert formatting.is_hidden_mark("x") and formatting.is_hidden_mark("<5")
     assert not formatting.is_hidden_mark("12") and not formatting.is_hidden_mark("3.93")
+
+
+def test_inserting_evidence_of_too_few_warns_the_editor_in_their_language(
+    proposal, data, editor, client
+):
+    client.force_login(editor)
+    url = "/staff/proposal/section/employment/evidence/"
+    reply = client.post(url, {"kind": "overview", "state": "TX"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert reply.status_code == 302
+    block = EvidenceBlock.objects.get(section__key="employment", filters={"state": "TX"})
+    assert block.snapshot["too_few"]
+    page = " ".join(client.get(reply.url, HTTP_ACCEPT_LANGUAGE="es").content.decode().split())
+    notice = "Esta selección tiene menos de 5 respuestas, por lo que no se muestran cifras."
+    assert page.count(notice) == 2  # the warning, and the block itself
+    reply = client.post(url, {"kind": "overview", "state": "CA"})
+    page = client.get(reply.url).content.decode()
+    assert "The evidence is inserted with the current figures." in page

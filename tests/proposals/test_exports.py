@@ -38,6 +38,14 @@ def version(proposal, data, editor):
         services.evidence_block_add(
             section=proposal.sections.get(key=key), kind=kind, filters={}, options={}, by=editor
         )
+    # Two Texan respondents: under K, so the block holds no figure, only the notice.
+    services.evidence_block_add(
+        section=proposal.sections.get(key="employment"),
+        kind="overview",
+        filters={"state": "TX"},
+        options={},
+        by=editor,
+    )
     return services.version_save(proposal=proposal, note="", by=editor)
 
 
@@ -70,6 +78,8 @@ def test_docx_opens_and_holds_title_page_sections_and_numbers(
     roles = [r for r in cells if r[0].startswith("Frontline")]
     assert roles and roles[0][1] == "x"
     assert "<5" not in text and "x = hidden: fewer than 5 people, or hidden so that" in text
+    too_few = "This selection has fewer than 5 responses, so no figures are shown."
+    assert too_few in text
 
 
 def _pdf_text(path: Path) -> str:
@@ -96,6 +106,7 @@ def test_pdf_is_made_with_the_same_content(version, editor, django_capture_on_co
     # Hidden counts are drawn as the neutral mark "x" (never "<5"), statistics as "—".
     assert "(x) Tj" in text and "(<5)" not in text and "(<) Tj" not in text
     assert "x = hidden: fewer than 5 people" in text
+    assert "This selection has fewer than 5 responses" in text
     assert "\\227" in text  # the em dash in the standard fonts' encoding
 
 
