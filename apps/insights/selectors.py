@@ -700,10 +700,12 @@ def job_titles(params: dict) -> dict:
     )
     total = sum(variants.values(), Tally(0))
     # A title written by fewer than K people could identify them: its text is not listed.
+    # How many such titles there are is not given either: an exact, unperturbed count that
+    # followed the respondents (in a small group each rare title is about one person, and
+    # two views one person apart differed by exactly one title).
     return {
         "canonical": [c for c in canonical_rows if not c["hidden"]],
         "variants": [{**v, "n": v["n"]} for v in variant_rows if not v["hidden"]],
-        "hidden_titles": sum(1 for v in variant_rows if v["hidden"]),
         "total": shown_count(total),
         "total_hidden": is_small(total),
     }

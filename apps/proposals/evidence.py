@@ -134,9 +134,6 @@ def _job_titles(filters: dict, options: dict) -> dict:
                 "total": _n(data["total"], data["total_hidden"]),
             }
         ],
-        "facts": [
-            [gettext("Titles written by too few respondents to list"), str(data["hidden_titles"])]
-        ],
     }
 
 

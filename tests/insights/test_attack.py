@@ -600,3 +600,26 @@ def test_9_a_filter_that_selects_fewer_than_k_people_reveals_nothing(generated, 
                     reply = client.get(reverse(f"insights:{page}"), {**query, "format": "csv"})
                     rows = list(csv.reader(io.StringIO(reply.content.decode().lstrip("\ufeff"))))
                     assert rows[0] == ["message"] and len(rows) == 2, (page, params)
+
+
+def test_10_the_titles_page_does_not_count_the_titles_it_leaves_out(generated, client):
+    """A title written by fewer than K people is not listed, and neither is how many such
+    titles there are: that count was exact (no noise), about one per person in a small
+    group, and moved by exactly one between views one flagged person apart."""
+    from django.urls import reverse
+
+    from apps.accounts.roles import Role
+    from tests.factories import make_user
+
+    titles = Counter(
+        Response.objects.filter(pk__in=sources.scoped_responses({}).values("pk"))
+        .filter(answers__question__key="job_title")
+        .values_list("answers__text_value", flat=True)
+    )
+    assert any(n < K for n in titles.values())  # there are titles left out
+    data = insights.job_titles({})
+    assert set(data) == {"canonical", "variants", "total", "total_hidden"}
+    client.force_login(make_user(Role.REVIEWER, username="attacker-10"))
+    for params in ({}, {"flagged": "on"}):
+        html = client.get(reverse("insights:titles"), params).content.decode()
+        assert "are not listed." in html and "such titles" not in html
