@@ -28,24 +28,32 @@ class PaperImportForm(forms.Form):
 
 @role_required(Role.REVIEWER)
 def survey_overview(request: HttpRequest) -> HttpResponse:
+    """The surveys, their versions and partner links. Exact response counts (started and
+    complete, by link) only for administrators, who may export the responses themselves:
+    a link with a few responses would otherwise give reviewers and editors the exact small
+    counts the dashboards hide (and, set beside them, how many of a link's responses were
+    excluded). They find the counts on the dashboards, protected like every figure."""
+    administrator = user_role_level(request.user) >= Role.ADMINISTRATOR.level
     surveys = []
     for survey in Survey.objects.order_by("-created_at"):
+        responses = Response.objects.filter(version__survey=survey)
         surveys.append(
             {
                 "survey": survey,
                 "versions": survey.versions.order_by("-number"),
-                "collectors": collector_counts(survey),
-                "complete": Response.objects.filter(version__survey=survey).complete().count(),
-                "started": Response.objects.filter(version__survey=survey).count(),
+                "collectors": (
+                    collector_counts(survey)
+                    if administrator
+                    else survey.collectors.order_by("name")
+                ),
+                "complete": responses.complete().count() if administrator else None,
+                "started": responses.count() if administrator else None,
             }
         )
     return render(
         request,
         "surveys/staff/overview.html",
-        {
-            "surveys": surveys,
-            "can_import": user_role_level(request.user) >= Role.ADMINISTRATOR.level,
-        },
+        {"surveys": surveys, "exact_counts": administrator, "can_import": administrator},
     )
 
 
