@@ -470,7 +470,6 @@ def _task_stats(
     rated = sum((row[f"f{c}"] for c in range(1, 8)), Tally(0))
     hidden = n < k() or bool(hide_n)
     stats_hidden = rated < k() or bool(hide_yes)
-    true_relevance = 100 * yes / n if n else None
     relevance = None if hidden or hide_relevance else protect_share(yes, n)
     mean = sd = low = high = None
     if rated:
@@ -504,14 +503,14 @@ def _task_stats(
         for c, r in zip(range(1, 8), frequency_rows, strict=True)
     ]
     modal_label = str(dict(FREQUENCY_CHOICES)[modal]) if modal else ""
-    # The label follows the relevance shown (the true one when the share itself is hidden).
-    decide = relevance if relevance is not None else true_relevance
-    core = (
-        decide is not None
-        and mean is not None
-        and decide >= CORE_RELEVANCE
-        and mean >= CORE_IMPORTANCE
-    )
+    # The label follows the relevance shown; when that is hidden, see _hidden_relevance_core.
+    if mean is None:
+        core, undecided = False, True
+    elif relevance is not None:
+        core, undecided = relevance >= CORE_RELEVANCE and mean >= CORE_IMPORTANCE, False
+    else:
+        outcomes = _hidden_relevance_core(int(yes), int(n), mean)
+        core, undecided = outcomes == {True}, len(outcomes) != 1
     if stats_hidden:
         mean = sd = low = high = modal = None
         modal_label = ""
@@ -529,7 +528,9 @@ def _task_stats(
         frequency=freq,
         modal_frequency=modal,
         modal_frequency_label=modal_label,
-        classification="" if hidden or stats_hidden else ("core" if core else "supplemental"),
+        classification=(
+            "" if hidden or stats_hidden or undecided else ("core" if core else "supplemental")
+        ),
         hidden=hidden,
         stats_hidden=stats_hidden,
         low_precision=(rated < 10) or (low is not None and high - low > 1.0),
@@ -652,6 +653,23 @@ def normalize_title(title: str) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", (title or "").lower())).strip()
 
 
+def _hidden_relevance_core(yes: int, n: int, mean: float) -> set[bool]:
+    """Whether a task whose relevance share is hidden would be core, for every number of
+    yes answers the hidden share could stand for: those with the same cells under K as the
+    true one (the yes count, the no count, or both, 1..K-1). One outcome: the label tells no
+    more than which count is small, as a hidden mark does. Two: no label, since a label
+    from the true share narrowed the hidden count (n 9, mean 3.8, "supplemental": 3 or 4
+    said no). A share hidden for another reason (complementary) is labelled as is."""
+    small = range(1, k())
+    pattern = (yes in small, n - yes in small)
+    if pattern == (False, False):
+        candidates = [yes]
+    else:
+        near = {*range(1, min(k(), n)), *range(max(1, n - k() + 1), n)}
+        candidates = [y for y in near if (y in small, n - y in small) == pattern]
+    return {100 * y / n >= CORE_RELEVANCE and mean >= CORE_IMPORTANCE for y in candidates}
+
+
 def job_titles(params: dict) -> dict:
     """Raw titles normalized and counted; canonical titles (after staff merges) by role."""
     mapping = dict(TitleMapping.objects.values_list("normalized", "canonical"))
@@ -765,9 +783,7 @@ def crosswalk(params: dict) -> dict:
             )
         )
     role_tables = []
-    for role, role_counts in sorted(
-        by_role.items(), key=lambda item: (-sum(item[1].values()), item[0])
-    ):
+    for role, role_counts in by_role.items():
         role_codes = sorted(role_counts, key=lambda c: codes.index(c) if c in codes else 0)
         rows = [
             Row(key=code, label=code_labels.get(code, code), n=role_counts[code])
@@ -786,6 +802,9 @@ def crosswalk(params: dict) -> dict:
                 key=role,
             )
         )
+    # Largest shown total first; tables whose total is hidden last, by their key: ordered by
+    # their true totals, two hidden tables gave away which of them is larger.
+    role_tables.sort(key=lambda t: (t.total_hidden, -(t.total or 0), t.key or ""))
     none_row = next((r for r in pooled.rows if r.key == "none"), None)
     return {
         "pooled": pooled,

@@ -623,3 +623,18 @@ def test_10_the_titles_page_does_not_count_the_titles_it_leaves_out(generated, c
     for params in ({}, {"flagged": "on"}):
         html = client.get(reverse("insights:titles"), params).content.decode()
         assert "are not listed." in html and "such titles" not in html
+
+
+def test_11_hidden_crosswalk_role_tables_do_not_come_in_order_of_size(generated):
+    """The by-role crosswalk tables come largest shown total first; those whose total is
+    hidden come last in the order of their keys (ordered by their true totals, two hidden
+    tables told which of them was larger)."""
+    seen = 0
+    for state in Response.objects.values_list("state", flat=True).distinct():
+        tables = insights.crosswalk({"state": state})["by_role"]
+        hidden = [t.key for t in tables if t.total_hidden]
+        shown = [t.total for t in tables if not t.total_hidden]
+        assert [t.total_hidden for t in tables] == sorted(t.total_hidden for t in tables)
+        assert hidden == sorted(hidden) and shown == sorted(shown, reverse=True)
+        seen += len(hidden) > 1
+    assert seen  # views with two hidden role tables or more were looked at

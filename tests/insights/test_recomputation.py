@@ -255,6 +255,19 @@ def _compare_tasks(bad, where, params, export: Export, k, duties_csv, block):
             if t["low"] is not None:
                 importance += f" ({fmt(t['low'], 2)}–{fmt(t['high'], 2)})"
             klass, modal = t["class"], labels[t["modal"]]
+            if relevance_hidden and not hidden:
+                # A hidden share is labelled only when every yes count with the same small
+                # cells (yes, no, both: 1..K-1) gives the same label.
+                def pattern(y, n=t["n"]):
+                    return (0 < y < k, 0 < n - y < k)
+
+                outcomes = {
+                    100 * y / t["n"] >= CORE_RELEVANCE and t["mean"] >= CORE_IMPORTANCE
+                    for y in range(1, t["n"])
+                    if pattern(y) == pattern(t["yes"])
+                }
+                if len(outcomes) > 1:
+                    klass = "—"
         bad.close(f"{w} relevance", s.relevance_pct, None if relevance_hidden else t["relevance"])
         # Frequency shares: a distribution over the yes answers, protected like any table.
         freq_hidden, _ = suppressed(

@@ -62,6 +62,27 @@ def test_task_with_fewer_than_k_relevant_answers_hides_its_statistics(build):
     assert t05.stats_hidden and t05.importance_mean is None and t05.classification == ""
 
 
+def test_a_task_label_says_no_more_than_its_hidden_relevance(build):
+    """T05: 9 respondents, 4 say no, so the share is hidden (4 is under K). "Supplemental",
+    worked from the true 5/9 beside a mean of 4, told an attacker that 3 or 4 said no (1 or
+    2 would make it core): no label. T06: 40 respondents, 3 say no; every hidden value
+    (1..4 no) gives "core", so the label stays: it says no more than which count is small."""
+    for i in range(40):
+        ratings = {"T06": (True, 4, 3) if i < 37 else (False, None, None)}
+        if i < 9:
+            ratings["T05"] = (True, 4, 3) if i < 5 else (False, None, None)
+        build(ratings=ratings)
+    stats = {s.task.code: s for s in selectors.task_table({})}
+    t05, t06 = stats["T05"], stats["T06"]
+    assert t05.relevance_pct is None and t05.importance_mean == 4
+    assert t05.classification == ""
+    assert t06.relevance_pct is None and t06.classification == "core"
+    assert selectors._hidden_relevance_core(5, 9, 4.0) == {True, False}
+    assert selectors._hidden_relevance_core(37, 40, 4.0) == {True}
+    assert selectors._hidden_relevance_core(37, 40, 2.5) == {False}  # importance decides
+    assert selectors._hidden_relevance_core(3, 40, 4.0) == {False}  # 1..4 yes: never core
+
+
 def test_overview_counts_and_suppresses_by_state(build):
     for _ in range(7):
         build(state="CA")
