@@ -141,11 +141,14 @@ class BuilderForm(HoneypotMixin, forms.Form):
             "families and coworkers."
         ),
     )
+    # Nothing chosen beforehand: the draft asks only what the person picked (a preselected
+    # "create a new occupation" put that request in drafts of people who never chose it).
     ask = forms.ChoiceField(
         label=_("What do you ask the committee to do?"),
-        choices=ASK_CHOICES,
+        choices=[("", _("Skip this question"))] + ASK_CHOICES,
         widget=forms.RadioSelect,
-        initial="new_code",
+        required=False,
+        help_text=_("Optional. Your draft will say exactly what you choose here."),
     )
     ask_detail = forms.CharField(
         label=_("Anything to add to your request"),

@@ -2,6 +2,8 @@
 that produced it, every answer given appears, and the fit of the closest occupation is said
 as the person rated it. Checked over random answers in both languages (Hypothesis)."""
 
+import re
+
 import pytest
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
@@ -63,10 +65,10 @@ def answers(draw, choices):
         "tasks": draw(
             st.lists(st.sampled_from(choices["tasks"]), min_size=1, max_size=8, unique=True)
         ),
-        "ask": draw(st.sampled_from(["new_code", "definition", "titles"])),
         "draft_language": draw(st.sampled_from(["en", "es"])),
     }
     optional = {
+        "ask": st.sampled_from(["", "new_code", "definition", "titles"]),
         "job_title": free_text,
         "years_in_field": st.integers(0, 60).map(str),
         "setting": st.sampled_from([value for value, _label in SETTING_CHOICES]),
@@ -205,3 +207,18 @@ def test_a_fit_chosen_by_mistake_can_be_taken_back(client, survey):
     assert reply.status_code == 200
     text = reply.content.decode().split("</textarea>")[0]
     assert "closest existing occupation" not in text
+
+
+def test_no_request_is_chosen_for_the_person(client, survey):
+    """Nothing is picked beforehand ("Skip this question" is): a draft made without touching
+    the question asks the committee nothing (a preselected "create a new detailed
+    occupation" once put that request in drafts of people who never chose it)."""
+    html = client.get(BUILDER).content.decode()
+    assert re.search(r'name="ask" value=""\s+id="id_ask_0" checked', html)
+    assert not re.search(r'name="ask" value="new_code"[^>]*checked', html)
+    reply = client.post(BUILDER, builder_data(ask=""))
+    text = reply.content.decode().split("</textarea>")[0]
+    assert reply.status_code == 200 and "I ask the SOC Policy Committee" not in text
+    reply = client.post(BUILDER, builder_data(ask="titles"))
+    text = reply.content.decode().split("</textarea>")[0]
+    assert "I ask the SOC Policy Committee to do the following: list my job title" in text
