@@ -14,6 +14,8 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
 
+from apps.surveys.stated_time import survey_stated_minutes
+
 
 def qr_svg(url: str) -> bytes:
     """The URL as a QR code in SVG (paths only, scales to any size)."""
@@ -23,29 +25,41 @@ def qr_svg(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _texts(language: str, name: str, ends_on) -> dict:
+def _texts(language: str, name: str, ends_on, survey=None) -> dict:
     with translation.override(language):
+        # The time the survey's landing page states, in this language.
+        minutes = survey_stated_minutes(survey) if survey is not None else None
         return {
             "title": _("Your work counts. Tell us what you do."),
-            "body": _(
-                "Take the 15-minute survey for people who work with children and youth "
-                "outside school hours. Your answers help make the case for an occupation code "
-                "of our own. Anonymous; on a phone is fine."
+            "body": (
+                _(
+                    "Take the %(minutes)s-minute survey for people who work with children and "
+                    "youth outside school hours. Your answers help make the case for an "
+                    "occupation code of our own. Anonymous; on a phone is fine."
+                )
+                % {"minutes": minutes}
+                if minutes
+                else _(
+                    "Take the survey for people who work with children and youth outside "
+                    "school hours. Your answers help make the case for an occupation code of "
+                    "our own. Anonymous; on a phone is fine."
+                )
             ),
             "scan": _("Scan the code or type the address:"),
             "until": _("Open until %(date)s") % {"date": ends_on.isoformat()} if ends_on else "",
         }
 
 
-def flyer_pdf(*, url: str, name: str, ends_on) -> bytes:
-    """One US Letter page: the QR code, the address, and the call in English and Spanish."""
+def flyer_pdf(*, url: str, name: str, ends_on, survey=None) -> bytes:
+    """One US Letter page: the QR code, the address, and the call in English and Spanish
+    (with the time the survey's landing page states in each, when `survey` is given)."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=letter, pageCompression=1)
     pdf.setTitle(name)
     width, height = letter
     y = height - 0.9 * inch
     for language in ("en", "es"):
-        texts = _texts(language, name, ends_on)
+        texts = _texts(language, name, ends_on, survey)
         pdf.setFont("Helvetica-Bold", 20)
         pdf.drawCentredString(width / 2, y, texts["title"])
         y -= 0.35 * inch

@@ -206,7 +206,9 @@ def link_qr(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
 def link_flyer(request: HttpRequest, partner: Partner, pk: int) -> HttpResponse:
     link, url = _own_link_exported(request, partner, pk, "flyer")
     reply = HttpResponse(
-        documents.flyer_pdf(url=url, name=link.collector.name, ends_on=link.ends_on),
+        documents.flyer_pdf(
+            url=url, name=link.collector.name, ends_on=link.ends_on, survey=link.collector.survey
+        ),
         content_type="application/pdf",
     )
     reply["Content-Disposition"] = f'attachment; filename="flyer-{link.collector.slug}.pdf"'

@@ -5,7 +5,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -25,7 +24,6 @@ from apps.core.exceptions import ApplicationError
 from . import duties, services, timing
 from .forms import LONG_TEXT_MAX, SurveyPageForm
 from .models import Collector, Question, Response, ResponsePage, Survey, SurveyVersion, Task
-from .models import Role as RoleModel
 from .ownership import collector_id, owned_ids, remember_collector, remember_response
 from .selectors import (
     answer_values,
@@ -39,6 +37,7 @@ from .selectors import (
     version_structure,
     visible_pages,
 )
+from .stated_time import mean_task_words, survey_minutes, typical_task_count, typical_task_words
 from .templatetags.survey_tags import initial_from_answers
 
 BROWSER_COOKIE = "ost_browser"
@@ -147,10 +146,10 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
     """Page number, total and minutes left along the path the respondent is expected to take
     (a model of their own path: question types, the tasks of their role and how many they
     checked; scaled to the real median once enough responses exist)."""
-    path = path or {"values": {}, "task_count": _typical_task_count(), "rated": None}
+    path = path or {"values": {}, "task_count": typical_task_count(), "rated": None}
     index = shown.index(page)
-    task_words = path.get("task_words") or _typical_task_words()
-    label_words = path.get("label_words") or _typical_task_words(label=True)
+    task_words = path.get("task_words") or typical_task_words()
+    label_words = path.get("label_words") or typical_task_words(label=True)
     minutes = timing.path_minutes(
         structure,
         shown,
@@ -186,12 +185,12 @@ def _path(response, values, plan) -> dict:
             "values": values,
             "task_count": len(tasks),
             "rated": rated,
-            "task_words": _mean_words(tasks),
-            "label_words": _mean_words(tasks, label=True),
+            "task_words": mean_task_words(tasks),
+            "label_words": mean_task_words(tasks, label=True),
         }
     role = next(iter(values.get("role", set())), None)
     if role is None:
-        return {"values": values, "task_count": _typical_task_count(), "rated": None}
+        return {"values": values, "task_count": typical_task_count(), "rated": None}
     tasks = list(
         Task.objects.filter(Q(for_all_roles=True) | Q(roles__slug=role), is_active=True)
         .distinct()
@@ -208,61 +207,9 @@ def _path(response, values, plan) -> dict:
         "values": values,
         "task_count": len(tasks),
         "rated": found["rated"] if found["rows"] else None,
-        "task_words": _mean_words(tasks),
-        "label_words": _mean_words(tasks, label=True),
+        "task_words": mean_task_words(tasks),
+        "label_words": mean_task_words(tasks, label=True),
     }
-
-
-def _mean_words(tasks, *, label: bool = False) -> float | None:
-    """Words in the average task statement (or, with `label`, in the average heading of a
-    rating screen: the short label, else the statement), in the language shown."""
-    if not tasks:
-        return None
-    return sum(timing.words(t.rating_label() if label else t.tr("text")) for t in tasks) / len(
-        tasks
-    )
-
-
-def _typical_task_words(*, label: bool = False) -> float:
-    """Words in the average statement (or rating heading) of the task bank, in the language
-    shown; cached."""
-    key = f"survey-typical-task-words:{get_language()}:{'label' if label else 'text'}"
-    found = cache.get(key)
-    if found is None:
-        tasks = list(Task.objects.filter(is_active=True))
-        found = _mean_words(tasks, label=label) or timing.TASK_WORDS
-        cache.set(key, found, 600)
-    return found
-
-
-def _typical_task_count() -> int:
-    """Tasks a role's checklist holds on average (before the role is known); cached."""
-    found = cache.get("survey-typical-task-count")
-    if found is None:
-        shared = Task.objects.filter(is_active=True, for_all_roles=True).count()
-        counts = [
-            n + shared
-            for n in RoleModel.objects.annotate(
-                n=Count("tasks", filter=Q(tasks__is_active=True, tasks__for_all_roles=False))
-            ).values_list("n", flat=True)
-        ]
-        found = round(sum(counts) / len(counts)) if counts else 0
-        cache.set("survey-typical-task-count", found, 600)
-    return found
-
-
-def survey_minutes(structure) -> int:
-    """The time the landing page states: the model of a typical paid path, or the median of
-    real completion times once enough responses exist."""
-    pages = expected_pages(structure, {})
-    return timing.path_minutes(
-        structure,
-        pages,
-        {},
-        task_count=_typical_task_count(),
-        task_words=_typical_task_words(),
-        label_words=_typical_task_words(label=True),
-    )["total"]
 
 
 def _page_tasks(structure, page, answers) -> tuple[list, list]:

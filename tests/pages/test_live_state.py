@@ -248,3 +248,34 @@ def test_a_paused_sign_up_takes_no_address_and_says_so(seeded, client, editor):
     es = Client()
     es.cookies["django_language"] = "es"
     assert "La suscripción por correo está en pausa" in es.get("/updates/").content.decode()
+
+
+def test_every_page_states_the_survey_time_its_landing_page_states(world):
+    """The public pages' survey sentence and the partner flyer state the time the survey's
+    own landing page states, in each language (they said "about 15 minutes" beside a
+    landing page saying 8 in English and 9 in Spanish)."""
+    from apps.partners import documents
+
+    _set_state(world, "open", True, "none", False)
+    survey = world["survey"]
+    said = {
+        "en": r"(?:about|takes about) (\d+) minutes?",
+        "es": r"(?:unos|aproximadamente) (\d+) minutos?",
+    }
+    stated = {}
+    for language in ("en", "es"):
+        client = Client()
+        client.cookies["django_language"] = language
+        landing = _text(client.get(survey.get_absolute_url()).content.decode())
+        stated[language] = set(re.findall(said[language], landing))
+        assert len(stated[language]) == 1, (language, stated[language])
+        seen = 0
+        for url in _public_urls():
+            text = _text(client.get(url, follow=True).content.decode())
+            found = set(re.findall(said[language], text))
+            assert found <= stated[language], (url, language, found, stated[language])
+            seen += bool(found)
+        assert seen >= 3  # the home page and the pages about taking part say it
+        minutes = stated[language].pop()
+        flyer = documents._texts(language, "Partner", None, survey)["body"]
+        assert f"{minutes}-minute survey" in flyer or f"de {minutes} minutos" in flyer

@@ -355,7 +355,7 @@ def test_choose_all_that_apply_is_printed_once(client, survey):
 
 
 def test_time_left_follows_the_path_and_real_medians(client, survey):
-    from apps.surveys.views import survey_minutes
+    from apps.surveys.stated_time import survey_minutes
 
     response, structure, role_tasks = _to_duties(client, survey)
     url = page_url(response, "duties")

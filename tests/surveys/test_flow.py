@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_landing_states_the_time_it_takes_in_both_languages(client, survey):
-    from apps.surveys.views import survey_minutes
+    from apps.surveys.stated_time import survey_minutes
 
     # In English, as the page below is (an earlier test's request may leave Spanish active).
     with translation.override("en"):
