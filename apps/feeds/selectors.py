@@ -73,7 +73,10 @@ def news_items(limit: int = FEED_ITEMS) -> list[NewsItem]:
                 pk=notice.pk,
                 title=f"{notice.tr('title')} ({notice.citation})",
                 path=reverse("notices:detail", kwargs={"pk": notice.pk}),
-                published=notice.created_at,
+                # Dated when it was published: its comment window opens on the day of the
+                # Federal Register notice; a notice posted ahead of its window, on the day
+                # it was posted (created_at: a notice of 2024 entered today said today).
+                published=min(notice.created_at, notice.opens_at or notice.created_at),
                 updated=notice.updated_at,
                 body_html=body,
             )

@@ -177,3 +177,25 @@ def test_sitemap_lists_public_pages_with_absolute_addresses(client, seeded, item
     assert (
         "Sitemap: https://ost.example.org/sitemap.xml" in client.get("/robots.txt").content.decode()
     )
+
+
+def test_a_notice_is_dated_when_it_was_published_not_when_it_was_entered(client, db):
+    """A Federal Register notice of June 2024 entered today is dated June 2024 (its comment
+    window opened on the day of the notice); one posted ahead of its window, the day it was
+    posted."""
+    from datetime import timedelta
+
+    from apps.feeds.selectors import news_items
+
+    opened = timezone.now().replace(year=2024, month=6, day=14)
+    old = make_notice(title_en="Notice of 2024", opens_at=opened, closes_at=opened + timedelta(60))
+    ahead = make_notice(
+        title_en="Notice ahead",
+        opens_at=timezone.now() + timedelta(days=20),
+        closes_at=timezone.now() + timedelta(days=80),
+    )
+    dated = {item.pk: item.published for item in news_items() if item.kind == "notice"}
+    assert dated[old.pk] == opened
+    assert dated[ahead.pk] == ahead.created_at
+    html = client.get("/news/").content.decode()
+    assert "June 14, 2024" in html
