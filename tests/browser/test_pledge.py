@@ -198,3 +198,29 @@ def test_public_forms_have_phone_sized_targets(builder_site, pages, lang):
             assert page.locator("main input[type=checkbox]").count() > 10  # the tasks
         assert page.evaluate(TARGETS_JS) == [], url
         _fits_phone(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_refused_builder_leads_the_keyboard_to_each_error(builder_site, pages, lang):
+    """After a refused "Make my draft", the focus is on the error summary; its links take the
+    focus to the field itself (it stayed at the top of the page, 60 Tab stops away)."""
+    page = pages.open(viewport=PHONE)
+    page.goto(f"{builder_site.url}/?lang={lang}")
+    page.goto(builder_site.url + "/comment/")
+    page.locator("#id_years_in_field").fill("75")  # over 60
+    page.locator("#id_years_in_field").press("Enter")
+    page.wait_for_selector("#error-summary")
+    for _ in range(50):  # the summary takes the focus once its deferred script has run
+        if page.evaluate("document.activeElement.id") == "error-summary":
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    links = page.locator("#error-summary a")
+    assert links.count() >= 2
+    years = page.locator("#error-summary a[href='#div_id_years_in_field']")
+    years.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_years_in_field"
+    page.locator("#error-summary a[href='#div_id_tasks']").click()
+    assert page.evaluate("document.activeElement.name") == "tasks"
+    assert_no_axe_violations(page)

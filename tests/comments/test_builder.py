@@ -34,7 +34,7 @@ def test_empty_form_keeps_the_page_and_explains(client, survey):
     reply = client.post(BUILDER, {})
     assert reply.status_code == 400
     html = reply.content.decode()
-    assert "Some answers need your attention" in html
+    assert "answers need your attention" in html and "#div_id_tasks" in html
     assert "Pick at least one task you do." in html
     assert not DraftFingerprint.objects.exists()
 
