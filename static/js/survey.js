@@ -137,7 +137,11 @@
       (Date.now() - saved.at) < MAX_AGE_MS) {
     restore(saved.values);
     form.setAttribute("data-restored", "true");
-    if (status && status.getAttribute("data-restored")) { say(status.getAttribute("data-restored")); }
+    // Not said on a page the server sent back with errors: it shows what was sent already,
+    // and "we put back what you had typed" read as if something had been lost.
+    if (status && status.getAttribute("data-restored") && !document.getElementById("error-summary")) {
+      say(status.getAttribute("data-restored"));
+    }
   } else if (saved && store) {
     store.removeItem(draftKey);  // the server saved this page since
   }

@@ -103,6 +103,19 @@ def test_errors_are_announced_and_tied_to_their_fields(survey_site, pages):
     assert_no_axe_violations(page)
 
 
+def test_a_refused_page_does_not_say_it_put_back_what_was_typed(survey_site, pages):
+    """A page sent back with an error shows what was typed (the server has it) without "We
+    put back what you had typed", which read as if something had been lost."""
+    page = pages.open(viewport=PHONE)
+    _start(page, survey_site.url, lang="es")
+    page.locator("input[name=consent][value=yes]").check()
+    page.locator("button[name=action][value=next]").click()  # eligibility left unanswered
+    assert page.locator("#error-summary").is_visible()
+    assert page.locator("input[name=consent][value=yes]").is_checked()
+    page.wait_for_timeout(300)
+    assert "Recuperamos" not in page.locator("#offline-status").inner_text()
+
+
 def test_resume_link_opens_the_draft_in_a_fresh_browser(survey_site, pages):
     page = pages.open(viewport=PHONE)
     _start(page, survey_site.url)
