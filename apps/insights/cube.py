@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Lower, Substr, Trim, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, Substr, Trim, TruncDate
 from django.utils import timezone
 
 from apps.surveys.models import Answer, Choice, Question, Response, TaskRating
@@ -61,6 +61,33 @@ logger = logging.getLogger(__name__)
 
 NO_SUM = Value(None, output_field=CharField())
 DIMENSIONS = ("day", "week", "version", "collector", "state", "setting")
+# Combinations of filter dimensions the figures also hold, each in DIMENSIONS order: a view
+# filtered on two of them (a partner link and a state, a state and a setting, ...), with or
+# without a role and the flagged responses, sums stored rows as a view on one does. Stored
+# under combination_dim(dims), with the values joined by COMBINATION_SEPARATOR ("CA|camp").
+# Each one costs build time and rows (at 1,000,000 synthetic responses a state and a
+# setting add 0.86 million rows, a link and a state 0.96 million; the three links, states
+# and settings together would add 2.5 million, and the full build went from 154 s to 327 s
+# with every pair and triple of version, link, state and setting). So: none with the
+# version, which a view on two or three filters may leave out while one version has
+# responses (sources._cube_slice: a filter that selects every response changes nothing);
+# none with a date range (per day and state the figures would be nearly as many rows as the
+# answers: 60,000 day-state-role groups at 1,000,000 responses). Those views read the
+# responses.
+COMBINATIONS = (
+    ("collector", "state"),
+    ("collector", "setting"),
+    ("state", "setting"),
+)
+COMBINATION_SEPARATOR = "|"
+_DIMENSION_CODES = {
+    "day": "d",
+    "week": "w",
+    "version": "v",
+    "collector": "c",
+    "state": "s",
+    "setting": "t",
+}
 MEMBER_COLUMNS = ("day", "version", "collector", "state", "role", "setting")
 PROFILE_COLUMNS = ("day", "state", "role", "setting", "collector", "version")
 TITLE_KEY = "job_title"
@@ -68,6 +95,29 @@ WRITE_IN_KEYS = ("write_in_1", "write_in_2", "write_in_3")
 ADD, SUBTRACT = 1, -1
 # Sums of the record keys (apps/insights/disclosure.py) beside each task count.
 TASK_KEY_COLUMNS = ["ck_n", "ck_yes"] + [f"ck_f{c}" for c in range(1, 8)]
+
+
+def combination_dim(dims) -> str:
+    """The stored dimension name of a combination ("pair:st" for a state and a setting; fits
+    the dim column's 10 characters)."""
+    return "pair:" + "".join(_DIMENSION_CODES[d] for d in dims)
+
+
+def stored_dimensions() -> list[tuple[str, tuple[str, ...]]]:
+    """(stored name, dimensions) of every dimension and combination the figures hold."""
+    return [(dim, (dim,)) for dim in DIMENSIONS] + [
+        (combination_dim(dims), dims) for dims in COMBINATIONS
+    ]
+
+
+def _member_value(prefix: str, dims) -> F | Concat:
+    """A member's value for one dimension, or its values of a combination joined (as stored)."""
+    if len(dims) == 1:
+        return F(f"{prefix}{dims[0]}")
+    parts = []
+    for dim in dims:
+        parts += [F(f"{prefix}{dim}"), Value(COMBINATION_SEPARATOR)]
+    return Concat(*parts[:-1], output_field=CharField())
 
 
 def free_text(field: str = "text_value"):
@@ -135,6 +185,18 @@ def looks_current(build: CubeBuild) -> bool:
     return build.watermark.partition(":")[2] == latest_change()
 
 
+def only_version() -> str | None:
+    """The version all the counted responses are in, by the figures, or None when they are
+    in several (or none)."""
+    versions = list(
+        SliceCount.objects.filter(dim="version", metric="total")
+        .order_by()
+        .values_list("value", flat=True)
+        .distinct()[:2]
+    )
+    return versions[0] if len(versions) == 1 else None
+
+
 def current_build() -> CubeBuild | None:
     return CubeBuild.objects.filter(built_at__isnull=False).first()
 
@@ -150,19 +212,20 @@ def _in_batch(member: str, batch: int | None) -> Q:
     return Q(**{f"{member}batch": batch})
 
 
-def _count_statements(dim: str, batch: int | None) -> list:
+def _count_statements(dims: tuple[str, ...], batch: int | None) -> list:
     """(metric, queryset) pairs whose rows are (dv, fl, k, it, n, t): the figures of the
-    members in one batch, for one dimension."""
+    members in one batch, for one dimension or combination."""
     m = "response__cube_member__"
     answers = Answer.objects.filter(_in_batch(m, batch))
-    base = {"dv": F(f"{m}{dim}"), "rl": F(f"{m}role"), "fl": F(f"{m}flagged")}
+    base = {"dv": _member_value(m, dims), "rl": F(f"{m}role"), "fl": F(f"{m}flagged")}
+    dv = _member_value("", dims)
     members = CubeMember.objects.filter(batch=batch)
     multi_keys = Question.objects.filter(type__in=several_a_respondent()).values("key")
     statements = [
         (
             "total",
             members.values(
-                dv=F(dim), rl=F("role"), fl=F("flagged"), k=Value(""), it=Value("")
+                dv=dv, rl=F("role"), fl=F("flagged"), k=Value(""), it=Value("")
             ).annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
         ),
     ]
@@ -171,7 +234,7 @@ def _count_statements(dim: str, batch: int | None) -> list:
             (
                 "profile",
                 members.values(
-                    dv=F(dim), rl=F("role"), fl=F("flagged"), k=Value(column), it=F(column)
+                    dv=dv, rl=F("role"), fl=F("flagged"), k=Value(column), it=F(column)
                 ).annotate(n=Count("pk"), t=NO_SUM, c=key_sum("response_id")),
             )
         )
@@ -249,11 +312,11 @@ def _count_statements(dim: str, batch: int | None) -> list:
     return statements
 
 
-def _task_statement(dim: str, batch: int | None):
+def _task_statement(dims: tuple[str, ...], batch: int | None):
     m = "response__cube_member__"
     return (
         TaskRating.objects.filter(_in_batch(m, batch))
-        .values(dv=F(f"{m}{dim}"), rl=F(f"{m}role"), fl=F(f"{m}flagged"), tid=F("task_id"))
+        .values(dv=_member_value(m, dims), rl=F(f"{m}role"), fl=F(f"{m}flagged"), tid=F("task_id"))
         .annotate(
             n=Count("pk"),
             yes=Count("pk", filter=Q(is_relevant=True)),
@@ -359,8 +422,8 @@ def _apply_per_dimension(batch: int | None, sign: int, *, empty: bool = False) -
     count_table = SliceCount._meta.db_table
     task_table = SliceTask._meta.db_table
     with connection.cursor() as cursor:
-        for dim in DIMENSIONS:
-            for metric, queryset in _count_statements(dim, batch):
+        for dim, dims in stored_dimensions():
+            for metric, queryset in _count_statements(dims, batch):
                 _upsert(
                     cursor,
                     count_table,
@@ -377,7 +440,7 @@ def _apply_per_dimension(batch: int | None, sign: int, *, empty: bool = False) -
                 TASK_COLUMNS,
                 "%s, slice.dv, slice.rl, slice.fl, slice.tid, " + TASK_SELECT,
                 TASK_KEY,
-                _task_statement(dim, batch),
+                _task_statement(dims, batch),
                 [dim] + [sign] * 20,
             )
 
@@ -407,16 +470,17 @@ _FACTS = "insights_cube_facts"
 _CODED = "insights_cube_coded"
 _KEYS = "insights_cube_keys"
 _ITEMS = "insights_cube_items"
-# Three grouping sets rather than six: day and state directly; version, partner link and
-# setting through one set of the three together (a few thousand combinations, so its groups
-# are few), which each of them then sums; the week sums its days. Every figure adds up over
-# respondents, each in one day and one combination, so the sums are the figures. Each set
-# has a code table: g, its columns, rl, fl.
+# Grouping sets rather than one pass a dimension: day directly (the week sums its days), and
+# one set of a state, version, partner link and setting together, whose few thousand
+# combinations (18,849 with the role and flag at 1,000,000 synthetic responses) each single
+# dimension and each of COMBINATIONS then sums. Every figure adds up over respondents, each
+# in one day and one combination, so the sums are the figures. Each set has a code table:
+# g, its columns, rl, fl.
 _SETS = (
     ("g1", "insights_cube_days", ("day", "week")),
-    ("g2", "insights_cube_states", ("state",)),
-    ("g3", "insights_cube_links", ("version", "collector", "setting")),
+    ("g2", "insights_cube_links", ("version", "collector", "state", "setting")),
 )
+_G = ", ".join(g for g, _, _ in _SETS)
 _TEMPORARY = (_FACTS, _CODED, _KEYS, _ITEMS, *(table for _, table, _ in _SETS))
 _FREE_TEXT = "SUBSTRING(LOWER(TRIM(text_value)), 1, 200)"
 # What a choice code stands for (yes/no answers, stored as booleans, are -1 and -2, as are
@@ -427,8 +491,8 @@ _ITEM_LABEL = "CASE WHEN p.it = -1 THEN 'yes' WHEN p.it = -2 THEN 'no' ELSE choi
 def _grouped(
     source: str, aggregates: str, k: str = "p.k", it: str = "p.it", *, recode: str = ""
 ) -> str:
-    """Rows (dm, dv, rl, fl, k, it, aggregates...) of `source` (rows of rid, g1, g2, g3, k,
-    it and what `aggregates` read) for every dimension. `recode`: "k" when the source's k is a
+    """Rows (dm, dv, rl, fl, k, it, aggregates...) of `source` (rows of rid, the sets' codes,
+    k, it and what `aggregates` read) for every dimension. `recode`: "k" when the source's k is a
     question id, "it" when its it is a choice id, "k it" both; they are grouped again under
     their key's and choice's codes (a few rows for each of thousands of groups, rather than
     one join per answer). `k` and `it` say what the codes stand for (`question` is the
@@ -436,32 +500,50 @@ def _grouped(
     names = re.findall(r" AS (\w+)(?:,|$)", aggregates)
     sums = ", ".join(f"SUM(x.{name}) AS {name}" for name in names)
     plain = ", ".join(f"x.{name}" for name in names)
-    days, states, links = (table for _, table, _ in _SETS)
+    sets = ", ".join(f"({g}, k, it)" for g, _, _ in _SETS)
     grouped = (
-        f"SELECT g1, g2, g3, k, it, {aggregates} FROM ({source}) AS source "
-        "GROUP BY GROUPING SETS ((g1, k, it), (g2, k, it), (g3, k, it))"
+        f"SELECT {_G}, k, it, {aggregates} FROM ({source}) AS source "
+        f"GROUP BY GROUPING SETS ({sets})"
     )
     if recode:
         kc = "COALESCE(kq.kc, x.k)" if "k" in recode.split() else "x.k"
         ic = "COALESCE(ci.ic, x.it)" if "it" in recode.split() else "x.it"
+        xg = ", ".join(f"x.{g}" for g, _, _ in _SETS)
         grouped = (
             f"WITH raw AS MATERIALIZED ({grouped}) "
-            f"SELECT x.g1, x.g2, x.g3, {kc} AS k, {ic} AS it, {sums} FROM raw x "
+            f"SELECT {xg}, {kc} AS k, {ic} AS it, {sums} FROM raw x "
             f"LEFT JOIN {_KEYS} kq ON kq.id = x.k LEFT JOIN {_ITEMS} ci ON ci.id = x.it "
-            f"GROUP BY x.g1, x.g2, x.g3, {kc}, {ic}"
+            f"GROUP BY {xg}, {kc}, {ic}"
         )
-    parts = [
-        f"SELECT 'day' AS dm, d.day AS dv, d.rl, d.fl, x.k, x.it, {plain} "
-        f"FROM grouped x JOIN {days} d ON d.g = x.g1",
-        f"SELECT 'state', d.state, d.rl, d.fl, x.k, x.it, {plain} "
-        f"FROM grouped x JOIN {states} d ON d.g = x.g2",
-        f"SELECT 'week', d.week, d.rl, d.fl, x.k, x.it, {sums} "
-        f"FROM grouped x JOIN {days} d ON d.g = x.g1 GROUP BY d.week, d.rl, d.fl, x.k, x.it",
-    ] + [
-        f"SELECT '{dim}', d.{dim}, d.rl, d.fl, x.k, x.it, {sums} FROM grouped x "
-        f"JOIN {links} d ON d.g = x.g3 GROUP BY d.{dim}, d.rl, d.fl, x.k, x.it"
-        for dim in ("version", "collector", "setting")
-    ]
+    parts = []
+    for g, table, columns in _SETS:
+        held = [(name, dims) for name, dims in stored_dimensions() if _set_of(dims)[0] == g]
+        if g == "g1":  # the day (the set's own codes: one row each) and the week
+            parts.append(
+                f"SELECT 'day' AS dm, d.day AS dv, d.rl, d.fl, x.k, x.it, {plain} "
+                f"FROM grouped x JOIN {table} d ON d.g = x.{g}"
+            )
+            parts.append(
+                f"SELECT 'week' AS dm, d.week AS dv, d.rl, d.fl, x.k, x.it, {sums} "
+                f"FROM grouped x JOIN {table} d ON d.g = x.{g} "
+                "GROUP BY d.week, d.rl, d.fl, x.k, x.it"
+            )
+            continue
+        # Every dimension and combination of the set in one pass (a hash table each): a
+        # grouping set each, told apart by which columns it leaves out (GROUPING's bits,
+        # the first column the highest); the values of those it keeps, joined in the set's
+        # (DIMENSIONS) order, are the stored value (concat_ws skips the NULLs of the others).
+        mask = f"GROUPING({', '.join(f'd.{c}' for c in columns)})"
+        which = " ".join(f"WHEN {_left_out(columns, dims)} THEN '{name}'" for name, dims in held)
+        sets = ", ".join("(" + ", ".join(f"d.{c}" for c in dims) + ")" for _, dims in held)
+        parts.append(
+            f"SELECT CASE {mask} {which} END AS dm, "
+            f"concat_ws('{COMBINATION_SEPARATOR}', {', '.join(f'd.{c}' for c in columns)}) "
+            "AS dv, "
+            f"d.rl, d.fl, x.k, x.it, {sums} "
+            f"FROM grouped x JOIN {table} d ON d.g = x.{g} "
+            f"GROUP BY d.rl, d.fl, x.k, x.it, GROUPING SETS ({sets})"
+        )
     q = connection.ops.quote_name
     labels = ""
     if "question." in k:
@@ -474,6 +556,16 @@ def _grouped(
         f"SELECT p.dm, p.dv, p.rl, p.fl, {k} AS k, {it} AS it, {values} "
         f"FROM ({' UNION ALL '.join(parts)}) AS p{labels}"
     )
+
+
+def _left_out(columns, dims) -> int:
+    """GROUPING(columns) of the grouping set of `dims`: a bit for each column left out."""
+    return sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in dims)
+
+
+def _set_of(dims) -> tuple[str, str, tuple[str, ...]]:
+    """The grouping set whose codes a dimension or combination sums."""
+    return next(entry for entry in _SETS if set(dims) <= set(entry[2]))
 
 
 def _question_ids() -> dict[str, list[int]]:
@@ -494,7 +586,7 @@ def _count_sources(ids: dict[str, list[int]]) -> list[tuple[str, str, str, str, 
     `_count_statements` (see _grouped)."""
     counted = "COUNT(*) AS n, CAST(NULL AS DOUBLE PRECISION) AS t, SUM(rid) AS c"
     f = f"FROM {_FACTS}"
-    g = "rid, g1, g2, g3"
+    g = f"rid, {_G}"
     multi = _ids_of(
         ids, Question.objects.filter(type__in=several_a_respondent()).values_list("key", flat=True)
     )
@@ -527,7 +619,7 @@ def _count_sources(ids: dict[str, list[int]]) -> list[tuple[str, str, str, str, 
             # estimated the groups of all five at six times the rows and sized its hash
             # table for them, 2 GB at 1,000,000 responses.)
             "answered",
-            "SELECT f.rid, MIN(f.g1) AS g1, MIN(f.g2) AS g2, MIN(f.g3) AS g3, kq.kc AS k, "
+            "SELECT f.rid, " + "".join(f"MIN(f.{g}) AS {g}, " for g, _, _ in _SETS) + "kq.kc AS k, "
             f"0 AS it {f} f JOIN {_KEYS} kq ON kq.id = f.qid "
             f"WHERE f.ci IS NOT NULL AND f.qid IN ({multi}) "
             "GROUP BY f.rid, kq.kc",
@@ -580,7 +672,9 @@ def _count_sources(ids: dict[str, list[int]]) -> list[tuple[str, str, str, str, 
         ),
         (
             "fit",
-            "SELECT x.rid, x.g1, x.g2, x.g3, 0 AS k, code.ci AS it, x.nv "
+            "SELECT x.rid, "
+            + "".join(f"x.{g}, " for g, _, _ in _SETS)
+            + "0 AS k, code.ci AS it, x.nv "
             f"FROM {_FACTS} x JOIN {_FACTS} code ON code.rid = x.rid AND code.qid IN ({code}) "
             f"WHERE x.qid IN ({_ids_of(ids, ['crosswalk_fit'])}) AND x.nv IS NOT NULL",
             "COUNT(*) AS n, CAST(SUM(nv) AS DOUBLE PRECISION) AS t, SUM(rid) AS c",
@@ -594,7 +688,9 @@ def _count_sources(ids: dict[str, list[int]]) -> list[tuple[str, str, str, str, 
 
 def _ratings_source() -> str:
     return (
-        "SELECT r.response_id AS rid, m.g1, m.g2, m.g3, r.task_id AS k, 0 AS it, "
+        "SELECT r.response_id AS rid, "
+        + "".join(f"m.{g}, " for g, _, _ in _SETS)
+        + "r.task_id AS k, 0 AS it, "
         "r.is_relevant, r.importance, r.frequency "
         f"FROM {connection.ops.quote_name(TaskRating._meta.db_table)} r "
         f"JOIN {_CODED} m ON m.rid = r.response_id"
@@ -644,8 +740,9 @@ def _code_tables(cursor, batch: int | None, ids: dict[str, list[int]], *, analyz
     )
     cursor.execute(
         f"CREATE TEMPORARY TABLE {_CODED} ON COMMIT DROP AS "
-        "SELECT m.response_id AS rid, g1.g AS g1, g2.g AS g2, g3.g AS g3, "
-        f"m.day, m.state, m.role AS rl, m.setting, m.collector, m.version "
+        "SELECT m.response_id AS rid, "
+        + "".join(f"{g}.g AS {g}, " for g, _, _ in _SETS)
+        + "m.day, m.state, m.role AS rl, m.setting, m.collector, m.version "
         f"FROM {member} m {joins} "
         f"WHERE m.{in_batch}",
         params,
@@ -665,7 +762,9 @@ def _code_tables(cursor, batch: int | None, ids: dict[str, list[int]], *, analyz
     )
     cursor.execute(
         f"CREATE TEMPORARY TABLE {_FACTS} ON COMMIT DROP AS "
-        "SELECT a.response_id AS rid, m.g1, m.g2, m.g3, a.question_id AS qid, "
+        "SELECT a.response_id AS rid, "
+        + "".join(f"m.{g}, " for g, _, _ in _SETS)
+        + "a.question_id AS qid, "
         # The answer's choice, or -1 and -2 for a yes or a no: what the choice figures count.
         "COALESCE(a.choice_id, CASE WHEN a.bool_value THEN -1 WHEN NOT a.bool_value THEN -2 "
         "END) AS ci, a.number_value AS nv, "

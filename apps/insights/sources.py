@@ -4,12 +4,15 @@ selectors above them do the labelling, ordering and small-cell suppression once.
 
 `source_for(params)` picks the pre-aggregated figures for the unfiltered view and for views
 filtered on one dimension (a date range, a version, a partner link or a set of them, a state,
-a role or a setting), or on two when the figures hold that pair (`held_pairs`), when they are
-current or at most INSIGHTS_CUBE_MAX_AGE seconds old; otherwise the responses. A stale build
+a role or a setting), or on two when the figures hold that pair (cube.COMBINATIONS: two of
+partner link, state and setting; a version that all counted responses are in adds nothing;
+a role and the flag go with any of them), when they are current or at most
+INSIGHTS_CUBE_MAX_AGE seconds old; otherwise the responses. A stale build
 is refreshed: at once when Celery runs tasks eagerly (no broker), or by a queued task (and
 the Celery beat task every half minute).
 """
 
+import itertools
 import logging
 from datetime import date, timedelta
 
@@ -191,7 +194,8 @@ class RawSource:
 
 class CubeSource:
     """The same counts, summed from the pre-aggregated figures of one slice (`fixed`: the
-    slice of a pair of dimensions, (dimension, values) of the other one, see pair_dim)."""
+    slice of a combination of dimensions, [(dimension, values), ...] of its others, see
+    _cube_slice)."""
 
     kind = "cube"
 
@@ -203,7 +207,7 @@ class CubeSource:
         day_range,
         role: str | None,
         flagged: bool,
-        fixed: tuple[str, list[str]] | None = None,
+        fixed: list[tuple[str, list[str]]] | None = None,
     ):
         self.build = build
         self.as_of = build.built_at
@@ -218,12 +222,17 @@ class CubeSource:
         if self.fixed is None:
             prefixes, name = [""], str
         else:
-            fixed_dim, fixed_values = self.fixed
-            prefixes = [f"{value}{PAIR_SEPARATOR}" for value in fixed_values]
+            fixed_dims = [dim for dim, _values in self.fixed]
+            prefixes = [
+                "".join(f"{value}{PAIR_SEPARATOR}" for value in values)
+                for values in itertools.product(*(values for _dim, values in self.fixed))
+            ]
 
             def name(dim: str) -> str:
-                return pair_dim(fixed_dim, dim)
+                return cube.combination_dim((*fixed_dims, dim))
 
+        if not prefixes:  # an empty set of partner links selects nothing
+            return model.objects.none()
         if self.day_range is not None:
             where = Q()
             for prefix in prefixes:
@@ -447,40 +456,31 @@ def _distinct_respondents(answers) -> list[tuple[int, int, int]]:
         return list(cursor.fetchall())
 
 
-# Pairs of dimensions: a view filtered on two of them (a date range and a state, a state and
-# a setting, ...) reads the pre-aggregated figures when the build holds the pair, under the
-# dimension pair_dim(fixed, ranged) with values "<fixed value>|<ranged value>" (a date range
-# over one state is then a range of values sharing the prefix "CA|"). For a date range the
-# build must hold the pair with "day" and with "week". Which pairs a build holds is
-# cube.PAIRS ((fixed, ranged) tuples, fixed before ranged in cube.DIMENSIONS order for two
-# filter dimensions, the date last); none until the build writes them.
-PAIR_SEPARATOR = "|"
-_PAIR_CODES = {
-    "day": "d",
-    "week": "w",
-    "version": "v",
-    "collector": "c",
-    "state": "s",
-    "setting": "t",
-}
+# Combinations of dimensions: a view filtered on two (or more) of them (a state and a
+# setting, a partner link and a state, ...) reads the pre-aggregated figures when the build
+# holds the combination (cube.COMBINATIONS), under the dimension cube.combination_dim(dims)
+# with values "<fixed value>|...|<ranged value>" (dims in cube.DIMENSIONS order, the last
+# one "ranged", the others "fixed": a date range over one state would be a range of values
+# sharing the prefix "CA|", and needs the pair with "day" and with "week").
+PAIR_SEPARATOR = cube.COMBINATION_SEPARATOR
 
 
 def pair_dim(fixed: str, ranged: str) -> str:
     """The stored dimension name of a pair (fits SliceCount.dim's 10 characters)."""
-    return f"pair:{_PAIR_CODES[fixed]}{_PAIR_CODES[ranged]}"
+    return cube.combination_dim((fixed, ranged))
 
 
-def held_pairs() -> frozenset[tuple[str, str]]:
-    """The (fixed, ranged) pairs of dimensions the pre-aggregated figures hold."""
-    return frozenset(getattr(cube, "PAIRS", ()))
+def held_pairs() -> frozenset[tuple[str, ...]]:
+    """The combinations of dimensions the pre-aggregated figures hold."""
+    return frozenset(cube.COMBINATIONS)
 
 
 def _cube_slice(params: dict):
     """(dimension, values, day range, fixed) when the pre-aggregated figures can answer these
     filters, else None: at most one of dates, version, partner link (or a set of them),
-    state, setting, or two of them when the figures hold the pair; a role with any of them.
-    `fixed` is (dimension, values) of a pair's other dimension. All responses are the sum
-    over the versions."""
+    state, setting, or two or three of them when the figures hold the combination; a role
+    with any of them. `fixed` is [(dimension, values), ...] of a combination's other
+    dimensions. All responses are the sum over the versions."""
     fixed = {d: [str(params[d])] for d in SINGLE_DIMENSIONS if params.get(d)}
     has_dates = bool(params.get("date_from") or params.get("date_to"))
     day_range = (params.get("date_from"), params.get("date_to")) if has_dates else None
@@ -488,22 +488,26 @@ def _cube_slice(params: dict):
         if "collector" in fixed:
             return None
         fixed["collector"] = [str(int(i)) for i in params[COLLECTORS]]
-    if len(fixed) + has_dates > 2:
-        return None
+    if (
+        "version" in fixed
+        and len(fixed) + has_dates > 1
+        and fixed["version"] == [cube.only_version()]
+    ):
+        # Every response counted is in this version: the filter selects them all, and the
+        # view is the one without it (the figures hold no combination with the version).
+        del fixed["version"]
     if not fixed:
         return ("day", None, day_range, None) if has_dates else ("version", None, None, None)
     held = held_pairs()
+    dims = sorted(fixed, key=cube.DIMENSIONS.index)
     if has_dates:
-        ((dim, values),) = fixed.items()
-        if {(dim, "day"), (dim, "week")} <= held:
-            return "day", None, day_range, (dim, values)
+        if {(*dims, "day"), (*dims, "week")} <= held:
+            return "day", None, day_range, [(dim, fixed[dim]) for dim in dims]
         return None
-    if len(fixed) == 1:
-        ((dim, values),) = fixed.items()
-        return dim, values, None, None
-    first, second = sorted(fixed, key=cube.DIMENSIONS.index)
-    if (first, second) in held:
-        return second, fixed[second], None, (first, fixed[first])
+    if len(dims) == 1:
+        return dims[0], fixed[dims[0]], None, None
+    if tuple(dims) in held:
+        return dims[-1], fixed[dims[-1]], None, [(dim, fixed[dim]) for dim in dims[:-1]]
     return None
 
 
