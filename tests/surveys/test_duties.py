@@ -12,6 +12,8 @@ from django.test import Client
 from apps.surveys import duties
 from apps.surveys.forms import normalize_number
 from apps.surveys.models import Response, SurveyVersion, Task, TaskRating
+from apps.surveys.qtypes import qtype
+from apps.surveys.qtypes.fields import as_typed
 from apps.surveys.sample import sample_page_data
 from apps.surveys.selectors import tasks_for_role, version_structure
 from apps.surveys.services import first_unanswered_page
@@ -311,6 +313,37 @@ def test_dashboard_figures_use_the_rated_n(survey, settings):
 )
 def test_numbers_as_people_type_them(typed, expected):
     assert normalize_number(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "value, step, shown",
+    [
+        ("24.50", "0.01", "24.50"),
+        ("24.5", "0.01", "24.50"),
+        ("24", "0.01", "24"),
+        ("24.00", "0.01", "24"),
+        ("37.5", "0.5", "37.5"),
+        ("12", "1", "12"),
+        ("3.25", None, "3.25"),
+    ],
+)
+def test_a_number_is_shown_back_as_people_write_it(value, step, shown):
+    assert as_typed(Decimal(value), Decimal(step) if step else None) == shown
+
+
+def test_the_copy_of_the_answers_keeps_the_cents_of_an_hourly_rate(survey):
+    """A stranger walk typed "$24.50" and found "24.5" in the copy of the answers."""
+    version = SurveyVersion.objects.filter(survey=survey).first()
+    question = version_structure(version).questions["hourly_rate"]
+    number = qtype(question)
+
+    class Row:
+        number_value = Decimal("24.50")
+
+    assert number.copy_text(question, Row(), {}) == "24.50"
+    initial = {}
+    number.initial(initial, question, Row(), {})
+    assert initial == {"hourly_rate": "24.50"}
 
 
 def test_number_refusal_says_the_form_with_an_example_in_both_languages(client, survey):

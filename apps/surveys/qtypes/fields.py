@@ -36,6 +36,19 @@ def plain(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
+def as_typed(value: Decimal | None, step: Decimal | None) -> str:
+    """A number answer shown back (the form, the copy of the answers) the way people write
+    it: with cents when the step is a cent and the value has any (24.50 -> "24.50", not
+    "24.5"; 24 -> "24"), otherwise as `plain`."""
+    text = plain(value)
+    if value is None or step is None or not step:
+        return text
+    places = -step.normalize().as_tuple().exponent
+    if places == 2 and value != value.to_integral_value():
+        return f"{value.quantize(Decimal('0.01')):f}"
+    return text
+
+
 def normalize_number(text: str) -> str:
     """A number as people type it, in the form Python reads: "$24.50" -> "24.50", "24,50"
     (Spanish decimal comma) -> "24.50", "1,200" -> "1200", "1.200,50" -> "1200.50",

@@ -11,7 +11,7 @@ from .base import (
     plain,
     register,
 )
-from .fields import number_field
+from .fields import as_typed, number_field
 
 
 @register
@@ -39,10 +39,10 @@ class Number(SimpleType):
         return [make(number_value=value)] if value is not None else []
 
     def initial(self, initial: dict, q, row, choice_by_id: dict) -> None:
-        initial[q.key] = plain(row.number_value)
+        initial[q.key] = as_typed(row.number_value, q.step)
 
     def copy_text(self, q, row, choice_by_id: dict) -> str:
-        return plain(row.number_value)
+        return as_typed(row.number_value, q.step)
 
     def export_columns(self, layout, q, item, n: int) -> bool:
         bounds = ""
