@@ -518,7 +518,7 @@ def _grouped(
     parts = []
     for g, table, columns in _SETS:
         held = [(name, dims) for name, dims in stored_dimensions() if _set_of(dims)[0] == g]
-        if g == "g1":  # the day (the set's own codes: one row each) and the week
+        if "day" in columns:  # the day (the set's own codes: one row each) and the week
             parts.append(
                 f"SELECT 'day' AS dm, d.day AS dv, d.rl, d.fl, x.k, x.it, {plain} "
                 f"FROM grouped x JOIN {table} d ON d.g = x.{g}"

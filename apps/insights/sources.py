@@ -224,7 +224,7 @@ class CubeSource:
         else:
             fixed_dims = [dim for dim, _values in self.fixed]
             prefixes = [
-                "".join(f"{value}{PAIR_SEPARATOR}" for value in values)
+                "".join(f"{value}{cube.COMBINATION_SEPARATOR}" for value in values)
                 for values in itertools.product(*(values for _dim, values in self.fixed))
             ]
 
@@ -462,17 +462,6 @@ def _distinct_respondents(answers) -> list[tuple[int, int, int]]:
 # with values "<fixed value>|...|<ranged value>" (dims in cube.DIMENSIONS order, the last
 # one "ranged", the others "fixed": a date range over one state would be a range of values
 # sharing the prefix "CA|", and needs the pair with "day" and with "week").
-PAIR_SEPARATOR = cube.COMBINATION_SEPARATOR
-
-
-def pair_dim(fixed: str, ranged: str) -> str:
-    """The stored dimension name of a pair (fits SliceCount.dim's 10 characters)."""
-    return cube.combination_dim((fixed, ranged))
-
-
-def held_pairs() -> frozenset[tuple[str, ...]]:
-    """The combinations of dimensions the pre-aggregated figures hold."""
-    return frozenset(cube.COMBINATIONS)
 
 
 def _cube_slice(params: dict):
@@ -498,7 +487,7 @@ def _cube_slice(params: dict):
         del fixed["version"]
     if not fixed:
         return ("day", None, day_range, None) if has_dates else ("version", None, None, None)
-    held = held_pairs()
+    held = frozenset(cube.COMBINATIONS)
     dims = sorted(fixed, key=cube.DIMENSIONS.index)
     if has_dates:
         if {(*dims, "day"), (*dims, "week")} <= held:

@@ -1,5 +1,5 @@
 """Views combining filter dimensions read the pre-aggregated figures when the build holds the
-combination (cube.COMBINATIONS; apps/insights/sources.py: pair_dim, held_pairs), and give
+combination (cube.COMBINATIONS, cube.combination_dim; sources._cube_slice), and give
 exactly the numbers computed from the responses. The build holds no date pair (too many rows
 per day and state); the read side for one is checked here with rows stored by hand: the
 build's own day and week rows of one state's responses, under the pair's name."""
@@ -35,8 +35,8 @@ def _store_as_pair(rows_by_model, fixed: str, value: str) -> None:
             model(
                 **{
                     **row,
-                    "dim": sources.pair_dim(fixed, row["dim"]),
-                    "value": f"{value}{sources.PAIR_SEPARATOR}{row['value']}",
+                    "dim": cube.combination_dim((fixed, row["dim"])),
+                    "value": f"{value}{cube.COMBINATION_SEPARATOR}{row['value']}",
                 }
             )
             for row in rows
@@ -96,7 +96,7 @@ def test_combination_names_fit_the_dimension_column_and_are_unique():
     width = SliceCount._meta.get_field("dim").max_length
     for first in cube.DIMENSIONS:
         for second in cube.DIMENSIONS:
-            assert len(sources.pair_dim(first, second)) <= width
+            assert len(cube.combination_dim((first, second))) <= width
     names = [name for name, _dims in cube.stored_dimensions()]
     assert len(set(names)) == len(names)
     assert max(len(name) for name in names) <= width
