@@ -5,6 +5,10 @@
   same paragraph or list item: a citation `[^key]`, or a `[provisional: reason]` marker;
 - every citation has its source line and every source line is cited;
 - every internal link opens (HTTP 200 after redirects) and every #anchor exists on its page;
+- no text states as a fact that a comment window is open (or that now is the time to comment):
+  that changes with the notices' dates, so it belongs to the [[notice-status]] token, which
+  follows the live state (a toolkit post once said "the window is open" beside a status box
+  saying no window was open);
 - the English and Spanish texts of a pair are in step: Spanish not empty, and the same number
   of paragraphs, links, citations, live-state tokens and provisional markers.
 """
@@ -31,6 +35,21 @@ PROVISIONAL_RE = re.compile(r"\[provisional:\s*[^\]]+\]")
 # 62%, 62 %, 1,050, 10.000, 2 million, 2 millones
 STATISTIC_RE = re.compile(
     r"\d+(?:[.,]\d+)?\s?%|\b\d{1,3}(?:[,.]\d{3})+\b|\b\d+(?:[.,]\d+)?\s+(?:million|millones|billion)",
+    re.IGNORECASE,
+)
+# "The federal comment window ... is open", "This is the moment practitioners can comment",
+# "Está abierto el periodo de comentarios", "el periodo de comentarios ... está abierto".
+WINDOW_OPEN_RE = re.compile(
+    r"\bcomment (?:window|period)\b[^.\n]*\bis (?:now )?open\b"
+    r"|\bthis is the (?:moment|time) (?:practitioners|you|people) can comment\b"
+    r"|\b(?:you|practitioners) can comment now\b"
+    r"|\best[áa] abierto el periodo de comentarios\b"
+    r"|\bperiodo de comentarios\b[^.\n]*\best[áa] abierto\b",
+    re.IGNORECASE,
+)
+# "When the comment window is open", "when a federal comment period is open": a condition.
+CONDITION_RE = re.compile(
+    r"\b(?:when|while|once|if|until|whether|cuando|mientras|si)\s+(?:[\w'’]+\s+){0,2}$",
     re.IGNORECASE,
 )
 CITATION_RE = re.compile(r"\[\^([\w-]+)\](?!:)")
@@ -110,6 +129,13 @@ def _check_one(text: str, where: str, statistics: bool) -> list[str]:
     for regex in (PLACEHOLDER_RE, PLACEHOLDER_CASED_RE):
         for match in regex.finditer(text):
             problems.append(f"{where}: placeholder {match.group(0)!r}")
+    for match in WINDOW_OPEN_RE.finditer(text):
+        if CONDITION_RE.search(text[max(0, match.start() - 20) : match.start()]):
+            continue
+        problems.append(
+            f"{where}: states that a comment window is open ({match.group(0)!r}); use the "
+            "[[notice-status]] token, which follows the notices' dates"
+        )
     if BARE_PROVISIONAL_RE.search(text):
         problems.append(f"{where}: [provisional] without a reason; write [provisional: why]")
     if statistics:

@@ -184,7 +184,7 @@ INVENTORY: tuple[DataKind, ...] = (
         ),
         why=_(
             "To warn you when your draft is nearly identical to many others, because "
-            "identical comments count for less."
+            "many copies of the same words add little beyond the first."
         ),
         stored_in=("comments.DraftFingerprint.signature", "comments.DraftBand.value"),
         who_sees=_("Nobody; staff see only totals."),

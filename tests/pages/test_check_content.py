@@ -135,3 +135,37 @@ def test_the_toolkit_and_notices_are_checked_too(content):
     problems = content_problems(links=False)
     assert f"toolkitsection {section.key} body: Spanish empty" in problems
     assert any("notice 2024-12825 how_to_submit (en): statistic '5,000'" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "en, es",
+    [
+        (
+            "The federal comment window on job codes is open. Tell them what you do.",
+            "Está abierto el periodo de comentarios federal. Cuénteles lo que hace.",
+        ),
+        (
+            "This is the moment practitioners can comment; see get involved.",
+            "El periodo de comentarios sobre los códigos ya está abierto.",
+        ),
+    ],
+)
+def test_a_text_saying_a_comment_window_is_open_is_reported(content, en, es):
+    """Whether a window is open follows the notices' dates: a seeded sentence saying so
+    contradicts the live status box the day it closes (a toolkit post did)."""
+    from apps.notices.models import SocialPost
+
+    post = SocialPost.objects.published().first()
+    SocialPost.objects.filter(pk=post.pk).update(text_en=en, text_es=es)
+    problems = content_problems(links=False)
+    for language in ("en", "es"):
+        where = f"socialpost {post.key} text ({language}): states that a comment window"
+        assert any(where in p for p in problems)
+
+
+def test_a_closed_or_future_window_is_not_reported(content):
+    Page.objects.filter(slug="vision").update(
+        body_en="When the comment window is open, write in your own words. The window closed.",
+        body_es="Cuando el periodo de comentarios se abra, escriba con sus palabras.",
+    )
+    assert not [p for p in content_problems(links=False) if "comment window is open" in p]

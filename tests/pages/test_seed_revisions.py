@@ -78,20 +78,29 @@ def test_a_deleted_seeded_row_is_not_brought_back_by_a_revision(seeded):
     assert SeedRecord.objects.filter(kind="pages", key="vision").exists()
 
 
-def test_the_notice_header_revision_reaches_an_existing_database(tmp_path):
+@pytest.mark.parametrize("release", [0, -1], ids=["first-release", "last-release"])
+def test_the_notice_header_revision_reaches_an_existing_database(tmp_path, release):
+    """The header is the phrase the June 2024 notice asks for, word for word, including its
+    "Standard Occupation Classification" (not "Occupational"); a database seeded with an
+    earlier release gets it, and the summary that no longer states the committee's next step
+    as under way."""
     data = json.loads(NOTICE_SEED.read_text(encoding="utf-8"))
-    old = json.loads(NOTICE_HISTORY.read_text(encoding="utf-8"))["notices"]["2024-12825"][0]
+    old = json.loads(NOTICE_HISTORY.read_text(encoding="utf-8"))["notices"]["2024-12825"][release]
     data["notices"] = [old]
     path = tmp_path / "toolkit.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     seed_toolkit(path=path, history_path=tmp_path / "none.json")
-    assert "Standard Occupation Classification" in Notice.objects.get().required_header
+    assert "now reviewing what it received" in Notice.objects.get().summary_en
 
     seed_toolkit()
 
-    assert Notice.objects.get().required_header == (
-        "BLS-2024-0001: Standard Occupational Classification (SOC)\u2014Updates for 2028"
+    notice = Notice.objects.get()
+    assert notice.required_header == (
+        "BLS-2024-0001: Standard Occupation Classification (SOC)\u2014Updates for 2028"
     )
+    assert "now reviewing" not in notice.summary_en
+    assert "has no announced date" in notice.summary_en
+    assert "aún no tiene fecha anunciada" in notice.summary_es
 
 
 def test_a_staff_edited_notice_is_left_alone(tmp_path):

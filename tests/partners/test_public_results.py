@@ -75,3 +75,30 @@ def test_new_responses_show_at_once_despite_the_cache(client, respond, partner_a
     assert client.get(reverse("partners:public_results")).context["data"]["total"] == 6
     respond(partner_a.links.first().collector, 3)
     assert client.get(reverse("partners:public_results")).context["data"]["total"] == 9
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_stamp_and_method_read_cleanly_in_both_languages(language):
+    """A morning time ends in "a.m." in English: the stamp adds no second period after it,
+    and the hiding rule names the counts hidden (1 to k - 1), not "1 to k minus one"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    when = datetime(2026, 12, 7, 9, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with translation.override(language):
+        stamp = render_to_string("partners/_stamp.html", {"as_of": when})
+        legend = render_to_string(
+            "partners/links.html", {"suppression_k": 5, "links": [], "rows": []}
+        )
+    assert ".." not in stamp
+    assert ("a.m." in stamp) if language == "en" else ("09:01" in stamp)
+    assert "minus one" not in legend and "menos uno" not in legend
+    assert (
+        ("1 to 4 (fewer than 5)" in legend)
+        if language == "en"
+        else ("1 a 4 (menos de 5)" in legend)
+    )
