@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -282,7 +283,23 @@ def _draft_data(request, form, page, step=None) -> dict[str, list[str]]:
     return data
 
 
+def _not_stored(view):
+    """Pages that show a respondent's answers or private resume link are never kept in the
+    browser's HTTP cache or back/forward cache ("private, no-store"): on a shared computer
+    the next person cannot reopen them from history. (The service worker's offline copy of
+    survey pages is separate; it lives in the survey's own cache storage.)"""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        reply = view(request, *args, **kwargs)
+        reply["Cache-Control"] = "private, no-store"
+        return reply
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
+@_not_stored
 def survey_page(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
     # A POST locks the response row in the same query, so a double tap's twin (or another
     # tab's save) waits, and every statement after this one sees what the other committed:
@@ -804,6 +821,7 @@ def _submitted_response(request, public_id) -> Response | None:
     return response
 
 
+@_not_stored
 def answers_copy(request: HttpRequest, public_id) -> HttpResponse:
     """A printable copy of the respondent's own answers, in the response's language."""
     response = _submitted_response(request, public_id)

@@ -312,6 +312,25 @@ def test_the_landing_page_is_indexed_but_answer_pages_are_not(client, survey):
     assert 'name="robots" content="noindex"' in page
 
 
+def test_pages_with_answers_or_the_private_link_are_never_cached(client, survey):
+    """On a shared computer, Back or the history must not bring back another person's
+    answers or their private resume link from the browser's cache."""
+    response = start(client, survey)
+    page = client.get(page_url(response, "eligibility"))
+    assert page["Cache-Control"] == "private, no-store"
+    client.post(page_url(response, "eligibility"), {"consent": "yes", "eligibility": "paid"})
+    saved = client.post(
+        page_url(response, "role"), {"action": "save", "job_title": "Tutor", "role": "tutor"}
+    )
+    assert 'id="resume-link"' in saved.content.decode()
+    assert saved["Cache-Control"] == "private, no-store"
+    done, _pages = complete(client, survey)
+    copy = client.get(reverse("surveys:answers_copy", kwargs={"public_id": done.public_id}))
+    assert copy.status_code == 200 and copy["Cache-Control"] == "private, no-store"
+    landing = client.get(survey.get_absolute_url())
+    assert "no-store" not in landing.get("Cache-Control", "")
+
+
 def test_emailing_resume_links_is_rate_limited(
     client, survey, settings, django_capture_on_commit_callbacks
 ):
