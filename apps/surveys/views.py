@@ -672,7 +672,9 @@ def _lang_query(response: Response) -> str:
     return f"?lang={lang}" if lang in dict(settings.LANGUAGES) else ""
 
 
-def _render_resume(request, response, token: str) -> HttpResponse:
+def _render_resume(
+    request, response, token: str, *, email: str = "", email_error: str = ""
+) -> HttpResponse:
     link = request.build_absolute_uri(
         reverse("surveys:resume", kwargs={"token": token}) + _lang_query(response)
     )
@@ -685,7 +687,10 @@ def _render_resume(request, response, token: str) -> HttpResponse:
             "link": link,
             "days": settings.SURVEY_RESUME_DAYS,
             "continue_url": _continue_url(response),
+            "email": email,
+            "email_error": email_error,
         },
+        status=400 if email_error else 200,
     )
 
 
@@ -742,6 +747,7 @@ def page_draft(request: HttpRequest, public_id, page_key: str) -> HttpResponse:
 
 
 @require_POST
+@_not_stored
 def resume_email(request: HttpRequest, public_id) -> HttpResponse:
     """Email the resume link to an address the respondent types (kept apart from answers)."""
     from django import forms as django_forms
@@ -761,11 +767,20 @@ def resume_email(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, _("Too many emails were requested. Please copy the link instead."))
         return redirect(_continue_url(response))
     field = django_forms.EmailField(max_length=254)
+    typed = request.POST.get("email", "")
     try:
-        email = field.clean(request.POST.get("email", ""))
+        email = field.clean(typed)
     except django_forms.ValidationError:
-        messages.error(request, _("Enter an email address like name@example.org."))
-        return redirect(_continue_url(response))
+        # The page with the private link again (a fresh link: only its hash is stored), the
+        # address as typed and what is wrong with it, beside the field.
+        token = services.resume_token_create(response=response)
+        return _render_resume(
+            request,
+            response,
+            token,
+            email=typed[:254],
+            email_error=_("Enter an email address like name@example.org."),
+        )
     services.resume_link_email_request(response=response, email=email)
     messages.success(request, _("We are emailing you a link to continue. Check your inbox."))
     return redirect(_continue_url(response))

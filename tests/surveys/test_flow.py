@@ -341,3 +341,23 @@ def test_emailing_resume_links_is_rate_limited(
         for _ in range(4):
             client.post(url, {"email": "someone@example.org"})
     assert len(mail.outbox) == 2
+
+
+def test_a_mistyped_email_keeps_the_private_link_page_and_the_address(client, survey):
+    """ "no-es-correo" used to send the respondent back to the survey page: the page with the
+    private link and the address typed were gone. Now the same page comes back, with a new
+    link that works, the address as typed and the message beside the field, in Spanish."""
+    response = start(client, survey)
+    client.post(page_url(response, "eligibility"), {"consent": "yes", "eligibility": "paid"})
+    url = reverse("surveys:resume_email", kwargs={"public_id": response.public_id})
+    reply = client.post(url, {"email": "no-es-correo"}, HTTP_ACCEPT_LANGUAGE="es")
+    html = reply.content.decode()
+    assert reply.status_code == 400
+    assert reply["Cache-Control"] == "private, no-store"
+    assert 'value="no-es-correo"' in html and 'aria-invalid="true"' in html
+    assert "Escriba una dirección de correo como nombre@ejemplo.org." in html
+    link = html.split('id="resume-link" type="text" value="')[1].split('"')[0]
+    other_device = Client()
+    reopened = other_device.get(link.replace("http://testserver", ""))
+    assert reopened.status_code == 302
+    assert not mail.outbox
