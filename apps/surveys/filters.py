@@ -38,13 +38,27 @@ def _within_range(day):
     return day
 
 
+class DayInput(forms.DateInput):
+    """A date picker (<input type="date">). Its value must be a real ISO date (HTML): what
+    is typed in the address ("bad", "2026-13-45") is not echoed into it (the field shows
+    empty, as a browser shows it anyway, and its error says what is wrong)."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        if not text:
+            return text
+        try:
+            date.fromisoformat(str(text))
+        except ValueError:
+            return None
+        return text
+
+
 class ResponseFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Submitted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DayInput())
+    date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DayInput())
     version = forms.ModelChoiceField(
         label=_("Survey version"),
         required=False,

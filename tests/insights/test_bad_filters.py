@@ -57,6 +57,24 @@ def test_a_filter_that_was_not_applied_is_named_with_the_reason(client, build):
     assert "no se aplicó" in page
 
 
+def test_a_date_that_is_not_a_date_is_not_echoed_into_the_date_picker(client, build):
+    """<input type="date" value="bad"> is invalid HTML (the Nu checker flags it) and a
+    browser shows it empty anyway: the picker is left empty, the refusal says why."""
+    import re
+
+    build()
+    client.force_login(make_user(Role.REVIEWER))
+    query = {"date_from": "bad", "date_to": "2026-13-45"}
+    page = client.get(reverse("insights:overview"), query).content.decode()
+    pickers = re.findall(r'<input[^>]*name="date_(?:from|to)"[^>]*>', page)
+    assert len(pickers) == 2
+    for picker in pickers:
+        assert 'type="date"' in picker and "value=" not in picker, picker
+    assert "was not applied" in page
+    good = client.get(reverse("insights:overview"), {"date_from": "2026-11-04"}).content.decode()
+    assert re.search(r'<input[^>]*name="date_from"[^>]*value="2026-11-04"', page + good)
+
+
 def test_empty_groups_and_a_version_without_responses_say_so(client, build, survey):
     build(state="CA")
     client.force_login(make_user(Role.REVIEWER))
