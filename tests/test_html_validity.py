@@ -172,7 +172,7 @@ def _comment_pages(public: Client) -> dict[str, str]:
     ]:
         html[url] = public.get(url).content.decode()
     html["/comment/ (errors)"] = public.post("/comment/", {"story": "x"}).content.decode()
-    html["/comment/submitted/ (errors)"] = public.post(
+    html["/comment/submitted/ (no window)"] = public.post(
         "/comment/submitted/", {"tracking_number": "<b>"}
     ).content.decode()
     now = timezone.now()
@@ -189,6 +189,10 @@ def _comment_pages(public: Client) -> dict[str, str]:
     html["/ (window open)"] = public.get("/").content.decode()
     assert 'class="notice-banner"' in html["/ (window open)"]
     html["/page/timeline/ (window open)"] = public.get("/page/timeline/").content.decode()
+    html["/comment/submitted/ (errors)"] = public.post(
+        "/comment/submitted/", {"tracking_number": "<b>"}
+    ).content.decode()
+    assert "A tracking number has only letters" in html["/comment/submitted/ (errors)"]
     task = Task.objects.filter(is_active=True).first()
     draft = public.post(
         "/comment/",

@@ -20,6 +20,29 @@ DETAIL_MAX_LENGTH = 600
 DRAFT_MAX_LENGTH = 20000
 MAX_TASKS = 8
 MAX_TALKING_POINTS = 3
+ID_LIMIT = 2**63  # a 64-bit primary key (PostgreSQL bigint, SQLite integer)
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Checkboxes of rows by id. An id past the 64-bit range ("99999999999999999999") is a
+    choice that does not exist, refused like any other, before the IN query it would
+    overflow (Django checks the range of a single value, not of a list: a 500 on SQLite)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent's own message for a value that is not a number
+            if not -ID_LIMIT <= number < ID_LIMIT:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:40]},
+                )
+        return super()._check_values(value)
+
+
 TRACKING_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
 
 # The survey's setting codes, so a survey answer fills this in directly.
@@ -103,7 +126,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
         required=False,
     )
     state = forms.ChoiceField(label=_("State or territory"), required=False)
-    tasks = forms.ModelMultipleChoiceField(
+    tasks = IdsField(
         label=_("Tasks you actually do"),
         queryset=task_active_list().none(),
         widget=forms.CheckboxSelectMultiple,
@@ -157,7 +180,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": DETAIL_MAX_LENGTH}),
         help_text=_("Optional, for example a title or wording you suggest."),
     )
-    talking_points = forms.ModelMultipleChoiceField(
+    talking_points = IdsField(
         label=_("Points to add (optional)"),
         queryset=talking_point_published_list().none(),
         widget=forms.CheckboxSelectMultiple,

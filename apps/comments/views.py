@@ -14,7 +14,12 @@ from django_ratelimit.core import is_ratelimited
 from apps.accounts.permissions import role_required
 from apps.accounts.roles import Role
 from apps.mailings.tokens import MANAGE, PLEDGE, make_token, read_token
-from apps.notices.selectors import current_notice_cached, notice_list, notice_status
+from apps.notices.selectors import (
+    current_notice_cached,
+    notice_list,
+    notice_status,
+    notice_taking_submission_counts,
+)
 from apps.surveys.ownership import owned_ids
 
 from . import documents, pledges, selectors, services
@@ -175,11 +180,13 @@ def _download(text: str, kind: str, notice: Notice | None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def submitted(request: HttpRequest) -> HttpResponse:
-    """'I submitted my comment': counted by role and state, nothing else."""
-    notice = current_notice_cached()
+    """'I submitted my comment': counted by role and state, nothing else. Only while a
+    notice's window is open or closed less than COMMENT_RECORD_LATE_DAYS ago: a count made
+    when no window is open would go to a notice nobody can comment on (refused, 400)."""
+    notice = notice_taking_submission_counts()
     form = SubmittedForm(request.POST or None)
     limited = False
-    if request.method == "POST":
+    if request.method == "POST" and notice is not None:
         limited = _limited(request, "comments-submitted", settings.COMMENT_RECORD_RATE_LIMIT)
         if not limited and form.is_valid():
             if not form.is_bot:
@@ -196,7 +203,12 @@ def submitted(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "comments/submitted.html",
-        {"form": form, "limited": limited, "notice": notice},
+        {
+            "form": form,
+            "limited": limited,
+            "notice": notice,
+            "late_days": settings.COMMENT_RECORD_LATE_DAYS,
+        },
         status=status,
     )
 

@@ -90,6 +90,22 @@ def current_notice(now: datetime | None = None) -> Notice | None:
     return max(notices, key=lambda n: (n.closes_at, n.pk), default=None)
 
 
+def notice_taking_submission_counts(now: datetime | None = None) -> Notice | None:
+    """The notice an "I submitted my comment" count goes to: the published notice open now
+    (closing soonest), else the one that closed most recently if it closed less than
+    COMMENT_RECORD_LATE_DAYS ago; None at any other time (nothing can be commented on)."""
+    from django.conf import settings
+
+    now = _as_aware(now)
+    notices = list(Notice.objects.published())
+    open_now = [n for n in notices if n.opens_at <= now < n.closes_at]
+    if open_now:
+        return min(open_now, key=lambda n: (n.closes_at, n.pk))
+    late = now - timedelta(days=settings.COMMENT_RECORD_LATE_DAYS)
+    recent = [n for n in notices if late <= n.closes_at <= now]
+    return max(recent, key=lambda n: (n.closes_at, n.pk), default=None)
+
+
 def notice_cache_clear() -> None:
     """Forget the cached current notice (called when any notice is saved or deleted)."""
     cache.delete(CACHE_KEY)

@@ -96,9 +96,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # `?lang=es` first, so that even the refusal below is in the language asked for.
+    "apps.core.middleware.QueryLanguageMiddleware",
     # NUL bytes and text that is not UTF-8 in a query string or form: the translated 400 page.
     "apps.core.middleware.UnreadableInputMiddleware",
-    "apps.core.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The request's own address, for absolute links in emails when PORTAL_BASE_URL is unset.
     "apps.core.siteurl.SiteAddressMiddleware",
@@ -500,6 +501,9 @@ COMMENT_CHAR_LIMIT = env_int("COMMENT_CHAR_LIMIT", 5000)
 COMMENT_RATE_LIMIT = env("COMMENT_RATE_LIMIT", "120/h")
 # "I submitted my comment" records per client address per hour.
 COMMENT_RECORD_RATE_LIMIT = env("COMMENT_RECORD_RATE_LIMIT", "10/h")
+# "I submitted my comment" counts a comment on a notice while its window is open and for this
+# many days after it closes (people report late); at other times there is nothing to count.
+COMMENT_RECORD_LATE_DAYS = env_int("COMMENT_RECORD_LATE_DAYS", 14)
 
 # --- Insights and exports ---
 # Any figure computed from fewer respondents than this is suppressed wherever it is shown.

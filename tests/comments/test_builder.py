@@ -232,3 +232,16 @@ def test_a_draft_without_a_story_gets_a_tip(client, survey):
         "Tip: add a real example" in client.post(BUILDER, builder_data(story="")).content.decode()
     )
     assert "Tip: add a real example" not in client.post(BUILDER, builder_data()).content.decode()
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999", "-99999999999999999999", "1e3", "x"])
+def test_a_task_id_out_of_range_gets_a_message_not_a_server_error(client, survey, bad):
+    """An id past the 64-bit range used to overflow the database's IN query (500 on SQLite)
+    and lose everything typed."""
+    data = builder_data(story="What I typed stays here.")
+    data["tasks"] = [bad]
+    reply = client.post("/comment/", data)
+    assert reply.status_code == 400
+    html = reply.content.decode()
+    assert "What I typed stays here." in html
+    assert 'id="error-summary"' in html

@@ -28,6 +28,14 @@ def test_the_400_page_speaks_the_visitors_language(spanish_client, seeded):
     assert "caracteres que no podemos leer" in reply.content.decode()
 
 
+def test_the_400_page_follows_lang_in_the_address(client, seeded):
+    """A partner's link with ?lang=es: even the refusal of unreadable characters is Spanish
+    (the language was picked after the refusal)."""
+    reply = client.get("/contact/?x=%ff%fe&lang=es")
+    assert reply.status_code == 400
+    assert "caracteres que no podemos leer" in reply.content.decode()
+
+
 def test_readable_unicode_and_plus_signs_pass(client, seeded):
     assert client.get("/?q=caf%C3%A9+%F0%9F%98%80&x=a+b").status_code == 200
 

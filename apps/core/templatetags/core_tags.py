@@ -30,5 +30,5 @@ def form_error_summary(form) -> list[dict]:
         anchor = f"div_{form[name].auto_id}" if field is not None else ""
         label = str(field.label or "") if field is not None else ""
         for message in messages:
-            items.append({"anchor": anchor, "label": label.rstrip("?:"), "message": message})
+            items.append({"anchor": anchor, "label": label.rstrip(":"), "message": message})
     return items
