@@ -102,3 +102,36 @@ def test_the_stamp_and_method_read_cleanly_in_both_languages(language):
         if language == "en"
         else ("1 a 4 (menos de 5)" in legend)
     )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_core_task_whose_share_is_hidden_says_67_percent_or_more(rf, language):
+    """A task can be known to be core while its exact relevance share is hidden (every value
+    the hidden count could take gives core): the table says what is known, "67% or more",
+    instead of a bare dash a reader cannot check against the 67% rule in the heading."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from apps.surveys.models import Task
+
+    task = Task(code="T99", text_en="Plan the week", text_es="Planear la semana")
+    core = [
+        SimpleNamespace(
+            task=task, relevance_pct=None, relevance_digits=0, importance_mean=3.8,
+            importance_digits=1,
+        ),
+        SimpleNamespace(
+            task=task, relevance_pct=91.0, relevance_digits=0, importance_mean=4.1,
+            importance_digits=1,
+        ),
+    ]  # fmt: skip
+    data = SimpleNamespace(
+        as_of=timezone.now(), by_role=[], by_state=[], core_tasks=core, crosswalk=[], k=5,
+        titles=[], total=120, total_hidden=False,
+    )  # fmt: skip
+    with translation.override(language):
+        html = render_to_string("partners/results.html", {"data": data}, request=rf.get("/"))
+    assert ("67% or more" if language == "en" else "67 % o más") in html
+    assert "91" in html
