@@ -648,6 +648,9 @@ def _offline_context(response, structure, page, values, states) -> dict:
             ),
             "condition": p.condition or None,
             "rev": next((s.revision for s in states if s.page_key == p.key), "0"),
+            # Named by its title (in the respondent's language) when a page sent from the
+            # phone comes back refused.
+            "title": p.tr("title"),
         }
         for p in structure.pages
     ]

@@ -276,15 +276,19 @@
     } else if (data.type === "sent") {
       size = 0;
       var extra = null;
-      if (data.attention && data.attention.length) {
+      var refused = data.attention && data.attention.length;
+      if (refused) {
+        // Named by the page's title, in the respondent's language (not its internal key).
+        var path = data.attention[0];
+        var known = (offline.pages || []).filter(function (p) { return p.url === path; })[0];
         extra = document.createElement("span");
         extra.appendChild(document.createTextNode(" " + status.getAttribute("data-attention") + " "));
         var link = document.createElement("a");
-        link.href = data.attention[0];
-        link.textContent = data.attention[0].split("/").slice(-2, -1)[0];
+        link.href = path;
+        link.textContent = known && known.title ? known.title : path;
         extra.appendChild(link);
       }
-      say(status && status.getAttribute("data-sent"), extra);
+      say(status && status.getAttribute(refused ? "data-sent-some" : "data-sent"), extra);
       var final = null;
       try { final = window.sessionStorage.getItem("ost-final-queued"); } catch (e) { final = null; }
       if (final === responseId && form.hasAttribute("data-last-page")) {

@@ -146,6 +146,39 @@ def test_pages_sent_offline_reach_the_server_once_when_back_online(survey_site, 
     assert not [e for e in errors if "Failed to fetch" not in e], errors
 
 
+def test_a_page_refused_after_coming_back_online_is_named_by_its_title(
+    survey_site, background, pages
+):
+    """A page answered offline that the server refuses ("veinte" months) is named by its
+    title in the respondent's language, not its internal key ("setting"), and the status
+    no longer says that every page was sent."""
+    page = _start(pages, survey_site.url, lang="es")
+    context = page.context
+    _wait_until_cached(page)
+    fill_page(page)
+    _next(page)
+    _wait_until_cached(page)
+    fill_page(page)
+    _next(page)  # role, online
+    assert _key(page.url) == "time_use"
+    _offline(context, True)
+    fill_page(page)
+    _next(page)
+    assert _key(page.url) == "setting"
+    fill_page(page, numbers={"months_per_year": "veinte"})
+    _next(page)
+    assert _key(page.url) == "hours_pay"
+    _offline(context, False)
+    status = page.locator("#offline-status")
+    status.get_by_text("se enviaron las demás páginas", exact=False).wait_for(timeout=20_000)
+    link = status.get_by_role("link")
+    assert link.inner_text() == "Dónde y cuándo trabaja"
+    assert link.get_attribute("href").endswith("/page/setting/")
+    assert "todas las páginas" not in status.inner_text()
+    assert PageSubmission.objects.filter(page_key="time_use").count() == 1
+    assert not PageSubmission.objects.filter(page_key="setting").exists()
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_closed_tab_brings_back_what_was_typed(survey_site, pages, lang):
     page = _start(pages, survey_site.url, lang=lang)
