@@ -177,6 +177,38 @@ def test_sitemap_lists_public_pages_with_absolute_addresses(client, seeded, item
     assert (
         "Sitemap: https://ost.example.org/sitemap.xml" in client.get("/robots.txt").content.decode()
     )
+    # Every page in Spanish too, each entry naming both languages as alternates.
+    assert "https://ost.example.org/page/timeline/?lang=es" in urls
+    links = root.findall(f"{ns}url")
+    timeline = next(u for u in links if u.find(f"{ns}loc").text.endswith("/page/timeline/"))
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in timeline.findall("{http://www.w3.org/1999/xhtml}link")
+    }
+    assert alternates == {
+        "en": "https://ost.example.org/page/timeline/",
+        "es": "https://ost.example.org/page/timeline/?lang=es",
+    }
+    assert len(urls) == len(set(urls))
+
+
+def test_the_sitemap_lists_the_open_survey_and_every_address_opens(client, seeded):
+    from urllib.parse import urlsplit
+
+    from apps.surveys.models import Survey
+    from apps.surveys.seeding import seed_survey
+
+    seed_survey()
+    survey = Survey.objects.get(slug="ost-roles-duties")
+
+    reply = client.get("/sitemap.xml")
+    root = ET.fromstring(reply.content)
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    paths = [urlsplit(loc.text) for loc in root.iter(f"{ns}loc")]
+    assert any(p.path == survey.get_absolute_url() for p in paths)
+    for p in paths:
+        target = p.path + (f"?{p.query}" if p.query else "")
+        assert client.get(target).status_code == 200, target
 
 
 def test_a_notice_is_dated_when_it_was_published_not_when_it_was_entered(client, db):
