@@ -46,6 +46,24 @@ def _rate_all(client, response, tasks, step_url, importance="4", frequency="5"):
     return client.post(step_url, data)
 
 
+@pytest.mark.parametrize(
+    "language, heading",
+    [("en", "Rating task 1 of 1"), ("es", "Calificando la tarea 1 de 1")],
+)
+def test_one_checked_task_is_rated_under_a_heading_for_one(client, survey, language, heading):
+    """With one task checked the heading read "Rating tasks 1–1 of 1" ("Calificando las
+    tareas 1–1 de 1"): it now speaks of the one task."""
+    response, _structure, role_tasks = _to_duties(client, survey)
+    url = page_url(response, "duties")
+    client.post(url, {"action": "next", "duties": [role_tasks[0].code]})
+    page = client.get(f"{url}?step=1", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    if language == "es":
+        client.cookies["django_language"] = "es"
+        page = client.get(f"{url}?step=1&lang=es").content.decode()
+    assert heading in page
+    assert "1–1" not in page
+
+
 def test_two_passes_checklist_then_scales_for_checked_tasks_only(client, survey):
     response, structure, role_tasks = _to_duties(client, survey)
     url = page_url(response, "duties")
