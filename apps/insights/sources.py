@@ -374,7 +374,9 @@ def days_and_weeks(start: str | None, end: str | None, *, name=str, prefix: str 
     "week" to the stored dimension and `prefix` starts every value (a pair's fixed value:
     ISO dates after the same prefix compare as the dates do)."""
     if prefix:
-        inner = days_and_weeks(start, end, name=name)
+        # Both ends bounded, so that every range stays within the prefix: an open end
+        # ("CA|" and on) would read every later state's rows and drop them by the prefix.
+        inner = days_and_weeks(start or "0001-01-01", end or "9999-12-31", name=name)
         return _prefixed(inner, prefix) & Q(value__startswith=prefix)
     day, week = name("day"), name("week")
     first = date.fromisoformat(start) if start else None
