@@ -76,14 +76,19 @@ def notice_status(notice: Notice, now: datetime | None = None) -> NoticeStatus:
     return NoticeStatus(CLOSED, opens_et, closes_et, last_day, None, None)
 
 
+def _open_now(notices: list[Notice], now: datetime) -> Notice | None:
+    """Of these notices, the one whose window is open now and closes soonest."""
+    open_now = [n for n in notices if n.opens_at <= now < n.closes_at]
+    return min(open_now, key=lambda n: (n.closes_at, n.pk), default=None)
+
+
 def current_notice(now: datetime | None = None) -> Notice | None:
     """The published notice open now (closing soonest), else the next to open, else the
     latest closed; None when there is no published notice. One query (a handful of rows)."""
     now = _as_aware(now)
     notices = list(Notice.objects.published())
-    open_now = [n for n in notices if n.opens_at <= now < n.closes_at]
-    if open_now:
-        return min(open_now, key=lambda n: (n.closes_at, n.pk))
+    if (found := _open_now(notices, now)) is not None:
+        return found
     upcoming = [n for n in notices if n.opens_at > now]
     if upcoming:
         return min(upcoming, key=lambda n: (n.opens_at, n.closes_at, n.pk))
@@ -98,9 +103,8 @@ def notice_taking_submission_counts(now: datetime | None = None) -> Notice | Non
 
     now = _as_aware(now)
     notices = list(Notice.objects.published())
-    open_now = [n for n in notices if n.opens_at <= now < n.closes_at]
-    if open_now:
-        return min(open_now, key=lambda n: (n.closes_at, n.pk))
+    if (found := _open_now(notices, now)) is not None:
+        return found
     late = now - timedelta(days=settings.COMMENT_RECORD_LATE_DAYS)
     recent = [n for n in notices if late <= n.closes_at <= now]
     return max(recent, key=lambda n: (n.closes_at, n.pk), default=None)

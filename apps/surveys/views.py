@@ -2,7 +2,6 @@
 
 import re
 import secrets
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -283,19 +283,11 @@ def _draft_data(request, form, page, step=None) -> dict[str, list[str]]:
     return data
 
 
-def _not_stored(view):
-    """Pages that show a respondent's answers or private resume link are never kept in the
-    browser's HTTP cache or back/forward cache ("private, no-store"): on a shared computer
-    the next person cannot reopen them from history. (The service worker's offline copy of
-    survey pages is separate; it lives in the survey's own cache storage.)"""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        reply = view(request, *args, **kwargs)
-        reply["Cache-Control"] = "private, no-store"
-        return reply
-
-    return wrapped
+# Pages that show a respondent's answers or private resume link are never kept in the
+# browser's HTTP cache or back/forward cache: on a shared computer the next person cannot
+# reopen them from history. (The service worker's offline copy of survey pages is separate;
+# it lives in the survey's own cache storage.)
+_not_stored = cache_control(private=True, no_store=True)
 
 
 @require_http_methods(["GET", "POST"])
