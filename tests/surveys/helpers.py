@@ -101,3 +101,40 @@ def version_texts(version, *, pages: bool = False) -> dict:
     for c in Choice.objects.filter(question__version=version).select_related("question"):
         texts[("choice", c.question.key, c.value)] = (c.label_en, c.label_es)
     return texts
+
+
+# The data migrations that reword questions and choices, in order: each one's CHANGES rows are
+# (kind, key, field or choice value, language, seeded before, now).
+REWORDINGS = ("0012_shorter_survey_questions", "0013_clearer_spanish_hints")
+
+
+def undo_rewording(data: dict, changes) -> dict:
+    """`data` (a seed) with the words of `changes` put back as they were before; each changed
+    text must hold the migration's words."""
+    questions = {q["key"]: q for p in data["pages"] for q in p["questions"]}
+    for kind, key, name, lang, before, now in changes:
+        if kind == "question":
+            target, field = questions[key], f"{name}_{lang}"
+        else:
+            target = next(c for c in questions[key]["choices"] if c["value"] == name)
+            field = f"label_{lang}"
+        assert target.get(field, "") == now, (kind, key, name, lang)
+        target[field] = before
+    return data
+
+
+def seed_as_of(migration: str) -> dict:
+    """Today's survey seed with the rewording of every migration after `migration` (a name
+    such as "0012_shorter_survey_questions") undone, latest first."""
+    import importlib
+    import json
+
+    from apps.surveys.seeding import SEED_FILE
+
+    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    for name in reversed(REWORDINGS):
+        if name <= migration:
+            break
+        module = importlib.import_module(f"apps.surveys.migrations.{name}")
+        undo_rewording(data, module.CHANGES)
+    return data

@@ -16,26 +16,17 @@ from apps.surveys.models import (
 )
 from apps.surveys.seeding import SEED_FILE, seed_survey
 
-from .helpers import migrate_surveys_to_latest, migrate_to, version_texts
+from .helpers import migrate_surveys_to_latest, migrate_to, seed_as_of, version_texts
 
 MIGRATION = importlib.import_module("apps.surveys.migrations.0008_plainer_shorter_survey_text")
 SPANISH = importlib.import_module("apps.surveys.migrations.0009_shorter_spanish_task_statements")
-LATER = importlib.import_module("apps.surveys.migrations.0012_shorter_survey_questions")
 BEFORE = ("surveys", "0007_response_pages_and_submissions")
 AFTER = ("surveys", "0008_plainer_shorter_survey_text")
 
 
 def _seed_after() -> dict:
-    """The seed as this migration left it: today's seed with the later rewording (0012) undone."""
-    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
-    questions = {q["key"]: q for p in data["pages"] for q in p["questions"]}
-    for kind, key, name, lang, old, _new in LATER.CHANGES:
-        if kind == "question":
-            questions[key][f"{name}_{lang}"] = old
-        else:
-            choice = next(c for c in questions[key]["choices"] if c["value"] == name)
-            choice[f"label_{lang}"] = old
-    return data
+    """The seed as this migration left it: today's seed with the later rewordings undone."""
+    return seed_as_of(AFTER[1])
 
 
 def _old_seed(tmp_path):

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from apps.surveys.models import Question, Response, Survey, SurveyVersion
-from apps.surveys.seeding import SEED_FILE, build_version, seed_survey
+from apps.surveys.seeding import build_version, seed_survey
 
-from .helpers import migrate_surveys_to_latest, migrate_to, version_texts
+from .helpers import migrate_surveys_to_latest, migrate_to, seed_as_of, version_texts
 
 MIGRATION = importlib.import_module("apps.surveys.migrations.0012_shorter_survey_questions")
 BEFORE = ("surveys", "0011_drop_redundant_fk_indexes")
@@ -20,20 +20,8 @@ WORD = re.compile(r"[^\W\d_]+")  # as apps/surveys/timing.py and bench/ux_bench.
 
 
 def _seed_data(*, old: bool) -> dict:
-    """The seed as it is now, or (old) with every change of the migration undone."""
-    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
-    if not old:
-        return data
-    questions = {q["key"]: q for p in data["pages"] for q in p["questions"]}
-    for kind, key, name, lang, before, now in MIGRATION.CHANGES:
-        if kind == "question":
-            target, field = questions[key], f"{name}_{lang}"
-        else:
-            target = next(c for c in questions[key]["choices"] if c["value"] == name)
-            field = f"label_{lang}"
-        assert target.get(field, "") == now, (kind, key, name, lang)
-        target[field] = before
-    return data
+    """The seed as this migration left it, or (old) as it was before."""
+    return seed_as_of(BEFORE[1] if old else AFTER[1])
 
 
 def _fresh(*, old: bool) -> dict:

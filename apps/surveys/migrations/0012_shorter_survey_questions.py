@@ -20,10 +20,9 @@ text is still as set here, and a version this migration created that nobody has 
 is deleted and the version it was copied from published again."""
 
 from django.db import migrations
-from django.db.models import Max
-from django.utils import timezone
 
-SLUG = "ost-roles-duties"
+from ._rewording import rewording
+
 NOTE = "Copied from version {number}: shorter questions and help (issue 13, 0012)"
 
 # (kind, key, field or choice value, language, seeded before, now)
@@ -408,123 +407,7 @@ CHANGES = [
 ]
 
 
-def _targets(version, Question, Choice):
-    """(row, object, field) for each change that has its object in this version."""
-    questions = {q.key: q for q in Question.objects.filter(version=version)}
-    choices = {
-        (c.question_id, c.value): c for c in Choice.objects.filter(question__version=version)
-    }
-    for row in CHANGES:
-        kind, key, name, lang, _old, _new = row
-        question = questions.get(key)
-        if question is None:
-            continue
-        if kind == "question":
-            yield row, question, f"{name}_{lang}"
-        else:
-            choice = choices.get((question.pk, name))
-            if choice is not None:
-                yield row, choice, f"label_{lang}"
-
-
-def _rewrite(version, Question, Choice, *, forward: bool) -> int:
-    """Old words to new (or back): only text still equal to what it replaces changes."""
-    changed = 0
-    for (_kind, _key, _name, _lang, old, new), target, field in _targets(version, Question, Choice):
-        before, after = (old, new) if forward else (new, old)
-        if (getattr(target, field) or "") == before:
-            setattr(target, field, after)
-            target.save(update_fields=[field])
-            changed += 1
-    return changed
-
-
-def _touch(SurveyVersion, version) -> None:
-    """Words changed in place: the version's `updated_at` moves, so web processes still
-    running drop the structure they cached for it (selectors keys it on that time)."""
-    SurveyVersion.objects.filter(pk=version.pk).update(updated_at=timezone.now())
-
-
-def _copy(version, SurveyVersion, SurveyPage, Question, Choice):
-    number = (
-        SurveyVersion.objects.filter(survey=version.survey).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
-    draft = SurveyVersion.objects.create(
-        survey=version.survey,
-        number=number,
-        status="draft",
-        notes=NOTE.format(number=version.number),
-        max_rated_tasks=version.max_rated_tasks,
-    )
-    for page in SurveyPage.objects.filter(version=version).order_by("order", "id"):
-        questions = list(Question.objects.filter(page=page).order_by("order", "id"))
-        page.pk = None
-        page.version = draft
-        page.save()
-        for question in questions:
-            choices = list(Choice.objects.filter(question=question).order_by("order", "id"))
-            question.pk = None
-            question.version, question.page = draft, page
-            question.save()
-            for choice in choices:
-                choice.pk = None
-                choice.question = question
-            Choice.objects.bulk_create(choices)
-    return draft
-
-
-def _models(apps):
-    return tuple(
-        apps.get_model("surveys", name)
-        for name in ("Survey", "SurveyVersion", "SurveyPage", "Question", "Choice", "Response")
-    )
-
-
-def shorten(apps, schema_editor):
-    Survey, SurveyVersion, SurveyPage, Question, Choice, Response = _models(apps)
-    survey = Survey.objects.filter(slug=SLUG).first()
-    if survey is None:
-        return  # seed_survey creates it from the new seed
-    for version in SurveyVersion.objects.filter(survey=survey).exclude(status="retired"):
-        answered = Response.objects.filter(version=version).exists()
-        if version.status == "draft" or not answered:
-            if _rewrite(version, Question, Choice, forward=True):
-                _touch(SurveyVersion, version)
-            continue
-        # Published with responses: frozen. The new words go to a copy, published in its place.
-        copy = _copy(version, SurveyVersion, SurveyPage, Question, Choice)
-        if not _rewrite(copy, Question, Choice, forward=True):
-            copy.delete()  # staff had reworded all of it: nothing to publish
-            continue
-        version.status = "retired"
-        version.save(update_fields=["status"])
-        copy.status = "published"
-        copy.published_at = timezone.now()
-        copy.save(update_fields=["status", "published_at"])
-
-
-def lengthen(apps, schema_editor):
-    Survey, SurveyVersion, SurveyPage, Question, Choice, Response = _models(apps)
-    survey = Survey.objects.filter(slug=SLUG).first()
-    if survey is None:
-        return
-    versions = {v.number: v for v in SurveyVersion.objects.filter(survey=survey)}
-    for version in sorted(versions.values(), key=lambda v: -v.number):
-        made_here = [n for n in versions if version.notes == NOTE.format(number=n)]
-        answered = Response.objects.filter(version=version).exists()
-        if made_here and not answered:
-            # A copy this migration published and nobody answered: its source comes back.
-            source = versions[made_here[0]]
-            was_published = version.status == "published"
-            version.delete()
-            if was_published and source.status == "retired":
-                source.status = "published"
-                source.save(update_fields=["status"])
-            continue
-        if version.status == "retired" or answered:
-            continue  # answered words stay as they were answered
-        if _rewrite(version, Question, Choice, forward=False):
-            _touch(SurveyVersion, version)
+shorten, lengthen = rewording(CHANGES, NOTE)
 
 
 class Migration(migrations.Migration):
