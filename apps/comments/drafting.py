@@ -150,9 +150,12 @@ def _compose(data: dict, notice) -> list[Paragraph]:
         about.sentences.append(
             Sentence(_("My job title is %(title)s.") % {"title": job_title}, ("job_title",))
         )
-    if role is not None:
+    # The role as it reads in a sentence (no list label: no slashes, no gendered Spanish
+    # title, no "(write in)"); a role without one ("other") is stated by the job title only.
+    role_phrase = role.tr("in_sentence") if role is not None else ""
+    if role_phrase:
         about.sentences.append(
-            Sentence(_("My main role: %(role)s.") % {"role": role.tr("label")}, ("role",))
+            Sentence(_("My main role: %(role)s.") % {"role": role_phrase}, ("role",))
         )
     setting = _label(SETTING_CHOICES, data.get("setting"))
     if setting:

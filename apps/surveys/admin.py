@@ -226,7 +226,16 @@ class RoleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("slug", "label_en", "label_es", "order")
     fieldsets = [
         (None, {"fields": ["slug", "order"]}),
-        (BOTH, {"fields": [("label_en", "label_es"), ("titles_en", "titles_es")]}),
+        (
+            BOTH,
+            {
+                "fields": [
+                    ("label_en", "label_es"),
+                    ("titles_en", "titles_es"),
+                    ("in_sentence_en", "in_sentence_es"),
+                ]
+            },
+        ),
     ]
 
 

@@ -20,6 +20,24 @@ class Role(BilingualMixin, models.Model):
     label_es = models.CharField(_("label (Spanish)"), max_length=120, blank=True)
     titles_en = models.CharField(_("common titles (English)"), max_length=300, blank=True)
     titles_es = models.CharField(_("common titles (Spanish)"), max_length=300, blank=True)
+    # How the role reads in a first-person comment ("My main role: site coordinator or site
+    # director."): no slashes, and in Spanish the function, not a gendered title
+    # ("coordinación o dirección de un sitio"). Empty: the comment builder states no role.
+    in_sentence_en = models.CharField(
+        _("in a comment (English)"),
+        max_length=160,
+        blank=True,
+        help_text=_('Completes "My main role: ...", lower case, no slashes.'),
+    )
+    in_sentence_es = models.CharField(
+        _("in a comment (Spanish)"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            'Completes "Mi función principal: ...", lower case, no slashes: name the function '
+            '("coordinación de un sitio"), not a gendered title.'
+        ),
+    )
 
     class Meta:
         ordering = ["order", "slug"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -375,6 +375,7 @@ def survey_data_stamp() -> tuple[dict, dict]:
 # --- The comment builder's prefill from one's own response (apps.comments) ---
 
 PREFILL_TASKS = 5
+NOT_IMPORTANT = 1  # the importance scale's lowest point (scales.IMPORTANCE_CHOICES)
 _PREFILL_STATUSES = (Response.Status.IN_PROGRESS, Response.Status.COMPLETE)
 
 
@@ -442,9 +443,17 @@ def builder_prefill(response: Response) -> dict:
             initial["closest_fit"] = choice
     if initial.get("closest_code") in (None, "none"):
         initial.pop("closest_fit", None)  # a rating left over from an answer changed since
+    # The person's most important tasks first; a task they rated "Not important" (1) is not
+    # put forward in their comment, and one checked but not rated (planned missingness) comes
+    # after the rated ones on every database (PostgreSQL sorts NULL first when descending).
     tasks = (
         TaskRating.objects.filter(response=response, is_relevant=True, task__is_active=True)
-        .order_by("-importance", "-frequency", "task__order")
+        .exclude(importance=NOT_IMPORTANT)
+        .order_by(
+            F("importance").desc(nulls_last=True),
+            F("frequency").desc(nulls_last=True),
+            "task__order",
+        )
         .values_list("task_id", flat=True)[:PREFILL_TASKS]
     )
     if tasks:
