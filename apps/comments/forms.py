@@ -10,7 +10,7 @@ from apps.mailings.forms import EMAIL_DISPOSABLE, EMAIL_INVALID
 from apps.mailings.selectors import email_is_disposable, normalize_email
 from apps.notices.selectors import talking_point_published_list
 from apps.pages.selectors import occupation_soc_list
-from apps.surveys.scales import US_STATES
+from apps.surveys.scales import states_led_by
 from apps.surveys.selectors import role_list, task_active_list
 
 STORY_MAX_LENGTH = 2500
@@ -196,7 +196,7 @@ class BuilderForm(HoneypotMixin, forms.Form):
         kwargs.setdefault("initial", {}).setdefault("draft_language", language[:2])
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "—")] + [(r.slug, r.tr("label")) for r in role_list()]
-        self.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+        self.fields["state"].choices = states_led_by(_("Prefer not to say"))()
         self.fields["tasks"].queryset = task_active_list()
         self.fields["tasks"].label_from_instance = lambda t: t.tr("text")
         self.fields["talking_points"].queryset = talking_point_published_list()
@@ -299,7 +299,7 @@ def _optional_role_and_state(form: forms.Form) -> None:
     form.fields["role"].choices = [("", _("Prefer not to say"))] + [
         (r.slug, r.tr("label")) for r in role_list()
     ]
-    form.fields["state"].choices = [("", _("Prefer not to say"))] + US_STATES
+    form.fields["state"].choices = states_led_by(_("Prefer not to say"))()
 
 
 class SubmittedForm(HoneypotMixin, forms.Form):

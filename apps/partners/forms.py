@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.surveys.scales import US_STATES
+from apps.surveys.scales import states_led_by
 from apps.surveys.selectors import role_list
 
 from .models import Partner, PartnerLink
@@ -74,7 +74,7 @@ class PartnerFilterForm(forms.Form):
         label=_("Link"), required=False, coerce=int, empty_value=None, choices=()
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states"))] + US_STATES
+        label=_("State"), required=False, choices=states_led_by(_("All states"))
     )
     role = forms.ModelChoiceField(
         label=_("Main role"),

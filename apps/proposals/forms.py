@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.surveys.scales import US_STATES
+from apps.surveys.scales import states_led_by
 
 from . import evidence
 from .models import (
@@ -113,7 +113,7 @@ class CommentForm(forms.Form):
         choices=[("", _("Choose one"))] + list(ProposalComment.CommenterRole.choices),
     )
     state = forms.ChoiceField(
-        label=_("State where you work"), choices=[("", _("Choose one"))] + US_STATES
+        label=_("State where you work"), choices=states_led_by(_("Choose one"))
     )
     body = forms.CharField(
         label=_("Your comment on this section"),

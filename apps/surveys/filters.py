@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.surveys.models import Collector, Response, Role, SurveyVersion
-from apps.surveys.scales import US_STATES
+from apps.surveys.scales import states_led_by
 
 FILTER_KEYS = (
     "date_from",
@@ -72,7 +72,7 @@ class ResponseFilterForm(forms.Form):
         empty_label=_("All partner links"),
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states"))] + US_STATES
+        label=_("State"), required=False, choices=states_led_by(_("All states"))
     )
     role = forms.ModelChoiceField(
         label=_("Main role"),

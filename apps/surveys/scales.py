@@ -67,6 +67,13 @@ def state_choices() -> list[tuple[str, str]]:
     return sorted(((code, str(name)) for code, name in US_STATES), key=key)
 
 
+def states_led_by(label):
+    """Choices for a form's state field, as a callable so they are sorted in the language of
+    each request (a list built at import would keep the English order on Spanish pages): a
+    blank choice labelled `label`, then state_choices()."""
+    return lambda: [("", label), *state_choices()]
+
+
 # First three ZIP digits per state (USPS prefix ranges). Military prefixes (AA, AE, AP) and
 # unassigned prefixes are not listed: any state is accepted with them.
 ZIP3_RANGES = {
