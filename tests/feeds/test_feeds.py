@@ -231,3 +231,41 @@ def test_a_notice_is_dated_when_it_was_published_not_when_it_was_entered(client,
     assert dated[ahead.pk] == ahead.created_at
     html = client.get("/news/").content.decode()
     assert "June 14, 2024" in html
+
+
+def _head_alternates(html: str) -> dict:
+    import re
+    from html import unescape
+
+    head = html.split("</head>", 1)[0]
+    found = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head)
+    return {lang: unescape(href) for lang, href in found}
+
+
+def test_each_page_names_the_same_alternates_in_its_head_as_the_sitemap(
+    client, seeded, items, settings
+):
+    settings.PORTAL_BASE_URL = "https://ost.example.org"
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns, xhtml = "{http://www.sitemaps.org/schemas/sitemap/0.9}", "{http://www.w3.org/1999/xhtml}"
+    checked = 0
+    for entry in root.findall(f"{ns}url"):
+        loc = entry.find(f"{ns}loc").text
+        listed = {a.get("hreflang"): a.get("href") for a in entry.findall(f"{xhtml}link")}
+        page = _head_alternates(
+            client.get(loc.removeprefix(settings.PORTAL_BASE_URL)).content.decode()
+        )
+        assert page == {**listed, "x-default": listed["en"]}, loc
+        checked += 1
+    assert checked > 10
+
+
+def test_head_alternates_keep_other_parameters_and_staff_pages_have_none(client, seeded, settings):
+    settings.PORTAL_BASE_URL = "https://ost.example.org"
+    html = client.get("/news/?lang=es&page=1").content.decode()
+    assert _head_alternates(html) == {
+        "en": "https://ost.example.org/news/?page=1",
+        "es": "https://ost.example.org/news/?page=1&lang=es",
+        "x-default": "https://ost.example.org/news/?page=1",
+    }
+    assert 'hreflang="es"' not in client.get("/accounts/login/").content.decode()

@@ -32,3 +32,33 @@ def form_error_summary(form) -> list[dict]:
         for message in messages:
             items.append({"anchor": anchor, "label": label.rstrip(":"), "message": message})
     return items
+
+
+# Paths robots.txt keeps out of search engines: their pages name no language alternates.
+_NOT_LISTED = ("/staff/", "/accounts/")
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> str:
+    """`<link rel="alternate" hreflang>` for the page in English (its plain address, also the
+    x-default) and in Spanish (`?lang=es`), as sitemap.xml lists them; other query
+    parameters are kept. Nothing for staff pages or a request that is not a GET."""
+    from django.conf import settings
+    from django.utils.html import format_html_join
+
+    from apps.core import siteurl
+
+    request = context.get("request")
+    if request is None or request.method != "GET":
+        return ""
+    path = request.path
+    if path.startswith((*_NOT_LISTED, "/" + settings.ADMIN_URL)):
+        return ""
+    params = request.GET.copy()
+    params.pop("lang", None)
+    plain = path + (f"?{params.urlencode()}" if params else "")
+    params["lang"] = "es"
+    spanish = f"{path}?{params.urlencode()}"
+    base = siteurl.site_url()
+    links = [("en", base + plain), ("es", base + spanish), ("x-default", base + plain)]
+    return format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links)
