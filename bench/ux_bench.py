@@ -338,7 +338,10 @@ def walk(browser, base: str, role: str) -> dict:
         url = page.url.split("/page/", 1)[1]
         key = url.split("/")[0] + (("?" + url.split("?", 1)[1]) if "?" in url else "")
         progress = page.locator("#progress-label").inner_text()
-        left = int(re.search(r"about (\d+) minutes? left", progress).group(1))
+        # "about 8 minutes left", or "7 to 11 minutes left" while the role is not known yet
+        # (the longest role's time is recorded then).
+        found = re.search(r"(?:about )?(\d+)(?: to (\d+))? minutes? left", progress)
+        left = int(found.group(2) or found.group(1))
         if stated_left is None and rows and rows[-1]["page"] == "role":
             stated_left = {"at_page": len(rows), "minutes_left": left}
         # Screens to scroll through: from the top of the page to the bottom of Next.

@@ -73,6 +73,19 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request made with a Spanish cookie leaves
+    Spanish active in the thread (LocaleMiddleware activates, nothing deactivates), and a
+    later test without a request of its own then read the Spanish texts."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _use_broker(url: str) -> None:
     from ostportal.celery_app import app as celery_app
 

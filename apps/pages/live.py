@@ -27,9 +27,10 @@ class LiveState:
     signup_enabled: bool
     notice: object | None  # apps.notices.selectors.NoticeDisplay or None
     draft: object | None  # the latest published ProposalVersion or None
-    # The time the open survey states on its own landing page (apps.surveys.stated_time), in
-    # the language active when the state was read; None when no survey is open.
-    survey_minutes: int | None = None
+    # The time the open survey states on its own landing page (apps.surveys.stated_time): the
+    # shortest and the longest role's path (equal once real times exist), in the language
+    # active when the state was read; None when no survey is open.
+    survey_minutes: tuple[int, int] | None = None
 
     @property
     def survey_open(self) -> bool:
@@ -68,7 +69,7 @@ def _draft():
 def live_state(now=None) -> LiveState:
     """The live state of everything public pages talk about (a handful of small queries)."""
     from apps.notices.selectors import current_notice_cached, notice_display
-    from apps.surveys.stated_time import survey_stated_minutes
+    from apps.surveys.stated_time import survey_stated_range
 
     from .selectors import updates_signup_enabled
 
@@ -82,7 +83,7 @@ def live_state(now=None) -> LiveState:
         signup_enabled=updates_signup_enabled(),
         notice=notice_display(notice, now=now) if notice is not None else None,
         draft=_draft(),
-        survey_minutes=survey_stated_minutes(survey) if state == SURVEY_OPEN else None,
+        survey_minutes=survey_stated_range(survey) if state == SURVEY_OPEN else None,
     )
 
 

@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
 
-from apps.surveys.stated_time import survey_stated_minutes
+from apps.surveys.stated_time import survey_stated_range
 
 
 def qr_svg(url: str) -> bytes:
@@ -28,7 +28,7 @@ def qr_svg(url: str) -> bytes:
 def _texts(language: str, name: str, ends_on, survey=None) -> dict:
     with translation.override(language):
         # The time the survey's landing page states, in this language.
-        minutes = survey_stated_minutes(survey) if survey is not None else None
+        low, high = (survey_stated_range(survey) if survey is not None else None) or (0, 0)
         return {
             "title": _("Your work counts. Tell us what you do."),
             "body": (
@@ -37,8 +37,15 @@ def _texts(language: str, name: str, ends_on, survey=None) -> dict:
                     "youth outside school hours. Your answers help make the case for an "
                     "occupation code of our own. Anonymous; on a phone is fine."
                 )
-                % {"minutes": minutes}
-                if minutes
+                % {"minutes": high}
+                if high and low == high
+                else _(
+                    "Take the survey for people who work with children and youth outside "
+                    "school hours (%(low)s to %(high)s minutes). Your answers help make the "
+                    "case for an occupation code of our own. Anonymous; on a phone is fine."
+                )
+                % {"low": low, "high": high}
+                if high
                 else _(
                     "Take the survey for people who work with children and youth outside "
                     "school hours. Your answers help make the case for an occupation code of "

@@ -64,7 +64,64 @@ def survey_minutes(structure) -> int:
     )["total"]
 
 
-def survey_stated_minutes(survey: Survey) -> int | None:
-    """survey_minutes for the survey's published version (None without one)."""
+def _role_task_words() -> list[tuple[int, float, float]]:
+    """For each role: how many tasks its checklist holds and the words of its average
+    statement and rating heading, in the language shown (two queries; cached). A role
+    without tasks of its own sees them all, as the survey shows them."""
+    key = f"survey-role-task-words:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        tasks = list(Task.objects.filter(is_active=True))
+        links: dict[int, set[int]] = {}
+        for role_id, task_id in Task.roles.through.objects.values_list("role_id", "task_id"):
+            links.setdefault(role_id, set()).add(task_id)
+        found = []
+        for role_id in RoleModel.objects.values_list("pk", flat=True):
+            own = [t for t in tasks if t.for_all_roles or t.pk in links.get(role_id, ())]
+            own = own or tasks
+            if own:
+                found.append((len(own), mean_task_words(own), mean_task_words(own, label=True)))
+        cache.set(key, found, 600)
+    return found
+
+
+def survey_minutes_range(structure) -> tuple[int, int]:
+    """The time stated before the role is known, as the shortest and the longest role's path
+    (each role's own checklist; a paid respondent): one average hid that the largest group,
+    frontline staff, takes longer than it said. Once enough real completion times exist,
+    their median, for every role alike (low == high)."""
+    pages = expected_pages(structure, {})
+    totals = [
+        timing.path_minutes(
+            structure, pages, {}, task_count=count, task_words=words, label_words=label_words
+        )["total"]
+        for count, words, label_words in _role_task_words()
+    ]
+    if not totals:
+        minutes = survey_minutes(structure)
+        return minutes, minutes
+    return min(totals), max(totals)
+
+
+def survey_stated_range(survey: Survey) -> tuple[int, int] | None:
+    """survey_minutes_range for the survey's published version (None without one)."""
     version = survey_published_version(survey)
-    return survey_minutes(version_structure(version)) if version is not None else None
+    return survey_minutes_range(version_structure(version)) if version is not None else None
+
+
+def minutes_left_range(structure, shown, values, page) -> tuple[int, int]:
+    """Minutes left from `page` on while the role is not known yet: the shortest and the
+    longest role's path, as the landing page states (low == high once real times exist)."""
+    lefts = [
+        timing.path_minutes(
+            structure,
+            shown,
+            values,
+            task_count=count,
+            from_page=page,
+            task_words=words,
+            label_words=label_words,
+        )["left"]
+        for count, words, label_words in _role_task_words()
+    ]
+    return (min(lefts), max(lefts)) if lefts else (0, 0)

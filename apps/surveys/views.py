@@ -38,7 +38,13 @@ from .selectors import (
     version_structure,
     visible_pages,
 )
-from .stated_time import mean_task_words, survey_minutes, typical_task_count, typical_task_words
+from .stated_time import (
+    mean_task_words,
+    minutes_left_range,
+    survey_minutes_range,
+    typical_task_count,
+    typical_task_words,
+)
 from .templatetags.survey_tags import initial_from_answers
 
 BROWSER_COOKIE = "ost_browser"
@@ -120,6 +126,7 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return reply
     structure = version_structure(version)
+    low, high = survey_minutes_range(structure)
     return render(
         request,
         "surveys/landing.html",
@@ -129,7 +136,9 @@ def survey_landing(request: HttpRequest, slug: str) -> HttpResponse:
             "draft_url": _continue_url(draft) if draft else "",
             "page_count": len(structure.pages),
             "resume_days": settings.SURVEY_RESUME_DAYS,
-            "minutes": survey_minutes(structure),
+            # The shortest and the longest role's path (one number once real times exist).
+            "minutes_low": low,
+            "minutes": high,
         },
     )
 
@@ -147,8 +156,18 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
     """Page number, total and minutes left along the path the respondent is expected to take
     (a model of their own path: question types, the tasks of their role and how many they
     checked; scaled to the real median once enough responses exist)."""
-    path = path or {"values": {}, "task_count": typical_task_count(), "rated": None}
+    path = path or {
+        "values": {},
+        "task_count": typical_task_count(),
+        "rated": None,
+        "role_known": False,
+    }
     index = shown.index(page)
+    low = high = None
+    if not path.get("role_known", True):
+        # The role is not known yet: the shortest and the longest role's path, as the
+        # landing page states (one average understated the largest group's time).
+        low, high = minutes_left_range(structure, shown, path["values"], page)
     task_words = path.get("task_words") or typical_task_words()
     label_words = path.get("label_words") or typical_task_words(label=True)
     minutes = timing.path_minutes(
@@ -166,11 +185,16 @@ def _progress(structure, shown, page, *, path=None, plan=None, step=None) -> dic
         # On a rating screen, the tasks of the screens before are done.
         done = timing.rating_seconds(plan.rated_before(step), label_words, step - 1)
         left = timing.minutes(minutes["left_seconds"] - done)
+    if low is not None:
+        left = max(left, high)
+        low = min(low, left)
     return {
         "number": index + 1,
         "total": len(shown),
         "percent": round(100 * index / max(1, len(shown))),
         "minutes_left": left,
+        # Set while the role is not known: "7 to 11 minutes left" (None otherwise).
+        "minutes_left_low": low if low is not None and low < left else None,
         "is_first": index == 0,
         "is_last": index == len(shown) - 1,
     }
@@ -191,7 +215,12 @@ def _path(response, values, plan) -> dict:
         }
     role = next(iter(values.get("role", set())), None)
     if role is None:
-        return {"values": values, "task_count": typical_task_count(), "rated": None}
+        return {
+            "values": values,
+            "task_count": typical_task_count(),
+            "rated": None,
+            "role_known": False,
+        }
     tasks = list(
         Task.objects.filter(Q(for_all_roles=True) | Q(roles__slug=role), is_active=True)
         .distinct()

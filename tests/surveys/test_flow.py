@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,8 @@ from apps.surveys.models import (
     RespondentContact,
     Response,
     ResumeToken,
+    Role,
+    Task,
     TaskRating,
 )
 from apps.surveys.selectors import version_structure
@@ -25,17 +28,56 @@ pytestmark = pytest.mark.django_db
 
 
 def test_landing_states_the_time_it_takes_in_both_languages(client, survey):
-    from apps.surveys.stated_time import survey_minutes
+    """Before the role is known, the shortest and the longest role's path: one average said
+    8 minutes to frontline staff, the largest group, whose path the model puts at 10."""
+    from apps.surveys import timing
+    from apps.surveys.selectors import expected_pages, tasks_for_role
+    from apps.surveys.stated_time import mean_task_words, survey_minutes_range
 
-    # In English, as the page below is (an earlier test's request may leave Spanish active).
-    with translation.override("en"):
-        minutes = survey_minutes(version_structure(survey.versions.get()))
-    assert 5 <= minutes <= 20
-    html = client.get(survey.get_absolute_url()).content.decode()
-    assert f"About {minutes} minutes" in html
-    client.cookies["django_language"] = "es"
-    html = client.get(survey.get_absolute_url()).content.decode()
+    structure = version_structure(survey.versions.get())
+    pages = expected_pages(structure, {})
+    for language, said in (
+        ("en", "{low} to {high} minutes, depending on your role"),
+        ("es", "De {low} a {high} minutos, según su función"),
+    ):
+        with translation.override(language):
+            low, high = survey_minutes_range(structure)
+            # Recomputed here from each role's own checklist.
+            per_role = []
+            for role in Role.objects.all():
+                tasks = tasks_for_role(role.slug)[0] or list(Task.objects.filter(is_active=True))
+                per_role.append(
+                    timing.path_minutes(
+                        structure,
+                        pages,
+                        {},
+                        task_count=len(tasks),
+                        task_words=mean_task_words(tasks),
+                        label_words=mean_task_words(tasks, label=True),
+                    )["total"]
+                )
+        assert (low, high) == (min(per_role), max(per_role)) and 5 <= low < high <= 20
+        client.cookies["django_language"] = language
+        html = client.get(survey.get_absolute_url()).content.decode()
+        assert said.format(low=low, high=high) in html, language
     assert survey.title_es in html
+
+
+def test_the_time_left_is_a_range_until_the_role_is_known_then_the_roles_own(client, survey):
+    from apps.surveys.stated_time import survey_minutes_range
+
+    low, high = survey_minutes_range(version_structure(survey.versions.get()))
+    response = start(client, survey)
+    html = client.get(page_url(response, "eligibility")).content.decode()
+    assert f"{low} to {high} minutes left" in html
+    structure = version_structure(response.version)
+    for key in ("eligibility", "role"):
+        data = page_data(structure.page(key), {"role": "site_lead"})
+        assert client.post(page_url(response, key), data).status_code == 302
+    html = client.get(page_url(response, "time_use")).content.decode()
+    left = int(re.search(r"about (\d+) minutes? left", html).group(1))
+    assert low < left <= high  # the site coordinator's own path, one of the longest
+    assert " to " not in html.split('id="progress-label">', 1)[1].split("</p>", 1)[0]
 
 
 def test_a_paid_frontline_worker_completes_every_page(client, survey):
