@@ -12,7 +12,12 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
 from apps.insights.disclosure import Row, Tally, is_small, key_sum, protect_table, shown_count
-from apps.insights.selectors import labels
+from apps.insights.selectors import (
+    labels,
+    open_answer_group,
+    open_answer_params,
+    query_set_notice,
+)
 from apps.insights.selectors import open_answers as insights_open_answers
 from apps.surveys.filters import filtered_responses
 from apps.surveys.selectors import QuoteConsent, answer_list, response_included_list, role_list
@@ -175,6 +180,16 @@ def _applications(coder, *, blind: bool):
         "coder_id", "start", "code__name_en"
     )
     return qs.filter(coder=coder) if blind else qs
+
+
+def coding_group(params: dict) -> dict:
+    """The open-answers page's group rules for a list to code: `allowed` (at least K
+    respondents in the group the list covers, whose minimum query set is met) and the
+    `rare_roles` not printed beside an answer."""
+    narrowed = open_answer_params(params)
+    if query_set_notice(narrowed):
+        return {"allowed": False, "rare_roles": set()}
+    return open_answer_group(narrowed)
 
 
 def answers_to_code(params: dict, *, coder, blind: bool = True, question="", search="", todo=False):
@@ -456,7 +471,7 @@ def cooccurrence(params: dict, *, coder=None) -> dict:
 
 
 def quotes_for_staff(*, status: str = ""):
-    """Quotes with their answer's question, role, setting and consent (one query)."""
+    """Quotes with their answer's question, role and consent (one query)."""
     qs = Quote.objects.select_related(
         "answer__question", "answer__response__role", "created_by"
     ).filter(answer__response__in=response_included_list())

@@ -20,7 +20,12 @@ from apps.core.csvsafe import neutralize
 from apps.core.exceptions import ApplicationError
 from apps.core.redirects import is_safe_next
 from apps.insights import formatting
-from apps.insights.selectors import OPEN_TEXT_KEYS, labels
+from apps.insights.selectors import (
+    OPEN_TEXT_KEYS,
+    label_open_answers,
+    labels,
+    open_answer_ignored,
+)
 from apps.insights.suppression import k
 from apps.surveys.filters import ResponseFilterForm, filter_params
 
@@ -71,15 +76,24 @@ def answers(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     search = request.GET.get("q", "")[:100]
     todo = request.GET.get("todo") == "1"
-    qs = selectors.answers_to_code(
-        filter_params(request.GET),
-        coder=request.user,
-        blind=_is_blind(request),
-        question=question,
-        search=search,
-        todo=todo,
+    params = filter_params(request.GET)
+    # The open-answers page's rules (insights.selectors.OPEN_ANSWER_FILTERS): narrowed by
+    # role only, listed only for a group of at least K, rare roles not printed.
+    group = selectors.coding_group(params)
+    qs = (
+        selectors.answers_to_code(
+            params,
+            coder=request.user,
+            blind=_is_blind(request),
+            question=question,
+            search=search,
+            todo=todo,
+        )
+        if group["allowed"]
+        else []
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page", 1))
+    label_open_answers(page.object_list, group)
     lab = labels()
     return render(
         request,
@@ -92,7 +106,8 @@ def answers(request: HttpRequest) -> HttpResponse:
             search=search,
             todo=todo,
             questions=[(key, lab.questions.get(key, key)) for key in OPEN_TEXT_KEYS],
-            setting_labels=lab.choices.get("setting", {}),
+            group=group,
+            ignored_filters=open_answer_ignored(params),
         ),
     )
 
@@ -109,6 +124,8 @@ def _answer_page(request, answer_id, *, apply_form=None, quote_form=None, status
         back = ""
     choices = selectors.code_choices()
     lab = labels()
+    # The role as the list it came from prints it (none when rare there); no other attribute.
+    label_open_answers([answer], selectors.coding_group(_list_params(back)))
     return render(
         request,
         "coding/answer.html",
@@ -118,9 +135,6 @@ def _answer_page(request, answer_id, *, apply_form=None, quote_form=None, status
             data=data,
             answer=answer,
             question_label=lab.questions.get(answer.question.key, answer.question.key),
-            setting_label=lab.choices.get("setting", {}).get(
-                answer.response.setting, answer.response.setting
-            ),
             apply_form=apply_form or ApplyCodeForm(choices=choices, sentences=data.sentences),
             quote_form=quote_form or QuoteForm(sentences=data.sentences),
             has_codes=bool(choices),
@@ -136,14 +150,25 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, pk)
 
 
+def _list_params(back: str) -> dict:
+    """The filters of the list an answer page was opened from (`back`)."""
+    from django.http import QueryDict
+
+    return filter_params(QueryDict(back.partition("?")[2]))
+
+
 def _next_answer(request, answer, back: str):
-    """The next answer this reviewer has not coded, within the list they came from."""
+    """The next answer this reviewer has not coded, within the list they came from (none
+    when that list's group is too small to list)."""
     from django.http import QueryDict
 
     query = QueryDict(back.partition("?")[2])
+    params = filter_params(query)
+    if not selectors.coding_group(params)["allowed"]:
+        return None
     return (
         selectors.answers_to_code(
-            filter_params(query),
+            params,
             coder=request.user,
             question=query.get("question", ""),
             search=query.get("q", "")[:100],
@@ -435,6 +460,8 @@ def quotes(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.quotes_for_staff(status=status), 25).get_page(
         request.GET.get("page", 1)
     )
+    # Each quote's role as the open-answer lists print it (none when rare), no other attribute.
+    label_open_answers([q.answer for q in page.object_list], selectors.coding_group({}))
     return render(
         request,
         "coding/quotes.html",
@@ -444,7 +471,6 @@ def quotes(request: HttpRequest) -> HttpResponse:
             quotes=page,
             status=status,
             statuses=Quote.Status.choices,
-            setting_labels=labels().choices.get("setting", {}),
         ),
     )
 

@@ -260,7 +260,7 @@ def overview(params: dict) -> dict:
     )
     weeks = sorted(set(complete_by_week) | set(partial_by_week))
     over_time = _table(
-        _("Responses by week submitted (complete) or started (still in progress)"),
+        _("Complete responses by week submitted"),
         [(w.isoformat(), complete_by_week.get(w, 0)) for w in weeks],
         {},
         keep_order=True,
@@ -496,8 +496,20 @@ def _task_stats(
             half = 1.96 * sd / math.sqrt(shown_count(rated) or rated)
             low, high = mean - half, mean + half
     frequency_rows = [Row(key=str(c), label=str(c), n=row[f"f{c}"]) for c in range(1, 8)]
-    modal = max(range(1, 8), key=lambda c: row[f"f{c}"]) if rated else None
+    exact_modal = max(range(1, 8), key=lambda c: row[f"f{c}"]) if rated else None
     protect_table(frequency_rows, rated)
+    # The most common frequency as the counts beside it show it: with any count shown (a zero
+    # is shown but cannot be the most common), the
+    # largest shown (the noise could put another first: the label must not disagree with the
+    # shares printed beside it), or none when the most common is itself hidden to protect
+    # another cell; with every count hidden (a small group), the most common one.
+    shown = {
+        c: r.n for c, r in zip(range(1, 8), frequency_rows, strict=True) if not r.hidden and r.n
+    }
+    if not shown:
+        modal = exact_modal
+    else:
+        modal = max(shown, key=lambda c: shown[c]) if exact_modal in shown else None
     freq = [
         {"category": c, "n": r.n, "share": r.share}
         for c, r in zip(range(1, 8), frequency_rows, strict=True)
@@ -883,30 +895,65 @@ def query_set_notice(params: dict) -> str:
 # --- Open answers ---
 
 
+# Open answers are record-level text: two lists under different filters can be compared or
+# intersected (each answer is unique) to pick out the answers of a group smaller than K, which
+# the lists' own group-size check and the counts' noise cannot prevent (found by an outside
+# differencing audit: the list with flagged responses minus the list without them was one
+# respondent's answer; a state's list intersected with a role's list gave a hidden cell's).
+# So a list is narrowed by main role only (besides the question and words searched), holds
+# the counted responses only (never flagged ones), and prints no attribute beside an answer
+# but its role, which the role filter reveals anyway: role and setting side by side gave
+# away a role x setting cell of one.
+OPEN_ANSWER_FILTERS = ("role",)
+
+
+def open_answer_params(params: dict) -> dict:
+    """The filters an open-answer list applies (OPEN_ANSWER_FILTERS); the others are left
+    out, and `open_answer_ignored` names them for the page."""
+    return {key: value for key, value in params.items() if key in OPEN_ANSWER_FILTERS}
+
+
+def open_answer_ignored(params: dict) -> list[str]:
+    """Keys of the filters given that an open-answer list does not apply."""
+    return [key for key in params if key not in OPEN_ANSWER_FILTERS]
+
+
 def open_answer_count(params: dict, *, question: str = "", search: str = "") -> int | None:
     """How many open answers the list below holds, from the pre-aggregated figures when they
     can say (no text search); None when the list must count itself."""
     if search:
         return None
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
-    return source_for(params).open_count(keys)
+    return source_for(open_answer_params(params)).open_count(keys)
 
 
 def open_answer_group(params: dict) -> dict:
-    """Whether the filtered group is large enough to list its open answers (at least K
-    respondents), and the roles and settings too rare in it to print beside an answer
+    """Whether the group an open-answer list covers (`open_answer_params`) is large enough to
+    list (at least K respondents), and the roles too rare in it to print beside an answer
     (a role held by 1..K-1 of the group would point to that person)."""
-    source = source_for(params)
+    source = source_for(open_answer_params(params))
     total = source.total()
     return {
         "allowed": total >= k(),
         "rare_roles": {role for role, n in source.profile("role") if is_small(n)},
-        "rare_settings": {setting for setting, n in source.profile("setting") if is_small(n)},
     }
 
 
+def label_open_answers(answers, group: dict) -> None:
+    """Set `role_shown` on each answer of a page of a list: its respondent's main role as the
+    dashboards name it, or "—" when the role is too rare in the list's group, the group too
+    small to list, or the respondent gave none."""
+    names = labels().choices.get("role", {})
+    for answer in answers:
+        role = answer.response.role
+        slug = role.slug if role is not None else ""
+        rare = not slug or slug in group["rare_roles"] or not group["allowed"]
+        answer.role_shown = "—" if rare else names.get(slug) or role.tr("label")
+
+
 def open_answers(params: dict, *, question: str = "", search: str = ""):
-    """Open-text answers with the respondent's role and setting (never contact details)."""
+    """Open-text answers of the counted responses in the group `open_answer_params` keeps,
+    with the respondent's role (never another attribute, never contact details)."""
     keys = [question] if question in OPEN_TEXT_KEYS else list(OPEN_TEXT_KEYS)
     answers = (
         # `response__status` repeats what scoped_responses requires, on the joined response:
@@ -914,7 +961,7 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
         # submission index) and stop at the page's last answer, rather than sort every open
         # answer (at 1,000,000 responses, unfiltered: 368 ms before, 23 ms after).
         Answer.objects.filter(
-            response__in=scoped_responses(params),
+            response__in=scoped_responses(open_answer_params(params)),
             response__status=Response.Status.COMPLETE,
             question__key__in=keys,
         )
@@ -925,8 +972,6 @@ def open_answers(params: dict, *, question: str = "", search: str = ""):
             "question__key",
             "question__text_en",
             "question__text_es",
-            "response__setting",
-            "response__language",
             "response__role__label_en",
             "response__role__label_es",
             "response__role__slug",

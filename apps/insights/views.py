@@ -296,7 +296,8 @@ def open_answers(request: HttpRequest) -> HttpResponse:
     question = request.GET.get("question", "")
     search = request.GET.get("q", "")[:100]
     params = filter_params(request.GET)
-    if notice := selectors.query_set_notice(params):
+    # Only the role filter applies to a list of answers (selectors.OPEN_ANSWER_FILTERS).
+    if notice := selectors.query_set_notice(selectors.open_answer_params(params)):
         return _too_small(
             request, notice, "insights/open_answers.html", "insights:open_answers", "open-answers"
         )
@@ -309,6 +310,7 @@ def open_answers(request: HttpRequest) -> HttpResponse:
     else:  # fewer than K respondents: their answers would point to them
         answers = []
     page = Paginator(answers, 25).get_page(request.GET.get("page", 1))
+    selectors.label_open_answers(page.object_list, group)
     lab = selectors.labels()
     questions = [(key, lab.questions.get(key, key)) for key in selectors.OPEN_TEXT_KEYS]
     return render(
@@ -322,6 +324,7 @@ def open_answers(request: HttpRequest) -> HttpResponse:
             search=search,
             questions=questions,
             group=group,
+            ignored_filters=selectors.open_answer_ignored(params),
         ),
     )
 

@@ -307,7 +307,7 @@ def test_queries_per_page_do_not_grow_with_the_data(
             answers.append(answer)
         return answers
 
-    first = add(2)
+    first = add(5)  # a list of at least K respondents, as after the 12 more
     client.force_login(editor)
     client.post(reverse("coding:set_blind"), {"blind": "0"})
     url = (
@@ -326,16 +326,22 @@ def test_queries_per_page_do_not_grow_with_the_data(
 
 def test_done_moves_to_the_next_uncoded_answer_of_the_same_list(client, open_answer):
     reviewer = make_user(Role.REVIEWER)
-    first = open_answer("Camp answer one", setting="camp")
-    second = open_answer("Camp answer two", setting="camp")
-    open_answer("School answer", setting="school_campus")
+    # Lists are narrowed by role (the only filter open-answer lists apply), K=5 or more.
+    leads = [open_answer(f"Site lead answer {i}", role="site_lead") for i in range(5)]
+    open_answer("Frontline answer", role="frontline")
     client.force_login(reviewer)
-    back = reverse("coding:answers") + "?setting=camp"
+    back = reverse("coding:answers") + "?role=site_lead"
+    ordered = list(
+        reversed(leads)
+    )  # newest first, as the list shows them; the next one is the list's first uncoded
+    first, second = ordered[0], ordered[1]
     page = client.get(reverse("coding:answer", kwargs={"pk": first.pk}), {"back": back})
     assert page.context["next_answer"] == second.pk
     reply = client.post(reverse("coding:mark_coded", kwargs={"pk": first.pk}), {"back": back})
     assert reply.url.startswith(reverse("coding:answer", kwargs={"pk": second.pk}))
-    reply = client.post(reverse("coding:mark_coded", kwargs={"pk": second.pk}), {"back": back})
+    for answer in ordered[1:-1]:
+        client.post(reverse("coding:mark_coded", kwargs={"pk": answer.pk}), {"back": back})
+    reply = client.post(reverse("coding:mark_coded", kwargs={"pk": ordered[-1].pk}), {"back": back})
     assert reply.url == back  # nothing left to code in this list
     # A back link to another site is ignored.
     page = client.get(

@@ -255,6 +255,13 @@ def _compare_tasks(bad, where, params, export: Export, k, duties_csv, block):
             if t["low"] is not None:
                 importance += f" ({fmt(t['low'], 2)}–{fmt(t['high'], 2)})"
             klass, modal = t["class"], labels[t["modal"]]
+            # The label follows the frequency counts printed beside it: the largest shown,
+            # none when the most common is hidden to protect another cell, the most common
+            # when every count is hidden.
+            printed = {f["category"]: f["n"] for f in s.frequency if f["n"]}
+            if printed:
+                top = max(printed, key=lambda c: printed[c])
+                modal = labels[top] if t["modal"] in printed else "—"
             if relevance_hidden and not hidden:
                 # A hidden share is labelled only when every yes count with the same small
                 # cells (yes, no, both: 1..K-1) gives the same label.
