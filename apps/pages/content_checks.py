@@ -43,6 +43,9 @@ WINDOW_OPEN_RE = re.compile(
     r"\bcomment (?:window|period)\b[^.\n]*\bis (?:now )?open\b"
     r"|\bthis is the (?:moment|time) (?:practitioners|you|people) can comment\b"
     r"|\b(?:you|practitioners) can comment now\b"
+    # "The window is open now." on the home page, read as the comment window by visitors
+    # beside pages saying none is open.
+    r"|\bthe window is (?:now )?open\b"
     r"|\best[áa] abierto el periodo de comentarios\b"
     r"|\bperiodo de comentarios\b[^.\n]*\best[áa] abierto\b",
     re.IGNORECASE,

@@ -148,6 +148,11 @@ def test_the_toolkit_and_notices_are_checked_too(content):
             "This is the moment practitioners can comment; see get involved.",
             "El periodo de comentarios sobre los códigos ya está abierto.",
         ),
+        (
+            # The home page said this beside pages saying no window is open.
+            "**The window is open now.** The government is revising the list for 2028.",
+            "Está abierto el periodo de comentarios para la revisión de 2028.",
+        ),
     ],
 )
 def test_a_text_saying_a_comment_window_is_open_is_reported(content, en, es):
