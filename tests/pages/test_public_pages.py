@@ -107,6 +107,18 @@ def test_language_switcher_sets_a_cookie_that_sticks(client, seeded):
     assert '<html lang="es">' in _text(client.get("/page/vision/"))
 
 
+def test_the_switcher_works_on_an_address_that_carries_lang(client, seeded):
+    """The thank-you page links to /comment/?from=survey&lang=en: the switcher there reloaded
+    the same address, whose ?lang switched the page straight back."""
+    import re
+
+    html = _text(client.get("/page/faq/?lang=es&x=1"))
+    target = re.search(r'name="next" value="([^"]*)"', html).group(1).replace("&amp;", "&")
+    assert target == "/page/faq/?x=1"
+    reply = client.post(reverse("set_language"), {"language": "en", "next": target})
+    assert '<html lang="en">' in _text(client.get(reply.url))
+
+
 def test_lang_query_parameter_picks_spanish_and_remembers_it(client, seeded):
     assert '<html lang="es">' in _text(client.get("/?lang=es"))
     assert '<html lang="es">' in _text(client.get("/page/vision/"))

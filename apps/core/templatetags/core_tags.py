@@ -62,3 +62,16 @@ def language_alternates(context) -> str:
     base = siteurl.site_url()
     links = [("en", base + plain), ("es", base + spanish), ("x-default", base + plain)]
     return format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links)
+
+
+@register.simple_tag(takes_context=True)
+def path_without_lang(context) -> str:
+    """The request's path and query without `lang`: where the language switcher returns, so
+    that a `?lang=es` in the address (a partner's link, the thank-you page's) does not
+    switch the page straight back."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    params = request.GET.copy()
+    params.pop("lang", None)
+    return request.path + (f"?{params.urlencode()}" if params else "")
