@@ -31,7 +31,7 @@ def test_quote_block_keeps_public_quotes_with_role_and_setting(proposal, build, 
         {
             "id": public.pk,
             "text": "I run the whole afternoon program.",
-            "role": "Frontline youth worker / program staff",
+            "role": "Frontline youth worker (group leader, camp counselor)",
             "setting": "At a school",
         }
     ]
