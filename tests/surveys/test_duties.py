@@ -48,7 +48,7 @@ def _rate_all(client, response, tasks, step_url, importance="4", frequency="5"):
 
 @pytest.mark.parametrize(
     "language, heading",
-    [("en", "Rating task 1 of 1"), ("es", "Calificando la tarea 1 de 1")],
+    [("en", "Rating task 1 of 1"), ("es", "Calificación de la tarea 1 de 1")],
 )
 def test_one_checked_task_is_rated_under_a_heading_for_one(client, survey, language, heading):
     """With one task checked the heading read "Rating tasks 1–1 of 1" ("Calificando las

@@ -93,6 +93,13 @@ def test_a_paid_frontline_worker_completes_every_page(client, survey):
     assert response.version.number == 1
 
 
+def test_the_thank_you_page_offers_the_comment_builder_once_from_the_answers(client, survey):
+    response, _seen = complete(client, survey)
+    html = client.get(reverse("surveys:thanks", kwargs={"public_id": response.public_id}))
+    links = re.findall(r'href="(/comment/[^"]*)"', html.content.decode())
+    assert links == ["/comment/?from=survey&amp;lang=en"], links
+
+
 def test_volunteers_take_the_short_path(client, survey):
     response, seen = complete(client, survey, {"eligibility": "volunteer"})
     assert response.status == Response.Status.COMPLETE
