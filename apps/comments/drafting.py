@@ -3,7 +3,10 @@
 The draft states only what the person said. Every sentence carries the keys of the answers
 that produced it (`Sentence.keys`); the only sentences without answer keys are the notice's
 own header lines and the closing courtesy, which make no claim about the person. Nothing is
-added when an answer is left empty: no default claim stands in for a missing answer.
+added when an answer is left empty: no default claim stands in for a missing answer. The
+talking points the person picks are not pasted in: they are the portal's words, not theirs
+(and the same words in many comments add little beyond the first); the draft page shows
+them beside the text to say in their own words.
 """
 
 from dataclasses import dataclass, field
@@ -30,10 +33,11 @@ ANSWER_KEYS = (
     "employer_code",
     "closest_code",
     "closest_fit",
-    "talking_points",
     "ask",
     "ask_detail",
 )
+# Answered in the builder but never written into the draft: shown beside it instead.
+REMINDER_KEYS = ("talking_points",)
 
 
 @dataclass(frozen=True)
@@ -220,11 +224,6 @@ def _compose(data: dict, notice) -> list[Paragraph]:
         codes.sentences.append(_fit_sentence(closest, data.get("closest_fit") or ""))
     paragraphs.append(codes)
 
-    points = list(data.get("talking_points") or [])
-    if points:
-        paragraphs.append(
-            Paragraph([Sentence(p.tr("text"), ("talking_points",)) for p in points], separator="\n")
-        )
     request = Paragraph()
     ask = _label(ASK_CHOICES, data.get("ask"))
     if ask:

@@ -185,7 +185,10 @@ class BuilderForm(HoneypotMixin, forms.Form):
         queryset=talking_point_published_list().none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("At most three. Say them in your own words when you edit the draft."),
+        help_text=_(
+            "At most three. They are shown beside your draft, not written into it: say them "
+            "in your own words."
+        ),
     )
     draft_language = forms.ChoiceField(
         label=_("Language of your comment"), choices=LANGUAGE_CHOICES
@@ -280,7 +283,20 @@ class DraftForm(HoneypotMixin, forms.Form):
     )
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, widget=forms.HiddenInput, required=False)
+    # The talking points picked in the builder, kept to show beside the draft on each check.
+    points = IdsField(
+        queryset=talking_point_published_list().none(),
+        widget=forms.MultipleHiddenInput,
+        required=False,
+    )
     website = _honeypot()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].queryset = talking_point_published_list()
+
+    def clean_points(self):
+        return list(self.cleaned_data["points"])[:MAX_TALKING_POINTS]
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or "en"

@@ -65,11 +65,13 @@ def builder(request: HttpRequest) -> HttpResponse:
                 return redirect("comments:builder")
             data = form.cleaned_data
             text = compose_draft(data=data, notice=_open_or_upcoming(notice))
+            points = list(data["talking_points"])
             draft_form = DraftForm(
                 initial={
                     "text": text,
                     "fingerprint": services.draft_token_new(),
                     "language": data["draft_language"],
+                    "points": [p.pk for p in points],
                 }
             )
             report = selectors.similarity_report(text=text)
@@ -80,6 +82,8 @@ def builder(request: HttpRequest) -> HttpResponse:
                     "form": draft_form,
                     "report": report,
                     "no_story": not data["story"],
+                    "points": points,
+                    "draft_language": data["draft_language"],
                     **_draft_context(notice),
                 },
             )
@@ -147,12 +151,15 @@ def draft(request: HttpRequest) -> HttpResponse:
         return _download(text, action, notice)
     report = selectors.similarity_report(text=text, exclude_key=key)
     services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
-    data = {**form.cleaned_data, "fingerprint": token}
+    points = form.cleaned_data.get("points") or []
+    data = {**form.cleaned_data, "fingerprint": token, "points": [p.pk for p in points]}
     return render(
         request,
         "comments/draft.html",
         {
             "form": DraftForm(initial=data),
+            "points": points,
+            "draft_language": language,
             "report": report,
             "checked": True,
             "notes": selectors.draft_notes(text=text, notice=_open_or_upcoming(notice)),

@@ -63,4 +63,22 @@
     area.addEventListener("input", update);
     update();
   }
+
+  // The draft is never stored: leaving the page (the language switcher, a link, closing the
+  // tab) would lose an edited draft. Ask first, unless the draft's own form is being sent
+  // (check again, or a download, after which that text is on the person's device).
+  if (area && area.form) {
+    var kept = area.value;
+    var sending = false;
+    area.form.addEventListener("submit", function () {
+      sending = true;
+      kept = area.value;
+      window.setTimeout(function () { sending = false; }, 2000);
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (sending || area.value === kept) { return; }
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
 })();

@@ -154,3 +154,35 @@ def test_social_post_copy_button(comment_site, pages):
     page.get_by_role("button", name="Copy post").first.click()
     expect(page.locator(".copy-status")).to_have_text("Copied.")
     assert "#OSTworkforce" in page.evaluate("navigator.clipboard.readText()")
+
+
+def test_an_edited_draft_is_not_lost_to_the_language_switcher(comment_site, pages):
+    """Switching language on the draft page reloaded an empty builder: the edited draft,
+    never stored, was gone without a word. Now the browser asks first."""
+    page = pages.open(viewport=PHONE)
+    page.goto(comment_site.url + "/comment/")
+    page.get_by_label("Which best describes your main role?").select_option("site_lead")
+    page.get_by_label("Your job title", exact=True).fill("Site coordinator")
+    page.get_by_label(Task.objects.get(code="T21").text_en).check()
+    page.get_by_role("button", name="Make my draft").click()
+    area = page.get_by_label("Your comment", exact=True)
+    area.press("End")
+    area.type(" MY OWN EDIT SENTENCE.")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.locator(".language-switcher button").click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert "MY OWN EDIT SENTENCE." in area.input_value()
+    assert page.locator("h1").inner_text() == "Your draft comment"
+    # Checking the draft sends it: no question, and the text comes back.
+    page.remove_listener("dialog", stay)
+    page.get_by_role("button", name="Check my draft again").click()
+    page.wait_for_load_state()
+    assert "MY OWN EDIT SENTENCE." in page.get_by_label("Your comment", exact=True).input_value()
+    assert pages.console_errors == []

@@ -69,3 +69,36 @@ def test_tasks_rated_not_important_are_not_put_forward_and_unrated_come_last(sur
     codes = dict(Task.objects.values_list("pk", "code"))
     # Most important first; "Not important" (T39) left out; not rated (T05) after the rated.
     assert [codes[pk] for pk in builder_prefill(response)["tasks"]] == ["T01", "T03", "T05"]
+
+
+def test_talking_points_are_shown_beside_the_draft_not_written_into_it(client, survey):
+    """The builder pasted the portal's talking points word for word as the person's own
+    sentences ("Today front-line staff are counted as ..." from a site coordinator)."""
+    import re
+    from html import unescape
+
+    from apps.notices.models import TalkingPoint
+
+    points = list(TalkingPoint.objects.all()[:2])
+    data = builder_data(role="site_lead", talking_points=[p.pk for p in points])
+    html = client.post("/comment/", data).content.decode()
+    draft = unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1))
+    beside = html.split('id="points-to-make"', 1)[1].split("</div>", 1)[0]
+    for point in points:
+        assert point.text_en not in draft
+        assert unescape(point.text_en) in unescape(beside)
+    # Checking the edited draft again keeps them beside it; in the draft's language.
+    hidden = re.findall(r'name="points" value="(\d+)"', html)
+    assert sorted(map(int, hidden)) == sorted(p.pk for p in points)
+    fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', html).group(1)
+    again = client.post(
+        "/comment/draft/",
+        {
+            "text": draft + " My own words.",
+            "language": "es",
+            "points": hidden,
+            "fingerprint": fingerprint,
+            "action": "check",
+        },
+    ).content.decode()
+    assert unescape(points[0].text_es) in unescape(again.split('id="points-to-make"', 1)[1])
