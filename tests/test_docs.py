@@ -183,3 +183,29 @@ def test_missing_files_and_anchors_are_reported(tmp_path):
     assert any("no file docs/gone.md" in p for p in problems)
     assert any("#restores" in p for p in problems)
     assert any("#nowhere" in p for p in problems)
+
+
+def _table_after(text: str, heading: str = "") -> list[str]:
+    """The rows of the first Markdown table after `heading` (from the start without one; an
+    empty list when there is none)."""
+    if heading and heading not in text:
+        return []
+    rest = text.split(heading, 1)[1] if heading else text
+    rows, started = [], False
+    for line in rest.splitlines():
+        if line.startswith("|"):
+            rows.append(line)
+            started = True
+        elif started:
+            break
+    return rows
+
+
+def test_the_benchmarks_page_shows_the_latest_table():
+    """docs/benchmarks.md's "Latest table" is bench/results/summary.md's table, row for row:
+    the page once kept an older run's dashboard rows (7,850 ms where the results said 5,127)."""
+    summary = (ROOT / "bench" / "results" / "summary.md").read_text(encoding="utf-8")
+    page = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    latest = _table_after(summary)
+    assert latest, "bench/results/summary.md holds no table"
+    assert _table_after(page, "### Latest table") == latest
