@@ -56,6 +56,11 @@ from .sources import (
 
 CORE_RELEVANCE = 67.0
 CORE_IMPORTANCE = 3.0
+# The main role whose core tasks describe the proposed occupation (a code for front-line
+# staff, DOMAIN.md section 3): the public results and the proposal's draft definition. A
+# task's relevance is the share among those asked about it, mostly its own roles, so pooled
+# over every role a manager's or a coach's task reads as core to the whole field.
+CORE_TASKS_ROLE = "frontline"
 IMPORTANCE_BOUNDS = (1, 5)  # the importance scale: what one rating can be
 OPEN_TEXT_KEYS = (
     "describe_work",

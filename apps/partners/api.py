@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
@@ -170,7 +170,14 @@ class PublicOut(Schema):
     total_hidden: bool
     by_state: TableOut
     by_role: TableOut
-    core_tasks: list[TaskOut]
+    core_tasks: list[TaskOut] = Field(
+        description=(
+            "The core tasks of the front-line role (main role 'frontline'), the role the "
+            "proposed code would cover: relevance is among that role's respondents asked "
+            "about the task; tasks with under 10 ratings or an importance interval wider "
+            "than one point are left out."
+        )
+    )
     crosswalk: TableOut
 
 

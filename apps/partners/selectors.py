@@ -10,6 +10,7 @@ from apps.insights import selectors as insights
 from apps.insights.cube import watermark
 from apps.insights.disclosure import k
 from apps.insights.sources import source_for
+from apps.surveys.selectors import role_by_slug
 
 from .models import ApiToken, Partner, PartnerLink, PartnerMember, ResultsPublication
 
@@ -132,13 +133,15 @@ def public_results() -> dict:
         return data
     params: dict = {}
     overview = insights.overview(params)
-    tasks = insights.task_table(params, sort="relevance")
+    # Core tasks of the front-line role (insights.CORE_TASKS_ROLE), precise figures only.
+    tasks = insights.task_table({"role": insights.CORE_TASKS_ROLE}, sort="relevance")
     data = {
         "total": overview["total"],
         "total_hidden": overview["total_hidden"],
         "by_state": overview["by_state"],
         "by_role": overview["by_role"],
-        "core_tasks": [t for t in tasks if t.classification == "core"],
+        "core_tasks": [t for t in tasks if t.classification == "core" and not t.low_precision],
+        "core_role": role_by_slug(insights.CORE_TASKS_ROLE),
         "titles": insights.job_titles(params)["canonical"][:25],
         "crosswalk": insights.crosswalk(params)["pooled"],
         "as_of": getattr(source_for(params), "as_of", None) or timezone.now(),

@@ -104,8 +104,11 @@ def _methods_text(version: ProposalVersion) -> list[str]:
         )
         % {"k": m.get("k", ""), "mark": formatting.HIDDEN_COUNT},
         _(
-            "Core tasks follow the O*NET rule: at least 67% of respondents say the task is "
-            "part of their job and its mean importance is 3.0 or more on a 1–5 scale."
+            "Core tasks follow the O*NET rule: at least 67% of the respondents asked about a "
+            "task say it is part of their job, and its mean importance is 3.0 or more on a 1–5 "
+            "scale. Each respondent is asked about the tasks listed for their main role (and "
+            "may add others), so a task's share is among those asked; a table filtered on one "
+            "main role shows that role's figures."
         ),
     ]
 

@@ -381,12 +381,28 @@ def _clause(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
-def definition_draft(filters: dict | None = None, *, max_may: int = 5) -> dict:
-    """A draft definition from the task table: one "required duties" sentence from the core
-    tasks and "May ..." sentences from the supplemental ones (most relevant first)."""
-    stats = insights.task_table(filters or {}, sort="relevance")
-    core = [s.task.text_en for s in stats if s.classification == "core"]
-    supplemental = [s.task.text_en for s in stats if s.classification == "supplemental"]
+# The main role a draft definition is built from unless the editor picks another (see
+# insights.CORE_TASKS_ROLE: pooled over every role, a manager's task read as a required duty).
+DEFINITION_ROLE = insights.CORE_TASKS_ROLE
+
+
+def definition_roles() -> list:
+    """The main roles a draft definition can be built from (the survey's roles)."""
+    from apps.surveys.selectors import role_list
+
+    return list(role_list())
+
+
+def definition_draft(role: str | None = DEFINITION_ROLE, *, max_may: int = 5) -> dict:
+    """A draft definition from the task table of one main role: one "required duties"
+    sentence from the core tasks and "May ..." sentences from the supplemental ones (most
+    relevant first). Tasks whose figures are imprecise (under 10 ratings, or an importance
+    interval wider than a point) are left out, as DOMAIN.md section 8 asks of public output;
+    so are tasks whose figures are hidden."""
+    stats = insights.task_table({"role": role} if role else {}, sort="relevance")
+    usable = [s for s in stats if s.classification and not s.low_precision]
+    core = [s.task.text_en for s in usable if s.classification == "core"]
+    supplemental = [s.task.text_en for s in usable if s.classification == "supplemental"]
     required = ""
     if core:
         clauses = [_clause(t) for t in core]
@@ -396,4 +412,10 @@ def definition_draft(filters: dict | None = None, *, max_may: int = 5) -> dict:
         else:
             required = "; ".join([first, *clauses[1:-1]]) + "; and " + clauses[-1] + "."
     may = [f"May {_clause(t)}." for t in supplemental[:max_may]]
-    return {"required": required, "may": may, "text": " ".join([required, *may]).strip()}
+    return {
+        "role": role or "",
+        "required": required,
+        "may": may,
+        "left_out": len(stats) - len(usable),
+        "text": " ".join([required, *may]).strip(),
+    }

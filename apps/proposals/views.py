@@ -76,7 +76,13 @@ def _section_page(request, section, *, form=None, conflict=None, evidence_form=N
     force = request.GET.get("check") == "all"
     draft = None
     if section.key == "definition":
-        draft = evidence.definition_draft()
+        roles = evidence.definition_roles()
+        wanted = request.GET.get("draft_role", evidence.DEFINITION_ROLE)
+        role = next((r for r in roles if r.slug == wanted), None)
+        if role is None:  # an unknown or tampered role: the default one
+            role = next((r for r in roles if r.slug == evidence.DEFINITION_ROLE), None)
+        draft = evidence.definition_draft(role.slug if role else None)
+        draft["roles"] = roles
     if form is None:
         initial = {"body": section.body, "revision": section.revision}
         if draft and request.GET.get("use_draft") == "1" and draft["text"]:

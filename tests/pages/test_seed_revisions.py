@@ -108,3 +108,25 @@ def test_a_staff_edited_notice_is_left_alone(tmp_path):
     Notice.objects.update(required_header="Our own header")
     seed_toolkit()
     assert Notice.objects.get().required_header == "Our own header"
+
+
+def test_the_core_task_glossary_entry_says_among_those_asked(tmp_path):
+    """The glossary said "at least 67% of respondents", false as printed: a task's share is
+    among those asked about it (a reviewer found a manager's task "core" at 85% of those
+    asked, 5.7% of all). A database seeded with the old entry gets the new one."""
+    from apps.pages.models import GlossaryTerm
+
+    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    history = json.loads(HISTORY_FILE.read_text(encoding="utf-8"))
+    old = history["glossary"]["core-task"][0]
+    data["glossary"] = [old if t["key"] == "core-task" else t for t in data["glossary"]]
+    old_file = tmp_path / "content.json"
+    old_file.write_text(json.dumps(data), encoding="utf-8")
+    seed_content(old_file)
+    assert "67% of respondents say" in GlossaryTerm.objects.get(key="core-task").definition_en
+    seed_content()
+    term = GlossaryTerm.objects.get(key="core-task")
+    assert "67% of the respondents asked about it" in term.definition_en
+    assert "a quienes se les preguntó por ella" in term.definition_es
+    why = Page.objects.get(slug="why-it-matters")
+    assert "51 % sumamente preocupado" in why.body_es and "51 % muy" not in why.body_es

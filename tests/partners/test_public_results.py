@@ -44,6 +44,22 @@ def test_editors_publish_and_the_page_shows_suppressed_headline_figures(client, 
     assert "Alpha Network" not in html  # no partner link names on the public page
 
 
+def test_public_core_tasks_are_the_front_line_roles_not_all_pooled(client, respond, partner_a):
+    """12 program managers who all do T01 do not make it a core task of the front-line
+    occupation; 12 frontline youth workers do (a reviewer found manager and coach tasks listed
+    as core of the field: each task's share is among those asked, mostly its own roles)."""
+    ResultsPublication.objects.create(pk=1, is_published=True)
+    respond(partner_a.links.first().collector, 12, role="program_manager")
+    data = client.get(reverse("partners:public_results")).context["data"]
+    assert data["core_tasks"] == []
+    assert data["core_role"].slug == "frontline"
+    cache.clear()
+    respond(partner_a.links.first().collector, 12, role="frontline")
+    page = client.get(reverse("partners:public_results"))
+    assert [t.task.code for t in page.context["data"]["core_tasks"]] == ["T01"]
+    assert "Frontline youth worker" in page.content.decode()
+
+
 def test_reviewers_cannot_publish(client):
     client.force_login(make_user(Role.REVIEWER))
     assert client.post(reverse("partners:results_publish"), {"publish": "1"}).status_code == 403
@@ -114,7 +130,7 @@ def test_a_core_task_whose_share_is_hidden_says_67_percent_or_more(rf, language)
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
-    from apps.surveys.models import Task
+    from apps.surveys.models import Role, Task
 
     task = Task(code="T99", text_en="Plan the week", text_es="Planear la semana")
     core = [
@@ -127,11 +143,13 @@ def test_a_core_task_whose_share_is_hidden_says_67_percent_or_more(rf, language)
             importance_digits=1,
         ),
     ]  # fmt: skip
+    role = Role(slug="frontline", label_en="Frontline youth worker", label_es="Personal de base")
     data = SimpleNamespace(
-        as_of=timezone.now(), by_role=[], by_state=[], core_tasks=core, crosswalk=[], k=5,
-        titles=[], total=120, total_hidden=False,
+        as_of=timezone.now(), by_role=[], by_state=[], core_tasks=core, core_role=role,
+        crosswalk=[], k=5, titles=[], total=120, total_hidden=False,
     )  # fmt: skip
     with translation.override(language):
         html = render_to_string("partners/results.html", {"data": data}, request=rf.get("/"))
     assert ("67% or more" if language == "en" else "67 % o más") in html
     assert "91" in html
+    assert ("Frontline youth worker" if language == "en" else "Personal de base") in html

@@ -198,9 +198,26 @@ def test_the_definition_page_offers_the_draft_to_accept(proposal, data, editor, 
     client.force_login(editor)
     page = client.get("/staff/proposal/section/definition/").content.decode()
     assert "Draft definition from the task ratings" in page
-    filled = client.get("/staff/proposal/section/definition/?use_draft=1").content.decode()
+    assert 'name="draft_role"' in page and '<option value="frontline" selected>' in page
+    filled = client.get(
+        "/staff/proposal/section/definition/?draft_role=frontline&use_draft=1"
+    ).content.decode()
     textarea = filled.split('name="body"')[1].split("</textarea>")[0]
-    assert "Plan and lead structured activities" in textarea and "May supervise youth" in textarea
+    assert "Plan and lead structured activities" in textarea
+
+
+def test_the_definition_draft_follows_the_role_picked(proposal, data, editor, client):
+    """The 3 site leads of the data rated too few tasks for a draft; a tampered role falls
+    back to the front line, never a server error."""
+    client.force_login(editor)
+    url = "/staff/proposal/section/definition/"
+    site = client.get(url + "?draft_role=site_lead").content.decode()
+    assert '<option value="site_lead" selected>' in site
+    assert "not enough task ratings from this role" in site
+    for junk in ("nobody", "%00", "x" * 500, ""):
+        reply = client.get(url, {"draft_role": junk})
+        assert reply.status_code == 200
+        assert '<option value="frontline" selected>' in reply.content.decode()
 
 
 def test_saving_a_version_and_publishing_from_the_pages(proposal, editor, client):
