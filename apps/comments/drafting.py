@@ -20,16 +20,21 @@ from apps.surveys.selectors import role_by_slug
 
 from .forms import ASK_CHOICES, NO_OCCUPATION_FITS, SETTING_CHOICES
 
+# The setting "Somewhere else": stated by nothing in a draft.
+OTHER_SETTING = "other"
+
 # Answer keys (BuilderForm fields) a sentence can come from; draft_language only chooses
 # the language and the honeypot is never used.
 ANSWER_KEYS = (
     "role",
+    "volunteer",
     "job_title",
     "years_in_field",
     "setting",
     "state",
     "tasks",
     "story",
+    "description",
     "employer_code",
     "closest_code",
     "closest_fit",
@@ -80,6 +85,11 @@ def answered(data: dict) -> set[str]:
         value = data.get(key)
         if key == "years_in_field":
             if value is not None:
+                given.add(key)
+        elif key == "setting" and value == OTHER_SETTING:
+            continue  # "Other": nothing specific to say, the draft leaves it out
+        elif isinstance(value, bool):
+            if value:
                 given.add(key)
         elif isinstance(value, str):
             if value.strip():
@@ -147,8 +157,13 @@ def _compose(data: dict, notice) -> list[Paragraph]:
 
     about = Paragraph()
     role = role_by_slug(data.get("role"))
+    volunteer = bool(data.get("volunteer"))
     if role is not None:
-        about.sentences.append(Sentence(_("I work in out-of-school-time programs."), ("role",)))
+        about.sentences.append(
+            Sentence(_("I volunteer in out-of-school-time programs."), ("role", "volunteer"))
+            if volunteer
+            else Sentence(_("I work in out-of-school-time programs."), ("role",))
+        )
     job_title = (data.get("job_title") or "").strip()
     if job_title:
         about.sentences.append(
@@ -161,7 +176,11 @@ def _compose(data: dict, notice) -> list[Paragraph]:
         about.sentences.append(
             Sentence(_("My main role: %(role)s.") % {"role": role_phrase}, ("role",))
         )
-    setting = _label(SETTING_CHOICES, data.get("setting"))
+    setting = (
+        "" if data.get("setting") == OTHER_SETTING else _label(SETTING_CHOICES, data.get("setting"))
+    )
+    if setting[1:2].islower():  # "At a school" reads "at a school" after the colon
+        setting = setting[:1].lower() + setting[1:]
     if setting:
         about.sentences.append(
             Sentence(
@@ -187,7 +206,12 @@ def _compose(data: dict, notice) -> list[Paragraph]:
 
     tasks = list(data.get("tasks") or [])
     if tasks:
-        lines = [Sentence(_("These are tasks I actually do in my job:"), ("tasks",))]
+        heading = (
+            _("These are tasks I actually do as a volunteer:")
+            if volunteer
+            else _("These are tasks I actually do in my job:")
+        )
+        lines = [Sentence(heading, ("tasks",))]
         lines += [Sentence(f"- {task.tr('text')}", ("tasks",)) for task in tasks]
         paragraphs.append(Paragraph(lines, separator="\n"))
     story = (data.get("story") or "").strip()
@@ -197,6 +221,18 @@ def _compose(data: dict, notice) -> list[Paragraph]:
                 [
                     Sentence(_("An example from my work:"), ("story",)),
                     Sentence(story, ("story",)),
+                ],
+                separator="\n",
+            )
+        )
+
+    description = (data.get("description") or "").strip()
+    if description:
+        paragraphs.append(
+            Paragraph(
+                [
+                    Sentence(_("How I describe my work:"), ("description",)),
+                    Sentence(description, ("description",)),
                 ],
                 separator="\n",
             )

@@ -14,6 +14,10 @@ from apps.surveys.scales import states_led_by
 from apps.surveys.selectors import role_list, task_active_list
 
 STORY_MAX_LENGTH = 2500
+# The survey's open answers hold up to 5,000 characters: a description brought over from the
+# survey is kept whole (cut at 2,500 it once ended a draft mid-word), and a draft over the
+# notice's limit says so beside the text.
+DESCRIPTION_MAX_LENGTH = 5000
 DETAIL_MAX_LENGTH = 600
 # The builder keeps drafts longer than any comment form so nothing typed is cut off; the
 # counter warns about the form's own limit.
@@ -107,6 +111,11 @@ class BuilderForm(HoneypotMixin, forms.Form):
     """The guided questions; the answers become a first draft the person then edits."""
 
     role = forms.ChoiceField(label=_("Which best describes your main role?"))
+    volunteer = forms.BooleanField(
+        label=_("I do this work as a volunteer, not for pay"),
+        required=False,
+        help_text=_("Your draft then says you volunteer in these programs."),
+    )
     job_title = forms.CharField(
         label=_("Your job title"),
         max_length=120,
@@ -164,6 +173,16 @@ class BuilderForm(HoneypotMixin, forms.Form):
             "families and coworkers."
         ),
     )
+    description = forms.CharField(
+        label=_("How you describe your work"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": DESCRIPTION_MAX_LENGTH}),
+        help_text=_(
+            "Optional. Your answer to the survey's question about how you would describe your "
+            "work to someone outside the field, if you gave one. Edit it or clear it."
+        ),
+    )
     # Nothing chosen beforehand: the draft asks only what the person picked (a preselected
     # "create a new occupation" put that request in drafts of people who never chose it).
     ask = forms.ChoiceField(
@@ -218,13 +237,20 @@ class BuilderForm(HoneypotMixin, forms.Form):
             Fieldset(
                 _("About you"),
                 "role",
+                "volunteer",
                 "job_title",
                 "years_in_field",
                 "setting",
                 "state",
             ),
             Fieldset(
-                _("Your work"), "tasks", "story", "employer_code", "closest_code", "closest_fit"
+                _("Your work"),
+                "tasks",
+                "story",
+                "description",
+                "employer_code",
+                "closest_code",
+                "closest_fit",
             ),
             Fieldset(_("Your request"), "ask", "ask_detail", "talking_points"),
             "draft_language",
@@ -250,6 +276,9 @@ class BuilderForm(HoneypotMixin, forms.Form):
 
     def clean_story(self) -> str:
         return self.cleaned_data["story"].strip()
+
+    def clean_description(self) -> str:
+        return self.cleaned_data["description"].strip()
 
     def clean(self):
         data = super().clean()

@@ -148,7 +148,9 @@ def draft(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "check")
     if action in ("txt", "docx"):
         services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
-        return _download(text, action, notice)
+        # A closed window's docket is not where this comment goes: not in the file's name
+        # or title either (the draft itself leaves it out).
+        return _download(text, action, _open_or_upcoming(notice))
     report = selectors.similarity_report(text=text, exclude_key=key)
     services.draft_fingerprint_save(key=key, text=text, notice=notice, language=language)
     points = form.cleaned_data.get("points") or []

@@ -414,6 +414,8 @@ def builder_prefill(response: Response) -> dict:
         slug = Role.objects.filter(pk=response.role_id).values_list("slug", flat=True).first()
         if slug:
             initial["role"] = slug
+    if response.is_eligible_paid is False:
+        initial["volunteer"] = True
     if response.setting:
         initial["setting"] = response.setting
     if response.state:
@@ -434,7 +436,8 @@ def builder_prefill(response: Response) -> dict:
         elif key == "job_title" and text:
             initial["job_title"] = text[:120]
         elif key == "describe_work" and text:
-            initial["story"] = text[:2500]
+            # A description of the work, not a story: its own field, kept whole.
+            initial["description"] = text
         elif key == "crosswalk_code" and choice and choice != "dont_know":
             # The survey asked which occupation comes *closest*, not which code the employer
             # uses: it fills in the closest-occupation question only.

@@ -86,6 +86,13 @@ def test_closed_window_draft_has_no_stale_docket(client, survey):
     text = html.split("</textarea>")[0].split(">")[-1]
     assert "BLS-2024-0001" not in text
     assert "The comment window is not open yet" in html
+    # Nor the files to keep: their name and the Word title once carried the closed docket.
+    fields = _draft_fields(html)
+    txt = client.post(DRAFT, {"text": "My comment.", "action": "txt", **fields})
+    assert txt["Content-Disposition"] == 'attachment; filename="public-comment.txt"'
+    docx = client.post(DRAFT, {"text": "My comment.", "action": "docx", **fields})
+    assert "bls" not in docx["Content-Disposition"].lower()
+    assert Document(io.BytesIO(docx.content)).core_properties.title == "Public comment"
 
 
 def test_spanish_draft(client, survey):

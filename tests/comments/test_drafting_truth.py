@@ -77,6 +77,11 @@ def answers(draw, choices):
             alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
             max_size=200,
         ),
+        "volunteer": st.sampled_from(["", "on"]),
+        "description": st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+            max_size=200,
+        ),
         "employer_code": st.sampled_from([""] + choices["codes"]),
         "closest_code": st.sampled_from(["", "none"] + choices["codes"]),
         "closest_fit": st.sampled_from(["", "1", "2", "3", "4"]),
@@ -113,7 +118,7 @@ def _check_draft(data: dict, cleaned: dict, notice) -> None:
     assert not rest.strip(), repr(rest)
     by_key = {key: [s.text for s in draft.sentences if key in s.keys] for key in ANSWER_KEYS}
     # Free text appears as typed (trimmed), in the sentence that carries it.
-    for key in ("job_title", "story", "ask_detail"):
+    for key in ("job_title", "story", "description", "ask_detail"):
         if key in given_keys:
             assert any(cleaned[key].strip() in text for text in by_key[key])
     # The closest occupation is said with exactly the fit given, and nothing claims a poor

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.surveys.models import Response, ResumeToken, Task
 from apps.surveys.ownership import OWNED_COOKIE, remember_response
 
-from .helpers import make_survey_response
+from .helpers import builder_data, make_survey_response
 
 pytestmark = pytest.mark.django_db
 BUILDER = "/comment/"
@@ -135,3 +135,47 @@ def test_dont_know_and_none_of_these_prefill_no_fit_and_no_employer_code(client,
     html = client.get(f"{BUILDER}?token={token}").content.decode()
     assert _selected(html, "closest_code") == "none" and _selected(html, "employer_code") == ""
     assert not _checked(html, "closest_fit", "4")
+
+
+def test_a_long_description_comes_whole_into_its_own_field_not_the_story(client, survey):
+    """The survey's "How would you describe your work" answer (up to 5,000 characters) was
+    cut at 2,500 into the story box, and the draft printed it mid-word as "An example from my
+    work" (found by a practitioner walk): it is a description, kept whole."""
+    from apps.surveys.models import Answer
+
+    response, token = make_survey_response(survey)
+    long = ("I read with small groups every afternoon and plan the week. " * 70).strip()
+    assert 4000 < len(long) <= 5000
+    Answer.objects.filter(response=response, question__key="describe_work").update(text_value=long)
+    html = client.get(f"{BUILDER}?token={token}").content.decode()
+    description = html.split('id="id_description"')[1].split("</textarea>")[0]
+    assert description.split(">", 1)[1].strip() == long
+    story = html.split('id="id_story"')[1].split("</textarea>")[0]
+    assert story.split(">", 1)[1].strip() == ""
+
+
+def test_a_volunteer_is_prefilled_and_drafted_as_a_volunteer(client, survey):
+    """A volunteer's draft said "I work in out-of-school-time programs ... tasks I actually do
+    in my job", words they never said (they chose "Yes, only as a volunteer")."""
+
+    response, token = make_survey_response(survey)
+    Response.objects.filter(pk=response.pk).update(is_eligible_paid=False)
+    html = client.get(f"{BUILDER}?token={token}").content.decode()
+    box = re.search(r'<input[^>]*name="volunteer"[^>]*>', html).group(0)
+    assert " checked" in box
+    data = builder_data(volunteer="on")
+    text = client.post(BUILDER, data).content.decode().split("</textarea>")[0]
+    assert "I volunteer in out-of-school-time programs." in text
+    assert "I work in out-of-school-time programs." not in text
+    assert "as a volunteer:" in text and "in my job" not in text
+    paid = client.post(BUILDER, builder_data()).content.decode().split("</textarea>")[0]
+    assert "I work in out-of-school-time programs." in paid and "volunteer" not in paid
+
+
+def test_somewhere_else_is_not_written_into_the_draft(client, survey):
+    """Setting "Other" became "Where my program takes place: Somewhere else." in a draft: a
+    sentence that says nothing; a named setting reads in lower case after the colon."""
+    other = client.post(BUILDER, builder_data(setting="other")).content.decode()
+    assert "Where my program takes place" not in other.split("</textarea>")[0]
+    school = client.post(BUILDER, builder_data(setting="school_campus")).content.decode()
+    assert "Where my program takes place: at a school." in school.split("</textarea>")[0]
