@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -53,12 +54,28 @@ def _draft_context(notice: Notice | None) -> dict:
     }
 
 
+# The header's language switcher on the builder and the draft page sends the page's own form
+# (includes/_language_switcher.html): the answers and the edited draft live only in the form,
+# and the switcher's usual round trip through set_language lost them (a practitioner walk).
+BUILDER_SWITCH = {"id": "builder-form", "url": "comments:builder", "action": "switch_language"}
+DRAFT_SWITCH = {"id": "draft-form", "url": "comments:draft", "action": "check"}
+
+
 @require_http_methods(["GET", "POST"])
 def builder(request: HttpRequest) -> HttpResponse:
     """The guided questions (GET), then the first draft to edit (POST)."""
     notice = current_notice_cached()
     if request.method == "POST":
         form = BuilderForm(request.POST, language=_language())
+        if request.POST.get("action") == BUILDER_SWITCH["action"]:
+            # The same answers, shown in the language just chosen; checked when sent.
+            form.is_valid()
+            form._errors = ErrorDict()
+            return render(
+                request,
+                "comments/builder.html",
+                {"form": form, "switch_form": BUILDER_SWITCH, **_draft_context(notice)},
+            )
         limited = _limited(request, "comments", settings.COMMENT_RATE_LIMIT)
         if not limited and form.is_valid():
             if form.is_bot:
@@ -84,6 +101,7 @@ def builder(request: HttpRequest) -> HttpResponse:
                     "no_story": not data["story"],
                     "points": points,
                     "draft_language": data["draft_language"],
+                    "switch_form": DRAFT_SWITCH,
                     **_draft_context(notice),
                 },
             )
@@ -91,7 +109,12 @@ def builder(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "comments/builder.html",
-            {"form": form, "limited": limited, **_draft_context(notice)},
+            {
+                "form": form,
+                "limited": limited,
+                "switch_form": BUILDER_SWITCH,
+                **_draft_context(notice),
+            },
             status=status,
         )
     prefill, prefill_failed = _prefill(request)
@@ -104,6 +127,7 @@ def builder(request: HttpRequest) -> HttpResponse:
             "prefilled": bool(prefill),
             "prefill_failed": prefill_failed,
             "can_prefill": bool(owned_ids(request)) and not prefill,
+            "switch_form": BUILDER_SWITCH,
             **_draft_context(notice),
         },
     )
@@ -133,7 +157,12 @@ def draft(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "comments/draft.html",
-            {"form": form, "limited": limited, **_draft_context(notice)},
+            {
+                "form": form,
+                "limited": limited,
+                "switch_form": DRAFT_SWITCH,
+                **_draft_context(notice),
+            },
             status=429 if limited else 400,
         )
     if form.is_bot:
@@ -165,6 +194,7 @@ def draft(request: HttpRequest) -> HttpResponse:
             "report": report,
             "checked": True,
             "notes": selectors.draft_notes(text=text, notice=_open_or_upcoming(notice)),
+            "switch_form": DRAFT_SWITCH,
             **_draft_context(notice),
         },
     )

@@ -158,7 +158,8 @@ def test_social_post_copy_button(comment_site, pages):
 
 def test_an_edited_draft_is_not_lost_to_the_language_switcher(comment_site, pages):
     """Switching language on the draft page reloaded an empty builder: the edited draft,
-    never stored, was gone without a word. Now the browser asks first."""
+    never stored, was gone. The switcher now sends the draft itself: the page comes back in
+    Spanish with the edit, without a question; leaving by a link with an unsent edit asks."""
     page = pages.open(viewport=PHONE)
     page.goto(comment_site.url + "/comment/")
     page.get_by_label("Which best describes your main role?").select_option("site_lead")
@@ -176,13 +177,18 @@ def test_an_edited_draft_is_not_lost_to_the_language_switcher(comment_site, page
 
     page.on("dialog", stay)
     page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    assert asked == []
+    area = page.locator("textarea[name=text]")
+    assert "MY OWN EDIT SENTENCE." in area.input_value()
+    assert "Site coordinator" in area.input_value()
+    # An unsent edit, then a link away: the browser asks, and the text stays.
+    area.press("End")
+    area.type(" OTRA FRASE.")
+    page.locator("header a").first.click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
-    assert "MY OWN EDIT SENTENCE." in area.input_value()
-    assert page.locator("h1").inner_text() == "Your draft comment"
-    # Checking the draft sends it: no question, and the text comes back.
+    assert "OTRA FRASE." in area.input_value()
     page.remove_listener("dialog", stay)
-    page.get_by_role("button", name="Check my draft again").click()
-    page.wait_for_load_state()
-    assert "MY OWN EDIT SENTENCE." in page.get_by_label("Your comment", exact=True).input_value()
     assert pages.console_errors == []

@@ -252,3 +252,28 @@ def test_a_task_id_out_of_range_gets_a_message_not_a_server_error(client, survey
     html = reply.content.decode()
     assert "What I typed stays here." in html
     assert 'id="error-summary"' in html
+
+
+def test_switching_language_keeps_the_answers_and_the_edited_draft(client, survey):
+    """The header's switcher went through set_language to a new, empty builder: the edited
+    draft and every answer were lost (a practitioner walk). On these pages it sends the
+    page's own form: the same answers, or the same draft, in the other language."""
+    builder = client.get(BUILDER).content.decode()
+    assert 'form="builder-form"' in builder and 'formaction="/comment/?lang=es"' in builder
+    data = builder_data(job_title="Site lead keep me", story="")
+    data.pop("tasks")  # half done: nothing is checked yet, no error is shown
+    switched = client.post(BUILDER + "?lang=es", {**data, "action": "switch_language"})
+    assert switched.status_code == 200
+    html = switched.content.decode()
+    assert '<html lang="es">' in html and "Site lead keep me" in html
+    assert "is-invalid" not in html and 'formaction="/comment/?lang=en"' in html
+    assert not DraftFingerprint.objects.exists()
+
+    # The choice is kept (the language cookie): the draft page now offers English.
+    made = client.post(BUILDER, builder_data()).content.decode()
+    assert 'form="draft-form"' in made and 'formaction="/comment/draft/?lang=en"' in made
+    edited = "Mis propias palabras, editadas. Second line."
+    fields = {"text": edited, "action": "check", **_draft_fields(made)}
+    page = client.post(DRAFT + "?lang=en", fields).content.decode()
+    assert '<html lang="en">' in page
+    assert edited in page.split("</textarea>")[0]
