@@ -378,15 +378,21 @@
     form.querySelectorAll("[data-time-use]").forEach(function (set) {
       var total = 0;
       var any = false;
+      var unreadable = false;
       set.querySelectorAll(".time-share").forEach(function (input) {
-        var n = parseFloat(input.value);
-        if (!isNaN(n)) { total += n; any = true; }
+        var value = input.value.trim();
+        if (value === "") { return; }
+        any = true;
+        // Whole numbers only, as the server takes them: "9,5" is not read as 9.
+        if (/^\d{1,3}$/.test(value)) { total += parseInt(value, 10); } else { unreadable = true; }
       });
       var out = set.querySelector(".time-total");
       out.hidden = !any;
-      out.textContent = out.getAttribute("data-total-label") + ": " + total + "%";
-      out.classList.toggle("text-danger", any && total !== 100);
-      out.classList.toggle("text-success", total === 100);
+      out.textContent = unreadable
+        ? out.getAttribute("data-whole-label")
+        : out.getAttribute("data-total-label") + ": " + total + "%";
+      out.classList.toggle("text-danger", any && (unreadable || total !== 100));
+      out.classList.toggle("text-success", !unreadable && total === 100);
     });
   }
 

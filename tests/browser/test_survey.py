@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from apps.surveys.models import Answer, RespondentContact, Response, TaskRating
 
@@ -161,3 +162,28 @@ def test_staff_preview_and_overview_pass_axe(survey_site, pages):
     ]:
         page.goto(survey_site.url + url)
         assert_no_axe_violations(page)
+
+
+def test_the_live_time_total_reads_the_boxes_as_the_server_does(survey_site, pages):
+    """A Spanish phone walk typed "80,5" (cut to "80," by a 3-character box) and "9,5": the
+    live total said 99% while the error said the shares add up to 90. Whole numbers only, in
+    both; nothing typed is cut."""
+    page = pages.open(viewport=PHONE)
+    _start(page, survey_site.url, lang="es")
+    fill_page(page)
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url("**/page/role/")
+    fill_page(page)
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url("**/page/time_use/")
+    boxes = page.locator(".time-share")
+    for box, value in zip(boxes.all(), ["80,5", "0", "10", "9,5"], strict=True):
+        box.fill(value)
+    assert boxes.first.input_value() == "80,5"
+    total = page.locator(".time-total")
+    expect(total).to_have_text("Use números enteros en cada casilla, por ejemplo 25.")
+    boxes.first.fill("80")
+    boxes.last.fill("10")
+    expect(total).to_have_text("Total: 100%")
+    boxes.last.fill("9")
+    expect(total).to_have_text("Total: 99%")

@@ -213,6 +213,19 @@ def test_time_use_shares_must_total_100(page, tasks):
     assert form_for(page, data, tasks).is_valid()
 
 
+def test_a_share_that_is_not_a_whole_number_names_its_box(page, tasks):
+    """ "9,5" in a box was refused with "Enter a number from 0 to 100, like 25." under four
+    boxes, while the page's live total read it as 9 (a Spanish phone walk)."""
+    data = VALID | ratings(tasks) | {"time__a": "60", "time__b": "30,5", "time__other": "9,5"}
+    form = form_for(page, data, tasks)
+    assert form.errors["time__b"] == ["“B”: enter a whole number from 0 to 100, like 25."]
+    with override("es"):
+        form = form_for(page, data, tasks)
+        assert form.errors["time__other"] == [
+            "«Otro»: escriba un número entero de 0 a 100, por ejemplo 25."
+        ]
+
+
 def test_zip3_must_be_three_digits_and_state_must_be_real(page, tasks):
     form = form_for(
         page, VALID | ratings(tasks) | {"place__state": "ZZ", "place__zip3": "94"}, tasks

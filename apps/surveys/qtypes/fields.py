@@ -20,6 +20,8 @@ TASK_NONE_CHECKED = _("Please check at least one task that is part of your job."
 TASK_UNKNOWN = _("One of the tasks sent is not on this list. Please check the list again.")
 SCALE_UNKNOWN = _("Please choose one of the options shown.")
 NUMBER_RANGE = _("Enter a number from %(min)s to %(max)s, like %(example)s.")
+# A time share names its box: four boxes share one error line under the question.
+TIME_SHARE = _("“%(label)s”: enter a whole number from 0 to 100, like 25.")
 ZIP3_STATE = _(
     "ZIP codes starting with %(zip3)s are in %(other)s, not %(state)s. "
     "Please check the state or the ZIP code."

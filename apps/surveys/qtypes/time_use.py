@@ -13,7 +13,7 @@ from .base import (
     register,
     slug,
 )
-from .fields import TIME_TOTAL, number_field
+from .fields import TIME_SHARE, TIME_TOTAL, number_field
 
 
 @register
@@ -24,9 +24,10 @@ class TimeUse(SimpleType):
 
     def add_fields(self, form, q) -> None:
         for choice in q.choice_list:
-            form.fields[f"{q.key}__{choice.value}"] = number_field(
-                Decimal(0), Decimal(100), Decimal(1)
-            )
+            field = number_field(Decimal(0), Decimal(100), Decimal(1))
+            message = TIME_SHARE % {"label": choice.tr("label")}
+            field.error_messages = dict.fromkeys(field.error_messages, message)
+            form.fields[f"{q.key}__{choice.value}"] = field
 
     def is_missing(self, form, q, cleaned: dict) -> bool:
         return all(cleaned.get(f"{q.key}__{c.value}") is None for c in q.choice_list)
