@@ -75,6 +75,10 @@ def _slugify(value: str, separator: str) -> str:
     return f"{slug}{separator}section" if slug in _RESERVED_IDS else slug
 
 
+# <a ...>text</a> with neither an href nor an id (nh3's output: attributes in double quotes).
+_HREFLESS_LINK_RE = re.compile(r'<a(?:\s(?!href=|id=)[\w-]+="[^"]*")*>(.*?)</a>', re.S)
+
+
 def render_markdown(text: str, live=None) -> SafeString:
     """Markdown to HTML, then sanitized: staff-entered scripts and raw HTML never run.
 
@@ -115,6 +119,9 @@ def render_markdown(text: str, live=None) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+    # A link whose address nh3 dropped (javascript:, data:) would stay as an <a> without
+    # href, invalid HTML that reads as a link: only its text is kept.
+    clean = _HREFLESS_LINK_RE.sub(r"\1", clean)
     badge = escape(_("Provisional, to be verified"))
 
     def provisional(match: re.Match) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import role_required
-from apps.accounts.roles import Role
+from apps.accounts.roles import Role, user_role_level
 from apps.core.csvsafe import neutralize
 from apps.surveys.filters import ResponseFilterForm, filter_params, filtered_responses
 from apps.surveys.selectors import survey_version_by_pk, task_by_code
@@ -80,6 +80,9 @@ def _context(request: HttpRequest, page: str, **extra) -> dict:
         "saved_views": SavedView.objects.filter(user=request.user),
         "suppression_k": k(),
         "disclosure_noise": MAX_NOISE,
+        # Record-level exports are for Administrators (docs/security-privacy.md): the form
+        # that requests one is shown to them only (a Reviewer's click ended on a 403).
+        "can_export_responses": user_role_level(request.user) >= Role.ADMINISTRATOR.level,
         **extra,
     }
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -264,6 +265,18 @@ class ProposalComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.section_key} #{self.pk}"
+
+    @property
+    def section_heading(self) -> str:
+        """The section's heading in the active language, as the commented version has it
+        (the key when the version holds no such section)."""
+        lang = (translation.get_language() or "en")[:2]
+        for section in self.version.sections:
+            if section.get("key") == self.section_key:
+                return (
+                    section.get(f"heading_{lang}") or section.get("heading_en") or self.section_key
+                )
+        return self.section_key
 
 
 class ProposalExport(BackgroundJob):

@@ -53,7 +53,13 @@ def survey_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/staff/overview.html",
-        {"surveys": surveys, "exact_counts": administrator, "can_import": administrator},
+        {
+            "surveys": surveys,
+            "exact_counts": administrator,
+            "can_import": administrator,
+            # The preview is for Editors and up (a Reviewer's link ended on a 403).
+            "can_preview": user_role_level(request.user) >= Role.EDITOR.level,
+        },
     )
 
 

@@ -241,3 +241,17 @@ def test_the_dashboard_partial_carries_the_filters(
     fields.pop("csrfmiddlewaretoken")
     post_request(client, django_capture_on_commit_callbacks, **fields)
     assert ExportJob.objects.get().options["filters"] == {"state": "TX", "flagged": True}
+
+
+@pytest.mark.parametrize("role", ["reviewer", "editor", "administrator"])
+def test_a_role_with_nothing_to_export_is_told_so_not_shown_an_empty_form(role, request, client):
+    """A Reviewer saw the whole request form with an empty required "Data" list, and a 400
+    when sending it (a staff walk)."""
+    from apps.exports.base import exporter_classes_for
+
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    page = client.get(LIST).content.decode()
+    nothing = not exporter_classes_for(user)
+    assert ("Your role cannot request exports." in page) is nothing
+    assert ('name="kind"' in page) is not nothing

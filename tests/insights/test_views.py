@@ -277,3 +277,19 @@ def test_dashboards_run_without_postgresql_jit(client, build, name):
         assert client.get(reverse(name)).status_code == 200
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_only_administrators_are_offered_the_record_level_export(client, build):
+    """Reviewers and Editors saw 'Export these responses' on the overview, and a click
+    ended on a 403 (a staff walk): record-level exports are for Administrators."""
+    for _ in range(6):
+        build(state="WA", role="frontline")
+    url = reverse("insights:overview")
+    for role, offered in (
+        (Role.REVIEWER, False),
+        (Role.EDITOR, False),
+        (Role.ADMINISTRATOR, True),
+    ):
+        client.force_login(make_user(role))
+        html = client.get(url).content.decode()
+        assert ("Export these responses" in html) is offered, role

@@ -157,3 +157,14 @@ def test_citations_render_a_numbered_source_list_and_headings_get_safe_ids():
     assert 'href="https://example.org/a"' in html
     assert re.search(r'<sup id="srcref-\w{6}-a"><a class="footnote-ref" href="#src-\w{6}-a"', html)
     assert '<span class="provisional-reason">(not checked yet)</span>' in html
+
+
+def test_a_link_whose_address_is_dropped_keeps_only_its_text():
+    """nh3 drops a javascript: address but kept the <a>: invalid HTML (the Nu checker's
+    'Element “a” is missing required attribute “href”') that reads as a link."""
+    from apps.core.text import render_markdown
+
+    assert str(render_markdown("[x](javascript:alert(1))")) == "<p>x</p>"
+    assert str(render_markdown('<a title="q" href="javascript:x">w</a>')) == "<p>w</p>"
+    kept = str(render_markdown("[y](https://example.org)"))
+    assert '<a href="https://example.org" rel="noopener noreferrer">y</a>' in kept

@@ -167,3 +167,13 @@ def test_unknown_section_is_404(published, client):
 def test_public_page_has_spanish_framing(published, spanish_client):
     page = spanish_client.get(published.get_public_url()).content.decode()
     assert "Borrador de la propuesta" in page and "Título propuesto" in page
+
+
+def test_the_moderation_queue_names_the_section_by_its_heading(published, editor, client):
+    """The queue said 'Version 1, section “definition”': the internal key, not the heading."""
+    client.post(f"/proposal/draft/{published.number}/comment/definition/", GOOD)
+    client.force_login(editor)
+    page = client.get("/staff/proposal/comments/").content.decode()
+    heading = next(s["heading_en"] for s in published.sections if s["key"] == "definition")
+    assert heading != "definition"
+    assert f"section “{heading}”" in page and "section “definition”" not in page

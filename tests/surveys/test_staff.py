@@ -195,3 +195,12 @@ def test_paper_import_is_for_administrators_only(client, survey, editor):
         client.get(reverse("surveys:paper_template", kwargs={"slug": survey.slug})).status_code
         == 403
     )
+
+
+def test_reviewers_see_no_preview_link_they_cannot_open(client, survey, reviewer, editor):
+    client.force_login(reviewer)
+    preview = reverse("surveys:preview", kwargs={"version_id": survey.versions.get().pk})
+    assert client.get(preview).status_code == 403
+    assert preview not in client.get("/staff/surveys/").content.decode()
+    client.force_login(editor)
+    assert preview in client.get("/staff/surveys/").content.decode()

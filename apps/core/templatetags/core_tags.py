@@ -9,7 +9,9 @@ register = template.Library()
 @register.filter
 def tr(obj, name: str) -> str:
     """`{{ page|tr:"title" }}`: the field in the active language, English as fallback."""
-    return obj.tr(name) if obj is not None else ""
+    # Anything without bilingual fields (None, or the empty string a missing variable
+    # becomes) renders as nothing rather than failing the whole page.
+    return obj.tr(name) if hasattr(obj, "tr") else ""
 
 
 @register.filter(name="markdown")
