@@ -148,7 +148,8 @@ def several_a_respondent() -> list[str]:
 
 
 def _counted() -> Q:
-    return Q(status=Response.Status.COMPLETE, is_excluded=False)
+    """Response.objects.included(): complete, not excluded, not volunteer-only."""
+    return Q(status=Response.Status.COMPLETE, is_excluded=False) & ~Q(is_eligible_paid=False)
 
 
 def watermark() -> str:

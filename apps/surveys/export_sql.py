@@ -299,6 +299,7 @@ def _plan(layout, keep: list[int], options: dict, FIXED_COLUMNS: int) -> SqlPlan
         _neut("r.last_page_key"),
         "r.is_excluded::int::text",
         f"(r.status = '{Response.Status.COMPLETE}' AND NOT r.is_excluded AND "
+        "r.is_eligible_paid IS NOT FALSE AND "
         f"({'true' if flagged else 'false'} OR NOT (r.is_too_fast OR r.is_duplicate)))::int::text",
     ]
     if len(fixed_sql) != FIXED_COLUMNS:

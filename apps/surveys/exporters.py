@@ -256,9 +256,11 @@ class _Layout:
              "excluded responses are never counted in the figures"),
             ("counted", "Counted in the figures under this export's filters", "0/1",
              {1: "yes", 0: "no"},
-             "1 = status complete, excluded 0, and flag_too_fast and flag_duplicate 0 unless "
-             "the export included flagged responses; the completion funnel also counts "
-             "in_progress rows that are not excluded (and not flagged, the same way)"),
+             "1 = status complete, excluded 0, not a volunteer (the eligibility answer "
+             "'volunteer': the SOC covers paid work), and flag_too_fast and flag_duplicate 0 "
+             "unless the export included flagged responses; the completion funnel also counts "
+             "in_progress rows that are not excluded and not of a volunteer (and not flagged, "
+             "the same way)"),
         ]  # fmt: skip
         for name, question, kind, values, notes in fixed:
             sig = ("fixed", name)
@@ -368,6 +370,7 @@ _RESPONSE_FIELDS = (
     "started_at",
     "last_page_key",
     "is_excluded",
+    "is_eligible_paid",
 )
 
 
@@ -530,12 +533,13 @@ class ResponsesExporter(Exporter):
         for record in responses:
             (pk, version_id, number, collector, channel, language, submitted, duration,
              too_fast, duplicate, staff, role, setting, state, status, started, last_page,
-             excluded) = record  # fmt: skip
+             excluded, paid) = record  # fmt: skip
             counted = is_counted(
                 status=status,
                 is_excluded=excluded,
                 is_flagged=too_fast or duplicate,
                 flagged=flagged,
+                is_volunteer=paid is False,
             )
             row = [None] * width
             row[:FIXED_COLUMNS] = [

@@ -188,18 +188,28 @@ def matching_responses(params: dict) -> QuerySet[Response]:
 
 def funnel_responses(params: dict) -> QuerySet[Response]:
     """Responses the completion funnel counts: started (not ended at eligibility), not
-    excluded, flagged ones only if asked, matching the filters (see matching_responses)."""
+    excluded, not of a volunteer, flagged ones only if asked, matching the filters (see
+    matching_responses)."""
     qs = (
         matching_responses(params)
         .exclude(status=Response.Status.SCREENED_OUT)
         .filter(is_excluded=False)
+        .exclude(is_eligible_paid=False)  # volunteers are not counted (Response.included)
     )
     if not params.get("flagged"):
         qs = qs.filter(is_too_fast=False, is_duplicate=False)
     return qs
 
 
-def is_counted(*, status: str, is_excluded: bool, is_flagged: bool, flagged: bool) -> bool:
-    """Whether a response counts in the figures: complete, not excluded, and not flagged
-    unless flagged responses are included (the rule `filtered_responses` applies)."""
-    return status == Response.Status.COMPLETE and not is_excluded and (flagged or not is_flagged)
+def is_counted(
+    *, status: str, is_excluded: bool, is_flagged: bool, flagged: bool, is_volunteer: bool = False
+) -> bool:
+    """Whether a response counts in the figures: complete, not excluded, not of a volunteer
+    (eligibility "only as a volunteer"), and not flagged unless flagged responses are
+    included (the rule `filtered_responses` applies)."""
+    return (
+        status == Response.Status.COMPLETE
+        and not is_excluded
+        and not is_volunteer
+        and (flagged or not is_flagged)
+    )

@@ -312,8 +312,12 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(status=Response.Status.COMPLETE)
 
     def included(self):
-        """Complete responses staff have not excluded."""
-        return self.complete().filter(is_excluded=False)
+        """Complete responses staff have not excluded, of people who work in the field for
+        pay (or whose eligibility is not known): the short path of those who answered "Yes,
+        only as a volunteer" is kept but not counted, as the SOC covers work done for pay
+        (its role and job title once entered the workforce figures and the proposal's list
+        of titles)."""
+        return self.complete().filter(is_excluded=False).exclude(is_eligible_paid=False)
 
 
 class Response(models.Model):

@@ -74,14 +74,18 @@ class Export:
         self.all = rows
         self.codebook = {row["column"]: row for row in codebook}
         self.flagged = flagged
-        # Counted in the figures: complete, not excluded, not flagged unless included. Worked
-        # out from the status, excluded and flag columns (and checked against "counted").
+        # Counted in the figures: complete, not excluded, not a volunteer (eligibility
+        # "volunteer"), not flagged unless included. Worked out from the status, excluded,
+        # eligibility and flag columns (and checked against "counted").
         self.rows = [r for r in rows if self.is_counted(r)]
 
     def is_counted(self, row: dict) -> bool:
         flagged = row["flag_too_fast"] == "1" or row["flag_duplicate"] == "1"
         return (
-            row["status"] == "complete" and row["excluded"] == "0" and (self.flagged or not flagged)
+            row["status"] == "complete"
+            and row["excluded"] == "0"
+            and row.get("eligibility") != "volunteer"
+            and (self.flagged or not flagged)
         )
 
     # --- distributions ---
@@ -186,13 +190,14 @@ class Export:
     # --- overview ---
 
     def funnel_rows(self) -> list[dict]:
-        """The rows the funnel counts: complete or in progress, not excluded, not flagged
-        unless included."""
+        """The rows the funnel counts: complete or in progress, not excluded, not of a
+        volunteer, not flagged unless included."""
         return [
             r
             for r in self.all
             if r["status"] in ("complete", "in_progress")
             and r["excluded"] == "0"
+            and r.get("eligibility") != "volunteer"
             and (self.flagged or (r["flag_too_fast"] != "1" and r["flag_duplicate"] != "1"))
         ]
 

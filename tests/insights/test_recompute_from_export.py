@@ -26,11 +26,13 @@ def exported(survey, tmp_path, settings):
 
 
 def _included(rows):
+    """Not flagged, and not the short path of a volunteer (the SOC covers paid work)."""
     return [
         r
         for r in rows
         if r["flag_too_fast"] in ("0", "", "false", "False")
         and r["flag_duplicate"] in ("0", "", "false", "False")
+        and r["eligibility"] != "volunteer"
     ]
 
 
@@ -104,3 +106,24 @@ def test_with_the_noise_every_count_is_within_max_noise_of_the_export(exported):
             assert true == 0 or row.n >= 5  # a shown count never looks like a small one
             differs += row.n != true
     assert differs > 0  # the noise is on: some counts differ from the truth
+
+
+def test_a_volunteers_short_path_is_kept_but_not_counted(survey, tmp_path, settings, exact):
+    """253 volunteers' roles and titles were counted in the workforce figures and the
+    proposal's job titles (a reviewer helper): the SOC covers paid work. Their responses are
+    exported with counted 0, and no figure counts them."""
+    from apps.surveys.models import Response
+
+    settings.EXPORTS_DIR = tmp_path
+    synthetic_responses_generate(survey=survey, count=150, seed=11)
+    volunteers = Response.objects.filter(status="complete", is_eligible_paid=False)
+    assert volunteers.exists()
+    counted = Response.objects.included()
+    assert not counted.filter(is_eligible_paid=False).exists()
+    data = selectors.overview({})
+    assert data["total"] == counted.filter(is_too_fast=False, is_duplicate=False).count()
+    path = tmp_path / "all.zip"
+    write_export(ResponsesExporter(), {"filters": {}, "labels": False}, "csv", path)
+    rows = read_zip(path)["data.csv"]
+    marked = {r["counted"] for r in rows if r["eligibility"] == "volunteer"}
+    assert marked == {"0"}
