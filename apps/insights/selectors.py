@@ -476,7 +476,7 @@ def _task_stats(
     hidden = n < k() or bool(hide_n)
     stats_hidden = rated < k() or bool(hide_yes)
     relevance = None if hidden or hide_relevance else protect_share(yes, n)
-    mean = sd = low = high = None
+    mean = sd = low = high = width = None
     if rated:
         # The disclosure layer perturbs the mean and the SD (scale 1-5); the interval is
         # worked from the shown mean, SD and rated n, so it gives back none of the true ones.
@@ -499,7 +499,11 @@ def _task_stats(
             if sd is None:
                 sd = math.sqrt(variance)
             half = 1.96 * sd / math.sqrt(shown_count(rated) or rated)
-            low, high = mean - half, mean + half
+            # Clipped to the 1-5 scale (a mean cannot lie outside it: a reviewer read
+            # "0.88–3.80" as an error); the precision rule below uses the whole width.
+            width = 2 * half
+            low = max(IMPORTANCE_BOUNDS[0], mean - half)
+            high = min(IMPORTANCE_BOUNDS[1], mean + half)
     frequency_rows = [Row(key=str(c), label=str(c), n=row[f"f{c}"]) for c in range(1, 8)]
     exact_modal = max(range(1, 8), key=lambda c: row[f"f{c}"]) if rated else None
     protect_table(frequency_rows, rated)
@@ -550,7 +554,7 @@ def _task_stats(
         ),
         hidden=hidden,
         stats_hidden=stats_hidden,
-        low_precision=(rated < 10) or (low is not None and high - low > 1.0),
+        low_precision=(rated < 10) or (width is not None and width > 1.0),
         relevance_digits=formatting.digits_beside(
             None if hidden else relevance, CORE_RELEVANCE, formatting.DIGITS["relevance"]
         ),

@@ -154,7 +154,7 @@ class Export:
             if len(yes) > 1:
                 sd = math.sqrt(sum((x - mean) ** 2 for x in importance) / (len(yes) - 1))
                 half = 1.96 * sd / math.sqrt(len(yes))
-                low, high = mean - half, mean + half
+                low, high = max(1.0, mean - half), min(5.0, mean + half)  # within the scale
         relevance = 100 * len(yes) / len(rated)
         core = mean is not None and relevance >= CORE_RELEVANCE and mean >= CORE_IMPORTANCE
         return {

@@ -176,3 +176,14 @@ def test_funnel_counts_every_page_for_complete_responses(build):
     funnel = selectors.completion_funnel({})
     assert funnel.rows[0].n == 5  # started
     assert funnel.rows[-1].n == 5  # submitted
+
+
+def test_an_importance_interval_stays_within_the_scale(build):
+    """Ten ratings of 1 and 5 give mean 1.4, SD 1.26: mean - 1.96 SE is 0.62, below the
+    lowest point of the scale; the interval is clipped to it and the task still reads as
+    imprecise by its whole width."""
+    for i in range(10):
+        build(ratings={"T01": (True, 5 if i == 0 else 1, 5)})
+    t01 = {s.task.code: s for s in selectors.task_table({})}["T01"]
+    assert t01.ci_low == 1 and t01.ci_high <= 5
+    assert t01.importance_mean - t01.ci_low < 0.78
