@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,10 +92,28 @@ class PartnerFilterForm(forms.Form):
         ]
 
 
+# A realistic ceiling for one partner's target (the whole field is at most a few million
+# people): the database's own limit surfaced in the message ("less than or equal to
+# 9223372036854775807").
+TARGET_MAX = 1_000_000
+
+
+def _target_field(form: forms.ModelForm) -> None:
+    field = form.fields["target_responses"]
+    field.max_value = TARGET_MAX
+    field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+    field.validators += [MinValueValidator(0), MaxValueValidator(TARGET_MAX)]
+    field.widget.attrs.update(min=0, max=TARGET_MAX)
+
+
 class PartnerCreateForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "target_responses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _target_field(self)
 
 
 class InviteForm(forms.Form):
@@ -105,3 +124,7 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["target_responses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _target_field(self)

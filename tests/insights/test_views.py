@@ -293,3 +293,20 @@ def test_only_administrators_are_offered_the_record_level_export(client, build):
         client.force_login(make_user(role))
         html = client.get(url).content.decode()
         assert ("Export these responses" in html) is offered, role
+
+
+@pytest.mark.parametrize("name", [u for u in URLS if u != "insights:open_answers"])
+def test_a_table_download_with_a_filter_not_applied_is_refused(client, build, name):
+    """The page says "The filter “Submitted from” was not applied"; the CSV of the same
+    address came back unfiltered with no such line (a staff walk)."""
+    for _ in range(6):
+        build(state="WA")
+    client.force_login(make_user(Role.REVIEWER))
+    url = reverse(name)
+    extra = {"rows": "role", "columns": "full_time"} if name == "insights:crosstab" else {}
+    reply = client.get(url, {"date_from": "2026-02-30", "format": "csv", **extra})
+    assert reply.status_code == 400
+    assert reply["Content-Type"].startswith("text/plain")
+    assert "was not applied" in reply.content.decode()
+    good = client.get(url, {"date_from": "2026-02-02", "format": "csv", **extra})
+    assert good.status_code == 200 and good["Content-Type"].startswith("text/csv")

@@ -145,3 +145,22 @@ def test_each_partners_token_returns_its_own_figures_only(client, world, name):
         a_link = world["a"].links.first().collector_id
         reply = _api(client, name, world["token_b"], collector=a_link)
         assert reply.status_code == 400 and "total" not in reply.json()
+
+
+def test_a_huge_target_gets_a_realistic_limit_in_the_message(client, administrator):
+    """'Ensure this value is less than or equal to 9223372036854775807' (a staff probe): the
+    database's limit, not one a person can act on."""
+    from django.urls import reverse
+
+    from apps.partners.forms import TARGET_MAX
+    from apps.partners.models import Partner
+
+    client.force_login(administrator)
+    url = reverse("partners:staff_list")
+    reply = client.post(url, {"name": "Big", "target_responses": "99999999999999999999999"})
+    html = reply.content.decode()
+    assert "9223372036854775807" not in html
+    assert f"{TARGET_MAX:,}" in html or str(TARGET_MAX) in html
+    assert not Partner.objects.filter(name="Big").exists()
+    ok = client.post(url, {"name": "Fine", "target_responses": "250"})
+    assert ok.status_code == 302 and Partner.objects.get(name="Fine").target_responses == 250
