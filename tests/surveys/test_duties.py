@@ -178,6 +178,11 @@ def test_errors_list_each_field_with_working_anchors(client, survey):
     assert len(anchors) == 4 and set(anchors) <= _ids(html)
     assert "Please choose how often you do this task." in html
     assert "Please choose how important this task is." in html
+    # The summary names each rating card as the card is titled: by its short label.
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert role_tasks[0].rating_label() in summary
+    assert role_tasks[0].rating_label() != role_tasks[0].text_en
+    assert role_tasks[0].text_en[:40] not in summary
     # The radio groups say they are invalid and point at their message.
     fieldset = re.search(rf'<fieldset[^>]*id="field-task_{role_tasks[2].code}_imp"[^>]*>', html)
     assert 'aria-invalid="true"' in fieldset.group(0)

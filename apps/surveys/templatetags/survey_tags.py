@@ -112,8 +112,11 @@ def error_summary(form: SurveyPageForm) -> list[dict]:
     for task in list(form.role_tasks) + list(form.other_tasks) + list(form.rate_tasks):
         short = task.tr("text")
         short = short if len(short) <= 70 else short[:67].rsplit(" ", 1)[0] + "…"
-        for part in ("rel", "imp", "freq"):
-            labels[task_field(task, part)] = short
+        labels[task_field(task, "rel")] = short
+        # A rating card is titled by the task's short label: its errors name it the same way
+        # (they quoted the statement's first words beside a card titled otherwise).
+        for part in ("imp", "freq"):
+            labels[task_field(task, part)] = task.rating_label() or short
     items = []
     for name, messages in form.errors.items():
         for message in messages:
