@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.text import render_markdown
 from apps.insights import formatting
+from apps.insights.disclosure import MAX_NOISE
 
 from . import evidence
 from .models import EvidenceBlock, ProposalVersion
@@ -83,7 +84,8 @@ def markdown_blocks(text: str) -> list[tuple[str, list[Run]]]:
     return parser.blocks
 
 
-def _methods_text(version: ProposalVersion) -> list[str]:
+def methods_text(version: ProposalVersion) -> list[str]:
+    """The methods note, paragraph by paragraph: in every document and on the public page."""
     m = version.content.get("methods", {})
     return [
         _(
@@ -103,6 +105,19 @@ def _methods_text(version: ProposalVersion) -> list[str]:
             "large); a statistic resting on fewer than %(k)s respondents appears as —."
         )
         % {"k": m.get("k", ""), "mark": formatting.HIDDEN_COUNT},
+        _(
+            "Noise: a count of %(k)s or more may differ from the exact count by up to "
+            "%(noise)s, always the same way for the same group of respondents, so that no "
+            "group under %(k)s can be worked out by subtracting one figure from another; "
+            "percentages are of the counts shown, so the parts of a table may not add up "
+            "exactly to its total. Means, medians and quartiles are moved slightly in the "
+            "same way (an importance mean of 200 raters by at most 0.01)."
+        )
+        % {"k": m.get("k", ""), "noise": MAX_NOISE},
+        _(
+            "Volunteers: people who do this work only as volunteers answered a short form; "
+            "their answers are kept but not counted, as the classification covers paid work."
+        ),
         _(
             "Core tasks follow the O*NET rule: at least 67% of the respondents asked about a "
             "task say it is part of their job, and its mean importance is 3.0 or more on a 1–5 "
@@ -193,7 +208,7 @@ def build_docx(version: ProposalVersion, dest: Path, on_progress: Callable[[int]
             done += 1
             on_progress(done)
         doc.add_heading(_("Methods note"), level=1)
-        for text in _methods_text(version):
+        for text in methods_text(version):
             doc.add_paragraph(text)
         doc.save(str(dest))
     return done
@@ -363,7 +378,7 @@ def build_pdf(version: ProposalVersion, dest: Path, on_progress: Callable[[int],
             done += 1
             on_progress(done)
         story.append(Paragraph(_pdf_text(_("Methods note")), styles["Heading1"]))
-        for text in _methods_text(version):
+        for text in methods_text(version):
             story.append(Paragraph(_pdf_text(text), styles["BodyText"]))
         SimpleDocTemplate(str(dest), pagesize=LETTER, title=title, author="ostportal").build(story)
     return done

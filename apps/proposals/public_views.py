@@ -9,7 +9,7 @@ from django_ratelimit.core import is_ratelimited
 
 from apps.core.exceptions import ApplicationError
 
-from . import evidence, selectors, services
+from . import documents, evidence, selectors, services
 from .forms import CommentForm
 from .models import ProposalVersion
 
@@ -43,6 +43,9 @@ def public_version(request: HttpRequest, number: int) -> HttpResponse:
             "comments": selectors.comments_by_section(version),
             "tally": selectors.comment_tally(version),
             "k": evidence.k(),
+            # The documents' methods note, here too: a reader recomputing from the published
+            # page needs the sample, suppression and noise rules (a reviewer found none).
+            "methods": documents.methods_text(version),
         },
     )
 

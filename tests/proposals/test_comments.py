@@ -177,3 +177,14 @@ def test_the_moderation_queue_names_the_section_by_its_heading(published, editor
     heading = next(s["heading_en"] for s in published.sections if s["key"] == "definition")
     assert heading != "definition"
     assert f"section “{heading}”" in page and "section “definition”" not in page
+
+
+def test_the_public_draft_carries_the_methods_note_with_the_noise_rule(published, client):
+    """A reviewer recomputing from the published page found no sample, suppression or noise
+    rule there, and no document said counts were perturbed."""
+    page = client.get(published.get_public_url()).content.decode()
+    assert "Methods note" in page
+    assert "may differ from the exact count by up to 2" in page
+    assert "answers are kept but not counted" in page
+    spanish = client.get(published.get_public_url() + "?lang=es").content.decode()
+    assert "puede diferir del número exacto en hasta 2" in spanish

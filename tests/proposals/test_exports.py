@@ -69,6 +69,7 @@ def test_docx_opens_and_holds_title_page_sections_and_numbers(
     for heading in ("1. Proposed title", "2. Definition", "3. Nature of the work and tasks"):
         assert heading in text
     assert "Methods note" in text and "fewer than 5 respondents" in text
+    assert "may differ from the exact count by up to 2" in text  # the noise is stated
     assert "15 complete responses" in text
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     t01 = next(r for r in cells if r[0].startswith("T01"))
