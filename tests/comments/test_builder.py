@@ -259,19 +259,24 @@ def test_switching_language_keeps_the_answers_and_the_edited_draft(client, surve
     draft and every answer were lost (a practitioner walk). On these pages it sends the
     page's own form: the same answers, or the same draft, in the other language."""
     builder = client.get(BUILDER).content.decode()
-    assert 'form="builder-form"' in builder and 'formaction="/comment/?lang=es"' in builder
+    assert 'data-carry-form="builder-form"' in builder
+    assert 'data-carry-action="/comment/?lang=es"' in builder
+    # The switch is not a submit button of the builder's form: Enter in a field makes the
+    # draft, it does not switch the language (it did, for a moment, in this change).
+    assert ' form="builder-form"' not in builder
     data = builder_data(job_title="Site lead keep me", story="")
     data.pop("tasks")  # half done: nothing is checked yet, no error is shown
     switched = client.post(BUILDER + "?lang=es", {**data, "action": "switch_language"})
     assert switched.status_code == 200
     html = switched.content.decode()
     assert '<html lang="es">' in html and "Site lead keep me" in html
-    assert "is-invalid" not in html and 'formaction="/comment/?lang=en"' in html
+    assert "is-invalid" not in html and 'data-carry-action="/comment/?lang=en"' in html
     assert not DraftFingerprint.objects.exists()
 
     # The choice is kept (the language cookie): the draft page now offers English.
     made = client.post(BUILDER, builder_data()).content.decode()
-    assert 'form="draft-form"' in made and 'formaction="/comment/draft/?lang=en"' in made
+    assert 'data-carry-form="draft-form"' in made
+    assert 'data-carry-action="/comment/draft/?lang=en"' in made
     edited = "Mis propias palabras, editadas. Second line."
     fields = {"text": edited, "action": "check", **_draft_fields(made)}
     page = client.post(DRAFT + "?lang=en", fields).content.decode()
