@@ -505,3 +505,31 @@ def test_a_rating_row_shows_short_labels_and_keeps_the_full_question_for_screen_
     html = client.get(url + "?step=1").content.decode()
     assert '<span class="seg-label" aria-hidden="true">¿Cada cuánto?</span>' in html
     assert '<legend class="visually-hidden">¿Cada cuánto la hace?</legend>' in html
+
+
+def test_years_with_the_employer_cannot_exceed_years_in_the_field(client, survey):
+    response, structure, _tasks = _to_duties(client, survey)
+    url = page_url(response, "education_career")
+    data = sample_page_data(structure.page("education_career")) | {
+        "years_in_field": "3",
+        "years_with_employer": "12",
+    }
+    reply = client.post(url, data)
+    assert reply.status_code == 400
+    html = reply.content.decode()
+    assert (
+        "Years with your current employer can’t be more than your years in youth programs in "
+        "all (3). Please check both numbers."
+    ) in html
+    assert 'href="#field-years_with_employer"' in html  # the error summary links to it
+    stored = response.answers.filter(question__key="years_with_employer")
+    assert 12 not in [a.number_value for a in stored]
+    # Back never stops on it, and nothing typed is lost (kept as the page's draft).
+    assert client.post(url, data | {"action": "back"}).status_code == 302
+    client.cookies["django_language"] = "es"
+    html = client.post(url, data).content.decode()
+    assert "no pueden ser más que sus años en programas para jóvenes en total (3)" in html
+    # Equal, or the employer's left blank: accepted.
+    assert client.post(url, data | {"years_with_employer": "3"}).status_code == 302
+    assert response.answers.get(question__key="years_with_employer").number_value == 3
+    assert client.post(url, data | {"years_with_employer": ""}).status_code == 302

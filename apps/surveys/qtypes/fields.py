@@ -27,6 +27,10 @@ ZIP3_STATE = _(
     "Please check the state or the ZIP code."
 )
 ZIP3_INVALID = _("Enter the first three digits of your ZIP code, like 941.")
+AT_MOST_YEARS = _(
+    "Years with your current employer can’t be more than your years in youth programs in "
+    "all (%(total)s). Please check both numbers."
+)
 TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
 
