@@ -392,6 +392,7 @@ def completion_funnel(params: dict, source=None) -> Table:
         started,
         is_small(started),
     )
+    _never_rising(rows, [started, *(reached[key] for key in order), complete])
     return Table(
         title=_("Completion funnel: responses that saved each page"),
         rows=rows if started else [],
@@ -399,6 +400,25 @@ def completion_funnel(params: dict, source=None) -> Table:
         total_hidden=is_small(started),
         key="funnel",
     )
+
+
+def _never_rising(rows: list[Row], true_counts: list) -> None:
+    """A step of the funnel never shows more than the step before it when its true count is
+    not more (the same people or fewer reached it; a page only a later version has can be
+    reached by more): two nested counts, each perturbed, could otherwise rise ("Submitted
+    1,171" under "Follow-up 1,169"), which reads as an error. The step shows the count of
+    the one before instead. Its true count lies between the two shown ones, so it moves no
+    further from the truth than the noise does (at most 2), never below K, and what it tells
+    (that no more people reached this step) is what a funnel says anyway."""
+    shown_total = rows[0].n if rows and not rows[0].hidden else None
+    for i in range(1, len(rows)):
+        before, row = rows[i - 1], rows[i]
+        if before.n is None or row.n is None or true_counts[i] > true_counts[i - 1]:
+            continue
+        if row.n > before.n:
+            row.n = before.n
+            if row.share is not None and shown_total:
+                row.share = 100 * min(row.n, shown_total) / shown_total
 
 
 def representativeness(by_state: Table, by_setting: Table, lab: Labels) -> list[dict]:

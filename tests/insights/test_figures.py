@@ -103,6 +103,32 @@ def test_funnel_counts_every_version_after_a_new_one_is_published(build, survey)
     assert funnel["role"].n == 8 and funnel["complete"].n == 8
 
 
+def test_the_funnel_never_rises_from_one_step_to_the_next(build, monkeypatch, settings):
+    """Each step's count is perturbed on its own; a step reached by one person fewer could
+    show more than the step before it. Noise here of +2 or -2 by the parity of the record
+    keys' sum, so neighbouring steps differing by one person move in opposite directions."""
+    from apps.insights import disclosure
+
+    settings.INSIGHTS_NOISE = True
+    monkeypatch.setattr(disclosure, "noise", lambda key: 2 if key % 2 else -2)
+    for _ in range(12):
+        build(state="CA")
+    pages = selectors._funnel_pages({Response.objects.first().version_id})[0]
+    for stop in pages[1:6]:  # one unfinished response stopping at each of five pages
+        unfinished = build(state="CA")
+        Response.objects.filter(pk=unfinished.pk).update(
+            status=Response.Status.IN_PROGRESS, submitted_at=None, last_page_key=stop
+        )
+    settings.INSIGHTS_NOISE = False
+    true = [row.n for row in selectors.completion_funnel({}).rows]
+    settings.INSIGHTS_NOISE = True
+    shown = [row.n for row in selectors.completion_funnel({}).rows]
+    assert true == sorted(true, reverse=True) and len(set(true)) > 3
+    assert shown == sorted(shown, reverse=True), list(zip(true, shown, strict=True))
+    assert all(abs(s - t) <= 2 for s, t in zip(shown, true, strict=True))
+    assert shown != true  # the noise was on
+
+
 def test_funnel_honours_filters_and_leaves_out_excluded_and_flagged(build):
     for _ in range(6):
         build(state="CA", role="frontline")
