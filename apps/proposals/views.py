@@ -237,6 +237,27 @@ def _version_or_404(number: int):
     return version
 
 
+def _title_page_warning(version) -> str:
+    """What the version's title page lacks that a comment to the SOC Policy Committee needs
+    (the Federal Register notice it answers, the docket it goes to), said before anyone
+    exports it: the documents are made from the version as saved, so they would go out
+    without them (a reviewer found a PDF that cited no notice and no docket, and nothing
+    had said so). Empty when it has both."""
+    citation, docket = version.content.get("notice_citation"), version.content.get("docket_id")
+    if citation and docket:
+        return ""
+    if not citation and not docket:
+        lacks = _("no Federal Register notice citation and no docket ID")
+    elif not citation:
+        lacks = _("no Federal Register notice citation")
+    else:
+        lacks = _("no docket ID")
+    return _(
+        "This version's title page has %(lacks)s, so its documents have none either. To add "
+        "them, fill in the Title page details, save a new version and export that one."
+    ) % {"lacks": lacks}
+
+
 @role_required(Role.REVIEWER)
 @require_GET
 def version_detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -248,6 +269,7 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
             "version": version,
             "is_editor": _is_editor(request),
             "export_form": ExportForm(),
+            "title_page_warning": _title_page_warning(version),
             "exports": version.exports.select_related("requested_by")[:10],
             "k": evidence.k(),
         },
@@ -318,6 +340,8 @@ def version_export(request: HttpRequest, number: int) -> HttpResponse:
     job = exporting.proposal_export_request(
         version=version, format=form.cleaned_data["format"], by=request.user, request=request
     )
+    if warning := _title_page_warning(version):
+        messages.warning(request, warning)
     return redirect(job)
 
 

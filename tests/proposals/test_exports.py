@@ -246,3 +246,35 @@ def test_old_documents_are_removed(version, editor, settings):
     assert exporting.proposal_export_files_remove_expired() == 1
     job.refresh_from_db()
     assert not path.exists() and job.file_path == ""
+
+
+def test_a_title_page_without_notice_or_docket_is_pointed_out_before_export(
+    proposal, editor, client, django_capture_on_commit_callbacks
+):
+    """The documents are made from the version as saved: one saved without the Federal
+    Register citation or the docket ID would go out without them; the version page and the
+    export request say so, in the editor's language."""
+    proposal.notice_citation, proposal.docket_id = "", ""
+    proposal.save()
+    bare = services.version_save(proposal=proposal, note="", by=editor)
+    client.force_login(editor)
+    html = client.get(f"/staff/proposal/versions/{bare.number}/").content.decode()
+    assert "title page has no Federal Register notice citation and no docket ID" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = client.post(
+            f"/staff/proposal/versions/{bare.number}/export/", {"format": "pdf"}, follow=True
+        )
+    assert "so its documents have none either" in reply.content.decode()
+    proposal.notice_citation = "Notice of Solicitation, test citation 123"
+    proposal.save()
+    cited = services.version_save(proposal=proposal, note="", by=editor)
+    html = client.get(f"/staff/proposal/versions/{cited.number}/").content.decode()
+    assert "title page has no docket ID," in html and "notice citation" not in html
+    client.cookies["django_language"] = "es"
+    html = client.get(f"/staff/proposal/versions/{bare.number}/").content.decode()
+    assert "no tiene la cita del aviso del Registro Federal ni el número de expediente" in html
+    proposal.docket_id = "BLS-TEST-0001"
+    proposal.save()
+    whole = services.version_save(proposal=proposal, note="", by=editor)
+    html = client.get(f"/staff/proposal/versions/{whole.number}/").content.decode()
+    assert 'id="title-page-warning"' not in html
