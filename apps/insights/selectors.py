@@ -7,6 +7,7 @@ issues a fixed number of queries whatever the number of responses.
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -694,6 +695,21 @@ def normalize_title(title: str) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", (title or "").lower())).strip()
 
 
+def title_key(normalized: str) -> str:
+    """What titles are counted under: the normalized title without accents, so "líder de
+    grupo" and "lider de grupo" (typed on a phone without the accent) are one title, not two
+    halves each too small to list."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", normalized) if not unicodedata.combining(c)
+    )
+
+
+def _title_spelling(spellings: dict[str, int]) -> str:
+    """The way of writing a title shown for its group: the most common one; among equally
+    common ones, the one with accents ("líder" beside "lider"), then the first in order."""
+    return min(spellings, key=lambda s: (-spellings[s], -(s != title_key(s)), s))
+
+
 def _hidden_relevance_core(yes: int, n: int, mean: float) -> set[bool]:
     """Whether a task whose relevance share is hidden would be core, for every number of
     yes answers the hidden share could stand for: those with the same cells under K as the
@@ -713,17 +729,29 @@ def _hidden_relevance_core(yes: int, n: int, mean: float) -> set[bool]:
 
 def job_titles(params: dict) -> dict:
     """Raw titles normalized and counted; canonical titles (after staff merges) by role."""
-    mapping = dict(TitleMapping.objects.values_list("normalized", "canonical"))
+    mapping = {
+        title_key(norm): name
+        for norm, name in TitleMapping.objects.values_list("normalized", "canonical")
+    }
     variants: dict[str, int] = {}
-    canonical: dict[str, dict[str, int]] = {}
+    spellings: dict[str, dict[str, int]] = {}
+    roles_of: dict[str, dict[str, int]] = {}
     for raw, role, n in source_for(params).titles():
         norm = normalize_title(raw)
         if not norm:
             continue
-        variants[norm] = variants.get(norm, Tally(0)) + n
-        name = mapping.get(norm, norm)
-        by_role = canonical.setdefault(name, {})
-        by_role[role] = by_role.get(role, Tally(0)) + n
+        key = title_key(norm)
+        variants[key] = variants.get(key, Tally(0)) + n
+        written = spellings.setdefault(key, {})
+        written[norm] = written.get(norm, 0) + int(n)
+        by_key = roles_of.setdefault(key, {})
+        by_key[role] = by_key.get(role, Tally(0)) + n
+    shown_as = {key: _title_spelling(written) for key, written in spellings.items()}
+    canonical: dict[str, dict[str, int]] = {}
+    for key, by_key in roles_of.items():
+        by_role = canonical.setdefault(mapping.get(key, shown_as[key]), {})
+        for role, n in by_key.items():
+            by_role[role] = by_role.get(role, Tally(0)) + n
     lab = labels()
     role_labels = lab.choices.get("role", {})
     canonical_rows = []
@@ -748,12 +776,12 @@ def job_titles(params: dict) -> dict:
     variant_rows = sorted(
         (
             {
-                "normalized": norm,
+                "normalized": shown_as[key],
                 "n": shown_count(n),
                 "hidden": n < k(),
-                "canonical": mapping.get(norm, ""),
+                "canonical": mapping.get(key, ""),
             }
-            for norm, n in variants.items()
+            for key, n in variants.items()
         ),
         key=lambda v: (-(v["n"] or 0), v["normalized"]),
     )

@@ -264,6 +264,14 @@ def titles(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         canonical = form.cleaned_data["canonical"].strip()
         for title in form.cleaned_data["titles"]:
+            # One merge a title, whichever of its spellings (with or without accents) the
+            # page showed when it was made.
+            stale = [
+                pk
+                for pk, norm in TitleMapping.objects.values_list("pk", "normalized")
+                if norm != title and selectors.title_key(norm) == selectors.title_key(title)
+            ]
+            TitleMapping.objects.filter(pk__in=stale).delete()
             TitleMapping.objects.update_or_create(
                 normalized=title, defaults={"canonical": canonical, "merged_by": request.user}
             )

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -418,13 +419,31 @@ def _normalized_title(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.strip().lower())).strip()
 
 
+def _without_accents(text: str) -> str:
+    """The page's rule "without accents": each letter's accents dropped (í -> i, ñ -> n)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
 def _compare_titles(bad, where, params, export: Export, k, titles_csv, block):
-    """Job titles (no staff merges here, so each canonical title is its normalized text)."""
-    by_title: dict[str, Counter] = {}
+    """Job titles (no staff merges here, so each canonical title is its normalized text,
+    compared without accents and shown as most of its respondents wrote it)."""
+    by_key: dict[str, Counter] = {}
+    written: dict[str, Counter] = {}
     for r in export.rows:
         title = _normalized_title(r.get("job_title", ""))
         if title:
-            by_title.setdefault(title, Counter())[r["profile_role"]] += 1
+            key = _without_accents(title)
+            by_key.setdefault(key, Counter())[r["profile_role"]] += 1
+            written.setdefault(key, Counter())[title] += 1
+
+    def shown(key: str) -> str:
+        ways = written[key]
+        most = max(ways.values())
+        common = sorted(w for w, n in ways.items() if n == most)
+        accented = [w for w in common if _without_accents(w) != w]
+        return (accented or common)[0]
+
+    by_title = {shown(key): counts for key, counts in by_key.items()}
     data = insights.job_titles(params)
     listed = {t: sum(c.values()) for t, c in by_title.items() if sum(c.values()) >= k}
     if not params and len(listed) < 3:

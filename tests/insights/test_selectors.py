@@ -135,6 +135,26 @@ def test_job_titles_normalize_merge_and_hide_rare_titles(build):
     assert canonical == {"Youth program leader": 10}
 
 
+def test_job_titles_written_with_and_without_accents_are_one_title(build):
+    """ "Líder de grupo" typed on a phone without the accent was a second title: two halves
+    of one group, each under K and hidden. Counted together now, shown as most wrote it."""
+    from apps.insights.models import TitleMapping
+
+    for title in ["Líder de grupo"] * 3 + ["lider de grupo", "LIDER DE GRUPO"] + ["Tutor"] * 5:
+        build(answers={"job_title": title})
+    data = selectors.job_titles({})
+    canonical = {c["title"]: c["n"] for c in data["canonical"]}
+    assert canonical == {"líder de grupo": 5, "tutor": 5}
+    assert [v["normalized"] for v in data["variants"]] == ["líder de grupo", "tutor"]
+    # A tie is shown with its accents; a merge made under either spelling applies to both.
+    build(answers={"job_title": "lider de grupo"})
+    canonical = {c["title"]: c["n"] for c in selectors.job_titles({})["canonical"]}
+    assert canonical["líder de grupo"] == 6
+    TitleMapping.objects.create(normalized="lider de grupo", canonical="Group leader")
+    canonical = {c["title"]: c["n"] for c in selectors.job_titles({})["canonical"]}
+    assert canonical == {"Group leader": 6, "tutor": 5}
+
+
 def test_crosswalk_shares_and_fit(build):
     for _ in range(9):
         build(answers={"crosswalk_code": "39-9032", "crosswalk_fit": "3"})
