@@ -39,6 +39,13 @@ XLSX_MAX_CELL = 32_767
 EXPORT_TOO_MANY_ROWS_FOR_XLSX = _(
     "This export has more rows than an Excel sheet can hold. Choose CSV, or narrow the filters."
 )
+# A sheet over 4 GB before compression needs ZIP64, which Excel reads only in the strict form
+# it writes itself (not in the form Python's zipfile writes): the 1,000,000-response
+# benchmark's XLSX failed with XlsxWriter's FileSizeError, so that size is refused by name.
+EXPORT_TOO_LARGE_FOR_XLSX = _(
+    "This export is too large for one Excel file (over 4 GB before compression). Choose CSV, "
+    "or narrow the filters."
+)
 
 
 class ExportFailed(JobFailed):
@@ -306,13 +313,17 @@ def _write_xlsx(exporter: Exporter, options: dict, tmp: Path, on_progress: Progr
         },
     )
     rows, counter = _counted(exporter.rows(options), on_progress, limit=XLSX_MAX_ROWS - 1)
+    from xlsxwriter.exceptions import FileSizeError
+
     try:
         for title, source in (("data", rows), ("codebook", exporter.codebook_rows(options))):
             _write_sheet_rows(workbook.add_worksheet(title), source)
         workbook.close()
-    except BaseException:
+    except BaseException as error:
         for sheet in workbook.worksheets():
             _discard_sheet(sheet)
+        if isinstance(error, FileSizeError):
+            raise ExportFailed(EXPORT_TOO_LARGE_FOR_XLSX) from error
         raise
     return counter["rows"]
 

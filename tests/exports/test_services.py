@@ -269,6 +269,29 @@ def test_old_files_are_removed(survey, reviewer, settings):
     assert not path.exists()
 
 
+def test_an_excel_file_over_4_gb_fails_with_a_message_that_says_so(
+    survey, reviewer, settings, monkeypatch
+):
+    """At 1,000,000 responses the sheet passed 4 GB before compression and XlsxWriter's
+    FileSizeError reached the job as it was; the staff member is now told to choose CSV."""
+    from xlsxwriter.exceptions import FileSizeError
+
+    answered(survey)
+    workbook = base._workbook_class()
+
+    def too_large(self):
+        raise FileSizeError("Filesize would require ZIP64 extensions.")
+
+    monkeypatch.setattr(workbook, "close", too_large)
+    job = ExportJob.objects.create(kind="responses", format="xlsx", requested_by=reviewer)
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED
+    assert job.error_message == str(base.EXPORT_TOO_LARGE_FOR_XLSX)
+    assert "Choose CSV" in job.error_message
+    assert leftovers(settings) == []
+
+
 def test_too_many_rows_for_excel_fails_with_a_message_that_says_so(
     survey, reviewer, settings, monkeypatch
 ):
