@@ -361,12 +361,17 @@ def protect_table(rows: list[Row], total=None) -> tuple[list[Row], bool]:
     Returns the rows (hidden flagged; n and share as shown) and whether the total is hidden.
     The total is the sum of the rows unless given (a multiple-choice table's respondents)."""
     total = sum(r.n for r in rows) if total is None else total
-    values = {("row", i): r.n for i, r in enumerate(rows)}
+    # Cells named by the row's key (then its place, should two share one), so that of two
+    # equal counts the same one is hidden whatever order the rows came in (the figures and
+    # the responses list a table's rows in different orders; the view of a state's weeks
+    # once hid one partner link from the figures and another from the responses).
+    cells = [("row", str(r.key), i) for i, r in enumerate(rows)]
+    values = {cell: r.n for cell, r in zip(cells, rows, strict=True)}
     values["total"] = total
     additive = total == sum(r.n for r in rows)
-    relations = [("total", [("row", i) for i in range(len(rows))])] if additive else []
+    relations = [("total", cells)] if additive else []
     hidden = protect_linked(values, relations)
-    apply_rows(rows, [("row", i) for i in range(len(rows))], hidden, total, "total" in hidden)
+    apply_rows(rows, cells, hidden, total, "total" in hidden)
     return rows, "total" in hidden
 
 

@@ -431,3 +431,20 @@ def test_a_single_choice_share_is_hidden_when_the_other_rows_together_are_under_
         c = people(range(100, 100 + small[1]))
         rows, _hidden = d.protect_table([Row("a", "A", big), Row("b", "B", b), Row("c", "C", c)])
         assert not rows[0].hidden and (rows[0].share is not None) is shown, small
+
+
+def test_of_two_equal_counts_the_same_row_is_hidden_whatever_the_order(settings):
+    """Complementary suppression hides the smallest other row; between two equal ones it
+    chose by the rows' places, so the same table built from the figures and from the
+    responses (rows in another order) hid different partner links."""
+    settings.INSIGHTS_NOISE = False
+    counts = {"portal": 6, "partner-3": 6, "partner-2": 6, "partner-1": 3}
+    hidden_sets = set()
+    for order in (list(counts), list(reversed(counts)), sorted(counts)):
+        rows = [Row(key=key, label=key, n=counts[key]) for key in order]
+        rows, total_hidden = d.protect_table(rows, sum(counts.values()))
+        assert not total_hidden
+        hidden_sets.add(frozenset(r.key for r in rows if r.hidden))
+    assert len(hidden_sets) == 1
+    (hidden,) = hidden_sets
+    assert "partner-1" in hidden and len(hidden) == 2
