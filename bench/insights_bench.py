@@ -151,12 +151,19 @@ def kind_of(label: str) -> str:
 def answered_by_figures(page: str, params: dict) -> bool:
     """Whether the pre-aggregated figures answer this view (apps/insights/sources.py: at most
     one filter dimension besides role and "include flagged", or a pair the figures hold);
-    the cross-tab's cells only when it crosses a question by main role."""
+    the cross-tab's cells only when it crosses a question by main role). Asked of the
+    filters as the view reads them (`filter_params`: dates widened to whole weeks)."""
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+
     from apps.insights import sources
+    from apps.surveys.filters import filter_params
 
     if page == "insights:crosstab" and "role" not in (params.get("rows"), params.get("columns")):
         return False
-    return sources._cube_slice(params) is not None
+    seen = filter_params(QueryDict(urlencode(params, doseq=True)))
+    return sources._cube_slice(seen) is not None
 
 
 def measure_pages(client, combos) -> dict:

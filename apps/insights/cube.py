@@ -2,12 +2,12 @@
 
 Every dashboard figure is a count or a sum over respondents, so it is additive: the figure
 for "all responses" is the sum of the figures of the versions, the figure for a date range
-the sum of its weeks and days. For each single filter dimension (day, week, version,
-collector, state, setting) and each value of it, the tables hold every count the dashboards
-need, split by the respondents' main role and by whether they are flagged. A view filtered
-on at most one of those dimensions, with or without a role, sums a few thousand stored rows
-instead of scanning millions of answers; views that combine more filters are narrow and read the
-responses directly (apps/insights/sources.py).
+(whole weeks, as every view's is) the sum of its weeks. For each single filter dimension
+(week, version, collector, state, setting), each of COMBINATIONS and each value of them, the
+tables hold every count the dashboards need, split by the respondents' main role and by
+whether they are flagged. A view filtered on those, with or without a role, sums a few
+thousand stored rows instead of scanning millions of answers; views that combine other
+filters are narrow and read the responses directly (apps/insights/sources.py).
 
 The figures are kept current incrementally. CubeMember lists the responses counted, with the
 slice values they were counted under and their last-change time. A refresh subtracts the
@@ -60,24 +60,28 @@ from .models import CubeBuild, CubeMember, SliceCount, SliceTask
 logger = logging.getLogger(__name__)
 
 NO_SUM = Value(None, output_field=CharField())
-DIMENSIONS = ("day", "week", "version", "collector", "state", "setting")
-# Combinations of filter dimensions the figures also hold, each in DIMENSIONS order: a view
-# filtered on two of them (a partner link and a state, a state and a setting, ...), with or
-# without a role and the flagged responses, sums stored rows as a view on one does. Stored
-# under combination_dim(dims), with the values joined by COMBINATION_SEPARATOR ("CA|camp").
+DIMENSIONS = ("week", "version", "collector", "state", "setting")
+# Combinations of filter dimensions the figures also hold, each in DIMENSIONS order but for
+# the week, which comes last: a view filtered on two of them (a partner link and a state, a
+# state and a setting, a state and a date range, ...), with or without a role and the
+# flagged responses, sums stored rows as a view on one does. Stored under
+# combination_dim(dims), with the values joined by COMBINATION_SEPARATOR ("CA|camp").
 # Each one costs build time and rows (at 1,000,000 synthetic responses a state and a
 # setting add 0.86 million rows, a link and a state 0.96 million; the three links, states
 # and settings together would add 2.5 million, and the full build went from 154 s to 327 s
 # with every pair and triple of version, link, state and setting). So: none with the
 # version, which a view on two or three filters may leave out while one version has
 # responses (sources._cube_slice: a filter that selects every response changes nothing);
-# none with a date range (per day and state the figures would be nearly as many rows as the
-# answers: 60,000 day-state-role groups at 1,000,000 responses). Those views read the
-# responses.
+# of the date ranges, only a state's, by week (at 100,000 responses 0.75 million rows, in
+# place of the 0.43 million day rows the build no longer stores; per day and state they
+# would be nearly as many rows as the answers). The other views read the responses.
 COMBINATIONS = (
     ("collector", "state"),
     ("collector", "setting"),
     ("state", "setting"),
+    # A date range within one state: the ranged dimension (the week) last, so that the
+    # state's weeks are values after one prefix ("CA|2026-11-02").
+    ("state", "week"),
 )
 COMBINATION_SEPARATOR = "|"
 _DIMENSION_CODES = {
@@ -471,15 +475,20 @@ _FACTS = "insights_cube_facts"
 _CODED = "insights_cube_coded"
 _KEYS = "insights_cube_keys"
 _ITEMS = "insights_cube_items"
-# Grouping sets rather than one pass a dimension: day directly (the week sums its days), and
-# one set of a state, version, partner link and setting together, whose few thousand
-# combinations (18,849 with the role and flag at 1,000,000 synthetic responses) each single
-# dimension and each of COMBINATIONS then sums. Every figure adds up over respondents, each
-# in one day and one combination, so the sums are the figures. Each set has a code table:
-# g, its columns, rl, fl.
+# Grouping sets rather than one pass a dimension: one set of a state, version, partner link
+# and setting together, whose few thousand combinations (18,849 with the role and flag at
+# 1,000,000 synthetic responses) each single dimension and each of COMBINATIONS then sums,
+# and one of the state and the week, which the week alone and a state's weeks sum. Every
+# figure adds up over respondents, each in one week and one combination, so the sums are the
+# figures. Each set has a code table: g, its columns, rl, fl. A dimension (or combination)
+# both sets hold (the state) is summed from the first that holds it (_set_of).
+#
+# There are no day figures: the dashboards' date filters are whole weeks (filters.
+# filter_params), so a view never needed the day rows the build used to store (a third of
+# its rows); a range not made of whole weeks reads the responses (sources._cube_slice).
 _SETS = (
-    ("g1", "insights_cube_days", ("day", "week")),
     ("g2", "insights_cube_links", ("version", "collector", "state", "setting")),
+    ("g1", "insights_cube_weeks", ("state", "week")),
 )
 _G = ", ".join(g for g, _, _ in _SETS)
 _TEMPORARY = (_FACTS, _CODED, _KEYS, _ITEMS, *(table for _, table, _ in _SETS))
@@ -500,7 +509,6 @@ def _grouped(
     question of code p.k, `choice` the choice of code p.it)."""
     names = re.findall(r" AS (\w+)(?:,|$)", aggregates)
     sums = ", ".join(f"SUM(x.{name}) AS {name}" for name in names)
-    plain = ", ".join(f"x.{name}" for name in names)
     sets = ", ".join(f"({g}, k, it)" for g, _, _ in _SETS)
     grouped = (
         f"SELECT {_G}, k, it, {aggregates} FROM ({source}) AS source "
@@ -519,17 +527,6 @@ def _grouped(
     parts = []
     for g, table, columns in _SETS:
         held = [(name, dims) for name, dims in stored_dimensions() if _set_of(dims)[0] == g]
-        if "day" in columns:  # the day (the set's own codes: one row each) and the week
-            parts.append(
-                f"SELECT 'day' AS dm, d.day AS dv, d.rl, d.fl, x.k, x.it, {plain} "
-                f"FROM grouped x JOIN {table} d ON d.g = x.{g}"
-            )
-            parts.append(
-                f"SELECT 'week' AS dm, d.week AS dv, d.rl, d.fl, x.k, x.it, {sums} "
-                f"FROM grouped x JOIN {table} d ON d.g = x.{g} "
-                "GROUP BY d.week, d.rl, d.fl, x.k, x.it"
-            )
-            continue
         # Every dimension and combination of the set in one pass (a hash table each): a
         # grouping set each, told apart by which columns it leaves out (GROUPING's bits,
         # the first column the highest); the values of those it keeps, joined in the set's
@@ -730,12 +727,10 @@ def _code_tables(cursor, batch: int | None, ids: dict[str, list[int]], *, analyz
         )
         if analyze:
             cursor.execute(f"ANALYZE {table}")
-    # (The week goes with the day.)
     joins = " ".join(
         f"JOIN {table} {g} ON "
         + " AND ".join(
-            [f"{g}.{c} = m.{c}" for c in columns if c != "week"]
-            + [f"{g}.rl = m.role", f"{g}.fl = m.flagged"]
+            [f"{g}.{c} = m.{c}" for c in columns] + [f"{g}.rl = m.role", f"{g}.fl = m.flagged"]
         )
         for g, table, columns in _SETS
     )

@@ -26,7 +26,7 @@ from apps.surveys.filters import filtered_responses
 from apps.surveys.models import Answer, Collector, Question, TaskRating
 
 from . import cube
-from .cube import several_a_respondent, week_of
+from .cube import several_a_respondent, week_of  # noqa: F401 (selectors imports it from here)
 from .disclosure import Tally, key_sum
 from .models import SliceCount, SliceTask
 
@@ -236,7 +236,7 @@ class CubeSource:
         if self.day_range is not None:
             where = Q()
             for prefix in prefixes:
-                where |= days_and_weeks(*self.day_range, name=name, prefix=prefix)
+                where |= week_range(*self.day_range, name=name, prefix=prefix)
             qs = model.objects.filter(where)
         else:
             qs = model.objects.filter(dim=name(self.dim))
@@ -368,53 +368,28 @@ class CubeSource:
         return result
 
 
-def days_and_weeks(start: str | None, end: str | None, *, name=str, prefix: str = "") -> Q:
-    """The slices that add up to a date range (ISO dates, either open): the whole weeks
-    inside it, and the days at its edges that no whole week covers. `name` maps "day" and
-    "week" to the stored dimension and `prefix` starts every value (a pair's fixed value:
-    ISO dates after the same prefix compare as the dates do)."""
-    if prefix:
-        # Both ends bounded, so that every range stays within the prefix: an open end
-        # ("CA|" and on) would read every later state's rows and drop them by the prefix.
-        inner = days_and_weeks(start or "0001-01-01", end or "9999-12-31", name=name)
-        return _prefixed(inner, prefix) & Q(value__startswith=prefix)
-    day, week = name("day"), name("week")
-    first = date.fromisoformat(start) if start else None
-    last = date.fromisoformat(end) if end else None
-    # The first Monday on or after the start; the last Sunday on or before the end.
-    weeks_from = week_of(first + timedelta(days=6)) if first else None
-    weeks_to = last - timedelta(days=(last.weekday() + 1) % 7) if last else None
-    if weeks_from and weeks_to and weeks_from > weeks_to:  # no whole week inside
-        days = Q(dim=day)
-        if first:
-            days &= Q(value__gte=first.isoformat())
-        if last:
-            days &= Q(value__lte=last.isoformat())
-        return days
-    weeks = Q(dim=week)
-    if weeks_from:
-        weeks &= Q(value__gte=weeks_from.isoformat())
-    if weeks_to:
-        weeks &= Q(value__lte=(weeks_to - timedelta(days=6)).isoformat())
-    slices = weeks
-    if first:
-        slices |= Q(dim=day, value__gte=first.isoformat(), value__lt=weeks_from.isoformat())
-    if last:
-        slices |= Q(dim=day, value__gt=weeks_to.isoformat(), value__lte=last.isoformat())
-    return slices
+def whole_weeks(start: str | None, end: str | None) -> bool:
+    """True when a date range (ISO dates, either open) is whole weeks, Monday to Sunday, as
+    filters.filter_params makes every range a view is asked for: the figures hold weeks,
+    not days."""
+    try:
+        return (not start or date.fromisoformat(start).weekday() == 0) and (
+            not end or date.fromisoformat(end).weekday() == 6
+        )
+    except (TypeError, ValueError):
+        return False
 
 
-def _prefixed(where: Q, prefix: str) -> Q:
-    """The same conditions with every compared value prefixed."""
-    out = Q()
-    out.connector, out.negated = where.connector, where.negated
-    for child in where.children:
-        if isinstance(child, Q):
-            out.children.append(_prefixed(child, prefix))
-        else:
-            lookup, value = child
-            out.children.append((lookup, prefix + value if lookup.startswith("value") else value))
-    return out
+def week_range(start: str | None, end: str | None, *, name=str, prefix: str = "") -> Q:
+    """The stored weeks of a range of whole weeks (ISO dates, a Monday and a Sunday, either
+    open). `name` maps "week" to the stored dimension and `prefix` starts every value (a
+    pair's fixed value: ISO dates after the same prefix compare as the dates do). Both ends
+    are bounded, so that a range stays within its prefix: an open end ("CA|" and on) would
+    read every later state's rows and drop them by the prefix."""
+    first = start or "0001-01-01"
+    last = (date.fromisoformat(end) - timedelta(days=6)).isoformat() if end else "9999-12-31"
+    where = Q(dim=name("week"), value__gte=prefix + first, value__lte=prefix + last)
+    return where & Q(value__startswith=prefix) if prefix else where
 
 
 def rating_aggregates() -> dict:
@@ -461,17 +436,17 @@ def _distinct_respondents(answers) -> list[tuple[int, int, int]]:
 # Combinations of dimensions: a view filtered on two (or more) of them (a state and a
 # setting, a partner link and a state, ...) reads the pre-aggregated figures when the build
 # holds the combination (cube.COMBINATIONS), under the dimension cube.combination_dim(dims)
-# with values "<fixed value>|...|<ranged value>" (dims in cube.DIMENSIONS order, the last
-# one "ranged", the others "fixed": a date range over one state would be a range of values
-# sharing the prefix "CA|", and needs the pair with "day" and with "week").
+# with values "<fixed value>|...|<ranged value>" (the last one "ranged", the others "fixed":
+# a date range within one state is a range of values sharing the prefix "CA|", stored under
+# the pair of the state and the week).
 
 
 def _cube_slice(params: dict):
     """(dimension, values, day range, fixed) when the pre-aggregated figures can answer these
-    filters, else None: at most one of dates, version, partner link (or a set of them),
-    state, setting, or two or three of them when the figures hold the combination; a role
-    with any of them. `fixed` is [(dimension, values), ...] of a combination's other
-    dimensions. All responses are the sum over the versions."""
+    filters, else None: at most one of dates (whole weeks), version, partner link (or a set
+    of them), state, setting, or two or three of them when the figures hold the combination
+    (a state's weeks among them); a role with any of them. `fixed` is [(dimension, values),
+    ...] of a combination's other dimensions. All responses are the sum over the versions."""
     fixed = {d: [str(params[d])] for d in SINGLE_DIMENSIONS if params.get(d)}
     has_dates = bool(params.get("date_from") or params.get("date_to"))
     day_range = (params.get("date_from"), params.get("date_to")) if has_dates else None
@@ -487,13 +462,15 @@ def _cube_slice(params: dict):
         # Every response counted is in this version: the filter selects them all, and the
         # view is the one without it (the figures hold no combination with the version).
         del fixed["version"]
+    if has_dates and not whole_weeks(*day_range):
+        return None
     if not fixed:
-        return ("day", None, day_range, None) if has_dates else ("version", None, None, None)
+        return ("week", None, day_range, None) if has_dates else ("version", None, None, None)
     held = frozenset(cube.COMBINATIONS)
     dims = sorted(fixed, key=cube.DIMENSIONS.index)
     if has_dates:
-        if {(*dims, "day"), (*dims, "week")} <= held:
-            return "day", None, day_range, [(dim, fixed[dim]) for dim in dims]
+        if (*dims, "week") in held:
+            return "week", None, day_range, [(dim, fixed[dim]) for dim in dims]
         return None
     if len(dims) == 1:
         return dims[0], fixed[dims[0]], None, None

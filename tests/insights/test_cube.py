@@ -2,7 +2,7 @@
 stay current, and are never used when they are too old."""
 
 import dataclasses
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 from unittest import mock
 
@@ -63,6 +63,19 @@ def assert_cube_equals_responses(params: dict, settings) -> None:
     assert selectors.open_answer_count(params) == selectors.open_answers(params).count()
 
 
+def whole_weeks(params: dict) -> dict:
+    """The params with their date range widened to whole weeks, as filters.filter_params
+    widens every range a view is asked for."""
+    params = dict(params)
+    if params.get("date_from"):
+        start = date.fromisoformat(params["date_from"])
+        params["date_from"] = (start - timedelta(days=start.weekday())).isoformat()
+    if params.get("date_to"):
+        end = date.fromisoformat(params["date_to"])
+        params["date_to"] = (end + timedelta(days=6 - end.weekday())).isoformat()
+    return params
+
+
 @pytest.fixture
 def synthetic(survey):
     call_command("generate_responses", count=400, seed=7, verbosity=0)
@@ -100,7 +113,24 @@ def test_pre_aggregated_figures_equal_the_figures_computed_from_the_responses(sy
             "date_to": (day - timedelta(days=1)).isoformat(),
         },
         {"date_from": day.isoformat(), "date_to": day.isoformat(), "flagged": "on"},
+        # A date range within one state (the pair of the state and the week).
+        {"state": some.state, "date_from": (day - timedelta(days=10)).isoformat()},
+        {"state": some.state, "role": some.role.slug, "date_to": day.isoformat()},
+        {
+            "state": some.state,
+            "date_from": (day - timedelta(days=17)).isoformat(),
+            "date_to": (day + timedelta(days=3)).isoformat(),
+            "flagged": "on",
+        },
     ]
+    # Every view's date range is whole weeks (filters.filter_params); the figures hold
+    # weeks, and a range of other days reads the responses.
+    for params in combinations:
+        if "date_from" in params or "date_to" in params:
+            assert isinstance(sources.source_for(params), sources.RawSource) or (
+                sources.whole_weeks(params.get("date_from"), params.get("date_to"))
+            ), params
+    combinations = [whole_weeks(params) for params in combinations]
     # Two filters whose combination the figures hold (cube.COMBINATIONS), and the one
     # version every response is in with one or two of them.
     assert SurveyVersion.objects.filter(responses__isnull=False).distinct().count() == 1
@@ -129,36 +159,42 @@ def test_pre_aggregated_figures_equal_the_figures_computed_from_the_responses(sy
     assert figures({})["overview"]["total"] > 300
 
 
-@pytest.mark.parametrize("start_offset", range(7))
-@pytest.mark.parametrize("length", [0, 5, 6, 7, 13, 20, 40])
-def test_a_date_range_is_its_whole_weeks_and_edge_days(start_offset, length):
-    """Every day of the range is covered exactly once, by a day or by a whole week."""
-    from datetime import date
-
-    start = date(2026, 11, 2) + timedelta(days=start_offset)  # from a Monday onwards
-    end = start + timedelta(days=length)
-    q = sources.days_and_weeks(start.isoformat(), end.isoformat())
+@pytest.mark.parametrize("start_week", range(3))
+@pytest.mark.parametrize("weeks", [1, 2, 5])
+@pytest.mark.parametrize("open_end", ["", "start", "end"])
+def test_a_range_of_whole_weeks_is_its_stored_weeks(start_week, weeks, open_end):
+    """Every day of a range of whole weeks is covered exactly once by a stored week; a range
+    that is not whole weeks is not read from the figures."""
+    first_monday = date(2026, 11, 2)
+    start = first_monday + timedelta(weeks=start_week)
+    end = start + timedelta(weeks=weeks, days=-1)  # a Sunday
     SliceCount.objects.bulk_create(
         SliceCount(
-            dim=dim,
+            dim="week",
             metric="total",
-            value=(start + timedelta(days=d)).isoformat(),
+            value=(first_monday + timedelta(weeks=w)).isoformat(),
             role="",
             flagged=False,
             key="",
             item="",
             n=1,
         )
-        for d in range(-20, 60)
-        for dim in ("day", "week")
-        if dim == "day" or (start + timedelta(days=d)).weekday() == 0
+        for w in range(-3, 12)
     )
-    chosen = SliceCount.objects.filter(q)
+    low = None if open_end == "start" else start.isoformat()
+    high = None if open_end == "end" else end.isoformat()
+    assert sources.whole_weeks(low, high)
     covered = []
-    for cell in chosen:
-        first = date.fromisoformat(cell.value)
-        covered += [first + timedelta(days=i) for i in range(7 if cell.dim == "week" else 1)]
-    assert sorted(covered) == [start + timedelta(days=i) for i in range(length + 1)]
+    for cell in SliceCount.objects.filter(sources.week_range(low, high)):
+        covered += [date.fromisoformat(cell.value) + timedelta(days=i) for i in range(7)]
+    lowest = first_monday + timedelta(weeks=-3) if low is None else start
+    highest = first_monday + timedelta(weeks=12, days=-1) if high is None else end
+    assert sorted(covered) == [
+        lowest + timedelta(days=i) for i in range((highest - lowest).days + 1)
+    ]
+    assert not sources.whole_weeks((start + timedelta(days=1)).isoformat(), high)
+    assert not sources.whole_weeks(low, (end - timedelta(days=1)).isoformat())
+    assert not sources.whole_weeks("not a date", None)
 
 
 def test_views_combining_filters_the_figures_do_not_hold_read_the_responses(survey):
