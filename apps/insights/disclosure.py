@@ -361,11 +361,17 @@ def protect_table(rows: list[Row], total=None) -> tuple[list[Row], bool]:
     Returns the rows (hidden flagged; n and share as shown) and whether the total is hidden.
     The total is the sum of the rows unless given (a multiple-choice table's respondents)."""
     total = sum(r.n for r in rows) if total is None else total
-    # Cells named by the row's key (then its place, should two share one), so that of two
-    # equal counts the same one is hidden whatever order the rows came in (the figures and
-    # the responses list a table's rows in different orders; the view of a state's weeks
-    # once hid one partner link from the figures and another from the responses).
-    cells = [("row", str(r.key), i) for i, r in enumerate(rows)]
+    # Cells named first by their respondents' record-key sum (a Tally's), so that of two
+    # equal counts the same one is hidden whatever order the rows came in and whatever they
+    # are called: the figures and the responses list a table's rows in different orders (a
+    # state with a date range once hid one partner link from the figures and another from
+    # the responses), and two tables of the same counts may key them differently (the
+    # overview's links by name, in the page's language; the links page by id), which would
+    # show each of the two in one of them. Then by the row's key and place (plain counts).
+    cells = [
+        ("row", f"{int(getattr(r.n, 'key', 0) or 0):024d}", str(r.key), i)
+        for i, r in enumerate(rows)
+    ]
     values = {cell: r.n for cell, r in zip(cells, rows, strict=True)}
     values["total"] = total
     additive = total == sum(r.n for r in rows)

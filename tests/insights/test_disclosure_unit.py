@@ -436,15 +436,21 @@ def test_a_single_choice_share_is_hidden_when_the_other_rows_together_are_under_
 def test_of_two_equal_counts_the_same_row_is_hidden_whatever_the_order(settings):
     """Complementary suppression hides the smallest other row; between two equal ones it
     chose by the rows' places, so the same table built from the figures and from the
-    responses (rows in another order) hid different partner links."""
+    responses (rows in another order) hid different partner links; and two tables of the
+    same counts keyed differently (links by name on one page, by id on another) must hide
+    the same one too, or together they show both."""
     settings.INSIGHTS_NOISE = False
-    counts = {"portal": 6, "partner-3": 6, "partner-2": 6, "partner-1": 3}
+    counts = {"portal": Tally(6, 900), "partner-3": Tally(6, 400), "partner-2": Tally(6, 700)}
+    counts["partner-1"] = Tally(3, 50)
+    ids = {"portal": "", "partner-3": "12", "partner-2": "5", "partner-1": "9"}
     hidden_sets = set()
     for order in (list(counts), list(reversed(counts)), sorted(counts)):
-        rows = [Row(key=key, label=key, n=counts[key]) for key in order]
-        rows, total_hidden = d.protect_table(rows, sum(counts.values()))
-        assert not total_hidden
-        hidden_sets.add(frozenset(r.key for r in rows if r.hidden))
-    assert len(hidden_sets) == 1
-    (hidden,) = hidden_sets
-    assert "partner-1" in hidden and len(hidden) == 2
+        for keyed_by in ("name", "id"):
+            rows = [
+                Row(key=name if keyed_by == "name" else ids[name], label=name, n=counts[name])
+                for name in order
+            ]
+            rows, total_hidden = d.protect_table(rows, sum(counts.values(), Tally(0)))
+            assert not total_hidden
+            hidden_sets.add(frozenset(r.label for r in rows if r.hidden))
+    assert hidden_sets == {frozenset({"partner-1", "partner-3"})}

@@ -282,7 +282,10 @@ def _compare_tasks(bad, where, params, export: Export, k, duties_csv, block):
             t["frequency_n"],
             k,
             t["yes"],
-            prefer={str(f["category"]) for f in s.frequency if f["share"] is None},
+            # (Keys as the counts have them: frequency codes 1..7. Compared as strings, no
+            # preference ever matched, and ties went to the lowest code, as the page's
+            # suppression happened to choose while it chose by the rows' places.)
+            prefer={int(f["category"]) for f in s.frequency if f["share"] is None},
         )
         freq_hidden = {int(c) for c in freq_hidden}
         expected_freq = {
@@ -416,7 +419,8 @@ def _compare_workforce(bad, where, params, export: Export, k, workforce_csv, blo
 
 def _normalized_title(text: str) -> str:
     """Lowercase, punctuation to spaces, single spaces (the rule the job-titles page states)."""
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.strip().lower())).strip()
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
 
 
 def _without_accents(text: str) -> str:
