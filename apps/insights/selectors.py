@@ -410,16 +410,18 @@ def _never_rising(rows: list[Row], true_counts: list) -> None:
     1,171" under "Follow-up 1,169"), which reads as an error. The step shows the count of
     the one before instead. Its true count lies between the two shown ones, so it moves no
     further from the truth than the noise does (at most 2), never below K, and what it tells
-    (that no more people reached this step) is what a funnel says anyway."""
+    (that no more people reached this step) is what a funnel says anyway. Compared with the
+    last step shown, past any hidden one between them."""
     shown_total = rows[0].n if rows and not rows[0].hidden else None
-    for i in range(1, len(rows)):
-        before, row = rows[i - 1], rows[i]
-        if before.n is None or row.n is None or true_counts[i] > true_counts[i - 1]:
+    last = None  # the index of the last step shown
+    for i, row in enumerate(rows):
+        if row.n is None:
             continue
-        if row.n > before.n:
-            row.n = before.n
+        if last is not None and true_counts[i] <= true_counts[last] and row.n > rows[last].n:
+            row.n = rows[last].n
             if row.share is not None and shown_total:
                 row.share = 100 * min(row.n, shown_total) / shown_total
+        last = i
 
 
 def representativeness(by_state: Table, by_setting: Table, lab: Labels) -> list[dict]:
@@ -691,8 +693,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalize_title(title: str) -> str:
-    """Lowercase, no punctuation, single spaces: "Group-Leader " and "group leader" match."""
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", (title or "").lower())).strip()
+    """Lowercase, no punctuation, single spaces: "Group-Leader " and "group leader" match.
+    Composed first (NFC), so an accent typed as a mark of its own (an "i" then a combining
+    acute) stays on its letter, "í", rather than becoming punctuation ("li der")."""
+    text = unicodedata.normalize("NFC", title or "").lower()
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
 
 
 def title_key(normalized: str) -> str:
@@ -729,9 +734,11 @@ def _hidden_relevance_core(yes: int, n: int, mean: float) -> set[bool]:
 
 def job_titles(params: dict) -> dict:
     """Raw titles normalized and counted; canonical titles (after staff merges) by role."""
-    mapping = {
+    mapping = {  # the latest merge of a title wins (one made under each spelling, before)
         title_key(norm): name
-        for norm, name in TitleMapping.objects.values_list("normalized", "canonical")
+        for norm, name in TitleMapping.objects.order_by("updated_at", "pk").values_list(
+            "normalized", "canonical"
+        )
     }
     variants: dict[str, int] = {}
     spellings: dict[str, dict[str, int]] = {}

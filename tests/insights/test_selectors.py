@@ -140,7 +140,9 @@ def test_job_titles_written_with_and_without_accents_are_one_title(build):
     of one group, each under K and hidden. Counted together now, shown as most wrote it."""
     from apps.insights.models import TitleMapping
 
-    for title in ["Líder de grupo"] * 3 + ["lider de grupo", "LIDER DE GRUPO"] + ["Tutor"] * 5:
+    decomposed = "Li\u0301der de grupo"  # the accent typed as a mark of its own
+    titles = ["Líder de grupo"] * 2 + [decomposed, "lider de grupo", "LIDER DE GRUPO"]
+    for title in titles + ["Tutor"] * 5:
         build(answers={"job_title": title})
     data = selectors.job_titles({})
     canonical = {c["title"]: c["n"] for c in data["canonical"]}
@@ -153,6 +155,19 @@ def test_job_titles_written_with_and_without_accents_are_one_title(build):
     TitleMapping.objects.create(normalized="lider de grupo", canonical="Group leader")
     canonical = {c["title"]: c["n"] for c in selectors.job_titles({})["canonical"]}
     assert canonical == {"Group leader": 6, "tutor": 5}
+
+
+def test_the_funnel_is_compared_with_the_last_step_shown():
+    """A hidden step between two shown ones: the later one is still never shown above the
+    earlier, when its true count is not more."""
+    from apps.insights.disclosure import Row as Shown
+
+    rows = [Shown("a", "A", 48), Shown("b", "B", None, hidden=True), Shown("c", "C", 50)]
+    selectors._never_rising(rows, [47, 3, 46])
+    assert [r.n for r in rows] == [48, None, 48]
+    rows = [Shown("a", "A", 48), Shown("b", "B", None, hidden=True), Shown("c", "C", 50)]
+    selectors._never_rising(rows, [47, 3, 49])  # more people reached it: left as shown
+    assert [r.n for r in rows] == [48, None, 50]
 
 
 def test_crosswalk_shares_and_fit(build):
