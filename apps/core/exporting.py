@@ -15,6 +15,7 @@ import io
 import math
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -39,11 +40,11 @@ XLSX_MAX_CELL = 32_767
 EXPORT_TOO_MANY_ROWS_FOR_XLSX = _(
     "This export has more rows than an Excel sheet can hold. Choose CSV, or narrow the filters."
 )
-# A sheet over 4 GB before compression needs ZIP64, which Excel reads only in the strict form
-# it writes itself (not in the form Python's zipfile writes): the 1,000,000-response
+# A part of the file over 2 GB (Python's zipfile.ZIP64_LIMIT) before compression needs ZIP64,
+# which Excel reads only in the strict form it writes itself: the 1,000,000-response
 # benchmark's XLSX failed with XlsxWriter's FileSizeError, so that size is refused by name.
 EXPORT_TOO_LARGE_FOR_XLSX = _(
-    "This export is too large for one Excel file (over 4 GB before compression). Choose CSV, "
+    "This export is too large for one Excel file (over 2 GB before compression). Choose CSV, "
     "or narrow the filters."
 )
 
@@ -302,11 +303,23 @@ def _write_xlsx(exporter: Exporter, options: dict, tmp: Path, on_progress: Progr
     # folder) as soon as it is written and strings are written inline, so memory stays flat
     # whatever the row count. Strings are never turned into formulas, numbers or links: a
     # cell holds what the exporter gave (after `neutralize`), nothing Excel would run.
+    # XlsxWriter's part files go in a folder of this export's own, removed whatever happens
+    # (when the file is too large it leaves its last part behind).
+    parts = Path(tempfile.mkdtemp(prefix=".xlsx-parts-", dir=tmp.parent))
+    try:
+        return _write_xlsx_parts(exporter, options, tmp, on_progress, parts)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+
+
+def _write_xlsx_parts(
+    exporter: Exporter, options: dict, tmp: Path, on_progress: Progress, parts: Path
+) -> int:
     workbook = _workbook_class()(
         str(tmp),
         {
             "constant_memory": True,
-            "tmpdir": str(tmp.parent),
+            "tmpdir": str(parts),
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,

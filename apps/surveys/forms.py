@@ -1,5 +1,7 @@
 """The form of one survey page, built from the page's questions."""
 
+from decimal import Decimal
+
 from django import forms
 
 from .conditions import condition_met
@@ -133,7 +135,8 @@ class SurveyPageForm(forms.Form):
             small_field = self.question_fields(shown[lesser])[0]
             big_field = self.question_fields(shown[greater])[0]
             small, big = cleaned.get(small_field), cleaned.get(big_field)
-            if small is None or big is None or small <= big:
+            # Numbers only: a later version may ask either question another way.
+            if not isinstance(small, Decimal) or not isinstance(big, Decimal) or small <= big:
                 continue
             self.add_error(small_field, forms.ValidationError(message % {"total": plain(big)}))
 
