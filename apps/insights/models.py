@@ -134,8 +134,8 @@ class CubeMember(models.Model):
 class SliceCount(models.Model):
     """A count (and optionally a sum) of respondents in one slice of the responses.
 
-    dim/value: the slice (e.g. state=CA, day=2026-10-01, version=3), and within it
-    role: the respondents' main role, so that a role filter combines with any slice;
+    dim/value: the slice (e.g. state=CA, week=2026-09-28, version=3, pair:sw=CA|2026-09-28),
+    and within it role: the respondents' main role, so that a role filter combines with any slice;
     flagged: whether these respondents are flagged (too fast or possible duplicate);
     metric/key/item: what is counted (e.g. choice/benefits/health, profile/state/CA)."""
 

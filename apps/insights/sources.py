@@ -386,7 +386,8 @@ def week_range(start: str | None, end: str | None, *, name=str, prefix: str = ""
     pair's fixed value: ISO dates after the same prefix compare as the dates do). Both ends
     are bounded, so that a range stays within its prefix: an open end ("CA|" and on) would
     read every later state's rows and drop them by the prefix."""
-    first = start or "0001-01-01"
+    # Written back as YYYY-MM-DD, as stored (fromisoformat also reads "2026-W45-1").
+    first = date.fromisoformat(start).isoformat() if start else "0001-01-01"
     last = (date.fromisoformat(end) - timedelta(days=6)).isoformat() if end else "9999-12-31"
     where = Q(dim=name("week"), value__gte=prefix + first, value__lte=prefix + last)
     return where & Q(value__startswith=prefix) if prefix else where

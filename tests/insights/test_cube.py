@@ -195,6 +195,14 @@ def test_a_range_of_whole_weeks_is_its_stored_weeks(start_week, weeks, open_end)
     assert not sources.whole_weeks((start + timedelta(days=1)).isoformat(), high)
     assert not sources.whole_weeks(low, (end - timedelta(days=1)).isoformat())
     assert not sources.whole_weeks("not a date", None)
+    # Another way of writing the same Monday reads the same weeks.
+    iso_week = f"{start.isocalendar().year}-W{start.isocalendar().week:02d}-1"
+    assert sources.whole_weeks(iso_week, high)
+    same = SliceCount.objects.filter(sources.week_range(iso_week, high))
+    assert (
+        same.count()
+        == SliceCount.objects.filter(sources.week_range(start.isoformat(), high)).count()
+    )
 
 
 def test_views_combining_filters_the_figures_do_not_hold_read_the_responses(survey):
