@@ -219,7 +219,9 @@ def test_a_notice_is_dated_when_it_was_published_not_when_it_was_entered(client,
 
     from apps.feeds.selectors import news_items
 
-    opened = timezone.now().replace(year=2024, month=6, day=14)
+    # Noon UTC: the same calendar day in every US time zone, whatever time the test runs at
+    # (at 01:00 UTC "now" moved to June 14 was still June 13 in New York).
+    opened = timezone.now().replace(year=2024, month=6, day=14, hour=12, minute=0)
     old = make_notice(title_en="Notice of 2024", opens_at=opened, closes_at=opened + timedelta(60))
     ahead = make_notice(
         title_en="Notice ahead",
